@@ -1,0 +1,5 @@
+import { InputError } from "../../market/errors.ts";
+
+export async function run(_argv: string[]): Promise<number> {
+  throw new InputError("'backtest' is not built yet");
+}

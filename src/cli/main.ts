@@ -1,0 +1,42 @@
+import { InputError } from "../market/errors.ts";
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Each command lives in its own module, loaded only when called (danfojs and vega are slow to import). */
+const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  start: { summary: "the default job on the shipped data (what `npm start` runs)", load: () => import("./commands/start.ts") },
+  data: { summary: "list, inspect and validate datasets", load: () => import("./commands/data.ts") },
+  liq: { summary: "liquidation-price calculator, cross beside isolated", load: () => import("./commands/liq.ts") },
+  backtest: { summary: "replay a strategy on real candles under each margin mode", load: () => import("./commands/backtest.ts") },
+  stress: { summary: "Monte Carlo stress test on correlated-shock paths", load: () => import("./commands/stress.ts") },
+  scenarios: { summary: "list the stress scenario presets", load: () => import("./commands/scenarios.ts") },
+  calibrate: { summary: "estimate a stress model from the data", load: () => import("./commands/calibrate.ts") },
+  report: { summary: "re-render report.html from a results folder", load: () => import("./commands/report.ts") },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ["usage: perpsim <command> [options]", "", "commands:", ...lines, "", "perpsim <command> --help for the options of one command."].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
+    const { run } = await command.load();
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof InputError) {
+      console.error(`perpsim ${name ?? ""}: ${err.message}`.replace(/\s+/g, " ").trim());
+      return 1;
+    }
+    console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    return 2;
+  }
+}

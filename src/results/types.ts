@@ -1,0 +1,94 @@
+/**
+ * The documented result schemas: what `summary.json` holds for each command. Runners produce these;
+ * reports and the CLI only read them. Times are ISO-8601 UTC strings, money is in quote currency.
+ * Nothing here carries wall-clock data: the same inputs give the same bytes.
+ */
+
+export type MarginMode = "cross" | "isolated";
+export type Side = "long" | "short";
+
+// ---------------------------------------------------------------- backtest
+
+export interface BacktestLiquidation {
+  time: string;
+  symbol: string;
+  side: Side;
+  /** fill price of the liquidation (trigger price worsened by slippage, or bankruptcy price) */
+  price: number;
+  size: number;
+  /** what the account lost to this liquidation: margin forfeited + fee (positive number) */
+  loss: number;
+}
+
+export interface FundingErosion {
+  /** funding paid as a percentage of the margin committed (isolated: the positions' margin; cross: the margin used) */
+  paidPctOfMargin: number;
+  /** the largest move of an isolated liquidation price toward the market caused by funding, in % of price */
+  maxLiqPriceDriftPct: number;
+}
+
+export interface BacktestRun {
+  mode: MarginMode | "hybrid";
+  finalEquity: number;
+  returnPct: number;
+  maxDrawdownPct: number;
+  survived: boolean;
+  liquidations: BacktestLiquidation[];
+  /** positive when paid, negative when received */
+  fundingPaid: number;
+  feesPaid: number;
+  badDebt: number;
+  trades: number;
+  fundingErosion: FundingErosion;
+}
+
+export interface BacktestSummary {
+  command: "backtest";
+  venue: string;
+  strategy: string;
+  params: unknown;
+  symbols: string[];
+  from: string;
+  to: string;
+  initialBalance: number;
+  /** extra facts a reader needs to reproduce the run (intrabar policy, trigger price, detail, version…) */
+  settings?: Record<string, string | number | boolean>;
+  runs: BacktestRun[];
+}
+
+// ---------------------------------------------------------------- stress
+
+export interface Quantiles {
+  mean: number;
+  p5: number;
+  var95: number;
+  var99: number;
+  es975: number;
+  es99: number;
+}
+
+export interface StressRun {
+  mode: MarginMode;
+  liquidationProbability: number;
+  /** Wilson 95 % interval of liquidationProbability */
+  ci95: [number, number];
+  wipeoutProbability: number;
+  badDebtProbability: number;
+  timeToLiquidationHours: { median: number | null; p10: number | null };
+  terminalEquity: Quantiles;
+  minEquity: Quantiles;
+  fundingPaid: { mean: number; p95: number };
+  /** Kaplan–Meier: [hour, share of paths not yet liquidated] */
+  survivalCurve: [number, number][];
+}
+
+export interface StressSummary {
+  command: "stress";
+  paths: number;
+  seed: number;
+  horizonHours: number;
+  stepMinutes: number;
+  model: unknown;
+  runs: StressRun[];
+  paired: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
+}
