@@ -92,3 +92,27 @@ export interface StressSummary {
   runs: StressRun[];
   paired: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
 }
+
+// ---------------------------------------------------------------- CSV files beside summary.json
+// Column layouts shared by the runners that write them and the report that reads them.
+
+/**
+ * backtest `equity.csv`: one row per recorded step and mode. Fixed columns, then three per symbol
+ * (empty cell when no position is open in that symbol):
+ * `time,mode,equity,drawdownPct,fundingPaid,feesPaid,<SYM>:price,<SYM>:liqPrice,<SYM>:marginRatio,...`
+ * `price` is the trigger price (mark where used), `fundingPaid`/`feesPaid` are cumulative.
+ */
+export const EQUITY_FIXED_COLUMNS = ["time", "mode", "equity", "drawdownPct", "fundingPaid", "feesPaid"] as const;
+export const EQUITY_SYMBOL_FIELDS = ["price", "liqPrice", "marginRatio"] as const;
+
+/** backtest `events.csv`: every engine event of every run. */
+export const EVENT_COLUMNS = ["time", "mode", "type", "symbol", "side", "size", "price", "amount", "walletBalance", "detail"] as const;
+
+/** stress `paths.csv`: one row per path and mode. liquidationHour empty when never liquidated. */
+export const PATH_COLUMNS = ["path", "mode", "liquidated", "liquidationHour", "terminalEquity", "minEquity", "fundingPaid", "badDebt"] as const;
+
+/**
+ * stress `samples.csv`: a handful of whole sample paths for the report (never all paths):
+ * `path,mode,hour,equity,<ASSET>:price,...,liquidated` (liquidated = 1 on the row of a liquidation).
+ */
+export const SAMPLE_FIXED_COLUMNS = ["path", "mode", "hour", "equity"] as const;
