@@ -58,6 +58,11 @@ export interface BacktestSummary {
 
 // ---------------------------------------------------------------- stress
 
+/**
+ * `p5` and `mean` are equity levels; `var95`, `var99`, `es975`, `es99` are losses (positive numbers)
+ * measured from the initial balance: VaR95 = initialBalance − 5th percentile of equity, ES97.5 = the mean
+ * loss over the worst 2.5 % of paths.
+ */
 export interface Quantiles {
   mean: number;
   p5: number;
@@ -89,6 +94,8 @@ export interface StressSummary {
   horizonHours: number;
   stepMinutes: number;
   model: unknown;
+  /** venue name, portfolio or strategy, scenario, initialBalance, version: what a reader needs to reproduce the run */
+  settings?: Record<string, string | number | boolean>;
   runs: StressRun[];
   paired: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
 }

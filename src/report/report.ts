@@ -1,0 +1,123 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { BacktestSummary, StressSummary } from "../results/types.ts";
+import { backtestCharts } from "./charts/backtest.ts";
+import type { Chart } from "./charts/chart.ts";
+import { stressCharts } from "./charts/stress.ts";
+import { sweepChart } from "./charts/sweep.ts";
+import { money } from "./format.ts";
+import { readResultsFolder, type ReportInput } from "./input.ts";
+import { pageHtml, type PageParts } from "./page.ts";
+import { renderChart } from "./render.ts";
+import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
+import { writeOutputs } from "./write.ts";
+
+export interface ReportOptions {
+  /** inline vega's runtime for tooltips and zoom (default true); without it the page is static SVG only */
+  interactive?: boolean;
+}
+
+let vegaRuntime: Promise<string> | undefined;
+function loadVegaRuntime(): Promise<string> {
+  // vega's exports map hides build/vega.min.js; its schema file sits beside it and is exported
+  const path = join(dirname(createRequire(import.meta.url).resolve("vega/vega-schema.json")), "vega.min.js");
+  vegaRuntime ??= readFile(path, "utf8").then((js) => js.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--"));
+  return vegaRuntime;
+}
+
+type Settings = Record<string, string | number | boolean>;
+
+function settingOf(settings: Settings | undefined, pattern: RegExp): string {
+  if (!settings) return "not recorded";
+  const key = Object.keys(settings).find((k) => pattern.test(k));
+  return key === undefined ? "not recorded" : String(settings[key]);
+}
+
+const compact = (v: unknown) => (v === undefined ? "–" : typeof v === "string" ? v : JSON.stringify(v));
+
+/** The facts needed to reproduce the run, in reading order; settings not named here follow as they are. */
+function runFacts(command: string, main: [string, string][], settings: Settings | undefined): [string, string][] {
+  const named = /intrabar|trigger|version/i;
+  const rest = Object.entries(settings ?? {}).filter(([k]) => !named.test(k)).map(([k, v]) => [k, String(v)] as [string, string]);
+  return [
+    ["command", command],
+    ...main,
+    ["intrabar policy", settingOf(settings, /intrabar/i)],
+    ["trigger price", settingOf(settings, /trigger/i)],
+    ["version", settingOf(settings, /version/i)],
+    ...rest,
+  ];
+}
+
+function modelName(model: unknown): string {
+  if (typeof model === "string") return model;
+  if (model && typeof model === "object") {
+    const m = model as Record<string, unknown>;
+    for (const k of ["name", "type", "kind"]) if (typeof m[k] === "string") return `${m[k]} ${compact(model)}`;
+  }
+  return compact(model);
+}
+
+function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, "charts" | "vegaRuntime"> & { charts: Chart[] } {
+  return {
+    title: `perpsim backtest — ${s.strategy} on ${s.venue}`,
+    facts: runFacts("backtest", [
+      ["venue", s.venue],
+      ["strategy", s.strategy],
+      ["params", compact(s.params)],
+      ["symbols", s.symbols.join(", ")],
+      ["data span", `${s.from} → ${s.to}`],
+      ["initial balance", money(s.initialBalance)],
+    ], s.settings),
+    verdict: backtestVerdict(s),
+    comparison: backtestComparison(s),
+    charts: backtestCharts(s, input.files["equity.csv"]),
+  };
+}
+
+function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "charts" | "vegaRuntime"> & { charts: Chart[] } {
+  const extra = s as StressSummary & { venue?: string; strategy?: string; portfolio?: string; symbols?: string[]; settings?: Settings };
+  const what: [string, string][] = [];
+  if (typeof extra.venue === "string") what.push(["venue", extra.venue]);
+  if (typeof extra.strategy === "string") what.push(["strategy", extra.strategy]);
+  if (typeof extra.portfolio === "string") what.push(["portfolio", extra.portfolio]);
+  if (Array.isArray(extra.symbols)) what.push(["symbols", extra.symbols.join(", ")]);
+  const charts = stressCharts(s, { paths: input.files["paths.csv"], samples: input.files["samples.csv"] });
+  if (input.files["sweep.csv"] !== undefined) charts.push(sweepChart(input.files["sweep.csv"]));
+  return {
+    title: `perpsim stress — ${extra.strategy ?? extra.portfolio ?? "Monte Carlo"}, ${s.paths} paths`,
+    facts: runFacts("stress", [
+      ...what,
+      ["model", modelName(s.model)],
+      ["paths", String(s.paths)],
+      ["seed", String(s.seed)],
+      ["horizon", `${s.horizonHours} h in ${s.stepMinutes}-minute steps`],
+    ], extra.settings),
+    verdict: stressVerdict(s),
+    comparison: stressComparison(s),
+    paired: s.paired,
+    charts,
+  };
+}
+
+/** The report page of a run, as one self-contained HTML string. */
+export async function buildReportHtml(input: ReportInput, options: ReportOptions = {}): Promise<string> {
+  const parts = input.summary.command === "backtest" ? backtestParts(input.summary, input) : stressParts(input.summary, input);
+  const charts = [];
+  for (const c of parts.charts) charts.push(await renderChart(c));
+  const vegaRuntime = options.interactive === false ? undefined : await loadVegaRuntime();
+  return pageHtml({ ...parts, charts, vegaRuntime });
+}
+
+/** Read a results folder and return its report page. */
+export async function renderReport(dir: string, options: ReportOptions = {}): Promise<string> {
+  return buildReportHtml(await readResultsFolder(dir), options);
+}
+
+/** (Re)write `report.html` in a results folder, atomically; returns its path. What the runners call last. */
+export async function writeReport(dir: string, options: ReportOptions = {}): Promise<string> {
+  const html = await renderReport(dir, options);
+  const [path] = await writeOutputs(dir, { "report.html": html });
+  return path;
+}

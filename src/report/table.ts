@@ -1,0 +1,127 @@
+import type { BacktestRun, BacktestSummary, StressSummary } from "../results/types.ts";
+import { hours, money, pct, prob } from "./format.ts";
+
+/** Which way a row improves; "none" rows are facts, not contests. */
+type Better = "higher" | "lower" | "none";
+
+export interface ComparisonRow {
+  label: string;
+  cells: string[];
+  /** the value each cell is compared on (null: not comparable) */
+  values: (number | null)[];
+  better: Better;
+}
+
+export interface Comparison {
+  modes: string[];
+  rows: ComparisonRow[];
+}
+
+/** Index of the single best cell of a row, or -1 when the row has no contest or a tie. */
+export function bestIndex(row: ComparisonRow): number {
+  if (row.better === "none") return -1;
+  const sign = row.better === "higher" ? 1 : -1;
+  let best = -1, bestValue = -Infinity, tie = false;
+  row.values.forEach((v, i) => {
+    if (v === null || Number.isNaN(v)) return; // Infinity is allowed: "never liquidated" beats any time
+    const score = sign * v;
+    if (best < 0 || score > bestValue + 1e-12) { best = i; bestValue = score; tie = false; }
+    else if (score === bestValue || Math.abs(score - bestValue) <= 1e-12) tie = true;
+  });
+  return tie ? -1 : best;
+}
+
+function row<R>(runs: R[], label: string, better: Better, value: (r: R) => number | null, cell: (r: R) => string): ComparisonRow {
+  return { label, better, values: runs.map(value), cells: runs.map(cell) };
+}
+
+export function backtestComparison(s: BacktestSummary): Comparison {
+  const runs = s.runs;
+  const worst = (r: BacktestRun) => r.liquidations.reduce((m, l) => Math.max(m, l.loss), 0);
+  return {
+    modes: runs.map((r) => r.mode),
+    rows: [
+      row(runs, "Survived", "higher", (r) => (r.survived ? 1 : 0), (r) => (r.survived ? "yes" : "no — liquidated")),
+      row(runs, "Liquidations", "lower", (r) => r.liquidations.length, (r) => String(r.liquidations.length)),
+      row(runs, "Final equity", "higher", (r) => r.finalEquity, (r) => money(r.finalEquity)),
+      row(runs, "Return", "higher", (r) => r.returnPct, (r) => pct(r.returnPct)),
+      row(runs, "Max drawdown", "lower", (r) => Math.abs(r.maxDrawdownPct), (r) => pct(-Math.abs(r.maxDrawdownPct))),
+      row(runs, "Worst loss (one liquidation)", "lower", worst, (r) => money(worst(r))),
+      row(runs, "Funding paid", "lower", (r) => r.fundingPaid, (r) => money(r.fundingPaid)),
+      row(runs, "Funding, % of margin", "lower", (r) => r.fundingErosion.paidPctOfMargin, (r) => pct(r.fundingErosion.paidPctOfMargin)),
+      row(runs, "Liq. price moved by funding", "lower", (r) => r.fundingErosion.maxLiqPriceDriftPct, (r) => pct(r.fundingErosion.maxLiqPriceDriftPct)),
+      row(runs, "Fees", "lower", (r) => r.feesPaid, (r) => money(r.feesPaid)),
+      row(runs, "Bad debt", "lower", (r) => r.badDebt, (r) => money(r.badDebt)),
+      row(runs, "Trades", "none", (r) => r.trades, (r) => String(r.trades)),
+    ],
+  };
+}
+
+export function stressComparison(s: StressSummary): Comparison {
+  const runs = s.runs;
+  const never = (h: number | null) => (h === null ? Infinity : h);
+  return {
+    modes: runs.map((r) => r.mode),
+    rows: [
+      row(runs, "Survived (no liquidation)", "higher", (r) => 1 - r.liquidationProbability, (r) => prob(1 - r.liquidationProbability)),
+      row(runs, "Liquidation probability (95 % interval)", "lower", (r) => r.liquidationProbability,
+        (r) => `${prob(r.liquidationProbability)} (${prob(r.ci95[0])} – ${prob(r.ci95[1])})`),
+      row(runs, "Account wiped out", "lower", (r) => r.wipeoutProbability, (r) => prob(r.wipeoutProbability)),
+      row(runs, "Bad debt probability", "lower", (r) => r.badDebtProbability, (r) => prob(r.badDebtProbability)),
+      row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => hours(r.timeToLiquidationHours.median)),
+      row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => hours(r.timeToLiquidationHours.p10)),
+      row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)),
+      row(runs, "Terminal equity, 5th pct", "higher", (r) => r.terminalEquity.p5, (r) => money(r.terminalEquity.p5)),
+      row(runs, "VaR 99 (loss)", "lower", (r) => r.terminalEquity.var99, (r) => money(r.terminalEquity.var99)),
+      row(runs, "Worst loss: ES 97.5", "lower", (r) => r.terminalEquity.es975, (r) => money(r.terminalEquity.es975)),
+      row(runs, "Minimum equity, 5th pct", "higher", (r) => r.minEquity.p5, (r) => money(r.minEquity.p5)),
+      row(runs, "Funding paid, mean", "lower", (r) => r.fundingPaid.mean, (r) => money(r.fundingPaid.mean)),
+    ],
+  };
+}
+
+const cap = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+
+/** The answer, in a sentence or two, for the top of the page. Plain text (the page escapes it). */
+export function backtestVerdict(s: BacktestSummary): string[] {
+  const cross = s.runs.find((r) => r.mode === "cross"), iso = s.runs.find((r) => r.mode === "isolated");
+  if (!cross || !iso) return [`${s.runs.map((r) => `${cap(r.mode)}: ${r.survived ? "survived" : "liquidated"}, final equity ${money(r.finalEquity)}`).join("; ")}.`];
+  const lines: string[] = [];
+  if (cross.survived !== iso.survived) {
+    const [ok, bad] = cross.survived ? [cross, iso] : [iso, cross];
+    lines.push(`${cap(ok.mode)} survived; ${bad.mode} was liquidated ${bad.liquidations.length} time${bad.liquidations.length === 1 ? "" : "s"}.`);
+  } else if (!cross.survived) {
+    lines.push(`Both modes were liquidated (cross ${cross.liquidations.length}×, isolated ${iso.liquidations.length}×).`);
+  } else {
+    lines.push("Both modes survived without a liquidation.");
+  }
+  const diff = cross.finalEquity - iso.finalEquity;
+  if (Math.abs(diff) < 0.005) lines.push(`Both ended with ${money(cross.finalEquity)}.`);
+  else {
+    const [hi, lo] = diff > 0 ? [cross, iso] : [iso, cross];
+    lines.push(`${cap(hi.mode)} ended with ${money(Math.abs(diff))} more (${money(hi.finalEquity)} vs ${money(lo.finalEquity)}; return ${pct(hi.returnPct)} vs ${pct(lo.returnPct)}).`);
+  }
+  return lines;
+}
+
+export function stressVerdict(s: StressSummary): string[] {
+  const cross = s.runs.find((r) => r.mode === "cross"), iso = s.runs.find((r) => r.mode === "isolated");
+  if (!cross || !iso) return s.runs.map((r) => `${cap(r.mode)}: liquidation probability ${prob(r.liquidationProbability)}.`);
+  const lines: string[] = [];
+  const pc = cross.liquidationProbability, pi = iso.liquidationProbability;
+  const overlap = cross.ci95[0] <= iso.ci95[1] && iso.ci95[0] <= cross.ci95[1];
+  if (pc === pi) lines.push(`Same chance of a liquidation in both modes: ${prob(pc)}.`);
+  else {
+    const [lo, hi] = pc < pi ? [cross, iso] : [iso, cross];
+    lines.push(`Fewer liquidations with ${lo.mode}: ${prob(lo.liquidationProbability)} of paths vs ${prob(hi.liquidationProbability)} with ${hi.mode}` +
+      (overlap ? " (the 95 % intervals overlap)." : "."));
+  }
+  const ec = cross.terminalEquity.es975, ei = iso.terminalEquity.es975;
+  if (ec !== ei) {
+    const [lo, hi] = ec < ei ? [cross, iso] : [iso, cross];
+    lines.push(`Smaller loss in the worst 2.5 % of paths with ${lo.mode} (ES 97.5 ${money(lo.terminalEquity.es975)} vs ${money(hi.terminalEquity.es975)}).`);
+  }
+  const p = s.paired;
+  lines.push(`Same shocks, path by path: only cross liquidated in ${p.onlyCross}, only isolated in ${p.onlyIsolated}, both in ${p.both}, neither in ${p.neither} of ${p.both + p.onlyCross + p.onlyIsolated + p.neither} paths.`);
+  return lines;
+}
