@@ -1,0 +1,332 @@
+import { readFile } from "node:fs/promises";
+import { totalmem } from "node:os";
+import { InputError } from "../market/errors.ts";
+import type { MarginMode, Side } from "../results/types.ts";
+import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
+import { ConfigReader, join } from "./configFields.ts";
+import type { FundingSpec } from "./funding.ts";
+import { kouMgf } from "./models/tGarchJump.ts";
+import {
+  ASSET_PRESETS, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
+} from "./models/defaults.ts";
+import type { AssetSpec, GarchSpec, JumpSizeSpec, JumpSpec, ModelSpec, RegimeSpec, TGarchJumpAssetSpec } from "./models/types.ts";
+
+/** One leg of a static book, the same legs as the `hold` strategy. `weight` = share of the balance used as margin. */
+export interface PortfolioLeg {
+  symbol: string;
+  side: Side;
+  leverage: number;
+  weight: number;
+}
+
+export type Book =
+  | { kind: "portfolio"; legs: PortfolioLeg[] }
+  | { kind: "strategy"; file: string | null; name: string | null; params: Record<string, unknown> };
+
+/** As written in the config: a venue name, or an object the margin engine's venue lookup validates. */
+export type VenueChoice = string | ({ name: string } & Record<string, unknown>);
+
+export interface StressConfig {
+  venue: VenueChoice;
+  initialBalance: number;
+  book: Book;
+  model: ModelSpec;
+  funding: FundingSpec;
+  horizonHours: number;
+  stepMinutes: number;
+  /** horizonHours × 60 / stepMinutes, a whole number */
+  steps: number;
+  paths: number;
+  seed: number;
+  modes: MarginMode[];
+}
+
+export interface ParsedStressConfig {
+  config: StressConfig;
+  /** one line each, e.g. a repaired correlation matrix */
+  warnings: string[];
+}
+
+/** Command-line overrides applied before validation (`--paths`, `--seed`). */
+export interface ConfigOverrides {
+  paths?: number;
+  seed?: number;
+}
+
+const TOP_KEYS = ["description", "venue", "initialBalance", "portfolio", "strategy", "model", "funding", "horizonHours", "stepMinutes", "paths", "seed", "modes"];
+const MODEL_TYPES = ["gbm", "t-garch-jump"] as const;
+const MODES: readonly MarginMode[] = ["cross", "isolated"];
+
+/**
+ * Memory each path costs the run per mode: its compact result (8 float64 fields) plus its paths.csv
+ * row (~100 bytes). A run may use a quarter of this machine's memory for them.
+ */
+export const BYTES_PER_PATH_AND_MODE = 8 * 8 + 100;
+export function maxPathsInMemory(modes: number, memoryBytes = totalmem()): number {
+  return Math.floor(memoryBytes / 4 / (BYTES_PER_PATH_AND_MODE * Math.max(1, modes)));
+}
+
+/** Read, parse and validate a stress config file. */
+export async function readStressConfig(file: string, overrides: ConfigOverrides = {}): Promise<ParsedStressConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseStressConfig(parseJson(text, file), file, overrides);
+}
+
+/** JSON.parse with the error turned into `file:line:column: message`. */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const full = (err as Error).message;
+    const message = full.split("\n")[0];
+    const at = errorOffset(text, full);
+    if (at !== null) {
+      const before = text.slice(0, at).split("\n");
+      throw new InputError(`${source}:${before.length}:${before[before.length - 1].length + 1}: invalid JSON: ${message}`);
+    }
+    throw new InputError(`${source}: invalid JSON: ${message}`);
+  }
+}
+
+/** Where JSON.parse failed: its "position N", or Node 20's quoted context located in the text. */
+function errorOffset(text: string, message: string): number | null {
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]);
+  const context = /(?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  const token = /Unexpected token '(.)'/.exec(message);
+  if (!context || !context[1]) return null;
+  const start = text.indexOf(context[1]);
+  if (start < 0) return null;
+  const within = token ? context[1].indexOf(token[1]) : 0;
+  return start + Math.max(0, within);
+}
+
+/** Validate a parsed config into a typed, fully defaulted object; the first problem is a one-line InputError. */
+export function parseStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}): ParsedStressConfig {
+  const r = new ConfigReader(source);
+  const top = { ...r.object(raw, "(top level)") };
+  if (overrides.paths !== undefined) top.paths = overrides.paths;
+  if (overrides.seed !== undefined) top.seed = overrides.seed;
+  r.onlyKeys(top, "", TOP_KEYS);
+  const warnings: string[] = [];
+
+  const venue = parseVenue(r, top.venue);
+  const initialBalance = r.number(top, "initialBalance", "", { gt: 0 });
+  const model = parseModel(r, top.model, warnings);
+  const symbols = model.assets.map((a) => a.symbol);
+  const modes = parseModes(r, top.modes);
+  const book = parseBook(r, top, symbols, modes);
+  const funding = parseFunding(r, top.funding);
+  const horizonHours = r.number(top, "horizonHours", "", { gt: 0, default: 720 });
+  const stepMinutes = r.number(top, "stepMinutes", "", { gt: 0, default: 60 });
+  const stepsExact = (horizonHours * 60) / stepMinutes;
+  const steps = Math.round(stepsExact);
+  if (steps < 1 || Math.abs(steps - stepsExact) > 1e-9 * stepsExact) r.fail("stepMinutes", `must divide the horizon (${horizonHours} h = ${horizonHours * 60} min) into whole steps`);
+  const paths = r.number(top, "paths", "", { gt: 0, integer: true, default: 10000 });
+  const limit = maxPathsInMemory(modes.length);
+  if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);
+  const seed = r.number(top, "seed", "", { ge: 0, integer: true, default: 1 });
+
+  return { config: { venue, initialBalance, book, model, funding, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function parseVenue(r: ConfigReader, value: unknown): VenueChoice {
+  if (value === undefined) r.fail("venue", "is required (a venue name such as \"binance\", or { \"name\": \"custom\", ... })");
+  if (typeof value === "string") {
+    if (!value) r.fail("venue", "must not be empty");
+    return value;
+  }
+  const v = r.object(value, "venue");
+  const name = r.string(v, "name", "venue");
+  if (name === "custom") {
+    r.number(v, "maintenanceMarginRate", "venue", { gt: 0, lt: 1 });
+    r.number(v, "takerFee", "venue", { ge: 0, lt: 1, default: 0 });
+    r.number(v, "liquidationFee", "venue", { ge: 0, lt: 1, default: 0 });
+  }
+  return { ...v, name };
+}
+
+function parseModes(r: ConfigReader, value: unknown): MarginMode[] {
+  if (value === undefined) return [...MODES];
+  if (!Array.isArray(value) || value.length === 0) r.fail("modes", "must be a non-empty array of \"cross\" and/or \"isolated\"");
+  const seen = new Set<MarginMode>();
+  value.forEach((m, i) => {
+    if (!MODES.includes(m as MarginMode)) r.fail(`modes[${i}]`, `must be "cross" or "isolated", got ${JSON.stringify(m)}`);
+    if (seen.has(m as MarginMode)) r.fail(`modes[${i}]`, `"${m}" appears twice`);
+    seen.add(m as MarginMode);
+  });
+  return [...seen];
+}
+
+function parseBook(r: ConfigReader, top: Record<string, unknown>, symbols: string[], modes: MarginMode[]): Book {
+  if (top.portfolio !== undefined && top.strategy !== undefined) r.fail("strategy", "give either portfolio or strategy, not both");
+  if (top.strategy !== undefined) {
+    const s = r.object(top.strategy, "strategy");
+    r.onlyKeys(s, "strategy", ["file", "name", "params"]);
+    const file = s.file === undefined ? null : r.string(s, "file", "strategy");
+    const name = s.name === undefined ? null : r.string(s, "name", "strategy");
+    if ((file === null) === (name === null)) r.fail("strategy", "needs exactly one of file or name");
+    const params = s.params === undefined ? {} : r.object(s.params, "strategy.params");
+    return { kind: "strategy", file, name, params };
+  }
+  if (top.portfolio === undefined) r.fail("portfolio", "is required (or give a strategy)");
+  if (!Array.isArray(top.portfolio) || top.portfolio.length === 0) r.fail("portfolio", "must be a non-empty array of legs");
+  const legs: PortfolioLeg[] = [];
+  const seen = new Set<string>();
+  top.portfolio.forEach((item, i) => {
+    const field = `portfolio[${i}]`;
+    const leg = r.object(item, field);
+    r.onlyKeys(leg, field, ["symbol", "side", "leverage", "weight"]);
+    const symbol = r.string(leg, "symbol", field);
+    if (!symbols.includes(symbol)) r.fail(`${field}.symbol`, `"${symbol}" is not an asset of model.assets (${symbols.join(", ")})`);
+    if (seen.has(symbol)) r.fail(`${field}.symbol`, `"${symbol}" appears twice`);
+    seen.add(symbol);
+    const side = r.string(leg, "side", field, { oneOf: ["long", "short"] }) as Side;
+    const leverage = r.number(leg, "leverage", field, { gt: 0 });
+    const weight = r.number(leg, "weight", field, { gt: 0, le: 1 });
+    legs.push({ symbol, side, leverage, weight });
+  });
+  const total = legs.reduce((s, l) => s + l.weight, 0);
+  if (modes.includes("isolated") && total > 1 + 1e-9)
+    r.fail("portfolio", `weights sum to ${+total.toFixed(6)}, above 1: in isolated mode the legs' margin cannot exceed the balance`);
+  return { kind: "portfolio", legs };
+}
+
+function parseFunding(r: ConfigReader, value: unknown): FundingSpec {
+  if (value === undefined) return { type: "none" };
+  const f = r.object(value, "funding");
+  const type = r.string(f, "type", "funding", { oneOf: ["none", "constant", "mean-reverting"] });
+  switch (type) {
+    case "none":
+      r.onlyKeys(f, "funding", ["type"], " for funding type none");
+      return { type };
+    case "constant":
+      r.onlyKeys(f, "funding", ["type", "ratePer8h", "settleEveryHours"], " for funding type constant");
+      return {
+        type,
+        ratePer8h: r.number(f, "ratePer8h", "funding", { gt: -1, lt: 1 }),
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }),
+      };
+    default: {
+      r.onlyKeys(f, "funding", ["type", "mean", "halfLifeHours", "volPer8h", "momentumWeight", "lookbackHours", "capPer8h", "settleEveryHours"], " for funding type mean-reverting");
+      const capPer8h = r.number(f, "capPer8h", "funding", { gt: 0, lt: 1, default: 0.003 });
+      return {
+        type: "mean-reverting",
+        mean: r.number(f, "mean", "funding", { ge: -capPer8h, le: capPer8h, default: 0.0001 }),
+        halfLifeHours: r.number(f, "halfLifeHours", "funding", { gt: 0, default: 72 }),
+        volPer8h: r.number(f, "volPer8h", "funding", { ge: 0, default: 0.0002 }),
+        momentumWeight: r.number(f, "momentumWeight", "funding", { default: 0.01 }),
+        lookbackHours: r.number(f, "lookbackHours", "funding", { gt: 0, default: 24 }),
+        capPer8h,
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }),
+      };
+    }
+  }
+}
+
+function parseModel(r: ConfigReader, value: unknown, warnings: string[]): ModelSpec {
+  if (value === undefined) r.fail("model", "is required (at least model.assets with each asset's price)");
+  const m = r.object(value, "model");
+  const type = m.type === undefined ? "t-garch-jump" : m.type;
+  if (typeof type !== "string" || !MODEL_TYPES.includes(type as (typeof MODEL_TYPES)[number]))
+    r.fail("model.type", `unknown model ${JSON.stringify(type)} (known: ${MODEL_TYPES.join(", ")})`);
+  const isT = type === "t-garch-jump";
+  r.onlyKeys(m, "model", isT ? ["type", "assets", "correlation", "nu", "garch", "regimes", "jumps"] : ["type", "assets", "correlation"], ` for model type ${type}`);
+
+  const assetsObj = r.object(m.assets, "model.assets");
+  const symbols = Object.keys(assetsObj);
+  if (symbols.length === 0) r.fail("model.assets", "must name at least one asset");
+  if (symbols.length > 20) r.fail("model.assets", `at most 20 assets, got ${symbols.length}`);
+  const assets: TGarchJumpAssetSpec[] = symbols.map((symbol) => {
+    const field = `model.assets.${symbol}`;
+    const a = r.object(assetsObj[symbol], field);
+    r.onlyKeys(a, field, isT ? ["price", "vol", "drift", "jumpBeta"] : ["price", "vol", "drift"]);
+    const preset = ASSET_PRESETS[symbol];
+    return {
+      symbol,
+      price: r.number(a, "price", field, { gt: 0 }),
+      vol: r.number(a, "vol", field, { gt: 0, le: 20, default: preset?.vol }),
+      drift: r.number(a, "drift", field, { gt: -10, lt: 10, default: 0 }),
+      jumpBeta: r.number(a, "jumpBeta", field, { gt: 0, default: preset?.jumpBeta ?? DEFAULT_JUMP_BETA }),
+    };
+  });
+
+  let correlation = defaultCorrelation(symbols);
+  if (m.correlation !== undefined) {
+    const problem = correlationProblem(m.correlation, symbols.length, "model.correlation");
+    if (problem) r.fail(problem[0], problem[1]);
+    const repaired = repairCorrelation(m.correlation as number[][], `${r.source}: model.correlation`);
+    if (repaired.warning) warnings.push(repaired.warning);
+    correlation = repaired.warning ? toRows(repaired.matrix) : (m.correlation as number[][]).map((row) => [...row]);
+  } else if (symbols.length > 1 && symbols.some((s) => !ASSET_PRESETS[s])) {
+    warnings.push(`${r.source}: model.correlation not given; pairs without a preset use ${defaultCorrelation(["?", "!"])[0][1]}`);
+  }
+
+  if (!isT) {
+    const gbmAssets: AssetSpec[] = assets.map(({ symbol, price, vol, drift }) => ({ symbol, price, vol, drift }));
+    return { type: "gbm", assets: gbmAssets, correlation };
+  }
+  const nu = r.number(m, "nu", "model", { gt: 2, le: 1000, default: DEFAULT_NU });
+  const garch = parseGarch(r, r.switchable(m, "garch", "model", true));
+  const regimes = parseRegimes(r, r.switchable(m, "regimes", "model", true), symbols.length);
+  const jumps = parseJumps(r, r.switchable(m, "jumps", "model", true), assets);
+  return { type: "t-garch-jump", assets, correlation, nu, garch, regimes, jumps };
+}
+
+function parseGarch(r: ConfigReader, g: Record<string, unknown> | false): GarchSpec | false {
+  if (!g) return false;
+  r.onlyKeys(g, "model.garch", ["alpha", "beta"]);
+  const alpha = r.number(g, "alpha", "model.garch", { ge: 0, lt: 1, default: DEFAULT_GARCH.alpha });
+  const beta = r.number(g, "beta", "model.garch", { ge: 0, lt: 1, default: DEFAULT_GARCH.beta });
+  if (!(alpha + beta < 1)) r.fail("model.garch", `alpha + beta must be < 1 (stationary), got ${alpha + beta}`);
+  if (!(alpha + beta > 0)) r.fail("model.garch", "alpha + beta must be > 0 (use \"garch\": false to switch it off)");
+  return { alpha, beta };
+}
+
+function parseRegimes(r: ConfigReader, g: Record<string, unknown> | false, n: number): RegimeSpec | false {
+  if (!g) return false;
+  const f = "model.regimes";
+  const d = DEFAULT_REGIMES;
+  r.onlyKeys(g, f, Object.keys(d));
+  return {
+    stayCalmPerDay: r.number(g, "stayCalmPerDay", f, { gt: 0, le: 1, default: d.stayCalmPerDay }),
+    stayStressPerDay: r.number(g, "stayStressPerDay", f, { gt: 0, le: 1, default: d.stayStressPerDay }),
+    volMultiplier: r.number(g, "volMultiplier", f, { gt: 0, default: d.volMultiplier }),
+    stressCorrelation: r.number(g, "stressCorrelation", f, { ge: n > 1 ? -1 / (n - 1) : -1, le: 1, default: d.stressCorrelation }),
+    blend: r.number(g, "blend", f, { ge: 0, le: 1, default: d.blend }),
+    jumpIntensityMultiplier: r.number(g, "jumpIntensityMultiplier", f, { ge: 0, default: d.jumpIntensityMultiplier }),
+    start: r.string(g, "start", f, { oneOf: ["calm", "stress"], default: d.start }) as "calm" | "stress",
+  };
+}
+
+function parseJumps(r: ConfigReader, g: Record<string, unknown> | false, assets: TGarchJumpAssetSpec[]): JumpSpec | false {
+  if (!g) return false;
+  r.onlyKeys(g, "model.jumps", ["market", "idiosyncratic"]);
+  const part = (key: "market" | "idiosyncratic"): JumpSizeSpec => {
+    const field = join("model.jumps", key);
+    const d = DEFAULT_JUMPS[key];
+    const o = g[key] === undefined ? {} : r.object(g[key], field);
+    r.onlyKeys(o, field, Object.keys(d));
+    const spec = {
+      ratePerYear: r.number(o, "ratePerYear", field, { ge: 0, default: d.ratePerYear }),
+      upProbability: r.number(o, "upProbability", field, { ge: 0, le: 1, default: d.upProbability }),
+      meanUp: r.number(o, "meanUp", field, { gt: 0, default: d.meanUp }),
+      meanDown: r.number(o, "meanDown", field, { gt: 0, default: d.meanDown }),
+    };
+    for (const a of assets) {
+      if (!(a.jumpBeta * spec.meanUp < 1) || !Number.isFinite(kouMgf(spec, a.jumpBeta)))
+        r.fail(`${field}.meanUp`, `times model.assets.${a.symbol}.jumpBeta must be < 1 (else the jump compensator is infinite)`);
+    }
+    return spec;
+  };
+  return { market: part("market"), idiosyncratic: part("idiosyncratic") };
+}

@@ -1,0 +1,36 @@
+/**
+ * Monte Carlo core (DESIGN.md §5): per-path random streams, path models, funding paths, Brownian-bridge
+ * maths, statistics and the stress config. The runner (pool, worker, CLI) builds on these.
+ */
+export { RandomStream, pathStream, streamKey, SUBSTREAM } from "./random/stream.ts";
+export { normal, fillNormals } from "./random/ziggurat.ts";
+export { GammaSampler, ChiSquareSampler, poisson, exponential } from "./random/distributions.ts";
+export {
+  type SquareMatrix, toSquareMatrix, toRows, correlationProblem, cholesky, symmetricEigen, minEigenvalue,
+  isPositiveSemiDefinite, nearestCorrelation, blendCorrelation, equicorrelation, repairCorrelation,
+} from "./correlation.ts";
+export {
+  crossingProbability, bridgeCrossed, lowerBarrierProbability, upperBarrierProbability,
+  sampleBridgeMin, sampleBridgeMax, sampleBridgeExtremes,
+} from "./bridge.ts";
+export type {
+  ModelSpec, GbmSpec, TGarchJumpSpec, AssetSpec, TGarchJumpAssetSpec, GarchSpec, RegimeSpec, JumpSpec, JumpSizeSpec, PathModel,
+} from "./models/types.ts";
+export { DAYS_PER_YEAR, HOURS_PER_YEAR } from "./models/types.ts";
+export { createModel } from "./models/create.ts";
+export { GbmModel } from "./models/gbm.ts";
+export { TGarchJumpModel } from "./models/tGarchJump.ts";
+export * as modelDefaults from "./models/defaults.ts";
+export {
+  type FundingSpec, type FundingProcess, type NoFunding, type ConstantFunding, type MeanRevertingFunding,
+  createFunding, settlementsBetween, fundingPayment,
+} from "./funding.ts";
+export { wilsonInterval, Z95 } from "./stats/wilson.ts";
+export { type EquityQuantiles, equityQuantiles, lowerQuantile, lowerTailMean, meanAndUpper } from "./stats/tail.ts";
+export { type SurvivalSample, kaplanMeier, survivalAt, survivalOnGrid, timeToShare } from "./stats/survival.ts";
+export { FixedHistogram } from "./stats/histogram.ts";
+export {
+  type StressConfig, type ParsedStressConfig, type PortfolioLeg, type Book, type VenueChoice, type ConfigOverrides,
+  readStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
+} from "./config.ts";
+export { normCdf, normInv, normPdf, studentTCdf } from "./math.ts";

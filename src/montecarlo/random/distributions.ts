@@ -1,0 +1,93 @@
+import type { RandomStream } from "./stream.ts";
+import { normal } from "./ziggurat.ts";
+import { logGamma } from "../math.ts";
+
+/** Exponential with mean 1. */
+export function exponential(rng: RandomStream): number {
+  return -Math.log(rng.nextOpen());
+}
+
+/**
+ * Gamma(shape, 1) by Marsaglia & Tsang (2000), with the constants of one shape precomputed so a draw
+ * allocates nothing. Shapes below 1 use the boost Gamma(a) = Gamma(a+1)·U^(1/a).
+ */
+export class GammaSampler {
+  private readonly d: number;
+  private readonly c: number;
+  private readonly invShape: number;
+  private readonly boosted: boolean;
+
+  constructor(readonly shape: number) {
+    if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
+    this.boosted = shape < 1;
+    const a = this.boosted ? shape + 1 : shape;
+    this.d = a - 1 / 3;
+    this.c = 1 / Math.sqrt(9 * this.d);
+    this.invShape = 1 / shape;
+  }
+
+  sample(rng: RandomStream): number {
+    const { d, c } = this;
+    let g: number;
+    for (;;) {
+      const x = normal(rng);
+      let v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const u = rng.nextOpen();
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+        g = d * v;
+        break;
+      }
+    }
+    return this.boosted ? g * Math.pow(rng.nextOpen(), this.invShape) : g;
+  }
+}
+
+/** Chi-square with `dof` degrees of freedom: 2·Gamma(dof/2). */
+export class ChiSquareSampler {
+  private readonly gamma: GammaSampler;
+  constructor(readonly dof: number) {
+    this.gamma = new GammaSampler(dof / 2);
+  }
+  sample(rng: RandomStream): number {
+    return 2 * this.gamma.sample(rng);
+  }
+}
+
+/**
+ * Poisson(mean): sequential inversion for small means (the jump counts of one step), Hörmann's PTRS
+ * transformed rejection (1993) above 30.
+ */
+export function poisson(rng: RandomStream, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean < 30) {
+    let p = Math.exp(-mean);
+    let cdf = p;
+    const u = rng.next();
+    let k = 0;
+    while (u > cdf) {
+      k++;
+      p *= mean / k;
+      cdf += p;
+      if (p < 1e-300 && cdf >= u - 1e-15) break;
+    }
+    return k;
+  }
+  const slam = Math.sqrt(mean);
+  const loglam = Math.log(mean);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = rng.next() - 0.5;
+    const v = rng.nextOpen();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logGamma(k + 1)) return k;
+  }
+}

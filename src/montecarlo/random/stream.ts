@@ -1,0 +1,73 @@
+import seedrandom from "seedrandom";
+
+/**
+ * A per-path random stream: Baagøe's Alea generator (the one `seedrandom.alea` implements), seeded by
+ * `seedrandom.alea` itself from the key `"<seed>/<path>/<substream>"`, then stepped here with its state in
+ * plain numeric fields so V8 keeps the hot loop monomorphic and allocation-free. The sequence is the
+ * one `seedrandom.alea(key)` yields (a test checks it), so path i is the same for any worker count or
+ * chunking.
+ */
+export class RandomStream {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private c = 1;
+
+  constructor(key: string) {
+    this.reseed(key);
+  }
+
+  /** Restart this stream at another key without allocating a new object per path. */
+  reseed(key: string): void {
+    const state = seedrandom.alea(key, { state: true }).state() as unknown as AleaState;
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
+    this.c = state.c;
+  }
+
+  /** Uniform on [0, 1) with 32 bits of resolution (0 is possible, 1 is not). */
+  next(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    return (this.s2 = t - (this.c = t | 0));
+  }
+
+  /** Uniform on (0, 1]: safe inside a logarithm. */
+  nextOpen(): number {
+    return 1 - this.next();
+  }
+
+  /** A signed 32-bit integer. */
+  int32(): number {
+    return (this.next() * 0x100000000) | 0;
+  }
+}
+
+interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+/** The stream key of path `pathIndex` of a run seeded `seed`; `substream` separates independent uses within a path. */
+export function streamKey(seed: number, pathIndex: number, substream = 0): string {
+  return `${seed}/${pathIndex}/${substream}`;
+}
+
+/** The stream of path `pathIndex` in a run seeded `seed`. */
+export function pathStream(seed: number, pathIndex: number, substream = 0): RandomStream {
+  return new RandomStream(streamKey(seed, pathIndex, substream));
+}
+
+/** Named substreams, so the runner and the models never share draws by accident (common random numbers). */
+export const SUBSTREAM = {
+  /** the model's shocks: every mode of a path sees the same market */
+  market: 0,
+  /** bar highs/lows and bridge crossing uniforms */
+  bridge: 1,
+  /** the funding process */
+  funding: 2,
+} as const;

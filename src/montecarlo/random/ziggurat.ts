@@ -1,0 +1,69 @@
+import type { RandomStream } from "./stream.ts";
+
+/*
+ * Marsaglia & Tsang (2000), "The Ziggurat Method for Generating Random Variables", 128 layers:
+ * one 32-bit draw, one table lookup and one multiply for ~98.8 % of normals.
+ */
+const LAYERS = 128;
+const R = 3.442619855899;
+const V = 9.91256303526217e-3;
+const M1 = 2147483648;
+
+const kn = new Float64Array(LAYERS);
+const wn = new Float64Array(LAYERS);
+const fn = new Float64Array(LAYERS);
+{
+  let dn = R;
+  let tn = dn;
+  const q = V / Math.exp(-0.5 * dn * dn);
+  kn[0] = (dn / q) * M1;
+  kn[1] = 0;
+  wn[0] = q / M1;
+  wn[LAYERS - 1] = dn / M1;
+  fn[0] = 1;
+  fn[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  for (let i = LAYERS - 2; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = (dn / tn) * M1;
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / M1;
+  }
+}
+
+/** A standard normal draw. */
+export function normal(rng: RandomStream): number {
+  const hz = rng.int32();
+  const iz = hz & 127;
+  if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
+  return normalSlow(rng, hz, iz);
+}
+
+function normalSlow(rng: RandomStream, hz: number, iz: number): number {
+  for (;;) {
+    if (iz === 0) {
+      // the tail beyond R, by Marsaglia's exponential rejection
+      let x: number;
+      let y: number;
+      do {
+        x = -Math.log(rng.nextOpen()) / R;
+        y = -Math.log(rng.nextOpen());
+      } while (y + y < x * x);
+      return hz > 0 ? R + x : -R - x;
+    }
+    const x = hz * wn[iz];
+    if (fn[iz] + rng.next() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
+    hz = rng.int32();
+    iz = hz & 127;
+    if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
+  }
+}
+
+/** Fill `out[0..count)` with standard normals (the fastest way to draw many). */
+export function fillNormals(rng: RandomStream, out: Float64Array, count = out.length): void {
+  for (let i = 0; i < count; i++) {
+    const hz = rng.int32();
+    const iz = hz & 127;
+    out[i] = Math.abs(hz) < kn[iz] ? hz * wn[iz] : normalSlow(rng, hz, iz);
+  }
+}

@@ -1,0 +1,116 @@
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { ChiSquareSampler, GammaSampler, exponential, fillNormals, normCdf, normal, pathStream, poisson, RandomStream, streamKey } from "../../src/montecarlo/index.ts";
+
+/** mean and variance of a sample */
+function moments(xs: ArrayLike<number>): { mean: number; variance: number } {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  const mean = s / xs.length;
+  let v = 0;
+  for (let i = 0; i < xs.length; i++) v += (xs[i] - mean) ** 2;
+  return { mean, variance: v / (xs.length - 1) };
+}
+
+describe("per-path random streams", () => {
+  it("reproduce seedrandom.alea's sequence for the path's key", () => {
+    const reference = seedrandom.alea(streamKey(7, 123));
+    const ours = pathStream(7, 123);
+    for (let i = 0; i < 1000; i++) expect(ours.next()).toBe(reference());
+  });
+
+  it("depend only on (seed, path, substream)", () => {
+    const a = pathStream(7, 5);
+    a.next();
+    const again = pathStream(7, 5);
+    const fresh = pathStream(7, 5);
+    for (let i = 0; i < 10; i++) expect(again.next()).toBe(fresh.next());
+    expect(pathStream(7, 5).next()).not.toBe(pathStream(7, 6).next());
+    expect(pathStream(7, 5).next()).not.toBe(pathStream(8, 5).next());
+    expect(pathStream(7, 5, 0).next()).not.toBe(pathStream(7, 5, 1).next());
+  });
+});
+
+describe("Ziggurat normals", () => {
+  const N = 400_000;
+  const rng = new RandomStream("zig");
+  const z = new Float64Array(N);
+  fillNormals(rng, z);
+
+  it("have mean 0 and variance 1 (4 standard errors)", () => {
+    const { mean, variance } = moments(z);
+    expect(Math.abs(mean)).toBeLessThan(4 / Math.sqrt(N));
+    expect(Math.abs(variance - 1)).toBeLessThan(4 * Math.sqrt(2 / N));
+  });
+
+  it("put the right mass in the tails: P(z < −3) and P(z > 2)", () => {
+    for (const [test, p] of [[(x: number) => x < -3, normCdf(-3)], [(x: number) => x > 2, 1 - normCdf(2)]] as const) {
+      let k = 0;
+      for (const x of z) if (test(x)) k++;
+      expect(Math.abs(k / N - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+    }
+  });
+
+  it("per-call and bulk draws give the same numbers", () => {
+    const a = new RandomStream("same");
+    const b = new RandomStream("same");
+    const bulk = new Float64Array(1000);
+    fillNormals(a, bulk);
+    for (let i = 0; i < 1000; i++) expect(normal(b)).toBe(bulk[i]);
+  });
+});
+
+describe("gamma, chi-square, Poisson, exponential", () => {
+  const N = 200_000;
+  const rng = new RandomStream("dist");
+
+  it.each([0.5, 2, 7.5])("Gamma(%s) has mean k and variance k", (k) => {
+    const g = new GammaSampler(k);
+    const xs = Float64Array.from({ length: N }, () => g.sample(rng));
+    const { mean, variance } = moments(xs);
+    expect(Math.abs(mean - k)).toBeLessThan(4 * Math.sqrt(k / N));
+    // Var of the sample variance of a gamma: (μ4 − σ⁴)/N with μ4 = 3k² + 6k
+    expect(Math.abs(variance - k)).toBeLessThan(4 * Math.sqrt((2 * k * k + 6 * k) / N));
+  });
+
+  it("χ²_4 has mean 4 and P(χ²_4 > 9.4877) = 0.05", () => {
+    const c = new ChiSquareSampler(4);
+    let sum = 0;
+    let tail = 0;
+    for (let i = 0; i < N; i++) {
+      const x = c.sample(rng);
+      sum += x;
+      if (x > 9.487729036781154) tail++;
+    }
+    expect(Math.abs(sum / N - 4)).toBeLessThan(4 * Math.sqrt(8 / N));
+    expect(Math.abs(tail / N - 0.05)).toBeLessThan(4 * Math.sqrt(0.05 * 0.95 / N));
+  });
+
+  it.each([0.02, 3, 80])("Poisson(%s) has mean and variance λ", (lambda) => {
+    const xs = Float64Array.from({ length: N }, () => poisson(rng, lambda));
+    const { mean, variance } = moments(xs);
+    expect(Number.isInteger(xs[17])).toBe(true);
+    expect(Math.abs(mean - lambda)).toBeLessThan(4 * Math.sqrt(lambda / N));
+    expect(Math.abs(variance - lambda)).toBeLessThan(4 * Math.sqrt((2 * lambda * lambda + lambda) / N));
+  });
+
+  it("Poisson(0.02) puts e^−0.02 on zero", () => {
+    let zeros = 0;
+    for (let i = 0; i < N; i++) if (poisson(rng, 0.02) === 0) zeros++;
+    const p = Math.exp(-0.02);
+    expect(Math.abs(zeros / N - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+  });
+
+  it("exponential has mean 1 and P(X > 3) = e^−3", () => {
+    let sum = 0;
+    let tail = 0;
+    for (let i = 0; i < N; i++) {
+      const x = exponential(rng);
+      sum += x;
+      if (x > 3) tail++;
+    }
+    expect(Math.abs(sum / N - 1)).toBeLessThan(4 / Math.sqrt(N));
+    const p = Math.exp(-3);
+    expect(Math.abs(tail / N - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+  });
+});
