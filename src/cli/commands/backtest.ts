@@ -1,5 +1,142 @@
+import { resolve } from "node:path";
+import { buildSummary, equityCsv, eventsCsv, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
+import { loadMarket, parseTimeArg } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
+import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
+import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { loadStrategy, resolveParams } from "../../strategy/index.ts";
+import { getVenue } from "../../venues/index.ts";
+import { numberFlag, parseFlags } from "../args.ts";
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new InputError("'backtest' is not built yet");
+const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
+  [--venue binance] [--balance 10000] [--modes cross,isolated] [--data DIR] [--liq-price mark|last]
+  [--intrabar path|worst] [--detail 5m] [--slippage 0] [--ledger exact|fast] [--out DIR]
+dates are UTC; --to is exclusive. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.`;
+
+const MODES = new Set(["cross", "isolated", "hybrid"]);
+
+export interface BacktestCliOptions {
+  strategy: string;
+  params?: string;
+  symbols: string[];
+  venue: string;
+  from?: string;
+  to?: string;
+  balance: number;
+  modes: RunMode[];
+  dataDir?: string;
+  liqPrice?: TriggerSource;
+  intrabar: IntrabarPolicy;
+  detail?: Interval;
+  slippage: number;
+  ledger: "exact" | "fast";
+  out?: string;
+}
+
+/** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. */
+export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) => void = console.log): Promise<{ dir: string; result: BacktestResult; report: string }> {
+  const venue = getVenue(o.venue);
+  const strategy = await loadStrategy(o.strategy);
+  let userParams: unknown = {};
+  if (o.params !== undefined) {
+    try {
+      userParams = JSON.parse(o.params);
+    } catch (err) {
+      throw new InputError(`--params: not valid JSON (${(err as Error).message.split("\n")[0]})`);
+    }
+  }
+  resolveParams(strategy, userParams); // bad params fail before any data is read
+  if (o.from !== undefined && o.to !== undefined && parseTimeArg(o.from, "from") >= parseTimeArg(o.to, "to")) {
+    throw new InputError(`--from ${o.from} is not before --to ${o.to}`);
+  }
+  const market = await loadMarket({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, detail: o.detail, mark: o.liqPrice === "last" ? false : undefined });
+  const result = runBacktest({
+    market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
+    liqPrice: o.liqPrice, detail: o.detail !== undefined, slippage: o.slippage, ledger: o.ledger,
+  });
+  for (const w of [...market.warnings, ...result.warnings]) log(`warning: ${w}`);
+  const symbols = market.symbols.map((s) => s.symbol);
+  const summary = buildSummary(
+    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0" } },
+    result,
+  );
+  const dir = resolve(o.out ?? defaultRunDir("backtest"));
+  await writeOutputs(dir, {
+    "summary.json": JSON.stringify(summary, null, 2) + "\n",
+    "equity.csv": equityCsv(result.runs, symbols),
+    "events.csv": eventsCsv(result.runs),
+  });
+  const report = await writeReport(dir);
+  return { dir, result, report };
+}
+
+/** The side-by-side table printed after a run. */
+export function formatRuns(result: BacktestResult, balance: number): string {
+  const runs = result.runs.map((r) => r.run);
+  const money = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const rows: [string, (r: (typeof runs)[number]) => string][] = [
+    ["survived", (r) => (r.survived ? "yes" : "NO")],
+    ["first liquidation", (r) => (r.liquidations[0] ? `${r.liquidations[0].time.slice(0, 16)}Z ${r.liquidations[0].symbol}` : "–")],
+    ["liquidations", (r) => String(r.liquidations.length)],
+    ["final equity", (r) => money(r.finalEquity)],
+    ["return %", (r) => r.returnPct.toFixed(2)],
+    ["max drawdown %", (r) => r.maxDrawdownPct.toFixed(2)],
+    ["funding paid", (r) => money(r.fundingPaid)],
+    ["fees paid", (r) => money(r.feesPaid)],
+    ["bad debt", (r) => money(r.badDebt)],
+    ["trades", (r) => String(r.trades)],
+    ["liq price drift % (funding)", (r) => r.fundingErosion.maxLiqPriceDriftPct.toFixed(3)],
+  ];
+  const w0 = Math.max(...rows.map(([k]) => k.length));
+  const cells = rows.map(([, f]) => runs.map(f));
+  const widths = runs.map((r, j) => Math.max(r.mode.length, ...cells.map((c) => c[j].length)));
+  const line = (k: string, vs: string[]) => `  ${k.padEnd(w0)}  ${vs.map((v, j) => v.padStart(widths[j])).join("  ")}`;
+  return [`initial balance ${money(balance)}`, line("", runs.map((r) => r.mode)), ...rows.map(([k], i) => line(k, cells[i]))].join("\n");
+}
+
+export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
+  const { values: v } = parseFlags(argv, {
+    strategy: { type: "string" }, params: { type: "string" }, symbols: { type: "string" }, venue: { type: "string" },
+    from: { type: "string" }, to: { type: "string" }, balance: { type: "string" }, modes: { type: "string" },
+    data: { type: "string" }, "liq-price": { type: "string" }, intrabar: { type: "string" }, detail: { type: "string" },
+    slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
+  });
+  if (v.help) return null;
+  if (!v.strategy) throw new InputError("--strategy is required (a built-in name or a file)");
+  if (!v.symbols) throw new InputError("--symbols is required (e.g. BTCUSDT,ETHUSDT)");
+  const symbols = v.symbols.split(",").map((s) => s.trim()).filter(Boolean);
+  if (symbols.length === 0) throw new InputError("--symbols: no symbol given");
+  const modes = (v.modes ?? "cross,isolated").split(",").map((m) => m.trim());
+  for (const m of modes) if (!MODES.has(m)) throw new InputError(`--modes: unknown mode '${m}' (cross, isolated, hybrid)`);
+  if (new Set(modes).size !== modes.length) throw new InputError("--modes: a mode is listed twice");
+  const liq = v["liq-price"];
+  if (liq !== undefined && liq !== "mark" && liq !== "last") throw new InputError(`--liq-price: '${liq}' must be mark or last`);
+  const intrabar = v.intrabar ?? "path";
+  if (intrabar !== "path" && intrabar !== "worst") throw new InputError(`--intrabar: '${intrabar}' must be path or worst`);
+  if (v.detail !== undefined && !(v.detail in INTERVALS)) throw new InputError(`--detail: '${v.detail}' is not an interval (e.g. 5m)`);
+  const ledger = v.ledger ?? "exact";
+  if (ledger !== "exact" && ledger !== "fast") throw new InputError(`--ledger: '${ledger}' must be exact or fast`);
+  const balance = numberFlag("balance", v.balance) ?? 10000;
+  if (!(balance > 0)) throw new InputError(`--balance ${balance} must be positive`);
+  if (v.from !== undefined) parseTimeArg(v.from, "from");
+  if (v.to !== undefined) parseTimeArg(v.to, "to");
+  return {
+    strategy: v.strategy, params: v.params, symbols, venue: v.venue ?? "binance", from: v.from, to: v.to, balance,
+    modes: modes as RunMode[], dataDir: v.data, liqPrice: liq as TriggerSource | undefined, intrabar, detail: v.detail as Interval | undefined,
+    slippage: numberFlag("slippage", v.slippage) ?? 0, ledger, out: v.out,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseBacktestArgs(argv);
+  if (!o) {
+    console.log(HELP);
+    return 0;
+  }
+  const { dir, result, report } = await backtestToFolder(o);
+  console.log(`backtest ${o.strategy} on ${o.venue}, ${o.symbols.join(", ")}, ${isoTime(parseTimeArg(o.from ?? 0, "from"))}`.replace(/, 1970.*$/, ""));
+  console.log(formatRuns(result, o.balance));
+  console.log(`outputs: ${dir}`);
+  console.log(`report: ${report}`);
+  return 0;
 }

@@ -1,5 +1,27 @@
-import { InputError } from "../../market/errors.ts";
+import { parseFlags } from "../args.ts";
+import { backtestToFolder, formatRuns } from "./backtest.ts";
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new InputError("'start' is not built yet");
+/**
+ * `npm start`: the hedged book (long BTC / short ETH at 5x on 40 % of the balance per leg
+ * per unit of leverage, rebalanced daily) through the March 2020 crash on Binance, cross beside
+ * isolated, liquidations triggered on mark-price candles.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { out: { type: "string" }, data: { type: "string" } });
+  const o = {
+    strategy: "hedger", symbols: ["BTCUSDT", "ETHUSDT"], venue: "binance", from: "2020-03-01", to: "2020-04-01", balance: 10000,
+    modes: ["cross", "isolated"] as ("cross" | "isolated")[], intrabar: "path" as const, slippage: 0, ledger: "exact" as const,
+    out: values.out, dataDir: values.data,
+  };
+  console.log("perpsim: hedged book (long BTCUSDT / short ETHUSDT, 5x, rebalanced daily) through March 2020 on Binance USD-M");
+  const { dir, result, report } = await backtestToFolder(o);
+  console.log(formatRuns(result, o.balance));
+  const [cross, iso] = result.runs.map((r) => r.run);
+  if (cross && iso && cross.survived !== iso.survived) {
+    const loser = cross.survived ? iso : cross;
+    console.log(`\n${cross.survived ? "cross" : "isolated"} survived; ${loser.mode} was liquidated (${loser.liquidations.map((l) => `${l.symbol} ${l.side} at ${l.time.slice(0, 16)}Z`).join(", ")}).`);
+  }
+  console.log(`outputs: ${dir}`);
+  console.log(report);
+  return 0;
 }

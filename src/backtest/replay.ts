@@ -1,0 +1,436 @@
+import { Account, type EngineEvent } from "../margin/index.ts";
+import { InputError, isoTime, lowFirst, type MarketData } from "../market/index.ts";
+import { resolveParams, type OpenOrder, type Params, type Strategy } from "../strategy/index.ts";
+import type { BacktestLiquidation } from "../results/types.ts";
+import type { Venue } from "../venues/index.ts";
+import { ReplayContext, type Order } from "./context.ts";
+import { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
+import type { BacktestEvent, BacktestOptions, BacktestResult, EquityTrace, IntrabarPolicy, ModeResult, RunMode } from "./types.ts";
+
+const FIXED = 5;
+
+/**
+ * Replay a strategy over a market once per mode, on the same data and the same decision rule.
+ *
+ * Each step i (bar i opens at t_i): settle the funding due at t_i (positions held before t_i pay) →
+ * fill the orders the strategy queued at the close of bar i−1 at bar i's last-trade open (± slippage)
+ * → walk bar i's intrabar path on the trigger series (open → nearer extreme → farther extreme →
+ * close per symbol; `worst`: every position at its adverse extreme at once; detail candles when
+ * asked and present), liquidating and firing stops in the order the path reaches them → mark to
+ * market at the close and record → hand the closed bar to the strategy. No step reads a later bar.
+ */
+export function runBacktest(o: BacktestOptions): BacktestResult {
+  if (!(o.balance > 0) || !Number.isFinite(o.balance)) throw new InputError(`--balance ${o.balance} must be a positive number`);
+  const slippage = o.slippage ?? 0;
+  if (!(slippage >= 0 && slippage < 0.5)) throw new InputError(`--slippage ${slippage} must be in [0, 0.5)`);
+  const params = resolveParams(o.strategy, o.params);
+  const modes = o.modes ?? ["cross", "isolated"];
+  const trigger = o.liqPrice ?? defaultTrigger(o.venue);
+  const intrabar = o.intrabar ?? "path";
+  const warnings: string[] = [];
+  const series = triggerSeries(o.market, trigger, o.venue, warnings);
+  const useDetail = o.detail === true && o.market.symbols.some((s) => s.detail);
+  if (o.detail && !useDetail) warnings.push("--detail: no detail candles in the data; bars are replayed on their 4-point path");
+  if (useDetail && trigger === "mark") warnings.push("--detail: detail candles are last-trade prices; inside bars they cover, liquidations and stops trigger on them");
+  const runs = modes.map((mode) => runMode(o, params, mode, series, intrabar, slippage, useDetail));
+  const settings: Record<string, string | number | boolean> = {
+    intrabar: intrabar === "path" ? "path (open → nearer extreme → farther extreme → close)" : "worst (every position at its adverse extreme at once)",
+    trigger: trigger === "mark" ? "mark (last where mark is missing)" : "last",
+    detail: useDetail ? "5m-style detail candles where present" : "none",
+    slippage,
+    ledger: o.ledger ?? "exact",
+    fundingRule: "a settlement at t is paid by positions held before t, on the trigger open at t",
+    stopRule: "stops trigger on the trigger series along the intrabar path; a gap fills at the gap price",
+  };
+  for (const r of runs) settings[`barsWherePathAndWorstDiffer:${r.run.mode}`] = r.intrabarDifferingBars;
+  return { params, runs, settings, warnings };
+}
+
+type LiqRecord = Omit<BacktestLiquidation, "time"> & { time: number };
+
+interface Totals {
+  fees: number;
+  funding: number;
+  badDebt: number;
+  trades: number;
+  committed: number;
+  liquidations: LiqRecord[];
+  firstLiq: number | null;
+  dirty: boolean;
+}
+
+function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, slippage: number, useDetail: boolean): ModeResult {
+  const market = o.market;
+  const strategy = o.strategy as Strategy<Params>;
+  const n = market.symbols.length;
+  const symbols = market.symbols.map((s) => s.symbol);
+  const recordEvents = o.recordEvents !== false;
+  const events: BacktestEvent[] = [];
+  const T: Totals = { fees: 0, funding: 0, badDebt: 0, trades: 0, committed: 0, liquidations: [], firstLiq: null, dirty: true };
+  let currentLiq = null as LiqRecord | null;
+
+  const sink = (e: EngineEvent) => {
+    T.dirty = true;
+    switch (e.type) {
+      case "fee":
+        if (e.detail === "liquidation") { if (currentLiq) currentLiq.loss -= e.amount; } else T.fees -= e.amount;
+        break;
+      case "funding":
+        T.funding -= e.amount;
+        break;
+      case "fill":
+        T.trades++;
+        break;
+      case "margin":
+        if (e.detail === "open" || e.detail === "increase" || e.detail === "add") T.committed += e.amount;
+        break;
+      case "liquidation":
+        if (e.detail === "forfeit") { if (currentLiq) currentLiq.loss -= e.amount; }
+        else {
+          const rec: LiqRecord = { time: e.time, symbol: e.symbol, side: e.side, price: e.price, size: e.size, loss: -e.amount };
+          currentLiq = rec;
+          T.liquidations.push(rec);
+          if (T.firstLiq === null) T.firstLiq = e.time;
+        }
+        break;
+      case "bad-debt":
+        T.badDebt += e.amount;
+        if (currentLiq) currentLiq.loss -= e.amount;
+        break;
+    }
+    if (recordEvents) events.push({ ...e, time: e.time });
+  };
+  const account = new Account({ venue: o.venue, balance: o.balance, symbols, ledger: o.ledger ?? "exact", events: sink, liquidationSlippage: o.liquidationSlippage });
+
+  const px = new Float64Array(n); // trigger price now (close after the walk)
+  const lastRate = new Float64Array(n).fill(NaN);
+  const sl = new Float64Array(n).fill(NaN);
+  const tp = new Float64Array(n).fill(NaN);
+  const dir = new Int8Array(n);
+  const isCross = new Uint8Array(n);
+  const drift = new Float64Array(n);
+  const fIdx = new Int32Array(n);
+  const pts = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const segA = new Float64Array(n);
+  const segB = new Float64Array(n);
+  const probe = new Float64Array(n);
+  let maxDrift = 0;
+  let differing = 0;
+  for (let s = 0; s < n; s++) px[s] = firstPrice(trig[s]);
+
+  const ctx = new ReplayContext(params, mode, o.balance, market, trig, account, px, lastRate, sl, tp);
+  const forced = mode === "hybrid" ? undefined : mode;
+  const stride = FIXED + 3 * n;
+  const rec = o.recordEquity !== false ? new Float64Array(market.length * stride) : null;
+  let peak = o.balance;
+  let maxDd = 0;
+  let equity = o.balance;
+
+  const refresh = () => {
+    if (!T.dirty) return;
+    T.dirty = false;
+    dir.fill(0);
+    isCross.fill(0);
+    for (const p of account.positions()) {
+      dir[p.slot] = p.side === "long" ? 1 : -1;
+      isCross[p.slot] = p.mode === "cross" ? 1 : 0;
+    }
+    for (let s = 0; s < n; s++) if (dir[s] === 0) { sl[s] = NaN; tp[s] = NaN; }
+  };
+
+  const reject = (t: number, symbol: string, detail: string) => {
+    if (recordEvents) events.push({ time: t, type: "reject", symbol, side: "", size: 0, price: 0, amount: 0, walletBalance: account.walletBalance, detail });
+  };
+
+  const wrap = (t: number, fn: () => void, symbol = ctx.lastSymbol) => {
+    try {
+      fn();
+    } catch (err) {
+      const msg = ((err as Error)?.message ?? String(err)).split("\n")[0];
+      throw new InputError(`strategy '${strategy.name}' failed at ${isoTime(t)}${symbol ? ` (${symbol})` : ""}: ${msg}`);
+    }
+  };
+
+  const execute = (i: number, t: number, q: Order) => {
+    const s = symbols.indexOf(q.kind === "open" ? q.order.symbol : q.symbol);
+    const sym = symbols[s];
+    const open = market.symbols[s].bars.open[i];
+    refresh();
+    switch (q.kind) {
+      case "open": {
+        if (!(open > 0)) return reject(t, sym, "open: no bar to fill at");
+        fillOpen(i, t, s, q.order, open);
+        return;
+      }
+      case "close":
+      case "reduce": {
+        if (dir[s] === 0) return;
+        if (!(open > 0)) return reject(t, sym, `${q.kind}: no bar to fill at`);
+        const fill = open * (1 + dir[s] * -1 * slippage);
+        if (q.kind === "close") account.close(t, sym, fill);
+        else account.reduce(t, sym, q.size, fill);
+        return;
+      }
+      case "addMargin":
+        if (dir[s] === 0 || isCross[s]) return;
+        if (account.addMargin(t, sym, q.amount) === "insufficient-margin") reject(t, sym, `addMargin ${q.amount}: insufficient margin`);
+        return;
+      case "removeMargin":
+        if (dir[s] === 0 || isCross[s]) return;
+        try {
+          account.removeMargin(t, sym, q.amount, px[s]);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          reject(t, sym, err.message);
+        }
+        return;
+      case "setLeverage":
+        if (dir[s] === 0) return;
+        if (account.setLeverage(t, sym, q.leverage) === "insufficient-margin") reject(t, sym, `setLeverage ${q.leverage}: insufficient margin`);
+        return;
+      case "stopLoss":
+      case "takeProfit":
+        if (dir[s] === 0) return;
+        (q.kind === "stopLoss" ? sl : tp)[s] = q.price ?? NaN;
+        return;
+    }
+  };
+
+  const fillOpen = (i: number, t: number, s: number, ord: OpenOrder, open: number) => {
+    const sym = symbols[s];
+    const d = ord.side === "long" ? 1 : -1;
+    const fill = open * (1 + d * slippage);
+    const m = forced ?? ord.mode ?? "cross";
+    const leverage = ord.leverage ?? (ord.margin !== undefined && ord.notional !== undefined ? ord.notional / ord.margin : undefined);
+    const notional = ord.notional ?? (ord.margin !== undefined ? ord.margin * leverage! : ord.size! * fill);
+    const size = ord.size ?? notional / fill;
+    const wasFlat = dir[s] === 0;
+    const margin = m === "isolated" && ord.margin !== undefined && (wasFlat || dir[s] !== d) ? ord.margin : undefined;
+    const res = account.trade(t, sym, ord.side, size, fill, { mode: m, leverage: margin === undefined ? leverage : undefined, margin });
+    if (res === "insufficient-margin") return reject(t, sym, `open ${ord.side} ${size}: insufficient margin`);
+    T.dirty = true;
+    refresh();
+    if (dir[s] !== d) return;
+    if (wasFlat) drift[s] = 0;
+    if (isCross[s]) T.committed += (size * fill) / (account.position(sym)?.leverage ?? 1);
+    const slp = ord.stopLossPct !== undefined ? fill * (1 - d * ord.stopLossPct) : ord.stopLoss;
+    const tpp = ord.takeProfitPct !== undefined ? fill * (1 + d * ord.takeProfitPct) : ord.takeProfit;
+    if (slp !== undefined) sl[s] = slp;
+    if (tpp !== undefined) tp[s] = tpp;
+  };
+
+  /** earliest stop crossing in [u, 1] of the segment A→B: returns [u, slot] or u = Infinity */
+  let stopSlot = -1;
+  const firstStop = (u: number, A: Float64Array, B: Float64Array): number => {
+    let best = Infinity;
+    stopSlot = -1;
+    for (let s = 0; s < n; s++) {
+      if (dir[s] === 0) continue;
+      const a = A[s];
+      const b = B[s];
+      const pu = a + u * (b - a);
+      for (let k = 0; k < 2; k++) {
+        const level = k === 0 ? sl[s] : tp[s];
+        if (!(level === level)) continue;
+        // stop-loss fires when price moves against the position to the level; take-profit in favour
+        const down = (k === 0) === (dir[s] === 1);
+        let c: number;
+        if (down ? pu <= level : pu >= level) c = u;
+        else if (down ? b <= level : b >= level) c = (level - a) / (b - a);
+        else continue;
+        if (c < best) { best = c; stopSlot = s; }
+      }
+    }
+    return best;
+  };
+
+  const segment = (t0: number, t1: number, A: Float64Array, B: Float64Array) => {
+    let u = 0;
+    for (let guard = 0; guard < 4 * n + 4; guard++) {
+      const c = firstStop(u, A, B);
+      for (let s = 0; s < n; s++) segA[s] = A[s] + u * (B[s] - A[s]);
+      if (c === Infinity) {
+        account.checkSegment(t0 + u * (t1 - t0), t1, segA, B);
+        break;
+      }
+      const s = stopSlot;
+      for (let k = 0; k < n; k++) segB[k] = A[k] + c * (B[k] - A[k]);
+      const tc = t0 + c * (t1 - t0);
+      if (c > u) account.checkSegment(t0 + u * (t1 - t0), tc, segA, segB);
+      else account.checkLiquidations(tc, segA);
+      refresh();
+      if (dir[s] !== 0) {
+        const isStop = dir[s] === 1 ? segB[s] <= sl[s] : segB[s] >= sl[s];
+        const fill = segB[s] * (1 - dir[s] * slippage);
+        if (recordEvents) events.push({ time: tc, type: "stop", symbol: symbols[s], side: dir[s] === 1 ? "long" : "short", size: 0, price: segB[s], amount: 0, walletBalance: account.walletBalance, detail: isStop ? "stop-loss" : "take-profit" });
+        account.close(tc, symbols[s], fill);
+        refresh();
+      }
+      sl[s] = NaN;
+      tp[s] = NaN;
+      u = c;
+    }
+  };
+
+  /** walk one candle per symbol (values in pts[0..3] as o,h,l,c on entry) */
+  const walk = (t0: number, t1: number, O: Float64Array, H: Float64Array, L: Float64Array, C: Float64Array, count: boolean) => {
+    refresh();
+    let nCross = 0;
+    for (let s = 0; s < n; s++) if (dir[s] !== 0 && isCross[s]) nCross++;
+    if (count && nCross >= 2) {
+      for (let s = 0; s < n; s++) probe[s] = dir[s] !== 0 && isCross[s] ? (dir[s] === 1 ? L[s] : H[s]) : C[s];
+      const worstLiq = account.crossExcess(probe) < 0;
+      let pathLiq = account.crossExcess(O) < 0 || account.crossExcess(C) < 0;
+      for (let k = 1; k <= 2 && !pathLiq; k++) {
+        for (let s = 0; s < n; s++) probe[s] = lowFirst(O[s], H[s], L[s]) === (k === 1) ? L[s] : H[s];
+        pathLiq = account.crossExcess(probe) < 0;
+      }
+      if (worstLiq !== pathLiq) differing++;
+    }
+    const dt = t1 - t0;
+    if (intrabar === "worst") {
+      for (let s = 0; s < n; s++) pts[1][s] = dir[s] === 0 ? O[s] : dir[s] === 1 ? L[s] : H[s];
+      segment(t0, t0 + dt / 3, O, pts[1]);
+      segment(t0 + dt / 3, t1, pts[1], C);
+      return;
+    }
+    for (let s = 0; s < n; s++) {
+      const lf = lowFirst(O[s], H[s], L[s]);
+      pts[1][s] = lf ? L[s] : H[s];
+      pts[2][s] = lf ? H[s] : L[s];
+    }
+    segment(t0, t0 + dt / 3, O, pts[1]);
+    segment(t0 + dt / 3, t0 + (2 * dt) / 3, pts[1], pts[2]);
+    segment(t0 + (2 * dt) / 3, t1, pts[2], C);
+  };
+
+  const bO = new Float64Array(n), bH = new Float64Array(n), bL = new Float64Array(n), bC = new Float64Array(n);
+  const loadBar = (i: number) => {
+    for (let s = 0; s < n; s++) {
+      const tb = trig[s];
+      if (tb.close[i] === tb.close[i]) {
+        bO[s] = tb.open[i]; bH[s] = tb.high[i]; bL[s] = tb.low[i]; bC[s] = tb.close[i];
+      } else {
+        bO[s] = bH[s] = bL[s] = bC[s] = px[s];
+      }
+    }
+  };
+
+  /** the detail candles inside [t, t + iv) for every symbol, or -1 when any symbol lacks them */
+  const detailStart = (t: number, count: number): Int32Array | null => {
+    const starts = new Int32Array(n);
+    for (let s = 0; s < n; s++) {
+      const d = market.symbols[s].detail;
+      if (!d || d.length === 0) return null;
+      const j0 = Math.round((t - d.time[0]) / d.intervalMs);
+      if (j0 < 0 || j0 + count > d.length) return null;
+      for (let j = j0; j < j0 + count; j++) if (!(d.close[j] === d.close[j])) return null;
+      starts[s] = j0;
+    }
+    return starts;
+  };
+
+  // ------------------------------------------------------------------ the loop
+  ctx.time = market.from;
+  ctx.index = -1;
+  ctx.equity = o.balance;
+  if (strategy.init) wrap(market.from, () => strategy.init!(ctx));
+  const iv = market.intervalMs;
+  for (let i = 0; i < market.length; i++) {
+    const t = market.time[i];
+    // 1. funding due at or before t, paid by what was held before t
+    for (let s = 0; s < n; s++) {
+      const f = market.symbols[s].funding;
+      if (!f) continue;
+      while (fIdx[s] < f.length && f.time[fIdx[s]] <= t) {
+        const k = fIdx[s]++;
+        lastRate[s] = f.rate[k];
+        const price = trig[s].open[i] === trig[s].open[i] ? trig[s].open[i] : px[s];
+        refresh();
+        if (dir[s] === 0) continue;
+        const before = isCross[s] ? 0 : account.isolatedLiquidationPriceAt(s);
+        account.settleFunding(symbols[s], f.rate[k], price, f.time[k]);
+        if (!isCross[s]) {
+          drift[s] += (account.isolatedLiquidationPriceAt(s) - before) * dir[s];
+          const pct = (drift[s] / price) * 100;
+          if (pct > maxDrift) maxDrift = pct;
+        }
+      }
+    }
+    // 2. orders queued at the previous close fill at this open
+    if (ctx.queue.length) {
+      const q = ctx.queue.splice(0);
+      for (const order of q) wrap(t, () => execute(i, t, order), order.kind === "open" ? order.order.symbol : order.symbol);
+    }
+    // 3. the intrabar path
+    loadBar(i);
+    const starts = useDetail ? detailStart(t, Math.round(iv / (market.symbols[0].detail?.intervalMs ?? iv))) : null;
+    if (starts) {
+      const d0 = market.symbols[0].detail!;
+      const count = Math.round(iv / d0.intervalMs);
+      const dO = new Float64Array(n), dH = new Float64Array(n), dL = new Float64Array(n), dC = new Float64Array(n);
+      for (let j = 0; j < count; j++) {
+        for (let s = 0; s < n; s++) {
+          const d = market.symbols[s].detail!;
+          const k = starts[s] + j;
+          dO[s] = d.open[k]; dH[s] = d.high[k]; dL[s] = d.low[k]; dC[s] = d.close[k];
+        }
+        walk(t + j * d0.intervalMs, t + (j + 1) * d0.intervalMs, dO, dH, dL, dC, true);
+      }
+    } else walk(t, t + iv, bO, bH, bL, bC, true);
+    // 4. mark to market at the close
+    for (let s = 0; s < n; s++) px[s] = bC[s];
+    refresh();
+    equity = account.equity(px);
+    if (equity > peak) peak = equity;
+    const dd = peak > 0 ? ((peak - equity) / peak) * 100 : 0;
+    if (dd > maxDd) maxDd = dd;
+    if (rec) {
+      const r = i * stride;
+      rec[r] = t; rec[r + 1] = equity; rec[r + 2] = dd; rec[r + 3] = T.funding; rec[r + 4] = T.fees;
+      for (let s = 0; s < n; s++) {
+        const c = r + FIXED + 3 * s;
+        rec[c] = px[s];
+        if (dir[s] === 0) { rec[c + 1] = NaN; rec[c + 2] = NaN; }
+        else {
+          rec[c + 1] = account.liquidationPrice(symbols[s], px) ?? NaN;
+          rec[c + 2] = account.marginRatio(symbols[s], px);
+        }
+      }
+    }
+    // 5. the strategy sees the closed bar
+    ctx.time = t;
+    ctx.index = i;
+    ctx.equity = equity;
+    wrap(t, () => strategy.onBar(ctx));
+  }
+
+  const committed = T.committed;
+  const eq: EquityTrace | null = rec ? { symbols, stride, rows: market.length, data: rec } : null;
+  return {
+    run: {
+      mode,
+      finalEquity: equity,
+      returnPct: ((equity - o.balance) / o.balance) * 100,
+      maxDrawdownPct: maxDd,
+      survived: T.liquidations.length === 0,
+      liquidations: T.liquidations.map((l) => ({ ...l, time: isoTime(l.time) })),
+      fundingPaid: T.funding,
+      feesPaid: T.fees,
+      badDebt: T.badDebt,
+      trades: T.trades,
+      fundingErosion: { paidPctOfMargin: committed > 0 ? (T.funding / committed) * 100 : 0, maxLiqPriceDriftPct: maxDrift },
+    },
+    events,
+    equity: eq,
+    intrabarDifferingBars: differing,
+    firstLiquidation: T.firstLiq,
+  };
+}
+
+function firstPrice(t: TriggerBars): number {
+  for (let i = 0; i < t.open.length; i++) if (t.open[i] === t.open[i]) return t.open[i];
+  return NaN;
+}
+
+export type { Venue, MarketData };
