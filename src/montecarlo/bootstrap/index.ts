@@ -1,0 +1,2 @@
+/** Model `bootstrap`: stationary block bootstrap of the real joint hourly history (issue 7). */
+export { BootstrapModel, bootstrapSpec, type BootstrapSpec } from "./bootstrap.ts";

@@ -1,0 +1,212 @@
+import type { MarketData } from "../../market/index.ts";
+import { repairCorrelation, toRows } from "../correlation.ts";
+import type { MeanRevertingFunding } from "../funding.ts";
+import type { JumpSizeSpec, TGarchJumpSpec } from "../models/types.ts";
+import { fitGarch, fitStudentNu } from "./garch.ts";
+import { correlationMatrix, jointReturns, kurtosis, mean, variance } from "./returns.ts";
+
+/** The rules calibration uses, stated in the model file it writes. */
+export const RULES = {
+  stress: "an hour is 'stress' when the first symbol's trailing 24-hour realised volatility is above its 90th percentile over the range",
+  jumps: "a jump is an hourly return beyond 5 GARCH conditional standard deviations; a market jump is one in the first symbol (its beta is 1)",
+  garch: "hourly Gaussian QMLE with variance targeting, carried to the model's daily scale as α_d = 24·α_h (capped at 0.9·(α_h+β_h)^24), β_d = (α_h+β_h)^24 − α_d",
+  vol: "each asset's vol is set so that the simulated total variance (diffusion in both regimes + jumps) equals the data's",
+  funding: "rates normalised to 8 h; mean, AR(1) half-life and spread averaged over symbols; cap = largest |rate| seen",
+} as const;
+
+const STRESS_QUANTILE = 0.9;
+const JUMP_SIGMAS = 5;
+
+export interface AssetStats {
+  symbol: string;
+  annualVol: number;
+  hourlyKurtosis: number;
+  garchHourly: { alpha: number; beta: number };
+  nu: number;
+  jumps: number;
+  jumpBeta: number;
+}
+
+export interface Calibration {
+  model: TGarchJumpSpec;
+  funding: MeanRevertingFunding | null;
+  stats: {
+    from: string;
+    to: string;
+    hours: number;
+    assets: AssetStats[];
+    calmCorrelation: number[][];
+    stressCorrelation: number[][];
+    stressShare: number;
+    rules: typeof RULES;
+  };
+}
+
+export function calibrate(market: MarketData): Calibration {
+  const j = jointReturns(market);
+  const n = j.symbols.length;
+  const T = j.time.length;
+  if (T < 24 * 30) throw new RangeError(`calibration needs at least 30 days of joint hourly data, got ${T} hours`);
+  const stepsPerYear = 8760 / j.hoursPerStep;
+  const years = T / stepsPerYear;
+
+  // Regimes: the first symbol's trailing 24-step realised variance against its 90th percentile.
+  const trailing = new Float64Array(T);
+  let acc = 0;
+  const r0 = j.returns[0];
+  for (let t = 0; t < T; t++) {
+    acc += r0[t] * r0[t];
+    if (t >= 24) acc -= r0[t - 24] * r0[t - 24];
+    trailing[t] = t >= 23 ? acc : NaN;
+  }
+  const sorted = Float64Array.from(trailing.filter((x) => x === x)).sort();
+  const threshold = sorted[Math.floor(STRESS_QUANTILE * sorted.length)];
+  const stress = Uint8Array.from(trailing, (x) => (x > threshold ? 1 : 0));
+  const calmRows: number[] = [], stressRows: number[] = [];
+  for (let t = 0; t < T; t++) (stress[t] ? stressRows : calmRows).push(t);
+  const calmCorrelation = correlationMatrix(j.returns, calmRows);
+  const stressCorrelation = correlationMatrix(j.returns, stressRows);
+  let cc = 0, cs = 0, sc = 0, ss = 0;
+  for (let t = 1; t < T; t++) {
+    if (stress[t - 1]) (stress[t] ? ss++ : sc++);
+    else (stress[t] ? cs++ : cc++);
+  }
+  const stayCalmHour = cc / Math.max(1, cc + cs), stayStressHour = ss / Math.max(1, ss + sc);
+  const perDay = 24 / j.hoursPerStep;
+  const volMultiplier = Math.sqrt(mean(j.returns.map((r) => variance(r, stressRows) / variance(r, calmRows))));
+  let offDiag = 0;
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) offDiag += stressCorrelation[a][b];
+  const stressCorr = n > 1 ? offDiag / ((n * (n - 1)) / 2) : 0.9;
+
+  // GARCH, jumps and the tail index per asset.
+  const garch = j.returns.map((r) => fitGarch(r));
+  const isJump = j.returns.map((r, a) => Uint8Array.from(r, (x, t) => (Math.abs(x) > JUMP_SIGMAS * garch[a].conditionalSd[t] ? 1 : 0)));
+  const marketRows: number[] = [];
+  for (let t = 0; t < T; t++) if (isJump[0][t]) marketRows.push(t);
+  const meanAbs = (r: Float64Array, rows: number[]) => mean(Float64Array.from(rows, (t) => Math.abs(r[t])));
+  const btcJump = marketRows.length ? meanAbs(r0, marketRows) : 1;
+  const jumpBeta = j.returns.map((r, a) => (a === 0 || marketRows.length === 0 ? 1 : Math.max(0.2, meanAbs(r, marketRows) / btcJump)));
+  const marketJumps = jumpSizes(marketRows.map((t) => r0[t]), years);
+  const idioSizes: number[] = [];
+  j.returns.forEach((r, a) => {
+    if (a === 0) return;
+    for (let t = 0; t < T; t++) if (isJump[a][t] && !isJump[0][t]) idioSizes.push(r[t] / jumpBeta[a]);
+  });
+  const idiosyncratic = jumpSizes(idioSizes, years * Math.max(1, n - 1));
+  const nus = j.returns.map((r, a) => fitStudentNu(Float64Array.from(r, (x, t) => x / garch[a].conditionalSd[t]).filter((_, t) => !isJump[a][t])));
+  const nu = Math.max(2.5, Math.min(30, mean(nus)));
+
+  const stayCalmPerDay = Math.pow(stayCalmHour, perDay), stayStressPerDay = Math.pow(stayStressHour, perDay);
+  const piStress = (1 - stayCalmHour) / Math.max(1e-12, 2 - stayCalmHour - stayStressHour);
+  const regimeUplift = 1 - piStress + piStress * volMultiplier * volMultiplier;
+  const kouSecond = (s: JumpSizeSpec) => 2 * (s.upProbability * s.meanUp ** 2 + (1 - s.upProbability) * s.meanDown ** 2);
+
+  const marketSecond = marketJumps.ratePerYear * kouSecond(marketJumps);
+  const jumpVar = jumpBeta.map((b) => b * b * (marketSecond + (n > 1 ? idiosyncratic.ratePerYear * kouSecond(idiosyncratic) : 0)));
+  const diffusiveVar = j.returns.map((r, a) => {
+    const total = variance(r) * stepsPerYear;
+    return Math.max(0.25 * total, total - jumpVar[a]) / regimeUplift;
+  });
+  const assets = j.symbols.map((symbol, a) => ({ symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3) }));
+  // The diffusion's calm correlation is set so that diffusion + jumps reproduce the data's calm correlation:
+  // market jumps add β_a·β_b·λ·E[J²] of covariance, idiosyncratic jumps only variance.
+  const diffusionCorrelation = calmCorrelation.map((row, a) =>
+    row.map((rho, b) => {
+      if (a === b) return 1;
+      const target = rho * Math.sqrt((diffusiveVar[a] + jumpVar[a]) * (diffusiveVar[b] + jumpVar[b])) - jumpBeta[a] * jumpBeta[b] * marketSecond;
+      return round(Math.max(-0.99, Math.min(0.99, target / Math.sqrt(diffusiveVar[a] * diffusiveVar[b]))), 4);
+    }),
+  );
+  const repaired = repairCorrelation(diffusionCorrelation, "calibrated correlation");
+
+  const persistence = garch.map((g) => g.alpha + g.beta);
+  const hAlpha = mean(garch.map((g) => g.alpha)), hPersist = mean(persistence);
+  const dailyPersist = Math.pow(hPersist, perDay);
+  const dAlpha = Math.min(hAlpha * perDay, 0.9 * dailyPersist);
+
+  const model: TGarchJumpSpec = {
+    type: "t-garch-jump",
+    assets,
+    correlation: repaired.warning ? toRows(repaired.matrix).map((row) => row.map((x) => round(x, 4))) : diffusionCorrelation,
+    nu: round(nu, 2),
+    garch: { alpha: round(dAlpha, 4), beta: round(dailyPersist - dAlpha, 4) },
+    regimes: {
+      stayCalmPerDay: round(stayCalmPerDay, 4),
+      stayStressPerDay: round(stayStressPerDay, 4),
+      volMultiplier: round(volMultiplier, 3),
+      stressCorrelation: round(stressCorr, 4),
+      blend: 1,
+      jumpIntensityMultiplier: 1,
+      start: "calm",
+    },
+    jumps: { market: marketJumps, idiosyncratic },
+  };
+  return {
+    model,
+    funding: calibrateFunding(market),
+    stats: {
+      from: new Date(market.from).toISOString(),
+      to: new Date(market.to).toISOString(),
+      hours: T * j.hoursPerStep,
+      assets: j.symbols.map((symbol, a) => ({
+        symbol,
+        annualVol: round(Math.sqrt(variance(j.returns[a]) * stepsPerYear), 4),
+        hourlyKurtosis: round(kurtosis(j.returns[a]), 2),
+        garchHourly: { alpha: round(garch[a].alpha, 4), beta: round(garch[a].beta, 4) },
+        nu: nus[a],
+        jumps: isJump[a].reduce((s, x) => s + x, 0),
+        jumpBeta: round(jumpBeta[a], 3),
+      })),
+      calmCorrelation: calmCorrelation.map((row) => row.map((x) => round(x, 4))),
+      stressCorrelation: stressCorrelation.map((row) => row.map((x) => round(x, 4))),
+      stressShare: round(stressRows.length / T, 4),
+      rules: RULES,
+    },
+  };
+}
+
+/** Kou parameters from a sample of jump log sizes. */
+function jumpSizes(sizes: number[], years: number): JumpSizeSpec {
+  const up = sizes.filter((x) => x > 0), down = sizes.filter((x) => x < 0);
+  return {
+    ratePerYear: round(sizes.length / years, 3),
+    upProbability: sizes.length ? round(up.length / sizes.length, 3) : 0.3,
+    meanUp: round(up.length ? mean(up) : 0.03, 5),
+    meanDown: round(down.length ? -mean(down) : 0.05, 5),
+  };
+}
+
+function calibrateFunding(market: MarketData): MeanRevertingFunding | null {
+  const fits: { mean: number; halfLife: number; sd: number; cap: number }[] = [];
+  for (const s of market.symbols) {
+    const f = s.funding;
+    if (!f || f.length < 30) continue;
+    const r8 = Float64Array.from(f.rate, (x, i) => (x * 8) / f.intervalHours[i]);
+    const m = mean(r8);
+    let sxy = 0, sxx = 0;
+    for (let i = 1; i < r8.length; i++) {
+      sxy += (r8[i] - m) * (r8[i - 1] - m);
+      sxx += (r8[i - 1] - m) ** 2;
+    }
+    const phi = Math.min(0.9999, Math.max(0.01, sxy / sxx));
+    const interval = mean(f.intervalHours);
+    fits.push({ mean: m, halfLife: (-Math.LN2 * interval) / Math.log(phi), sd: Math.sqrt(variance(r8)), cap: r8.reduce((c, x) => Math.max(c, Math.abs(x)), 0) });
+  }
+  if (fits.length === 0) return null;
+  const cap = Math.max(...fits.map((x) => x.cap));
+  return {
+    type: "mean-reverting",
+    mean: round(Math.max(-cap, Math.min(cap, mean(fits.map((x) => x.mean)))), 7),
+    halfLifeHours: round(mean(fits.map((x) => x.halfLife)), 1),
+    volPer8h: round(mean(fits.map((x) => x.sd)), 7),
+    momentumWeight: 0.01,
+    lookbackHours: 24,
+    capPer8h: round(cap, 6),
+    settleEveryHours: 8,
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,124 @@
+import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
+import type { PathModel } from "../models/types.ts";
+import type { RandomStream } from "../random/stream.ts";
+
+/**
+ * Correlation spike: from `startHour` (or a uniform random hour in [0, latestStartHour) drawn per path)
+ * the correlation of every pair moves to `target` for `durationHours`, volatility × `volMultiplier`, with
+ * an optional drift shock; afterwards both relax linearly back to the model over `relaxHours`.
+ */
+export interface CorrelationSpikeSpec {
+  type: "correlation-spike";
+  target: number;
+  start: { hour: number } | { randomBeforeHour: number };
+  durationHours: number;
+  volMultiplier: number;
+  /** annual log drift added during the spike (−3 ≈ −0.8 %/day), 0 for none */
+  driftShock: number;
+  relaxHours: number;
+}
+
+/**
+ * A model wrapper: the inner model's diffusive shocks are whitened with the Cholesky factor of its calm
+ * matrix and re-coloured with that of (1 − w)·R + w·equicorrelation(target), so the inner model's fat tails,
+ * GARCH state and jumps are kept and only the dependence and the scale change. Exact for `gbm` and the calm
+ * regime of `t-garch-jump`; in the model's own stress regime the whitening uses the calm matrix.
+ */
+export class CorrelationSpikeModel implements PathModel {
+  readonly symbols: readonly string[];
+  readonly initialPrices: Float64Array;
+  private readonly n: number;
+  private readonly whiten: Float64Array;
+  private readonly colour: Float64Array;
+  private readonly calm: ReturnType<typeof toSquareMatrix>;
+  private readonly u: Float64Array;
+  private readonly z: Float64Array;
+  private hour = 0;
+  private startHour = 0;
+  private cachedWeight = 0;
+
+  constructor(private readonly inner: PathModel, calmCorrelation: number[][], private readonly spec: CorrelationSpikeSpec) {
+    this.symbols = inner.symbols;
+    this.initialPrices = inner.initialPrices;
+    this.n = inner.symbols.length;
+    this.calm = toSquareMatrix(calmCorrelation);
+    const l = cholesky(this.calm);
+    if (!l) throw new RangeError("correlation spike: the model's correlation matrix is not positive semi-definite");
+    this.whiten = l;
+    this.colour = l.slice();
+    this.u = new Float64Array(this.n);
+    this.z = new Float64Array(this.n);
+  }
+
+  get lastJump(): Float64Array {
+    return this.inner.lastJump;
+  }
+
+  get stressed(): number {
+    return this.weightAt(this.hour) > 0 ? 1 : this.inner.stressed;
+  }
+
+  /** First hour of the spike on the current path. */
+  get spikeStartHour(): number {
+    return this.startHour;
+  }
+
+  reset(rng: RandomStream): void {
+    const s = this.spec.start;
+    this.startHour = "hour" in s ? s.hour : Math.floor(rng.next() * s.randomBeforeHour);
+    this.hour = 0;
+    this.inner.reset(rng);
+  }
+
+  /** Spike weight w at an hour: 1 inside the window, falling linearly to 0 over the relaxation. */
+  weightAt(hour: number): number {
+    const t = hour - this.startHour;
+    const { durationHours, relaxHours } = this.spec;
+    if (t < 0) return 0;
+    if (t < durationHours) return 1;
+    if (relaxHours > 0 && t < durationHours + relaxHours) return 1 - (t - durationHours) / relaxHours;
+    return 0;
+  }
+
+  step(dtYears: number, logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
+    const mid = this.hour; // the step is in the regime of its start
+    this.inner.step(dtYears, logReturnOut, stepVarianceOut);
+    this.hour += dtYears * 8760;
+    const w = this.weightAt(mid);
+    if (w === 0) return;
+    const n = this.n;
+    if (w !== this.cachedWeight) this.prepare(w);
+    const jump = this.inner.lastJump;
+    const u = this.u, z = this.z;
+    for (let i = 0; i < n; i++) {
+      const v = stepVarianceOut[i];
+      u[i] = v > 0 ? (logReturnOut[i] - jump[i] + 0.5 * v) / Math.sqrt(v) : 0;
+    }
+    // z = L_calm⁻¹ u (forward substitution), then u' = L_spike z
+    const l = this.whiten;
+    for (let i = 0; i < n; i++) {
+      let s = u[i];
+      for (let k = 0; k < i; k++) s -= l[i * n + k] * z[k];
+      const d = l[i * n + i];
+      z[i] = d > 0 ? s / d : 0;
+    }
+    const k = 1 + (this.spec.volMultiplier - 1) * w;
+    const drift = this.spec.driftShock * w * dtYears;
+    const c = this.colour;
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      for (let j = 0; j <= i; j++) e += c[i * n + j] * z[j];
+      const v = stepVarianceOut[i] * k * k;
+      logReturnOut[i] = drift - 0.5 * v + Math.sqrt(v) * e + jump[i];
+      stepVarianceOut[i] = v;
+    }
+  }
+
+  private prepare(w: number): void {
+    const target = blendCorrelation(this.calm, equicorrelation(this.n, Math.min(this.spec.target, 0.995)), w);
+    const l = cholesky(target);
+    if (!l) throw new RangeError("correlation spike: blended matrix is not positive semi-definite");
+    this.colour.set(l);
+    this.cachedWeight = w;
+  }
+}
