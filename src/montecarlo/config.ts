@@ -284,12 +284,13 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[]): ModelS
 
 function parseGarch(r: ConfigReader, g: Record<string, unknown> | false): GarchSpec | false {
   if (!g) return false;
-  r.onlyKeys(g, "model.garch", ["alpha", "beta"]);
+  r.onlyKeys(g, "model.garch", ["alpha", "beta", "hours"]);
   const alpha = r.number(g, "alpha", "model.garch", { ge: 0, lt: 1, default: DEFAULT_GARCH.alpha });
   const beta = r.number(g, "beta", "model.garch", { ge: 0, lt: 1, default: DEFAULT_GARCH.beta });
   if (!(alpha + beta < 1)) r.fail("model.garch", `alpha + beta must be < 1 (stationary), got ${alpha + beta}`);
   if (!(alpha + beta > 0)) r.fail("model.garch", "alpha + beta must be > 0 (use \"garch\": false to switch it off)");
-  return { alpha, beta };
+  const hours = r.number(g, "hours", "model.garch", { gt: 0, default: DEFAULT_GARCH.hours });
+  return { alpha, beta, hours };
 }
 
 function parseRegimes(r: ConfigReader, g: Record<string, unknown> | false, n: number): RegimeSpec | false {

@@ -165,7 +165,7 @@ describe("t-garch-jump", () => {
 
   it("with GARCH, regimes and jumps on, prices stay martingales: E[S_T] = S_0", () => {
     const spec = tOnly([0.6, 1.0], [[1, 0.7], [0.7, 1]], 4, {
-      garch: { alpha: 0.12, beta: 0.85 },
+      garch: { alpha: 0.12, beta: 0.85, hours: 24 },
       regimes: { stayCalmPerDay: 0.9, stayStressPerDay: 0.8, volMultiplier: 2.5, stressCorrelation: 0.95, blend: 0.9, jumpIntensityMultiplier: 5, start: "calm" },
       jumps: { market: { ratePerYear: 20, upProbability: 0.3, meanUp: 0.04, meanDown: 0.07 }, idiosyncratic: { ratePerYear: 6, upProbability: 0.4, meanUp: 0.03, meanDown: 0.05 } },
     });
@@ -203,8 +203,39 @@ describe("t-garch-jump", () => {
     expect(share).toBeLessThan(1 / 3);
   });
 
+  it("GARCH stated at the step's own scale clusters volatility as GARCH(1,1) says: lag-1 autocorrelation of r²", () => {
+    // Gaussian GARCH(1,1): ρ1(ε²) = α(1 − αβ − β²)/(1 − 2αβ − β²) = 0.0725 for α = 0.05, β = 0.9.
+    // The same α, β read as daily parameters on hourly steps would give almost no clustering (ρ1 ≈ 0.003).
+    const alpha = 0.05, beta = 0.9;
+    const expected = (alpha * (1 - alpha * beta - beta * beta)) / (1 - 2 * alpha * beta - beta * beta);
+    const rho1 = (hours: number): number => {
+      const model = createModel(tOnly([0.6], [[1]], 1e6, { garch: { alpha, beta, hours } }));
+      const r = new Float64Array(1), v = new Float64Array(1);
+      const paths = 400, steps = 2000;
+      let sxy = 0, sx = 0, sxx = 0, n = 0;
+      for (let p = 0; p < paths; p++) {
+        model.reset(pathStream(11, p));
+        let prev = NaN;
+        for (let s = 0; s < steps + 200; s++) {
+          model.step(1 / YEAR_HOURS, r, v);
+          const sq = r[0] * r[0];
+          if (s >= 200) { // burn-in: start from the stationary variance
+            if (!Number.isNaN(prev)) { sxy += prev * sq; n++; }
+            sx += sq; sxx += sq * sq;
+          }
+          prev = s >= 200 ? sq : NaN;
+        }
+      }
+      const count = paths * steps;
+      const mean = sx / count;
+      return (sxy / n - mean * mean) / (sxx / count - mean * mean);
+    };
+    expect(Math.abs(rho1(1) - expected)).toBeLessThan(0.015);
+    expect(rho1(24)).toBeLessThan(0.02);
+  });
+
   it("is deterministic per (seed, path) whatever ran before on the same model object", () => {
-    const spec = tOnly([0.6, 1.0], [[1, 0.7], [0.7, 1]], 4, { garch: { alpha: 0.1, beta: 0.85 } });
+    const spec = tOnly([0.6, 1.0], [[1, 0.7], [0.7, 1]], 4, { garch: { alpha: 0.1, beta: 0.85, hours: 24 } });
     const run = (model = createModel(spec), path = 42): number[] => {
       model.reset(pathStream(1, path));
       const r = new Float64Array(2);

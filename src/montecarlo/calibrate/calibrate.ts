@@ -9,7 +9,7 @@ import { correlationMatrix, jointReturns, kurtosis, mean, variance } from "./ret
 export const RULES = {
   stress: "an hour is 'stress' when the first symbol's trailing 24-hour realised volatility is above its 90th percentile over the range",
   jumps: "a jump is an hourly return beyond 5 GARCH conditional standard deviations; a market jump is one in the first symbol (its beta is 1)",
-  garch: "hourly Gaussian QMLE with variance targeting, carried to the model's daily scale as α_d = 24·α_h (capped at 0.9·(α_h+β_h)^24), β_d = (α_h+β_h)^24 − α_d",
+  garch: "Gaussian QMLE with variance targeting at the data's step (hourly), averaged over symbols and written at that scale (`hours`)",
   vol: "each asset's vol is set so that the simulated total variance (diffusion in both regimes + jumps) equals the data's",
   funding: "rates normalised to 8 h; mean, AR(1) half-life and spread averaged over symbols; cap = largest |rate| seen",
 } as const;
@@ -109,27 +109,33 @@ export function calibrate(market: MarketData): Calibration {
   });
   const assets = j.symbols.map((symbol, a) => ({ symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3) }));
   // The diffusion's calm correlation is set so that diffusion + jumps reproduce the data's calm correlation:
-  // market jumps add β_a·β_b·λ·E[J²] of covariance, idiosyncratic jumps only variance.
+  // market jumps add β_a·β_b·λ·E[J²] of covariance, idiosyncratic jumps only variance. Each asset's own
+  // GARCH variance moves apart from the others', which lowers the correlation of returns below that of the
+  // shocks by E[σ_a σ_b]/√(E[σ_a²] E[σ_b²]); that factor is measured on the fitted conditional sds.
+  const garchDispersion = (a: number, b: number): number => {
+    const sa = garch[a].conditionalSd, sb = garch[b].conditionalSd;
+    let ab = 0, aa = 0, bb = 0;
+    for (const t of calmRows) { ab += sa[t] * sb[t]; aa += sa[t] * sa[t]; bb += sb[t] * sb[t]; }
+    return ab / Math.sqrt(aa * bb);
+  };
   const diffusionCorrelation = calmCorrelation.map((row, a) =>
     row.map((rho, b) => {
       if (a === b) return 1;
       const target = rho * Math.sqrt((diffusiveVar[a] + jumpVar[a]) * (diffusiveVar[b] + jumpVar[b])) - jumpBeta[a] * jumpBeta[b] * marketSecond;
-      return round(Math.max(-0.99, Math.min(0.99, target / Math.sqrt(diffusiveVar[a] * diffusiveVar[b]))), 4);
+      return round(Math.max(-0.99, Math.min(0.99, target / Math.sqrt(diffusiveVar[a] * diffusiveVar[b]) / garchDispersion(a, b))), 4);
     }),
   );
   const repaired = repairCorrelation(diffusionCorrelation, "calibrated correlation");
 
   const persistence = garch.map((g) => g.alpha + g.beta);
   const hAlpha = mean(garch.map((g) => g.alpha)), hPersist = mean(persistence);
-  const dailyPersist = Math.pow(hPersist, perDay);
-  const dAlpha = Math.min(hAlpha * perDay, 0.9 * dailyPersist);
 
   const model: TGarchJumpSpec = {
     type: "t-garch-jump",
     assets,
     correlation: repaired.warning ? toRows(repaired.matrix).map((row) => row.map((x) => round(x, 4))) : diffusionCorrelation,
     nu: round(nu, 2),
-    garch: { alpha: round(dAlpha, 4), beta: round(dailyPersist - dAlpha, 4) },
+    garch: { alpha: round(hAlpha, 4), beta: round(hPersist - hAlpha, 4), hours: j.hoursPerStep },
     regimes: {
       stayCalmPerDay: round(stayCalmPerDay, 4),
       stayStressPerDay: round(stayStressPerDay, 4),

@@ -33,7 +33,7 @@ export function defaultCorrelation(symbols: readonly string[]): number[][] {
 export const DEFAULT_NU = 4;
 
 /** daily-scale GARCH(1,1): α ≈ 0.12, β ≈ 0.85 (§6) */
-export const DEFAULT_GARCH: GarchSpec = { alpha: 0.12, beta: 0.85 };
+export const DEFAULT_GARCH: GarchSpec = { alpha: 0.12, beta: 0.85, hours: 24 };
 
 /** calm/stress: stay 0.99/day calm, 0.9/day stress; stress σ×2.5, correlation blended 0.9 toward 0.95 (§1.2, §6) */
 export const DEFAULT_REGIMES: RegimeSpec = {

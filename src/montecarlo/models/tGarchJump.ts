@@ -143,10 +143,12 @@ export class TGarchJumpModel implements PathModel {
     const { spec, n } = this;
     const dtDays = dt * DAYS_PER_YEAR;
     if (spec.garch) {
-      // Daily α, β carried to the step: persistence compounds, one day's worth of shocks weighs α.
+      // α, β stated at `hours` carried to the step: persistence compounds, one period's worth of shocks
+      // weighs α. A step of exactly that period uses α and β unchanged.
+      const periods = (dtDays * 24) / spec.garch.hours;
       const persistence = spec.garch.alpha + spec.garch.beta;
-      const stepPersistence = Math.pow(persistence, dtDays);
-      this.garchAlpha = Math.min(spec.garch.alpha * dtDays, (stepPersistence * spec.garch.alpha) / persistence);
+      const stepPersistence = Math.pow(persistence, periods);
+      this.garchAlpha = Math.min(spec.garch.alpha * periods, (stepPersistence * spec.garch.alpha) / persistence);
       this.garchBeta = stepPersistence - this.garchAlpha;
       this.garchOmega = 1 - stepPersistence;
     }

@@ -19,10 +19,15 @@ export interface GbmSpec {
 }
 
 export interface GarchSpec {
-  /** daily-scale ARCH weight α */
+  /** ARCH weight α at the scale of `hours` */
   alpha: number;
-  /** daily-scale GARCH weight β (α + β < 1) */
+  /** GARCH weight β at the scale of `hours` (α + β < 1) */
   beta: number;
+  /**
+   * the time scale α and β are stated at, in hours: 24 for daily parameters (the literature's), 1 for an
+   * hourly fit. A step of exactly that length uses α and β as they are; other steps are carried over.
+   */
+  hours: number;
 }
 
 export interface RegimeSpec {
