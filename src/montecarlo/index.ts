@@ -34,3 +34,11 @@ export {
   readStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
 } from "./config.ts";
 export { normCdf, normInv, normPdf, studentTCdf } from "./math.ts";
+export { FIELD, PATH_FIELDS, resultIndex } from "./pathResult.ts";
+export { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
+export { PathSimulator, bookLegs, stressVenue, type PathTrace } from "./simulate.ts";
+export { simulateChunk, type ChunkTask } from "./worker.ts";
+export { simulateAll, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, type PoolOptions } from "./pool.ts";
+export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHARE } from "./aggregate.ts";
+export { pathsCsv, samplesCsv, SAMPLE_PATHS } from "./outputs.ts";
+export { runStress, stressSettings, type StressResult, type RunOptions } from "./run.ts";

@@ -1,0 +1,61 @@
+import type { StressSummary } from "../results/types.ts";
+import { stressSummary } from "./aggregate.ts";
+import type { StressConfig } from "./config.ts";
+import { pathsCsv, samplesCsv } from "./outputs.ts";
+import { PATH_FIELDS } from "./pathResult.ts";
+import { simulateAll, type PoolOptions } from "./pool.ts";
+import { PathSimulator, stressVenue } from "./simulate.ts";
+
+export interface StressResult {
+  summary: StressSummary;
+  /** file name → contents: summary.json, paths.csv, samples.csv */
+  files: Record<string, string>;
+  /** wall-clock seconds per phase (printed, never written into summary.json) */
+  timings: { simulate: number; aggregate: number };
+}
+
+export interface RunOptions extends PoolOptions {
+  /** version written in settings (the package's) */
+  version?: string;
+}
+
+/** What a reader needs to reproduce the run, for summary.settings and the report header. */
+export function stressSettings(config: StressConfig, version: string): Record<string, string | number | boolean> {
+  const venue = stressVenue(config);
+  const book = config.book.kind === "portfolio"
+    ? config.book.legs.map((l) => `${l.side} ${l.symbol} ${l.leverage}x weight ${l.weight}`).join(", ")
+    : `strategy ${config.book.file ?? config.book.name}`;
+  const f = config.funding;
+  const funding = f.type === "none" ? "none" : f.type === "constant" ? `constant ${f.ratePer8h} per 8h, settled every ${f.settleEveryHours} h` : `mean-reverting around ${f.mean} per 8h, cap ${f.capPer8h}, settled every ${f.settleEveryHours} h`;
+  return {
+    venue: venue.label,
+    [config.book.kind]: book,
+    initialBalance: config.initialBalance,
+    funding,
+    scenario: "none",
+    intrabar: "Brownian-bridge crossing probability (per position; cross: equity − maintenance with σ_D² = gᵀΣg)",
+    triggerPrice: "model price (mark)",
+    wipeout: "terminal equity ≤ 10 % of the initial balance",
+    version,
+  };
+}
+
+/**
+ * Run a validated stress config: every path on the pool (or in this thread with one worker), then
+ * the statistics and the output files' contents. Validates the book on path 0 first, so a bad book
+ * is a one-line InputError before any worker starts.
+ */
+export async function runStress(config: StressConfig, o: RunOptions = {}): Promise<StressResult> {
+  const simulator = new PathSimulator(config);
+  simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
+  const t0 = performance.now();
+  const results = await simulateAll(config, o);
+  const t1 = performance.now();
+  const summary = stressSummary(config, results, stressSettings(config, o.version ?? "unknown"));
+  const files = {
+    "summary.json": JSON.stringify(summary, null, 2) + "\n",
+    "paths.csv": pathsCsv(config, results),
+    "samples.csv": samplesCsv(config, simulator, config.model.assets.map((a) => a.symbol)),
+  };
+  return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
+}
