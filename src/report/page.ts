@@ -9,6 +9,8 @@ export interface PageParts {
   verdict: string[];
   comparison: Comparison;
   paired?: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
+  /** a long spec (the stress model) shown folded under the facts, as indented JSON */
+  spec?: { summary: string; value: unknown };
   charts: RenderedChart[];
   /** vega's browser build, inlined once; absent → static SVG only */
   vegaRuntime?: string;
@@ -26,11 +28,12 @@ h2 { font-size: 16px; margin: 0 0 6px; }
 .verdict { border-left: 5px solid var(--ink); }
 .verdict p { margin: 2px 0; font-size: 16px; }
 .verdict p:first-of-type { font-weight: 600; font-size: 17px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 2px 14px; margin: 0; font-size: 13px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; font-size: 13px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: right; }
+table.comparison td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; color: var(--muted); font-weight: normal; }
 thead th { font-size: 14px; border-bottom: 2px solid var(--ink); }
 thead th.mode-cross { color: var(--cross); } thead th.mode-isolated { color: var(--isolated); }
@@ -44,10 +47,17 @@ figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 figcaption b { color: var(--ink); }
 footer { font-size: 12px; color: var(--muted); text-align: center; }
 .paired td, .paired th { text-align: center; }
+details.spec { margin-top: 8px; font-size: 13px; }
+details.spec summary { cursor: pointer; color: var(--muted); }
+details.spec pre { margin: 6px 0 0; padding: 8px; background: #f6f7f9; border-radius: 4px; overflow-x: auto; font-size: 12px; }
 `;
 
 function factsHtml(facts: [string, string][]): string {
   return `<dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join("")}</dl>`;
+}
+
+function specHtml(spec: NonNullable<PageParts["spec"]>): string {
+  return `<details class="spec"><summary>${e(spec.summary)}</summary><pre>${e(JSON.stringify(spec.value, null, 2) ?? "")}</pre></details>`;
 }
 
 function comparisonHtml(c: Comparison): string {
@@ -107,7 +117,7 @@ export function pageHtml(p: PageParts): string {
 <header><h1>${e(p.title)}</h1><p class="sub">Cross margin beside isolated margin on the same decisions.</p></header>
 <section class="card verdict" id="verdict"><h2>Cross or isolated?</h2>${p.verdict.map((l) => `<p>${e(l)}</p>`).join("")}</section>
 <section class="card" id="summary">${comparisonHtml(p.comparison)}</section>
-<section class="card" id="run">${factsHtml(p.facts)}</section>
+<section class="card" id="run">${factsHtml(p.facts)}${p.spec ? specHtml(p.spec) : ""}</section>
 ${p.paired ? pairedHtml(p.paired) : ""}
 ${p.charts.map(chartHtml).join("\n")}
 <footer>Made by perpsim. Charts are vega-lite specs (each kept in this file in a &lt;script type="application/json" class="vl-spec"&gt;); full data is in the CSV files beside this report.</footer>

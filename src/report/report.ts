@@ -8,6 +8,7 @@ import { stressCharts } from "./charts/stress.ts";
 import { sweepChart } from "./charts/sweep.ts";
 import { money } from "./format.ts";
 import { readResultsFolder, type ReportInput } from "./input.ts";
+import { modelLine } from "./model.ts";
 import { pageHtml, type PageParts } from "./page.ts";
 import { renderChart } from "./render.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
@@ -36,10 +37,18 @@ function settingOf(settings: Settings | undefined, pattern: RegExp): string {
 
 const compact = (v: unknown) => (v === undefined ? "–" : typeof v === "string" ? v : JSON.stringify(v));
 
+/** A settings key as words: "fundingRule" → "funding rule", "barsWhereX:cross" → "bars where x (cross)". */
+function label(key: string): string {
+  const [name, qualifier] = key.split(":", 2);
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return qualifier === undefined ? words : `${words} (${qualifier})`;
+}
+
 /** The facts needed to reproduce the run, in reading order; settings not named here follow as they are. */
-function runFacts(command: string, main: [string, string][], settings: Settings | undefined): [string, string][] {
+function runFacts(command: string, main: [string, string][], settings: Settings | undefined, shown: RegExp = /$^/): [string, string][] {
   const named = /intrabar|trigger|version/i;
-  const rest = Object.entries(settings ?? {}).filter(([k]) => !named.test(k)).map(([k, v]) => [k, String(v)] as [string, string]);
+  const rest = Object.entries(settings ?? {}).filter(([k]) => !named.test(k) && !shown.test(k))
+    .map(([k, v]) => [label(k), typeof v === "number" && /balance/i.test(k) ? money(v) : String(v)] as [string, string]);
   return [
     ["command", command],
     ...main,
@@ -50,14 +59,8 @@ function runFacts(command: string, main: [string, string][], settings: Settings 
   ];
 }
 
-function modelName(model: unknown): string {
-  if (typeof model === "string") return model;
-  if (model && typeof model === "object") {
-    const m = model as Record<string, unknown>;
-    for (const k of ["name", "type", "kind"]) if (typeof m[k] === "string") return `${m[k]} ${compact(model)}`;
-  }
-  return compact(model);
-}
+/** "2020-03-01T00:00:00Z" → "2020-03-01 00:00 UTC" (anything else as it is). */
+const when = (iso: string) => iso.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:00(\.000)?)?Z$/, "$1 $2 UTC");
 
 function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, "charts" | "vegaRuntime"> & { charts: Chart[] } {
   return {
@@ -67,7 +70,7 @@ function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, 
       ["strategy", s.strategy],
       ["params", compact(s.params)],
       ["symbols", s.symbols.join(", ")],
-      ["data span", `${s.from} → ${s.to}`],
+      ["data span", `${when(s.from)} → ${when(s.to)}`],
       ["initial balance", money(s.initialBalance)],
     ], s.settings),
     verdict: backtestVerdict(s),
@@ -77,23 +80,30 @@ function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, 
 }
 
 function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "charts" | "vegaRuntime"> & { charts: Chart[] } {
+  // the runner records venue, portfolio or strategy in settings; older summaries had them at the top level
   const extra = s as StressSummary & { venue?: string; strategy?: string; portfolio?: string; symbols?: string[]; settings?: Settings };
+  const fact = (k: "venue" | "strategy" | "portfolio"): string | undefined => {
+    const v = extra[k] ?? extra.settings?.[k];
+    return v === undefined ? undefined : String(v);
+  };
   const what: [string, string][] = [];
-  if (typeof extra.venue === "string") what.push(["venue", extra.venue]);
-  if (typeof extra.strategy === "string") what.push(["strategy", extra.strategy]);
-  if (typeof extra.portfolio === "string") what.push(["portfolio", extra.portfolio]);
+  for (const k of ["venue", "strategy", "portfolio"] as const) {
+    const v = fact(k);
+    if (v !== undefined) what.push([k, v]);
+  }
   if (Array.isArray(extra.symbols)) what.push(["symbols", extra.symbols.join(", ")]);
   const charts = stressCharts(s, { paths: input.files["paths.csv"], samples: input.files["samples.csv"] });
   if (input.files["sweep.csv"] !== undefined) charts.push(sweepChart(input.files["sweep.csv"]));
   return {
-    title: `perpsim stress — ${extra.strategy ?? extra.portfolio ?? "Monte Carlo"}, ${s.paths} paths`,
+    title: `perpsim stress — ${fact("strategy") ?? fact("portfolio") ?? "Monte Carlo"}, ${s.paths} paths`,
     facts: runFacts("stress", [
       ...what,
-      ["model", modelName(s.model)],
+      ["model", modelLine(s.model)],
       ["paths", String(s.paths)],
       ["seed", String(s.seed)],
       ["horizon", `${s.horizonHours} h in ${s.stepMinutes}-minute steps`],
-    ], extra.settings),
+    ], extra.settings, /^(venue|strategy|portfolio)$/),
+    spec: { summary: "full model spec (summary.json → model)", value: s.model },
     verdict: stressVerdict(s),
     comparison: stressComparison(s),
     paired: s.paired,

@@ -60,6 +60,10 @@ export function backtestComparison(s: BacktestSummary): Comparison {
 export function stressComparison(s: StressSummary): Comparison {
   const runs = s.runs;
   const never = (h: number | null) => (h === null ? Infinity : h);
+  // a null quantile means too few paths were liquidated within the horizon to reach it
+  const time = (h: number | null) => (h === null ? `beyond ${hours(s.horizonHours)}` : hours(h));
+  const start = s.settings?.initialBalance;
+  const from = typeof start === "number" ? ` from ${money(start)}` : "";
   return {
     modes: runs.map((r) => r.mode),
     rows: [
@@ -68,12 +72,12 @@ export function stressComparison(s: StressSummary): Comparison {
         (r) => `${prob(r.liquidationProbability)} (${prob(r.ci95[0])} – ${prob(r.ci95[1])})`),
       row(runs, "Account wiped out", "lower", (r) => r.wipeoutProbability, (r) => prob(r.wipeoutProbability)),
       row(runs, "Bad debt probability", "lower", (r) => r.badDebtProbability, (r) => prob(r.badDebtProbability)),
-      row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => hours(r.timeToLiquidationHours.median)),
-      row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => hours(r.timeToLiquidationHours.p10)),
+      row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)),
+      row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)),
       row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)),
       row(runs, "Terminal equity, 5th pct", "higher", (r) => r.terminalEquity.p5, (r) => money(r.terminalEquity.p5)),
-      row(runs, "VaR 99 (loss)", "lower", (r) => r.terminalEquity.var99, (r) => money(r.terminalEquity.var99)),
-      row(runs, "Worst loss: ES 97.5", "lower", (r) => r.terminalEquity.es975, (r) => money(r.terminalEquity.es975)),
+      row(runs, `VaR 99 (loss${from})`, "lower", (r) => r.terminalEquity.var99, (r) => money(r.terminalEquity.var99)),
+      row(runs, "ES 97.5 (mean loss, worst 2.5 %)", "lower", (r) => r.terminalEquity.es975, (r) => money(r.terminalEquity.es975)),
       row(runs, "Minimum equity, 5th pct", "higher", (r) => r.minEquity.p5, (r) => money(r.minEquity.p5)),
       row(runs, "Funding paid, mean", "lower", (r) => r.fundingPaid.mean, (r) => money(r.fundingPaid.mean)),
     ],

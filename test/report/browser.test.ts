@@ -1,16 +1,16 @@
 /**
- * The reports in a real browser (Debian's chromium, driven by playwright-core; never a downloaded one):
- * every chart draws SVG marks, the console stays clean, nothing is requested outside file://, and a
- * screenshot lands in test-output/ (git-ignored) for a human to look at.
+ * The reports of real runs in a real browser (Debian's chromium, driven by playwright-core; never a
+ * downloaded one): the CLI runs on the shipped data in the setup, then every chart must draw SVG marks,
+ * the console must stay clean, nothing may be requested outside file://, and screenshots land in
+ * test-output/ (git-ignored) for a human to look at.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeReport } from "../../src/report/index.ts";
-import { backtestFolder, stressFolder, writeFolder } from "../fixtures/results/generate.ts";
+import { crashMonth, EVIL_NAME, evilNamedRun, fullHistory, stressExample } from "./runs.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = resolve("test-output/report");
@@ -18,11 +18,19 @@ const SHOTS = resolve("test-output/report");
 let context: BrowserContext;
 let profile: string;
 let work: string;
+const dirs = { crash: "", stress: "", evil: "", full: "" };
 
 beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), "perpsim-chromium-"));
   work = await mkdtemp(join(tmpdir(), "perpsim-report-"));
   await mkdir(SHOTS, { recursive: true });
+  for (const k of Object.keys(dirs) as (keyof typeof dirs)[]) dirs[k] = join(work, k);
+  await mkdir(join(work, "strategies"));
+  // two CLI runs at a time: the machine has two cores
+  await Promise.all([
+    crashMonth(dirs.crash).then(() => evilNamedRun(join(work, "strategies"), dirs.evil)),
+    stressExample(dirs.stress).then(() => fullHistory(dirs.full)),
+  ]);
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -39,15 +47,15 @@ afterAll(async () => {
 
 interface Visit { errors: string[]; requests: string[]; dialogs: string[]; marks: { id: string; live: string | undefined; marks: number }[]; text: string }
 
+/** Open the report.html the CLI wrote in `dir`, wait for every live chart, collect what happened. */
 async function visit(dir: string, shot: string): Promise<Visit> {
-  const path = await writeReport(dir);
   const page = await context.newPage();
   const v: Visit = { errors: [], requests: [], dialogs: [], marks: [], text: "" };
   page.on("console", (m) => { if (m.type() === "error") v.errors.push(m.text()); });
   page.on("pageerror", (err) => v.errors.push(err.message));
   page.on("request", (r) => v.requests.push(r.url()));
   page.on("dialog", async (d) => { v.dialogs.push(d.message()); await d.dismiss(); });
-  await page.goto(pathToFileURL(path).href);
+  await page.goto(pathToFileURL(join(dir, "report.html")).href);
   // the boot script sets data-live on each figure once its vega view has run (or failed)
   await page.waitForFunction('[...document.querySelectorAll("figure.chart")].every((f) => f.dataset.live !== undefined)', null, { timeout: 30_000 });
   v.marks = await page.$$eval("figure.chart", (figs) => figs.map((f) => ({
@@ -63,50 +71,55 @@ async function visit(dir: string, shot: string): Promise<Visit> {
   return v;
 }
 
-describe("report in chromium", () => {
-  it("backtest report: every chart is live and drew marks, no errors, no network", async () => {
-    const dir = join(work, "backtest");
-    await writeFolder(dir, backtestFolder());
-    const v = await visit(dir, "backtest");
-    // equity, one price chart per symbol (2), funding, funding share, drawdown
-    expect(v.marks.map((m) => m.id)).toEqual(["chart-equity", "chart-price-0", "chart-price-1", "chart-funding", "chart-funding-share", "chart-drawdown"]);
-    for (const m of v.marks) {
-      expect(m.live, m.id).toBe("1");
-      expect(m.marks, m.id).toBeGreaterThan(0);
-    }
-    // the equity chart: one line per mode + the single isolated liquidation marker
+function expectCleanAndLive(v: Visit, ids: string[]): void {
+  expect(v.marks.map((m) => m.id)).toEqual(ids);
+  for (const m of v.marks) {
+    expect(m.live, m.id).toBe("1");
+    expect(m.marks, m.id).toBeGreaterThan(0);
+  }
+  expect(v.errors).toEqual([]);
+  expect(v.dialogs).toEqual([]);
+  expect(v.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+  expect(v.requests.filter((u) => u.startsWith("file://"))).toHaveLength(1); // the page itself, nothing else
+}
+
+const BACKTEST_CHARTS = ["chart-equity", "chart-price-0", "chart-funding", "chart-funding-share", "chart-drawdown"];
+
+describe("reports of real runs in chromium", () => {
+  it("backtest, 10x BTC hold through March 2020: every chart live with marks, isolated's liquidation marked", async () => {
+    const v = await visit(dirs.crash, "backtest");
+    expectCleanAndLive(v, BACKTEST_CHARTS);
+    // equity: one line per mode + the single isolated liquidation marker (2020-03-09, mark low through 1000 of margin)
     expect(v.marks[0].marks).toBe(3);
-    expect(v.errors).toEqual([]);
-    expect(v.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
-    expect(v.requests.filter((u) => u.startsWith("file://"))).toHaveLength(1);
-    // the answer is on the page in words: isolated lost its ETH leg in the crash, cross rode it out
     expect(v.text).toContain("Cross survived; isolated was liquidated 1 time.");
+    // isolated lost its 1,000 margin and paid one 5.00 taker fee (0.05 % of the 10,000 notional): 8,995.00 left
+    expect(v.text).toContain("8,995.00");
+    expect(v.text).toContain("2020-03-01");
   });
 
-  it("stress report: every chart is live and drew marks, paired table shown, no errors, no network", async () => {
-    const dir = join(work, "stress");
-    await writeFolder(dir, stressFolder());
-    const v = await visit(dir, "stress");
-    expect(v.marks.map((m) => m.id)).toEqual(["chart-survival", "chart-terminal-equity", "chart-minimum-equity", "chart-time-to-liquidation", "chart-sample-paths", "chart-sweep"]);
-    for (const m of v.marks) {
-      expect(m.live, m.id).toBe("1");
-      expect(m.marks, m.id).toBeGreaterThan(0);
-    }
-    // the sweep heat map: 5 correlations × 4 leverages = 20 cells, each a rect and a label
-    expect(v.marks.find((m) => m.id === "chart-sweep")!.marks).toBe(40);
-    expect(v.errors).toEqual([]);
-    expect(v.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
-    // 400 paths: cross liquidates when (37 i mod 100) < 6 → 24 paths; isolated when (53 i mod 100) < 11 → 44
-    expect(v.text).toContain("Fewer liquidations with cross: 6.0 % of paths vs 11.0 % with isolated");
+  it("stress, the GBM example with 300 paths: every chart live with marks, paired table and model shown", async () => {
+    const v = await visit(dirs.stress, "stress");
+    expectCleanAndLive(v, ["chart-survival", "chart-terminal-equity", "chart-minimum-equity", "chart-time-to-liquidation", "chart-sample-paths"]);
+    expect(v.text).toContain("Paired outcomes: the same 300 paths under both modes");
+    // the model line reads the config back: GBM, BTC from 60,000 at 60 % annual volatility
+    expect(v.text).toMatch(/gbm · BTC 60,000 at 60 % vol/);
   });
 
   it("a strategy named <script>alert(1)</script> shows as text and runs nothing", async () => {
-    const dir = join(work, "xss");
-    await writeFolder(dir, backtestFolder(200, "<script>alert(1)</script>"));
-    const v = await visit(dir, "xss");
-    expect(v.dialogs).toEqual([]);
-    expect(v.errors).toEqual([]);
-    expect(v.text).toContain("<script>alert(1)</script>");
-    for (const m of v.marks) expect(m.live, m.id).toBe("1");
+    const v = await visit(dirs.evil, "xss");
+    expectCleanAndLive(v, BACKTEST_CHARTS);
+    expect(v.text).toContain(`perpsim backtest — ${EVIL_NAME} on`);
+    const summary = JSON.parse(await readFile(join(dirs.evil, "summary.json"), "utf8")) as { strategy: string };
+    expect(summary.strategy).toBe(EVIL_NAME);
+  });
+
+  it("a full-history backtest (58,623 hourly bars × 2 modes) gives a report under 3 MB that still draws", async () => {
+    const csvRows = (await readFile(join(dirs.full, "equity.csv"), "utf8")).trimEnd().split("\n").length - 1;
+    expect(csvRows).toBe(2 * 58_623); // the CSV keeps every bar of both modes (data/README.md: 58,623 rows)
+    const size = (await stat(join(dirs.full, "report.html"))).size;
+    expect(size).toBeLessThan(3 * 1024 * 1024);
+    console.log(`full-history report: ${(size / 1e6).toFixed(2)} MB for ${csvRows} equity rows`);
+    const v = await visit(dirs.full, "full-history");
+    expectCleanAndLive(v, BACKTEST_CHARTS);
   });
 });

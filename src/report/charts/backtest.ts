@@ -7,6 +7,8 @@ import { CHART_WIDTH, TIME_ZOOM, modeColor, topLevel, type Chart } from "./chart
 
 /** Points drawn per series: a full history downsampled to this keeps the page under its size budget. */
 export const MAX_POINTS_PER_SERIES = 900;
+/** liquidation prices beyond this factor outside the price's range are not drawn on the price chart */
+const FAR = 2;
 
 interface ModeSeries {
   mode: string;
@@ -56,7 +58,13 @@ function indexAt(times: number[], t: number): number {
   return lo;
 }
 
-const timeX = (title: string | null = null) => ({ field: "t", type: "temporal", title, axis: { labelOverlap: true } });
+/** Time-axis label format for a span: vega's default drops the year on long runs ("October April …"). */
+function timeFormat(spanMs: number): string {
+  const days = spanMs / 86_400_000;
+  return days > 3 * 365 ? "%Y" : days > 60 ? "%b %Y" : "%b %d";
+}
+let timeAxisFormat = "%b %d";
+const timeX = (title: string | null = null) => ({ field: "t", type: "temporal", title, axis: { labelOverlap: true, format: timeAxisFormat } });
 const LINE = { type: "line", strokeWidth: 1.4, interpolate: "linear", invalid: "break-paths-show-domains" };
 
 export function backtestCharts(summary: BacktestSummary, equityCsv: string | undefined): Chart[] {
@@ -64,6 +72,7 @@ export function backtestCharts(summary: BacktestSummary, equityCsv: string | und
   const color = (title?: string | null) => modeColor(modes, title);
   if (equityCsv === undefined) return [fundingShareChart(summary)];
   const series = readEquity(equityCsv, summary.symbols);
+  timeAxisFormat = timeFormat(Date.parse(summary.to) - Date.parse(summary.from));
   const liqs = summary.runs.flatMap((run) => run.liquidations.map((l) => ({ ...l, mode: run.mode, t: Date.parse(l.time) })));
 
   // keep the bars where liquidations happened, so their markers sit on the drawn line
@@ -136,15 +145,30 @@ function priceChart(sym: string, k: number, series: ModeSeries[], liqMarks: Reco
   for (const i of extremaIndices(refPrice, MAX_POINTS_PER_SERIES)) {
     if (refPrice[i] !== null) priceRows.push({ t: ref.time[i], price: round(refPrice[i]!) });
   }
+  // a liquidation price far outside the price's own range (cross at low leverage: a few dollars) would squash
+  // the price to a flat line; such values are left off and named in the caption instead
+  let lo = Infinity, hi = -Infinity;
+  for (const p of refPrice) if (p !== null) { lo = Math.min(lo, p); hi = Math.max(hi, p); }
+  const reach = (x: number) => x >= lo / FAR && x <= hi * FAR;
+  const offChart = new Map<string, number>();
   for (const s of series) {
     const liq = s.liqPrice.get(sym)!;
     const keep = liqMarks.filter((l) => l.mode === s.mode).map((l) => indexAt(s.time, l.t as number));
-    for (const i of extremaIndices(liq, MAX_POINTS_PER_SERIES, keep)) liqRows.push({ t: s.time[i], mode: s.mode, liqPrice: liq[i] === null ? null : round(liq[i]!) });
+    for (const i of extremaIndices(liq, MAX_POINTS_PER_SERIES, keep)) {
+      const x = liq[i];
+      if (x !== null && !reach(x)) {
+        const far = offChart.get(s.mode);
+        offChart.set(s.mode, far === undefined ? x : x < lo ? Math.min(far, x) : Math.max(far, x));
+      }
+      liqRows.push({ t: s.time[i], mode: s.mode, liqPrice: x === null || !reach(x) ? null : round(x) });
+    }
   }
+  const hidden = [...offChart].map(([mode, x]) => `${mode}, as far as ${round(x, 4)}`).join("; ");
+  const hiddenNote = hidden === "" ? "" : ` Not drawn, to keep the price readable: liquidation prices more than ${FAR}× away from the price range, which the price never came near (${hidden}).`;
   return {
     id: `price-${k}`,
     title: `${sym}: trigger price and liquidation price per mode`,
-    howToRead: "The grey line is the price liquidations trigger on (mark price where the venue uses it). Each dashed line is the position's liquidation price under one mode; gaps mean no position (or, in cross, a price so low it cannot be reached). Where an isolated line creeps toward the price while the price stands still, funding is eating its margin. ✕ marks a liquidation fill.",
+    howToRead: "The grey line is the price liquidations trigger on (mark price where the venue uses it). Each dashed line is the position's liquidation price under one mode; gaps mean no position (or, in cross, a price so low it cannot be reached). Where an isolated line creeps toward the price while the price stands still, funding is eating its margin. ✕ marks a liquidation fill." + hiddenNote,
     spec: topLevel({
       width: CHART_WIDTH, height: 220,
       layer: [

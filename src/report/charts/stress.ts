@@ -2,7 +2,7 @@ import type { Quantiles, StressSummary } from "../../results/types.ts";
 import { PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../../results/types.ts";
 import { CsvTable } from "../csv.ts";
 import { extremaIndices } from "../downsample.ts";
-import { round } from "../format.ts";
+import { money, round } from "../format.ts";
 import { CHART_WIDTH, modeColor, topLevel, type Chart } from "./chart.ts";
 
 const HISTOGRAM_BINS = 40;
@@ -98,7 +98,7 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
       title: `${title}: distribution per mode`,
       howToRead: start === null
         ? "Bars: share of paths ending in each equity band, per mode. The vertical line marks each mode's 5th percentile (the run did not record its starting equity, so VaR/ES cannot be placed)."
-        : `Bars: share of paths in each equity band, per mode. Vertical lines mark the equity left after a loss equal to VaR 95 (solid), VaR 99 (dashed) and ES 97.5 (dotted), measured from the starting ${round(start)}. Lines further left mean a worse tail.`,
+        : `Bars: share of paths in each equity band, per mode. Vertical lines mark the equity left after a loss equal to VaR 95 (solid), VaR 99 (dashed) and ES 97.5 (dotted), measured from the starting equity ${money(start)}. Lines further left mean a worse tail.`,
       spec: topLevel({
         width: CHART_WIDTH, height: 200,
         layer: [
@@ -121,7 +121,7 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
       spec: topLevel({
         width: CHART_WIDTH, height: 180, data: { name: "liqHours" },
         mark: { type: "rect", opacity: 0.6, tooltip: true },
-        encoding: { x: { field: "lo", type: "quantitative", title: "hours to first liquidation" }, x2: { field: "hi" }, y: { field: "count", type: "quantitative", title: "paths" }, y2: { datum: 0 }, color: color() },
+        encoding: { x: { field: "lo", type: "quantitative", title: "hours to first liquidation", scale: { domain: [0, summary.horizonHours] } }, x2: { field: "hi" }, y: { field: "count", type: "quantitative", title: "paths" }, y2: { datum: 0 }, color: color() },
       }, { liqHours: bins }),
     });
   }
