@@ -15,6 +15,7 @@ const STEPS = 2160;
 
 function modelRun(withBridge: boolean): number {
   const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
+  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
   const model = createModel(config.model);
   const n = model.symbols.length;
   const r = new Float64Array(n);

@@ -3,6 +3,7 @@ import { totalmem } from "node:os";
 import { InputError } from "../market/errors.ts";
 import type { MarginMode, Side } from "../results/types.ts";
 import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
+import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest } from "./bootstrap/index.ts";
 import { ConfigReader, join } from "./configFields.ts";
 import type { FundingSpec } from "./funding.ts";
 import { kouMgf } from "./models/tGarchJump.ts";
@@ -10,6 +11,9 @@ import {
   ASSET_PRESETS, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
 } from "./models/defaults.ts";
 import type { AssetSpec, GarchSpec, JumpSizeSpec, JumpSpec, ModelSpec, RegimeSpec, TGarchJumpAssetSpec } from "./models/types.ts";
+import type { MarketData } from "../market/index.ts";
+import { parseScenario, type ScenarioSpec } from "./scenarios/spec.ts";
+import type { GridSpec } from "./scenarios/grid.ts";
 
 /** One leg of a static book, the same legs as the `hold` strategy. `weight` = share of the balance used as margin. */
 export interface PortfolioLeg {
@@ -26,12 +30,27 @@ export type Book =
 /** As written in the config: a venue name, or an object the margin engine's venue lookup validates. */
 export type VenueChoice = string | ({ name: string } & Record<string, unknown>);
 
+/** A model the config describes: a parametric one, or the bootstrap of a loaded history. */
+export type StressModelSpec = ModelSpec | BootstrapModelSpec;
+
+/** Funding of the bootstrap's sampled history hours (the rate then in force), settled every `settleEveryHours`. */
+export interface HistoryFunding {
+  type: "history";
+  settleEveryHours: number;
+}
+export type StressFunding = FundingSpec | HistoryFunding;
+
+/** A scenario that shapes the paths; the SPAN grid is evaluated without paths (`perpsim scenarios grid`). */
+export type PathScenarioSpec = Exclude<ScenarioSpec, GridSpec>;
+
 export interface StressConfig {
   venue: VenueChoice;
   initialBalance: number;
   book: Book;
-  model: ModelSpec;
-  funding: FundingSpec;
+  model: StressModelSpec;
+  funding: StressFunding;
+  /** applied on top of the model and funding (issue 7); null = none */
+  scenario: PathScenarioSpec | null;
   horizonHours: number;
   stepMinutes: number;
   /** horizonHours × 60 / stepMinutes, a whole number */
@@ -47,14 +66,22 @@ export interface ParsedStressConfig {
   warnings: string[];
 }
 
-/** Command-line overrides applied before validation (`--paths`, `--seed`). */
+/** Command-line overrides applied before validation (`--paths`, `--seed`, `--scenario`, `--data`). */
 export interface ConfigOverrides {
   paths?: number;
   seed?: number;
+  /** a preset name or a parsed JSON object; replaces the config's `scenario` */
+  scenario?: unknown;
+  /** data root for a bootstrap model; replaces the config's `model.data` */
+  dataDir?: string;
 }
 
-const TOP_KEYS = ["description", "venue", "initialBalance", "portfolio", "strategy", "model", "funding", "horizonHours", "stepMinutes", "paths", "seed", "modes"];
-const MODEL_TYPES = ["gbm", "t-garch-jump"] as const;
+/** Loads the 1h history a bootstrap model samples (the CLI passes the data layer's loader). */
+export type HistoryLoader = (request: BootstrapRequest) => Promise<MarketData>;
+
+const TOP_KEYS = ["description", "venue", "initialBalance", "portfolio", "strategy", "model", "funding", "scenario", "horizonHours", "stepMinutes", "paths", "seed", "modes"];
+const MODEL_TYPES = ["gbm", "t-garch-jump", "bootstrap"] as const;
+const BOOTSTRAP_KEYS = ["type", "symbols", "from", "to", "meanBlockHours", "targetVol", "data"];
 const MODES: readonly MarginMode[] = ["cross", "isolated"];
 
 /**
@@ -66,15 +93,67 @@ export function maxPathsInMemory(modes: number, memoryBytes = totalmem()): numbe
   return Math.floor(memoryBytes / 4 / (BYTES_PER_PATH_AND_MODE * Math.max(1, modes)));
 }
 
-/** Read, parse and validate a stress config file. */
-export async function readStressConfig(file: string, overrides: ConfigOverrides = {}): Promise<ParsedStressConfig> {
+/** Read, parse and validate a stress config file (a bootstrap model's history is loaded with `loadHistory`). */
+export async function readStressConfig(file: string, overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader): Promise<ParsedStressConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseStressConfig(parseJson(text, file), file, overrides);
+  return loadStressConfig(parseJson(text, file), file, overrides, loadHistory);
+}
+
+/**
+ * `parseStressConfig` for any model: a bootstrap model's history is loaded once, here, in the calling
+ * thread, and travels with the config (shared memory) to the workers.
+ */
+export async function loadStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader): Promise<ParsedStressConfig> {
+  const request = bootstrapRequest(raw, source, overrides);
+  if (!request) return parseStressConfig(raw, source, overrides);
+  if (!loadHistory) throw new InputError(`${source}: model.type: "bootstrap" samples recorded history, which this command does not load (use perpsim stress)`);
+  const market = await loadHistory(request);
+  let bootstrap: BootstrapModelSpec;
+  try {
+    bootstrap = bootstrapModelSpec(request, market);
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(`${source}: model: ${err.message}`);
+    throw err;
+  }
+  return parseStressConfig(raw, source, overrides, bootstrap);
+}
+
+/** The validated `model` of a bootstrap config, or null for any other model type. */
+function bootstrapRequest(raw: unknown, source: string, overrides: ConfigOverrides): BootstrapRequest | null {
+  const r = new ConfigReader(source);
+  const top = r.object(raw, "(top level)");
+  if (typeof top.model !== "object" || top.model === null || (top.model as Record<string, unknown>).type !== "bootstrap") return null;
+  const m = top.model as Record<string, unknown>;
+  const f = "model";
+  r.onlyKeys(m, f, BOOTSTRAP_KEYS, " for model type bootstrap");
+  if (!Array.isArray(m.symbols) || m.symbols.length === 0 || m.symbols.some((s) => typeof s !== "string" || !s))
+    r.fail("model.symbols", "must be a non-empty array of symbols, e.g. [\"BTCUSDT\", \"ETHUSDT\"]");
+  const symbols = m.symbols as string[];
+  if (new Set(symbols).size !== symbols.length) r.fail("model.symbols", "a symbol appears twice");
+  if (symbols.length > 20) r.fail("model.symbols", `at most 20 assets, got ${symbols.length}`);
+  const date = (key: "from" | "to") => {
+    const v = r.string(m, key, f);
+    if (!Number.isFinite(Date.parse(/^\d{4}-\d\d-\d\d$|Z$|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`))) r.fail(`model.${key}`, `'${v}' is not a date (use 2024-01-01 or 2024-01-01T00:00Z)`);
+    return v;
+  };
+  const from = date("from");
+  const to = date("to");
+  const meanBlockHours = r.number(m, "meanBlockHours", f, { ge: 1, default: 48 });
+  let targetVol: BootstrapRequest["targetVol"] = null;
+  if (typeof m.targetVol === "number" || m.targetVol === undefined) {
+    if (m.targetVol !== undefined) targetVol = r.number(m, "targetVol", f, { gt: 0, le: 20 });
+  } else {
+    const t = r.object(m.targetVol, "model.targetVol");
+    r.onlyKeys(t, "model.targetVol", symbols);
+    targetVol = Object.fromEntries(Object.keys(t).map((s) => [s, r.number(t, s, "model.targetVol", { gt: 0, le: 20 })]));
+  }
+  const data = overrides.dataDir ?? (m.data === undefined ? null : r.string(m, "data", f));
+  return { symbols, from, to, meanBlockHours, targetVol, data };
 }
 
 /** JSON.parse with the error turned into `file:line:column: message`. */
@@ -107,7 +186,7 @@ function errorOffset(text: string, message: string): number | null {
 }
 
 /** Validate a parsed config into a typed, fully defaulted object; the first problem is a one-line InputError. */
-export function parseStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}): ParsedStressConfig {
+export function parseStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, bootstrap?: BootstrapModelSpec): ParsedStressConfig {
   const r = new ConfigReader(source);
   const top = { ...r.object(raw, "(top level)") };
   if (overrides.paths !== undefined) top.paths = overrides.paths;
@@ -117,11 +196,11 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
 
   const venue = parseVenue(r, top.venue);
   const initialBalance = r.number(top, "initialBalance", "", { gt: 0 });
-  const model = parseModel(r, top.model, warnings);
+  const model = parseModel(r, top.model, warnings, bootstrap);
   const symbols = model.assets.map((a) => a.symbol);
   const modes = parseModes(r, top.modes);
   const book = parseBook(r, top, symbols, modes);
-  const funding = parseFunding(r, top.funding);
+  const funding = parseFunding(r, top.funding, model.type === "bootstrap");
   const horizonHours = r.number(top, "horizonHours", "", { gt: 0, default: 720 });
   const stepMinutes = r.number(top, "stepMinutes", "", { gt: 0, default: 60 });
   const stepsExact = (horizonHours * 60) / stepMinutes;
@@ -131,8 +210,23 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const limit = maxPathsInMemory(modes.length);
   if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);
   const seed = r.number(top, "seed", "", { ge: 0, integer: true, default: 1 });
+  if (model.type === "bootstrap" && stepMinutes % 60 !== 0) r.fail("stepMinutes", `the bootstrap model samples whole history hours: use a multiple of 60, got ${stepMinutes}`);
+  const scenario = overrides.scenario !== undefined ? pathScenario(overrides.scenario, "--scenario", stepMinutes) : top.scenario !== undefined ? pathScenario(top.scenario, source, stepMinutes) : null;
 
-  return { config: { venue, initialBalance, book, model, funding, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
+  return { config: { venue, initialBalance, book, model, funding, scenario, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
+}
+
+/** A scenario for the paths; the grid and a crash off the step clock are refused in one line. */
+function pathScenario(value: unknown, source: string, stepMinutes: number): PathScenarioSpec {
+  const spec = parseScenario(value, source);
+  const field = source === "--scenario" ? "" : "scenario: ";
+  if (spec.type === "grid") {
+    const name = typeof value === "string" ? value : "<grid JSON>";
+    throw new InputError(`${source}: ${field}${JSON.stringify(name)} is a deterministic SPAN-style grid, evaluated without simulation: run perpsim scenarios grid --config FILE --scenario ${typeof value === "string" ? value : "'<grid JSON>'"}`);
+  }
+  if (spec.type === "crash-replay" && Math.abs(Math.round((spec.startHour * 60) / stepMinutes) - (spec.startHour * 60) / stepMinutes) > 1e-9)
+    throw new InputError(`${source}: scenario.startHour: ${spec.startHour} is not on a step boundary (steps of ${stepMinutes} min)`);
+  return spec;
 }
 
 function gib(bytes: number): string {
@@ -201,11 +295,15 @@ function parseBook(r: ConfigReader, top: Record<string, unknown>, symbols: strin
   return { kind: "portfolio", legs };
 }
 
-function parseFunding(r: ConfigReader, value: unknown): FundingSpec {
-  if (value === undefined) return { type: "none" };
+function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean): StressFunding {
+  if (value === undefined) return bootstrap ? { type: "history", settleEveryHours: 8 } : { type: "none" };
   const f = r.object(value, "funding");
-  const type = r.string(f, "type", "funding", { oneOf: ["none", "constant", "mean-reverting"] });
+  const type = r.string(f, "type", "funding", { oneOf: ["none", "constant", "mean-reverting", "history"] });
   switch (type) {
+    case "history":
+      if (!bootstrap) r.fail("funding.type", "\"history\" is the funding of a bootstrap model's sampled hours; this model is not a bootstrap");
+      r.onlyKeys(f, "funding", ["type", "settleEveryHours"], " for funding type history");
+      return { type, settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }) };
     case "none":
       r.onlyKeys(f, "funding", ["type"], " for funding type none");
       return { type };
@@ -233,12 +331,16 @@ function parseFunding(r: ConfigReader, value: unknown): FundingSpec {
   }
 }
 
-function parseModel(r: ConfigReader, value: unknown, warnings: string[]): ModelSpec {
+function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstrap?: BootstrapModelSpec): StressModelSpec {
   if (value === undefined) r.fail("model", "is required (at least model.assets with each asset's price)");
   const m = r.object(value, "model");
   const type = m.type === undefined ? "t-garch-jump" : m.type;
   if (typeof type !== "string" || !MODEL_TYPES.includes(type as (typeof MODEL_TYPES)[number]))
     r.fail("model.type", `unknown model ${JSON.stringify(type)} (known: ${MODEL_TYPES.join(", ")})`);
+  if (type === "bootstrap") {
+    if (!bootstrap) r.fail("model.type", "\"bootstrap\" needs its history loaded first (readStressConfig / loadStressConfig)");
+    return bootstrap;
+  }
   const isT = type === "t-garch-jump";
   r.onlyKeys(m, "model", isT ? ["type", "assets", "correlation", "nu", "garch", "regimes", "jumps"] : ["type", "assets", "correlation"], ` for model type ${type}`);
 

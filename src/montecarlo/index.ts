@@ -31,12 +31,15 @@ export { type SurvivalSample, kaplanMeier, survivalAt, survivalOnGrid, timeToSha
 export { FixedHistogram } from "./stats/histogram.ts";
 export {
   type StressConfig, type ParsedStressConfig, type PortfolioLeg, type Book, type VenueChoice, type ConfigOverrides,
-  readStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
+  type StressModelSpec, type StressFunding, type PathScenarioSpec, type HistoryLoader,
+  readStressConfig, loadStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
 } from "./config.ts";
+export { buildMarketModel } from "./marketModel.ts";
 export { normCdf, normInv, normPdf, studentTCdf } from "./math.ts";
 export { FIELD, PATH_FIELDS, resultIndex } from "./pathResult.ts";
 export { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
-export { PathSimulator, bookLegs, stressVenue, type PathTrace } from "./simulate.ts";
+export { PathSimulator, bookLegs, stressVenue, createSimulator, type PathRunner, type PathTrace } from "./simulate.ts";
+export { StrategyPathSimulator, SyntheticMarket, prepareBook, strategyFailure, CANDLE_SUBSTREAM } from "./strategyPaths.ts";
 export { simulateChunk, type ChunkTask } from "./worker.ts";
 export { simulateAll, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, type PoolOptions } from "./pool.ts";
 export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHARE } from "./aggregate.ts";

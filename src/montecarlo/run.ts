@@ -1,10 +1,13 @@
+import { InputError } from "../market/errors.ts";
 import type { StressSummary } from "../results/types.ts";
 import { stressSummary } from "./aggregate.ts";
 import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { simulateAll, type PoolOptions } from "./pool.ts";
-import { PathSimulator, stressVenue } from "./simulate.ts";
+import { simulateAll, WorkerFailed, type PoolOptions } from "./pool.ts";
+import { createSimulator, stressVenue, type PathSimulator } from "./simulate.ts";
+import { prepareBook, strategyFailure } from "./strategyPaths.ts";
+import { describeScenario } from "./scenarios/spec.ts";
 
 export interface StressResult {
   summary: StressSummary;
@@ -26,13 +29,15 @@ export function stressSettings(config: StressConfig, version: string): Record<st
     ? config.book.legs.map((l) => `${l.side} ${l.symbol} ${l.leverage}x weight ${l.weight}`).join(", ")
     : `strategy ${config.book.file ?? config.book.name}`;
   const f = config.funding;
-  const funding = f.type === "none" ? "none" : f.type === "constant" ? `constant ${f.ratePer8h} per 8h, settled every ${f.settleEveryHours} h` : `mean-reverting around ${f.mean} per 8h, cap ${f.capPer8h}, settled every ${f.settleEveryHours} h`;
+  const own = f.type === "none" ? "none" : f.type === "constant" ? `constant ${f.ratePer8h} per 8h, settled every ${f.settleEveryHours} h` : f.type === "history" ? `the recorded rate of each sampled history hour, settled every ${f.settleEveryHours} h` : `mean-reverting around ${f.mean} per 8h, cap ${f.capPer8h}, settled every ${f.settleEveryHours} h`;
+  const s = config.scenario;
+  const funding = s && (s.type === "crash-replay" || s.type === "funding-squeeze") ? `set by the scenario (the config's: ${own})` : own;
   return {
     venue: venue.label,
     [config.book.kind]: book,
     initialBalance: config.initialBalance,
     funding,
-    scenario: "none",
+    scenario: s ? describeScenario(s) : "none",
     intrabar: "Brownian-bridge crossing probability (per position; cross: equity − maintenance with σ_D² = gᵀΣg)",
     triggerPrice: "model price (mark)",
     wipeout: "terminal equity ≤ 10 % of the initial balance",
@@ -46,16 +51,21 @@ export function stressSettings(config: StressConfig, version: string): Record<st
  * is a one-line InputError before any worker starts.
  */
 export async function runStress(config: StressConfig, o: RunOptions = {}): Promise<StressResult> {
-  const simulator = new PathSimulator(config);
+  await prepareBook(config);
+  const simulator = createSimulator(config);
   simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
   const t0 = performance.now();
-  const results = await simulateAll(config, o);
+  const results = await simulateAll(config, o).catch((err: unknown) => {
+    // a strategy that throws on a worker's path is the user's error: one line naming path and time
+    const failure = err instanceof WorkerFailed ? strategyFailure(err.message) : null;
+    throw failure ? new InputError(failure) : err;
+  });
   const t1 = performance.now();
   const summary = stressSummary(config, results, stressSettings(config, o.version ?? "unknown"));
   const files = {
     "summary.json": JSON.stringify(summary, null, 2) + "\n",
     "paths.csv": pathsCsv(config, results),
-    "samples.csv": samplesCsv(config, simulator, config.model.assets.map((a) => a.symbol)),
+    "samples.csv": samplesCsv(config, simulator as PathSimulator, config.model.assets.map((a) => a.symbol)),
   };
   return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
 }

@@ -2,12 +2,13 @@ import { InputError } from "../market/errors.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
 import { blendCorrelation, equicorrelation, toSquareMatrix } from "./correlation.ts";
-import { createFunding, settlementsBetween, type FundingProcess } from "./funding.ts";
-import { createModel } from "./models/create.ts";
+import { settlementsBetween, type FundingProcess } from "./funding.ts";
+import { buildMarketModel } from "./marketModel.ts";
 import { HOURS_PER_YEAR, type PathModel } from "./models/types.ts";
 import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
+import { StrategyPathSimulator } from "./strategyPaths.ts";
 
 const MS_PER_HOUR = 3_600_000;
 
@@ -22,11 +23,22 @@ export function stressVenue(config: StressConfig): Venue {
 /** A portfolio's legs in the model's slots: notional = initialBalance × weight × leverage at the initial price. */
 export function bookLegs(config: StressConfig, symbols: readonly string[], initialPrices: Float64Array): BookLeg[] {
   if (config.book.kind !== "portfolio")
-    throw new InputError("strategy: stress runs of a strategy need the backtester's replay (src/backtest), which is not built yet; give a portfolio");
+    throw new InputError("strategy: a strategy book runs on StrategyPathSimulator (createSimulator chooses by book kind), not on the portfolio kernel");
   return config.book.legs.map((leg) => {
     const slot = symbols.indexOf(leg.symbol);
     return { slot, dir: leg.side === "long" ? 1 : -1, size: (config.initialBalance * leg.weight * leg.leverage) / initialPrices[slot], leverage: leg.leverage };
   });
+}
+
+/** What the pool and the outputs use of a simulator: path i under every mode, into pathResult.ts's layout. */
+export type PathRunner = Pick<PathSimulator, "modes" | "run">;
+
+/**
+ * The simulator for a config's book: the portfolio kernel for static legs, the backtester's replay on
+ * synthetic candles for a strategy (load it first with `prepareBook`, from strategyPaths.ts).
+ */
+export function createSimulator(config: StressConfig): PathRunner {
+  return config.book.kind === "strategy" ? new StrategyPathSimulator(config) : new PathSimulator(config);
 }
 
 /**
@@ -60,10 +72,11 @@ export class PathSimulator {
 
   constructor(private readonly config: StressConfig) {
     const venue = stressVenue(config);
-    this.model = createModel(config.model);
+    const market = buildMarketModel(config, venue);
+    this.model = market.model;
     const symbols = this.model.symbols;
     const n = (this.n = symbols.length);
-    this.funding = createFunding(config.funding, n);
+    this.funding = market.funding;
     const legs = bookLegs(config, symbols, this.model.initialPrices);
     this.bridges = config.modes.map(() => new RandomStream("0"));
     this.kernels = config.modes.map((mode, m) => new ModeKernel(mode, venue, symbols, legs, config.initialBalance, this.bridges[m]));
@@ -74,7 +87,7 @@ export class PathSimulator {
     this.settlements = new Uint16Array(this.steps);
     for (let s = 0; s < this.steps; s++) this.settlements[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.funding.settleEveryHours);
     this.fundingCap = venue.funding.cap8h ?? Infinity;
-    this.fundingMoves = config.funding.type === "mean-reverting";
+    this.fundingMoves = market.fundingMoves;
     const spec = config.model;
     this.hasJumps = spec.type === "t-garch-jump" && spec.jumps !== false;
     const calm = toSquareMatrix(spec.correlation);

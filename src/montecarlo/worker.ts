@@ -1,7 +1,8 @@
 import { move } from "piscina";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { PathSimulator } from "./simulate.ts";
+import { createSimulator, type PathRunner } from "./simulate.ts";
+import { prepareBook } from "./strategyPaths.ts";
 
 /** One chunk of paths for a worker: the validated config and a contiguous range of path indices. */
 export interface ChunkTask {
@@ -12,11 +13,21 @@ export interface ChunkTask {
   count: number;
 }
 
-let cached: { key: string; simulator: PathSimulator } | null = null;
+let cached: { key: string; simulator: PathRunner } | null = null;
 
-/** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). */
+/**
+ * A pool thread loads this file through tsx's CommonJS hook, but a dynamic `import()` of a `.ts`
+ * strategy module there fails ("Unknown file extension .ts") unless tsx's ESM hooks are registered
+ * in the thread itself: do that once, before the first strategy loads.
+ */
+let tsHooks: Promise<unknown> | null = null;
+function typescriptImports(): Promise<unknown> {
+  return (tsHooks ??= import("tsx/esm/api").then((m) => m.register()));
+}
+
+/** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
 export function simulateChunk(task: ChunkTask): Float64Array {
-  if (!cached || cached.key !== task.configKey) cached = { key: task.configKey, simulator: new PathSimulator(task.config) };
+  if (!cached || cached.key !== task.configKey) cached = { key: task.configKey, simulator: createSimulator(task.config) };
   const sim = cached.simulator;
   const out = new Float64Array(task.count * sim.modes * PATH_FIELDS);
   for (let k = 0; k < task.count; k++) sim.run(task.start + k, out, k * sim.modes * PATH_FIELDS);
@@ -24,6 +35,10 @@ export function simulateChunk(task: ChunkTask): Float64Array {
 }
 
 /** The piscina task: results go back transferred, never copied, and never as whole paths. */
-export default function (task: ChunkTask): Float64Array {
+export default async function (task: ChunkTask): Promise<Float64Array> {
+  if (task.config.book.kind === "strategy") {
+    await typescriptImports();
+    await prepareBook(task.config); // a strategy is code: each worker loads it from the config's file or name
+  }
   return move(simulateChunk(task)) as Float64Array;
 }

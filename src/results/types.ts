@@ -98,6 +98,19 @@ export interface StressSummary {
   settings?: Record<string, string | number | boolean>;
   runs: StressRun[];
   paired: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
+  /**
+   * Present when the run swept one or two parameters (`perpsim stress --sweep`): the axes, in the order
+   * of sweep.csv's `param:` columns. `runs` above are the base run (the config's own values); each
+   * cell's results, on the same seed (common random numbers), are in `sweep.csv` (src/report/sweep.ts).
+   */
+  sweep?: StressSweep;
+}
+
+export interface StressSweep {
+  axes: { name: "correlation" | "leverage" | "weight"; values: number[] }[];
+  /** number of cells = product of the axes' lengths; each ran `paths` paths */
+  cells: number;
+  file: "sweep.csv";
 }
 
 // ---------------------------------------------------------------- CSV files beside summary.json

@@ -1,19 +1,64 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
+import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
-import { readStressConfig, RunCancelled, runStress } from "../../montecarlo/index.ts";
+import { parseJson, PathSimulator, readStressConfig, RunCancelled, runStress, type StressConfig, type StressResult } from "../../montecarlo/index.ts";
+import { MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "../../montecarlo/scenarios/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import type { StressSummary } from "../../results/types.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 
-const HELP = `usage: perpsim stress --config FILE [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report]
+const HELP = `usage: perpsim stress --config FILE [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
+                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report]
 
 Runs the config's portfolio on Monte Carlo paths under every margin mode on the same shocks and
 writes summary.json, paths.csv, samples.csv and report.html to --out (default reports/stress-<time>/).
-Examples: examples/stress/*.json, bench/ssw.json.`;
+--scenario   a preset (perpsim scenarios lists them) or a JSON object; replaces the config's "scenario"
+--sweep      one or two of correlation, leverage, weight; every cell runs on the same seed (common
+             random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
+--data       data root for a "bootstrap" model (default data/)
+Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
 
 const OPTIONS = {
   config: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
   out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
+  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" },
 } as const;
+
+/** `--scenario`: a preset name, or a JSON object when it starts with `{`. */
+function scenarioArg(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  return value.trim().startsWith("{") ? parseJson(value, "--scenario") : value.trim();
+}
+
+/** The history a bootstrap model samples: 1h last-trade candles and funding, loaded once here. */
+async function loadHistory(request: { symbols: string[]; from: string; to: string; data: string | null }) {
+  const market = await loadMarket({ symbols: request.symbols, from: request.from, to: request.to, dataDir: request.data ?? undefined, interval: "1h", mark: false });
+  for (const w of market.warnings) console.error(`warning: ${w}`);
+  return market;
+}
+
+function cellResults(result: StressResult): CellModeResult[] {
+  return result.summary.runs.map((r) => ({ mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: result.summary.paths }));
+}
+
+/**
+ * The sweep's result table, printed with danfojs-node (loaded only when a sweep ran: it takes seconds).
+ * `diff pp` = survival under cross − survival under isolated, the report heat map's colour.
+ */
+async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Promise<void> {
+  const dfd = await import("danfojs-node");
+  const p = (row: SweepRow, mode: string) => row.results.find((r) => r.mode === mode)?.liquidationProbability;
+  const pct = (x: number | undefined) => (x === undefined ? NaN : Math.round(x * 1e4) / 100);
+  const columns: Record<string, number[]> = {};
+  axes.forEach((a, i) => (columns[a.name] = rows.map((r) => r.params[i])));
+  columns["liq cross %"] = rows.map((r) => pct(p(r, "cross")));
+  columns["liq isolated %"] = rows.map((r) => pct(p(r, "isolated")));
+  if (rows.every((r) => p(r, "cross") !== undefined && p(r, "isolated") !== undefined))
+    columns["diff pp"] = rows.map((r) => Math.round((p(r, "isolated")! - p(r, "cross")!) * 1e4) / 100);
+  const df = new dfd.DataFrame(columns, { config: { tableMaxRow: rows.length + 1 } });
+  console.log(df.toString());
+}
 
 function wholeFlag(name: string, value: string | undefined, min: number): number | undefined {
   const n = numberFlag(name, value);
@@ -44,18 +89,36 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const file = requireFlag("config", v.config);
-  const { config, warnings } = await readStressConfig(file, { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0) });
-  for (const w of warnings) console.error(`warning: ${w}`);
+  const axes = (v.sweep ?? []).map(parseSweep);
+  const overrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
+  const { config, warnings } = await readStressConfig(file, overrides, loadHistory);
+  for (const w of warnings) console.error(`warning: ${w}`);
 
   const abort = new AbortController();
+  setMaxListeners(MAX_SWEEP_CELLS + 2, abort.signal); // the pool listens once per run, a sweep runs once per cell
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   const started = performance.now();
   try {
-    const result = await runStress(config, { workers, onProgress: progressBar(), signal: abort.signal, version: await packageVersion() });
+    const version = await packageVersion();
+    const validate = (cell: StressConfig) => {
+      if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
+    };
+    if (axes.length) sweepCells(config, axes, validate); // every cell checked before the base run starts
+    const result = await runStress(config, { workers, onProgress: progressBar(), signal: abort.signal, version });
+    let files = result.files;
+    let sweep: Awaited<ReturnType<typeof runSweep>> | null = null;
+    if (axes.length) {
+      sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
+        if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
+        return cellResults(await runStress(cell, { workers, signal: abort.signal, version }));
+      }, validate);
+      const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
+      files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
+    }
     const dir = v.out ?? defaultRunDir("stress");
-    await writeOutputs(dir, result.files);
+    await writeOutputs(dir, files);
     if (!v["no-report"]) await writeReport(dir);
     for (const r of result.summary.runs) {
       const [lo, hi] = r.ci95;
@@ -63,6 +126,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     const p = result.summary.paired;
     console.log(`paired: both ${p.both}, only cross ${p.onlyCross}, only isolated ${p.onlyIsolated}, neither ${p.neither}`);
+    if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
+    if (sweep) {
+      console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${sweep.rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);
+      await printSweepTable(axes, sweep.rows);
+    }
     const steps = config.paths * config.steps * config.model.assets.length;
     const total = (performance.now() - started) / 1000;
     console.log(`${config.paths} paths × ${config.steps} steps × ${config.model.assets.length} assets: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);

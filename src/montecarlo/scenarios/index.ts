@@ -15,7 +15,7 @@ export { CorrelationSpikeModel, type CorrelationSpikeSpec } from "./spike.ts";
 export { CrashReplayModel, type CrashReplaySpec } from "./replay.ts";
 export { scheduledFunding, squeezeErosion, squeezeRate, type FundingSqueezeSpec, type SqueezeErosion, type ErosionPoint } from "./squeeze.ts";
 export { evaluateGrid, bookLoss, scanRangeOf, PRICE_FRACTIONS, EXTREME_FRACTIONS, type GridSpec, type GridResult, type GridScenario } from "./grid.ts";
-export { parseScenario, SCENARIO_PRESETS, type ScenarioSpec } from "./spec.ts";
+export { parseScenario, describeScenario, SCENARIO_PRESETS, type ScenarioSpec } from "./spec.ts";
 
 export interface AppliedScenario {
   model: PathModel;
@@ -27,7 +27,7 @@ export interface AppliedScenario {
  * Wrap a run's model (and funding) with a path scenario. The grid is not a path scenario: call
  * `evaluateGrid` instead (it needs no simulation).
  */
-export function applyScenario(scenario: ScenarioSpec, spec: ModelSpec, model: PathModel, venue: Venue): AppliedScenario {
+export function applyScenario(scenario: ScenarioSpec, spec: Pick<ModelSpec, "correlation">, model: PathModel, venue: Venue): AppliedScenario {
   switch (scenario.type) {
     case "correlation-spike":
       return { model: new CorrelationSpikeModel(model, spec.correlation, scenario), funding: null };
@@ -60,6 +60,6 @@ function crashFunding(startHour: number, ratePer8h: number, hours: number, settl
   };
 }
 export {
-  parseSweep, applySweepValue, runSweep, sweepCsv, SWEEP_PARAMETERS, MAX_SWEEP_CELLS,
-  type SweepAxis, type SweepParameter, type SweepRow, type CellModeResult,
+  parseSweep, applySweepValue, runSweep, sweepCells, sweepCsv, SWEEP_PARAMETERS, MAX_SWEEP_CELLS,
+  type SweepAxis, type SweepCell, type SweepParameter, type SweepRow, type CellModeResult,
 } from "./sweep.ts";

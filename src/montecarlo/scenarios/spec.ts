@@ -91,3 +91,21 @@ export function parseScenario(value: unknown, source = "scenario"): ScenarioSpec
     }
   }
 }
+
+const pct = (x: number) => `${+(x * 100).toFixed(4)} %`;
+
+/** One line saying what a scenario does, for summary.settings and the report header. */
+export function describeScenario(spec: ScenarioSpec): string {
+  switch (spec.type) {
+    case "correlation-spike": {
+      const at = "hour" in spec.start ? `at hour ${spec.start.hour}` : `at a random hour before ${spec.start.randomBeforeHour}`;
+      return `correlation spike to ${spec.target} ${at} for ${spec.durationHours} h, vol ×${spec.volMultiplier}, drift shock ${spec.driftShock}/yr, relaxing over ${spec.relaxHours} h`;
+    }
+    case "crash-replay":
+      return `crash replay ${spec.crash.name} from hour ${spec.startHour} (${spec.crash.description})`;
+    case "funding-squeeze":
+      return `funding squeeze at ${spec.ratePer8h === "cap" ? "the venue's cap" : `${pct(spec.ratePer8h)}`} per 8h for ${spec.hours} h (longs pay), then ${pct(spec.afterPer8h)}; settled every ${spec.settleEveryHours} h`;
+    case "grid":
+      return `SPAN-style grid, scan ranges ${JSON.stringify(spec.scanRange)}`;
+  }
+}

@@ -47,6 +47,7 @@ export function parseSweep(arg: string): SweepAxis {
 export function applySweepValue(config: StressConfig, name: SweepParameter, value: number): StressConfig {
   switch (name) {
     case "correlation": {
+      if (config.model.type === "bootstrap") throw new InputError("--sweep correlation: the bootstrap model keeps the history's own correlation; sweep leverage or weight, or use a gbm / t-garch-jump model");
       const n = config.model.assets.length;
       if (n < 2) throw new InputError("--sweep correlation needs a model with at least two assets");
       if (!(value > -1 / (n - 1) && value < 1)) throw new InputError(`--sweep correlation=${value}: must be in (${(-1 / (n - 1)).toFixed(3)}, 1) for ${n} assets`);
@@ -76,21 +77,37 @@ export interface SweepRow {
   results: CellModeResult[];
 }
 
+export interface SweepCell {
+  params: number[];
+  config: StressConfig;
+}
+
+/**
+ * Every cell of the grid (first axis outermost), each config validated; a grid that cannot run is one
+ * InputError before anything runs. `validate` adds the runner's own check of a cell (e.g. the venue's
+ * maximum leverage).
+ */
+export function sweepCells(config: StressConfig, axes: SweepAxis[], validate?: (cell: StressConfig) => void): SweepCell[] {
+  if (axes.length < 1 || axes.length > 2) throw new InputError(`--sweep: give one or two parameters, got ${axes.length}`);
+  if (axes.length === 2 && axes[0].name === axes[1].name) throw new InputError(`--sweep ${axes[0].name} given twice`);
+  const count = axes.reduce((k, a) => k * a.values.length, 1);
+  if (count > MAX_SWEEP_CELLS) throw new InputError(`--sweep: ${count} cells, at most ${MAX_SWEEP_CELLS}`);
+  const combos: number[][] = axes.reduce<number[][]>((acc, a) => acc.flatMap((p) => a.values.map((v) => [...p, v])), [[]]);
+  const cells = combos.map((params) => ({ params, config: params.reduce((c, v, i) => applySweepValue(c, axes[i].name, v), config) }));
+  if (validate) for (const cell of cells) validate(cell.config);
+  return cells;
+}
+
 /** Run every cell (one after another: each run uses the whole pool) and return the rows and sweep.csv. */
 export async function runSweep(
   config: StressConfig,
   axes: SweepAxis[],
-  runOne: (cell: StressConfig, params: number[]) => Promise<CellModeResult[]>,
+  runOne: (cell: StressConfig, params: number[], index: number, cells: number) => Promise<CellModeResult[]>,
+  validate?: (cell: StressConfig) => void,
 ): Promise<{ rows: SweepRow[]; csv: string }> {
-  if (axes.length < 1 || axes.length > 2) throw new InputError(`--sweep: give one or two parameters, got ${axes.length}`);
-  if (axes.length === 2 && axes[0].name === axes[1].name) throw new InputError(`--sweep ${axes[0].name} given twice`);
-  const cells = axes.reduce((k, a) => k * a.values.length, 1);
-  if (cells > MAX_SWEEP_CELLS) throw new InputError(`--sweep: ${cells} cells, at most ${MAX_SWEEP_CELLS}`);
-  const combos: number[][] = axes.reduce<number[][]>((acc, a) => acc.flatMap((p) => a.values.map((v) => [...p, v])), [[]]);
-  // validate every cell before running any
-  const configs = combos.map((params) => params.reduce((c, v, i) => applySweepValue(c, axes[i].name, v), config));
+  const cells = sweepCells(config, axes, validate); // every cell validated before any runs
   const rows: SweepRow[] = [];
-  for (let k = 0; k < combos.length; k++) rows.push({ params: combos[k], results: await runOne(configs[k], combos[k]) });
+  for (let k = 0; k < cells.length; k++) rows.push({ params: cells[k].params, results: await runOne(cells[k].config, cells[k].params, k, cells.length) });
   return { rows, csv: sweepCsv(axes, rows) };
 }
 

@@ -1,0 +1,279 @@
+import { runBacktest } from "../backtest/index.ts";
+import { InputError, type Bars, type FundingSeries, type MarketData, type SymbolData } from "../market/index.ts";
+import { loadStrategy, type Strategy, type StrategyContext } from "../strategy/index.ts";
+import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
+import { sampleBridgeExtremes } from "./bridge.ts";
+import type { StressConfig } from "./config.ts";
+import { settlementsBetween, type FundingProcess } from "./funding.ts";
+import { buildMarketModel } from "./marketModel.ts";
+import { HOURS_PER_YEAR, type PathModel } from "./models/types.ts";
+import { FIELD, PATH_FIELDS } from "./pathResult.ts";
+import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
+import type { PathTrace } from "./simulate.ts";
+
+/*
+ * Stress runs of a strategy: each path's shocks become synthetic candles (open = the previous close,
+ * close = the model's price, high/low = the exact joint extremes of the Brownian bridge between them,
+ * a jump landing at the close), funding settlements come from the funding process, mark = these
+ * candles, and the backtester replays the strategy on them under every mode: the same engine, the
+ * same strategy file, the same market for every mode (common random numbers).
+ */
+
+const MS_PER_HOUR = 3_600_000;
+/**
+ * Candle extremes draw from their own substream (after market 0, bridge 1, funding 2 of
+ * random/stream.ts), so path i's closes are the portfolio kernel's closes for the same seed.
+ */
+export const CANDLE_SUBSTREAM = 3;
+
+// ------------------------------------------------------------------ loading the strategy
+
+const loaded = new Map<string, Strategy>();
+
+function strategySpec(config: StressConfig): { key: string; field: string } {
+  if (config.book.kind !== "strategy") throw new Error("strategySpec: the config's book is a portfolio");
+  return config.book.file !== null ? { key: config.book.file, field: "strategy.file" } : { key: config.book.name!, field: "strategy.name" };
+}
+
+/**
+ * Load the config's strategy into this thread (a no-op for a portfolio book). Strategies are code,
+ * not data: every worker loads the module itself from the file path or built-in name in the config
+ * (relative paths resolve against the working directory, as `perpsim backtest --strategy` does).
+ */
+export async function prepareBook(config: StressConfig): Promise<void> {
+  if (config.book.kind !== "strategy") return;
+  const { key, field } = strategySpec(config);
+  if (loaded.has(key)) return;
+  try {
+    loaded.set(key, await loadStrategy(key));
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.message.replace(/^--strategy\b:?/, `${field}:`));
+    throw err;
+  }
+}
+
+function loadedStrategy(config: StressConfig): Strategy {
+  const s = loaded.get(strategySpec(config).key);
+  if (!s) throw new Error("StrategyPathSimulator: call prepareBook(config) first (strategies load asynchronously)");
+  return s;
+}
+
+/** A message from a worker that carries a strategy failure (see StrategyPathSimulator.run), without the pool's prefix. */
+export function strategyFailure(message: string): string | null {
+  const at = message.search(/path \d+, hour [\d.]+: /);
+  return at < 0 ? null : message.slice(at);
+}
+
+// ------------------------------------------------------------------ the synthetic market of one path
+
+/**
+ * One path's market, in buffers reused from path to path: `fill(pathIndex)` overwrites the candles
+ * and funding settlements; `data` is the `MarketData` the backtester reads.
+ */
+export class SyntheticMarket {
+  readonly data: MarketData;
+  readonly symbols: readonly string[];
+  private readonly model: PathModel;
+  private readonly funding: FundingProcess;
+  private readonly bars: Bars[];
+  private readonly fundingSeries: FundingSeries[];
+  /** for each settlement, the step at whose end it falls (its rate is the one in force after that step) */
+  private readonly settlementStep: Int32Array;
+  private readonly marketRng = new RandomStream("0");
+  private readonly fundingRng = new RandomStream("0");
+  private readonly candleRng = new RandomStream("0");
+  private readonly fundingMoves: boolean;
+  private readonly fundingCap: number;
+  private readonly r: Float64Array;
+  /** running log prices, accumulated exactly as the portfolio kernel does */
+  private readonly x: Float64Array;
+  private readonly variance: Float64Array;
+  private readonly rates: Float64Array;
+  private readonly extremes = new Float64Array(2);
+  private readonly steps: number;
+  private readonly stepHours: number;
+
+  constructor(private readonly config: StressConfig, venue: Venue) {
+    const built = buildMarketModel(config, venue); // the portfolio kernel's model, funding and scenario
+    this.model = built.model;
+    this.symbols = this.model.symbols;
+    const n = this.symbols.length;
+    this.funding = built.funding;
+    this.fundingMoves = built.fundingMoves;
+    this.steps = config.steps;
+    this.stepHours = config.stepMinutes / 60;
+    this.fundingCap = venue.funding.cap8h ?? Infinity;
+    this.r = new Float64Array(n);
+    this.x = new Float64Array(n);
+    this.variance = new Float64Array(n);
+    this.rates = new Float64Array(n);
+
+    const intervalMs = config.stepMinutes * 60_000;
+    const time = Float64Array.from({ length: this.steps }, (_, s) => s * intervalMs);
+    const field = () => new Float64Array(this.steps);
+    this.bars = this.symbols.map(() => ({ intervalMs, length: this.steps, time, open: field(), high: field(), low: field(), close: field(), volume: field() }));
+
+    // Settlements strictly inside the horizon: the backtester pays one at the open of the bar at its
+    // time, by what was held before it; one falling exactly at the horizon has no bar and is not paid.
+    const every = this.funding.settleEveryHours;
+    const steps: number[] = [];
+    const times: number[] = [];
+    for (let s = 0; s < this.steps; s++) {
+      const k = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, every);
+      const first = Math.floor((s * this.stepHours) / every + 1e-9) + 1;
+      for (let j = 0; j < k; j++) {
+        const hour = (first + j) * every;
+        if (hour * MS_PER_HOUR >= this.steps * intervalMs - 1e-6) continue;
+        steps.push(s);
+        times.push(Math.round(hour * MS_PER_HOUR));
+      }
+    }
+    this.settlementStep = Int32Array.from(steps);
+    const fundingTime = Float64Array.from(times);
+    this.fundingSeries = this.symbols.map(() => ({
+      length: times.length, time: fundingTime, rate: new Float64Array(times.length), intervalHours: new Float64Array(times.length).fill(every),
+    }));
+
+    const info = { file: "synthetic", rows: this.steps, first: 0, last: (this.steps - 1) * intervalMs, gaps: { missingBars: 0, holes: 0, first: [] } };
+    const hasFunding = Number.isFinite(every);
+    const symbols: SymbolData[] = this.symbols.map((symbol, i) => ({
+      symbol, bars: this.bars[i], mark: this.bars[i], funding: hasFunding ? this.fundingSeries[i] : undefined, info: { bars: info },
+    }));
+    this.data = { intervalMs, from: 0, to: this.steps * intervalMs, length: this.steps, time, symbols, warnings: [] };
+  }
+
+  /** Overwrite the buffers with path `pathIndex` (streams of (seed, pathIndex); the same for any worker). */
+  fill(pathIndex: number): void {
+    const { model, r, x, variance, rates, extremes, bars } = this;
+    const n = this.symbols.length;
+    const seed = this.config.seed;
+    this.marketRng.reseed(streamKey(seed, pathIndex, SUBSTREAM.market));
+    model.reset(this.marketRng);
+    this.fundingRng.reseed(streamKey(seed, pathIndex, SUBSTREAM.funding));
+    this.funding.reset(this.fundingRng);
+    this.candleRng.reseed(streamKey(seed, pathIndex, CANDLE_SUBSTREAM));
+    const dtYears = this.stepHours / HOURS_PER_YEAR;
+    const cap = this.fundingCap;
+    const every = this.funding.settleEveryHours;
+    let settlement = 0;
+    for (let i = 0; i < n; i++) x[i] = Math.log(model.initialPrices[i]);
+    for (let s = 0; s < this.steps; s++) {
+      model.step(dtYears, r, variance);
+      for (let i = 0; i < n; i++) {
+        const b = bars[i];
+        // the same float sequence as the portfolio kernel: x += r, price = exp(x)
+        const x0 = x[i];
+        const open = s === 0 ? model.initialPrices[i] : b.close[s - 1];
+        x[i] = x0 + r[i];
+        const close = Math.exp(x[i]);
+        sampleBridgeExtremes(r[i] - model.lastJump[i], variance[i], this.candleRng, extremes);
+        const high = Math.exp(x0 + extremes[1]);
+        const low = Math.exp(x0 + extremes[0]);
+        b.open[s] = open;
+        b.close[s] = close;
+        b.high[s] = Math.max(high, open, close);
+        b.low[s] = Math.min(low, open, close);
+      }
+      if (this.fundingMoves || (s === 0 && every !== Infinity)) {
+        this.funding.step(this.stepHours, r, rates);
+        if (cap !== Infinity) for (let i = 0; i < n; i++) rates[i] = Math.max(-cap, Math.min(cap, rates[i]));
+      }
+      while (settlement < this.settlementStep.length && this.settlementStep[settlement] === s) {
+        for (let i = 0; i < n; i++) (this.fundingSeries[i].rate as Float64Array)[settlement] = (rates[i] * every) / 8;
+        settlement++;
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the replay
+
+/**
+ * The simulator of a strategy book: the same `modes` / `run(pathIndex, out, at, trace?)` as
+ * `PathSimulator`, writing the same per-path fields (pathResult.ts), so the pool, the aggregation
+ * and the outputs work unchanged. Build one per worker after `prepareBook(config)`.
+ *
+ * Min equity is the lowest of the initial balance and the equity at each bar's close (what the
+ * strategy sees), like the portfolio kernel's step-end minimum.
+ */
+export class StrategyPathSimulator {
+  readonly modes: number;
+  private readonly market: SyntheticMarket;
+  private readonly venue: Venue;
+  private readonly strategy: Strategy;
+  /** per mode, in the order runBacktest runs them */
+  private readonly minEquity: Float64Array;
+  private modeCursor = -1;
+  private lastTime = 0;
+
+  constructor(private readonly config: StressConfig) {
+    if (config.book.kind !== "strategy") throw new Error("StrategyPathSimulator: the config's book is a portfolio");
+    this.venue = getVenue(config.venue as string | CustomVenueSpec);
+    this.market = new SyntheticMarket(config, this.venue);
+    this.modes = config.modes.length;
+    this.minEquity = new Float64Array(this.modes);
+    this.strategy = this.observed(loadedStrategy(config));
+  }
+
+  run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace): void {
+    const config = this.config;
+    this.market.fill(pathIndex);
+    this.modeCursor = -1;
+    this.minEquity.fill(config.initialBalance); // the equity at time 0, before any order fills
+    let result;
+    try {
+      result = runBacktest({
+        market: this.market.data, venue: this.venue, strategy: this.strategy, params: (config.book as { params: unknown }).params,
+        modes: config.modes, balance: config.initialBalance, ledger: "fast", recordEvents: false, recordEquity: trace !== undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof InputError) || !/^strategy '/.test(err.message)) throw err;
+      throw new InputError(`path ${pathIndex}, hour ${+(this.lastTime / MS_PER_HOUR).toFixed(6)}: ${err.message}`);
+    }
+    for (let m = 0; m < this.modes; m++) {
+      const { run, firstLiquidation, equity } = result.runs[m];
+      const o = at + m * PATH_FIELDS;
+      out[o + FIELD.liquidated] = firstLiquidation === null ? 0 : 1;
+      out[o + FIELD.liquidationHour] = firstLiquidation === null ? NaN : firstLiquidation / MS_PER_HOUR;
+      out[o + FIELD.terminalEquity] = run.finalEquity;
+      out[o + FIELD.minEquity] = Math.min(this.minEquity[m], run.finalEquity);
+      out[o + FIELD.fundingPaid] = run.fundingPaid;
+      out[o + FIELD.badDebt] = run.badDebt;
+      if (trace && equity) this.replayTrace(m, equity, run.liquidations.map((l) => Date.parse(l.time)), trace);
+    }
+  }
+
+  /** Hand a recorded equity trace to a PathTrace, as the portfolio kernel does step by step. */
+  private replayTrace(m: number, e: NonNullable<ReturnType<typeof runBacktest>["runs"][number]["equity"]>, liquidations: number[], trace: PathTrace): void {
+    const n = e.symbols.length;
+    const prices = new Float64Array(n);
+    for (let i = 0; i < n; i++) prices[i] = this.market.data.symbols[i].bars.open[0];
+    trace(m, 0, this.config.initialBalance, prices, false);
+    const iv = this.market.data.intervalMs;
+    for (let row = 0; row < e.rows; row++) {
+      const r = row * e.stride;
+      const t0 = e.data[r];
+      for (let i = 0; i < n; i++) prices[i] = e.data[r + 5 + 3 * i];
+      const liquidatedNow = liquidations.some((t) => t >= t0 && t < t0 + iv);
+      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow);
+    }
+  }
+
+  /** The strategy with its calls observed: the lowest close equity per mode and the time of the last call. */
+  private observed(strategy: Strategy): Strategy {
+    return {
+      ...strategy,
+      init: (ctx: StrategyContext) => {
+        this.modeCursor++;
+        this.lastTime = ctx.time;
+        strategy.init?.(ctx);
+      },
+      onBar: (ctx: StrategyContext) => {
+        this.lastTime = ctx.time;
+        const m = this.modeCursor;
+        if (ctx.equity < this.minEquity[m]) this.minEquity[m] = ctx.equity;
+        strategy.onBar(ctx);
+      },
+    };
+  }
+}
