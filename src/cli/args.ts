@@ -6,7 +6,7 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /** node's parseArgs, with its errors turned into one-line InputErrors. */
 export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (err) {
     throw new InputError((err as Error).message.split("\n")[0]);
   }
@@ -22,4 +22,21 @@ export function numberFlag(name: string, value: string | undefined): number | un
 export function requireFlag<T>(name: string, value: T | undefined): T {
   if (value === undefined) throw new InputError(`--${name} is required`);
   return value;
+}
+
+/**
+ * `--entry -5` would make node's parser read `-5` as a flag; join a negative number to the option
+ * that takes it (`--entry=-5`) so the command can say what is wrong with the value itself.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : null;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
