@@ -76,3 +76,107 @@ describe("bar high/low sampling", () => {
     expect(m2 / (4 * Math.LN2) - 1).toBeCloseTo(0.025, 2);
   });
 });
+
+describe("the joint law of the bar's high and low", () => {
+  // Standard units: a bridge from 0 to x over one step of unit variance; the sampler works at any variance.
+  const v = 0.6 ** 2 / 8760;
+  const sd = Math.sqrt(v);
+  const N = 50_000;
+
+  /** P(l < min, max < h | end x) by the method of images (Feller II, X.5): Σ_k [φ(x − 2kw) − φ(x − 2h + 2kw)] / φ(x), w = h − l. */
+  function stripProbability(l: number, h: number, x: number): number {
+    const phi = (z: number) => Math.exp(-0.5 * z * z);
+    const w = h - l;
+    let p = 0;
+    for (let k = -30; k <= 30; k++) p += phi(x - 2 * k * w) - phi(x - 2 * h + 2 * k * w);
+    return p / phi(x);
+  }
+
+  /** P(min ≤ l and max ≥ h) by inclusion–exclusion over the one-sided laws exp(−2l(l − x)), exp(−2h(h − x)) and the strip. */
+  function bothTouched(l: number, h: number, x: number): number {
+    const minAbove = 1 - Math.exp(-2 * l * (l - x));
+    const maxBelow = 1 - Math.exp(-2 * h * (h - x));
+    return 1 - minAbove - maxBelow + stripProbability(l, h, x);
+  }
+
+  function touchedShare(x: number, l: number, h: number, key: string, sample: (rng: RandomStream, out: Float64Array) => void): number {
+    const rng = new RandomStream(key);
+    const out = new Float64Array(2);
+    let hits = 0;
+    for (let i = 0; i < N; i++) {
+      sample(rng, out);
+      if (out[0] <= l * sd && out[1] >= h * sd) hits++;
+    }
+    return hits / N;
+  }
+
+  // the last column is bothTouched() to 5 places, pinned so a slip in the test's own formula shows
+  it.each([
+    [0.3, -0.4, 0.8, 0.13929],
+    [0.3, -0.8, 0.6, 0.0534],
+    [-0.7, -1.2, 0.3, 0.09194],
+    [1.2, -0.3, 1.5, 0.11534],
+    [0, -0.5, 0.5, 0.24912],
+  ])("end %f: P(low ≤ %f, high ≥ %f) is the double-barrier value %f", (x, l, h, closedForm) => {
+    const p = bothTouched(l, h, x);
+    expect(p).toBeCloseTo(closedForm, 5);
+    const share = touchedShare(x, l, h, `joint/${x}/${l}/${h}`, (rng, out) => sampleBridgeExtremes(x * sd, v, rng, out));
+    expect(Math.abs(share - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+  });
+
+  it("the same probability from independent marginals is far off (the test can tell)", () => {
+    const [x, l, h] = [0.3, -0.4, 0.8];
+    const p = bothTouched(l, h, x);
+    const share = touchedShare(x, l, h, "joint/independent", (rng, out) => {
+      out[0] = sampleBridgeMin(x * sd, v, rng.nextOpen());
+      out[1] = sampleBridgeMax(x * sd, v, rng.nextOpen());
+    });
+    expect(share - p).toBeGreaterThan(4 * Math.sqrt((p * (1 - p)) / N));
+  });
+
+  it("a bar that closes where it opened has Kuiper's range law: E = √(π/2), P(range > r) = 2Σ(4k²r² − 1)e^(−2k²r²)", () => {
+    const kuiperTail = (r: number) => {
+      let s = 0;
+      for (let k = 1; k < 50; k++) s += (4 * k * k * r * r - 1) * Math.exp(-2 * k * k * r * r);
+      return 2 * s;
+    };
+    expect(kuiperTail(1.25)).toBeCloseTo(0.46152, 5);
+    const rng = new RandomStream("kuiper");
+    const out = new Float64Array(2);
+    const levels = [0.8, 1.25, 1.5, 2];
+    const above = levels.map(() => 0);
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < N; i++) {
+      sampleBridgeExtremes(0, v, rng, out);
+      const r = (out[1] - out[0]) / sd;
+      s1 += r;
+      s2 += r * r;
+      levels.forEach((level, j) => { if (r > level) above[j]++; });
+    }
+    const mean = s1 / N;
+    expect(Math.abs(mean - Math.sqrt(Math.PI / 2))).toBeLessThan(4 * Math.sqrt((s2 / N - mean * mean) / N));
+    levels.forEach((level, j) => {
+      const p = kuiperTail(level);
+      expect(Math.abs(above[j] / N - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+    });
+  });
+
+  it("keeps low ≤ min(0, x) and high ≥ max(0, x), finite, for far-out bars and extreme uniforms", () => {
+    const out = new Float64Array(2);
+    // a stream whose draws are scripted: the max's nextOpen() = 1 − u1, the min's next() = u2
+    const scripted = (u1: number, u2: number) => {
+      const draws = [u1, u2];
+      return { next: () => draws.shift()!, nextOpen: () => 1 - draws.shift()! } as unknown as RandomStream;
+    };
+    for (const x of [-40, -3, -1e-9, 0, 1e-9, 3, 40]) {
+      for (const [u1, u2] of [[0, 0], [0, 0.999999999], [0.999999999, 0], [0.5, 0.5], [0.999999999, 0.999999999]]) {
+        sampleBridgeExtremes(x * sd, v, scripted(u1, u2), out);
+        expect(Number.isFinite(out[0]) && Number.isFinite(out[1])).toBe(true);
+        expect(out[0]).toBeLessThanOrEqual(Math.min(0, x * sd));
+        expect(out[1]).toBeGreaterThanOrEqual(Math.max(0, x * sd));
+        expect(out[1] - out[0]).toBeLessThan(12 * sd + Math.abs(x * sd));
+      }
+    }
+  });
+});
