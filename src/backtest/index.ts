@@ -8,9 +8,15 @@
  * mode a `BacktestRun` (the summary.json shape, unrounded), the events, the per-bar equity trace and
  * the time of the first liquidation. See replay.ts for the order of work inside a step.
  *
+ * `--detail`: `loadMarkDetail(market, "1h", dataDir)` reads mark candles at the detail interval (pass
+ * them as `detailMark`); where a symbol has only last-trade detail, `clipToMark` keeps the walk on
+ * the bar's mark levels with the last trades' timing. Funding due inside a bar settles at its own
+ * time on the path. `market` may be at any interval (loadMarket's `interval`: 1h, 4h, 1d).
+ *
  * `buildSummary`, `equityCsv`, `eventsCsv` turn a result into the documented output files.
  */
 export { runBacktest } from "./replay.ts";
+export { clipToMark, loadMarkDetail, planDetail, DETAIL_RULE_TEXT, type DetailPlan, type DetailRule, type Ohlc, type SubBars } from "./detail.ts";
 export { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
 export { buildSummary, equityCsv, eventsCsv, roundRun, type SummaryHeader } from "./output.ts";
 export type { BacktestEvent, BacktestOptions, BacktestResult, EquityTrace, IntrabarPolicy, ModeResult, RunMode, TriggerSource } from "./types.ts";

@@ -1,9 +1,10 @@
 import { Account, type EngineEvent } from "../margin/index.ts";
-import { InputError, isoTime, lowFirst, type MarketData } from "../market/index.ts";
+import { formatDuration, InputError, isoTime, lowFirst, type MarketData } from "../market/index.ts";
 import { resolveParams, type OpenOrder, type Params, type Strategy } from "../strategy/index.ts";
 import type { BacktestLiquidation } from "../results/types.ts";
 import type { Venue } from "../venues/index.ts";
 import { ReplayContext, type Order } from "./context.ts";
+import { clipToMark, DETAIL_RULE_TEXT, planDetail, type DetailPlan, type SubBars } from "./detail.ts";
 import { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
 import type { BacktestEvent, BacktestOptions, BacktestResult, EquityTrace, IntrabarPolicy, ModeResult, RunMode } from "./types.ts";
 
@@ -15,9 +16,11 @@ const FIXED = 5;
  * Each step i (bar i opens at t_i): settle the funding due at t_i (positions held before t_i pay) →
  * fill the orders the strategy queued at the close of bar i−1 at bar i's last-trade open (± slippage)
  * → walk bar i's intrabar path on the trigger series (open → nearer extreme → farther extreme →
- * close per symbol; `worst`: every position at its adverse extreme at once; detail candles when
- * asked and present), liquidating and firing stops in the order the path reaches them → mark to
- * market at the close and record → hand the closed bar to the strategy. No step reads a later bar.
+ * close per symbol; `worst`: every position at its adverse extreme at once; detail sub-bars when
+ * asked and present, see detail.ts), liquidating and firing stops in the order the path reaches
+ * them, and settling each funding due inside the bar at its own time on the path's price there →
+ * mark to market at the close and record → hand the closed bar to the strategy. No step reads a
+ * later bar.
  */
 export function runBacktest(o: BacktestOptions): BacktestResult {
   if (!(o.balance > 0) || !Number.isFinite(o.balance)) throw new InputError(`--balance ${o.balance} must be a positive number`);
@@ -29,21 +32,35 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const intrabar = o.intrabar ?? "path";
   const warnings: string[] = [];
   const series = triggerSeries(o.market, trigger, o.venue, warnings);
-  const useDetail = o.detail === true && o.market.symbols.some((s) => s.detail);
-  if (o.detail && !useDetail) warnings.push("--detail: no detail candles in the data; bars are replayed on their 4-point path");
-  if (useDetail && trigger === "mark") warnings.push("--detail: detail candles are last-trade prices; inside bars they cover, liquidations and stops trigger on them");
-  const runs = modes.map((mode) => runMode(o, params, mode, series, intrabar, slippage, useDetail));
+  const plan = o.detail === true ? planDetail(o.market, trigger === "mark", o.detailMark) : null;
+  if (o.detail && !plan) warnings.push("--detail: no detail candles in the data; bars are replayed on their 4-point path");
+  const runs = modes.map((mode) => runMode(o, params, mode, series, intrabar, slippage, plan));
   const settings: Record<string, string | number | boolean> = {
     intrabar: intrabar === "path" ? "path (open → nearer extreme → farther extreme → close)" : "worst (every position at its adverse extreme at once)",
     trigger: trigger === "mark" ? "mark (last where mark is missing)" : "last",
-    detail: useDetail ? "5m-style detail candles where present" : "none",
+    detail: plan ? describePlan(plan, warnings) : "none",
     slippage,
     ledger: o.ledger ?? "exact",
-    fundingRule: "a settlement at t is paid by positions held before t, on the trigger open at t",
+    fundingRule:
+      "a settlement at t is paid by positions held before t: at a bar's open on the trigger open; inside a bar at its own time, " +
+      "on the trigger price of the intrabar path there, before the rest of the bar's checks",
     stopRule: "stops trigger on the trigger series along the intrabar path; a gap fills at the gap price",
   };
   for (const r of runs) settings[`barsWherePathAndWorstDiffer:${r.run.mode}`] = r.intrabarDifferingBars;
   return { params, runs, settings, warnings };
+}
+
+/** The settings line for the detail walk, and one warning per rule used. */
+function describePlan(plan: DetailPlan, warnings: string[]): string {
+  const iv = formatDuration(plan.intervalMs);
+  const used = plan.rules.filter((r) => plan.counts[r] > 0);
+  for (const r of used) {
+    const what = r === "mark" ? `${iv} mark-price candles` : r === "clip" ? `${iv} last-trade candles clipped into the bar's mark candle (no ${iv} mark candles)` : `${iv} last-trade candles (the trigger is last-trade in those bars)`;
+    warnings.push(`--detail ${iv}: ${plan.counts[r]} bar×symbol walks on ${what}`);
+  }
+  if (plan.coarseBars > 0) warnings.push(`--detail ${iv}: ${plan.coarseBars} bars without ${iv} candles for every symbol are replayed on their 4-point path`);
+  const rules = used.map((r) => `${r} (${plan.counts[r]}): ${DETAIL_RULE_TEXT[r]}`);
+  return `${iv} sub-bars — ${rules.join("; ")}${plan.coarseBars > 0 ? `; 4-point path on ${plan.coarseBars} bars without detail` : ""}`;
 }
 
 type LiqRecord = Omit<BacktestLiquidation, "time"> & { time: number };
@@ -59,7 +76,7 @@ interface Totals {
   dirty: boolean;
 }
 
-function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, slippage: number, useDetail: boolean): ModeResult {
+function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, slippage: number, plan: DetailPlan | null): ModeResult {
   const market = o.market;
   const strategy = o.strategy as Strategy<Params>;
   const n = market.symbols.length;
@@ -219,6 +236,58 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     if (tpp !== undefined) tp[s] = tpp;
   };
 
+  // ---------------------------------------------------------------- funding
+  /** the earliest settlement not yet paid, over all symbols */
+  let nextF = Infinity;
+  const findNextFunding = () => {
+    nextF = Infinity;
+    for (let s = 0; s < n; s++) {
+      const f = market.symbols[s].funding;
+      if (f && fIdx[s] < f.length && f.time[fIdx[s]] < nextF) nextF = f.time[fIdx[s]];
+    }
+  };
+  /** settle every settlement at or before `tau`, each symbol on its price in `P` */
+  const settleUpTo = (tau: number, P: Float64Array) => {
+    for (let s = 0; s < n; s++) {
+      const f = market.symbols[s].funding;
+      if (!f) continue;
+      while (fIdx[s] < f.length && f.time[fIdx[s]] <= tau) {
+        const k = fIdx[s]++;
+        lastRate[s] = f.rate[k];
+        refresh();
+        if (dir[s] === 0) continue;
+        const before = isCross[s] ? 0 : account.isolatedLiquidationPriceAt(s);
+        account.settleFunding(symbols[s], f.rate[k], P[s], f.time[k]);
+        if (!isCross[s]) {
+          drift[s] += (account.isolatedLiquidationPriceAt(s) - before) * dir[s];
+          const pct = (drift[s] / P[s]) * 100;
+          if (pct > maxDrift) maxDrift = pct;
+        }
+      }
+    }
+    findNextFunding();
+  };
+  const fa = new Float64Array(n);
+  const fb = new Float64Array(n);
+  /** a path segment A→B over [t0, t1], split at the settlements due inside it */
+  const leg = (t0: number, t1: number, A: Float64Array, B: Float64Array) => {
+    if (!(nextF < t1)) return segment(t0, t1, A, B);
+    let ts = t0;
+    fa.set(A);
+    while (nextF < t1) {
+      const tau = nextF;
+      if (tau > ts) {
+        const c = (tau - t0) / (t1 - t0);
+        for (let s = 0; s < n; s++) fb[s] = A[s] + c * (B[s] - A[s]);
+        segment(ts, tau, fa, fb);
+        fa.set(fb);
+        ts = tau;
+      }
+      settleUpTo(tau, fa);
+    }
+    segment(ts, t1, fa, B);
+  };
+
   /** earliest stop crossing in [u, 1] of the segment A→B: returns [u, slot] or u = Infinity */
   let stopSlot = -1;
   const firstStop = (u: number, A: Float64Array, B: Float64Array): number => {
@@ -290,8 +359,8 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     const dt = t1 - t0;
     if (intrabar === "worst") {
       for (let s = 0; s < n; s++) pts[1][s] = dir[s] === 0 ? O[s] : dir[s] === 1 ? L[s] : H[s];
-      segment(t0, t0 + dt / 3, O, pts[1]);
-      segment(t0 + dt / 3, t1, pts[1], C);
+      leg(t0, t0 + dt / 3, O, pts[1]);
+      leg(t0 + dt / 3, t1, pts[1], C);
       return;
     }
     for (let s = 0; s < n; s++) {
@@ -299,9 +368,9 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       pts[1][s] = lf ? L[s] : H[s];
       pts[2][s] = lf ? H[s] : L[s];
     }
-    segment(t0, t0 + dt / 3, O, pts[1]);
-    segment(t0 + dt / 3, t0 + (2 * dt) / 3, pts[1], pts[2]);
-    segment(t0 + (2 * dt) / 3, t1, pts[2], C);
+    leg(t0, t0 + dt / 3, O, pts[1]);
+    leg(t0 + dt / 3, t0 + (2 * dt) / 3, pts[1], pts[2]);
+    leg(t0 + (2 * dt) / 3, t1, pts[2], C);
   };
 
   const bO = new Float64Array(n), bH = new Float64Array(n), bL = new Float64Array(n), bC = new Float64Array(n);
@@ -316,46 +385,41 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     }
   };
 
-  /** the detail candles inside [t, t + iv) for every symbol, or -1 when any symbol lacks them */
-  const detailStart = (t: number, count: number): Int32Array | null => {
-    const starts = new Int32Array(n);
+  // the sub-bars of bar i per symbol: a detail series and the index of the bar's first sub-bar in it
+  const count = plan?.count ?? 0;
+  const subSrc: SubBars[] = new Array(n);
+  const subAt = new Int32Array(n);
+  const clipped: SubBars[] = Array.from({ length: n }, () => ({ open: new Float64Array(count), high: new Float64Array(count), low: new Float64Array(count), close: new Float64Array(count) }));
+  const markBar = { open: 0, high: 0, low: 0, close: 0 };
+  const loadSubBars = (i: number) => {
     for (let s = 0; s < n; s++) {
-      const d = market.symbols[s].detail;
-      if (!d || d.length === 0) return null;
-      const j0 = Math.round((t - d.time[0]) / d.intervalMs);
-      if (j0 < 0 || j0 + count > d.length) return null;
-      for (let j = j0; j < j0 + count; j++) if (!(d.close[j] === d.close[j])) return null;
-      starts[s] = j0;
+      const r = plan!.rules[plan!.rule[i * n + s]];
+      const j0 = plan!.start[i * n + s];
+      if (r === "mark") { subSrc[s] = o.detailMark![s]!; subAt[s] = j0; continue; }
+      const last = market.symbols[s].detail!;
+      if (r === "last") { subSrc[s] = last; subAt[s] = j0; continue; }
+      markBar.open = bO[s]; markBar.high = bH[s]; markBar.low = bL[s]; markBar.close = bC[s];
+      clipToMark(markBar, last, j0, count, clipped[s]);
+      subSrc[s] = clipped[s];
+      subAt[s] = 0;
     }
-    return starts;
   };
+  const dO = new Float64Array(n), dH = new Float64Array(n), dL = new Float64Array(n), dC = new Float64Array(n);
+  const fp = new Float64Array(n);
 
   // ------------------------------------------------------------------ the loop
   ctx.time = market.from;
   ctx.index = -1;
   ctx.equity = o.balance;
   if (strategy.init) wrap(market.from, () => strategy.init!(ctx));
+  findNextFunding();
   const iv = market.intervalMs;
   for (let i = 0; i < market.length; i++) {
     const t = market.time[i];
-    // 1. funding due at or before t, paid by what was held before t
-    for (let s = 0; s < n; s++) {
-      const f = market.symbols[s].funding;
-      if (!f) continue;
-      while (fIdx[s] < f.length && f.time[fIdx[s]] <= t) {
-        const k = fIdx[s]++;
-        lastRate[s] = f.rate[k];
-        const price = trig[s].open[i] === trig[s].open[i] ? trig[s].open[i] : px[s];
-        refresh();
-        if (dir[s] === 0) continue;
-        const before = isCross[s] ? 0 : account.isolatedLiquidationPriceAt(s);
-        account.settleFunding(symbols[s], f.rate[k], price, f.time[k]);
-        if (!isCross[s]) {
-          drift[s] += (account.isolatedLiquidationPriceAt(s) - before) * dir[s];
-          const pct = (drift[s] / price) * 100;
-          if (pct > maxDrift) maxDrift = pct;
-        }
-      }
+    // 1. funding due at or before t, paid by what was held before t, on the trigger open
+    if (nextF <= t) {
+      for (let s = 0; s < n; s++) fp[s] = trig[s].open[i] === trig[s].open[i] ? trig[s].open[i] : px[s];
+      settleUpTo(t, fp);
     }
     // 2. orders queued at the previous close fill at this open
     if (ctx.queue.length) {
@@ -364,18 +428,16 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     }
     // 3. the intrabar path
     loadBar(i);
-    const starts = useDetail ? detailStart(t, Math.round(iv / (market.symbols[0].detail?.intervalMs ?? iv))) : null;
-    if (starts) {
-      const d0 = market.symbols[0].detail!;
-      const count = Math.round(iv / d0.intervalMs);
-      const dO = new Float64Array(n), dH = new Float64Array(n), dL = new Float64Array(n), dC = new Float64Array(n);
+    if (plan && plan.use[i]) {
+      loadSubBars(i);
+      const dIv = plan.intervalMs;
       for (let j = 0; j < count; j++) {
         for (let s = 0; s < n; s++) {
-          const d = market.symbols[s].detail!;
-          const k = starts[s] + j;
+          const d = subSrc[s];
+          const k = subAt[s] + j;
           dO[s] = d.open[k]; dH[s] = d.high[k]; dL[s] = d.low[k]; dC[s] = d.close[k];
         }
-        walk(t + j * d0.intervalMs, t + (j + 1) * d0.intervalMs, dO, dH, dL, dC, true);
+        walk(t + j * dIv, t + (j + 1) * dIv, dO, dH, dL, dC, true);
       }
     } else walk(t, t + iv, bO, bH, bL, bC, true);
     // 4. mark to market at the close

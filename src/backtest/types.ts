@@ -1,5 +1,5 @@
 import type { Venue } from "../venues/index.ts";
-import type { MarketData } from "../market/index.ts";
+import type { Bars, MarketData } from "../market/index.ts";
 import type { Params, Strategy } from "../strategy/index.ts";
 import type { BacktestRun } from "../results/types.ts";
 
@@ -22,8 +22,14 @@ export interface BacktestOptions {
   intrabar?: IntrabarPolicy;
   /** liquidation (and stop) trigger series; default by venue: mark where the venue uses mark */
   liqPrice?: TriggerSource;
-  /** replay each symbol's `detail` candles inside the bars they cover (liquidation and stop checks) */
+  /**
+   * replay finer candles inside the bars they cover (liquidation, stop and funding checks): per symbol
+   * and bar, mark detail candles (`detailMark`) when the trigger is mark; else the last-trade `detail`
+   * candles, clipped into the bar's mark candle when the trigger is mark (see detail.ts, `clipToMark`)
+   */
   detail?: boolean;
+  /** mark-price candles at the detail interval, one entry per market symbol (see `loadMarkDetail`) */
+  detailMark?: readonly (Bars | undefined)[];
   /** fills at the open worsened by this share (0.0005 = 5 bp); default 0 */
   slippage?: number;
   /** liquidation fills worsened by this share; default 0 */

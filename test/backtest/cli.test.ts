@@ -38,6 +38,8 @@ describe("perpsim backtest", () => {
     ["not a strategy", ["--strategy", "test/backtest/fixtures/not-a-strategy.ts", ...base.slice(2)], /does not export a strategy/],
     ["strategy throws", ["--strategy", "test/backtest/fixtures/throws.ts", ...base.slice(2)], /strategy 'thrower' failed at 2020-03-01T02:00:00Z \(BTCUSDT\): boom: my indicator broke/],
     ["unknown mode", [...base, "--modes", "cross,portfolio"], /--modes: unknown mode 'portfolio'/],
+    ["bad interval", [...base, "--interval", "2h"], /--interval: '2h' must be one of 1h, 4h, 1d/],
+    ["detail not finer than the interval", [...base, "--interval", "4h", "--detail", "4h"], /--detail 4h must be finer than --interval 4h/],
   ];
   for (const [name, args, msg] of bad) {
     it(`bad input: ${name} → exit 1, one line, nothing written`, () => {

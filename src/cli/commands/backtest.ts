@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { buildSummary, equityCsv, eventsCsv, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
+import { buildSummary, equityCsv, eventsCsv, loadMarkDetail, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
 import { loadMarket, parseTimeArg } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
@@ -10,10 +10,16 @@ import { numberFlag, parseFlags } from "../args.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
   [--venue binance] [--balance 10000] [--modes cross,isolated] [--data DIR] [--liq-price mark|last]
-  [--intrabar path|worst] [--detail 5m] [--slippage 0] [--ledger exact|fast] [--out DIR]
-dates are UTC; --to is exclusive. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.`;
+  [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--slippage 0] [--ledger exact|fast] [--out DIR]
+dates are UTC; --to is exclusive. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
+--interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
+--detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
+  With mark-price detail candles (1h) the walk triggers on them; with last-trade detail only (5m), those give the timing
+  and the bar's mark candle the levels (clipped into its [low, high]; its low/high fall where the last-trade low/high did).
+Funding settlements inside a bar are paid at their own time on the path's trigger price there.`;
 
 const MODES = new Set(["cross", "isolated", "hybrid"]);
+const STRATEGY_INTERVALS: readonly Interval[] = ["1h", "4h", "1d"];
 
 export interface BacktestCliOptions {
   strategy: string;
@@ -27,7 +33,10 @@ export interface BacktestCliOptions {
   dataDir?: string;
   liqPrice?: TriggerSource;
   intrabar: IntrabarPolicy;
-  detail?: Interval;
+  /** the strategy's bar; default 1h */
+  interval?: Interval;
+  /** detail candles; default none for 1h bars, 1h (mark) for 4h and 1d; "none" turns it off */
+  detail?: Interval | "none";
   slippage: number;
   ledger: "exact" | "fast";
   out?: string;
@@ -49,15 +58,20 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   if (o.from !== undefined && o.to !== undefined && parseTimeArg(o.from, "from") >= parseTimeArg(o.to, "to")) {
     throw new InputError(`--from ${o.from} is not before --to ${o.to}`);
   }
-  const market = await loadMarket({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, detail: o.detail, mark: o.liqPrice === "last" ? false : undefined });
+  const interval = o.interval ?? "1h";
+  const detail = o.detail === "none" ? undefined : (o.detail ?? (interval === "1h" ? undefined : "1h"));
+  if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
+  const useMark = o.liqPrice === "last" ? false : undefined;
+  const market = await loadMarket({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark });
+  const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, o.dataDir) : undefined;
   const result = runBacktest({
     market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
-    liqPrice: o.liqPrice, detail: o.detail !== undefined, slippage: o.slippage, ledger: o.ledger,
+    liqPrice: o.liqPrice, detail: detail !== undefined, detailMark, slippage: o.slippage, ledger: o.ledger,
   });
   for (const w of [...market.warnings, ...result.warnings]) log(`warning: ${w}`);
   const symbols = market.symbols.map((s) => s.symbol);
   const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0" } },
+    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0", interval } },
     result,
   );
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
@@ -98,7 +112,7 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   const { values: v } = parseFlags(argv, {
     strategy: { type: "string" }, params: { type: "string" }, symbols: { type: "string" }, venue: { type: "string" },
     from: { type: "string" }, to: { type: "string" }, balance: { type: "string" }, modes: { type: "string" },
-    data: { type: "string" }, "liq-price": { type: "string" }, intrabar: { type: "string" }, detail: { type: "string" },
+    data: { type: "string" }, "liq-price": { type: "string" }, intrabar: { type: "string" }, detail: { type: "string" }, interval: { type: "string" },
     slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
   });
   if (v.help) return null;
@@ -113,7 +127,9 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   if (liq !== undefined && liq !== "mark" && liq !== "last") throw new InputError(`--liq-price: '${liq}' must be mark or last`);
   const intrabar = v.intrabar ?? "path";
   if (intrabar !== "path" && intrabar !== "worst") throw new InputError(`--intrabar: '${intrabar}' must be path or worst`);
-  if (v.detail !== undefined && !(v.detail in INTERVALS)) throw new InputError(`--detail: '${v.detail}' is not an interval (e.g. 5m)`);
+  if (v.detail !== undefined && v.detail !== "none" && !(v.detail in INTERVALS)) throw new InputError(`--detail: '${v.detail}' is not an interval (e.g. 5m, 1h) or none`);
+  const interval = v.interval ?? "1h";
+  if (!(STRATEGY_INTERVALS as readonly string[]).includes(interval)) throw new InputError(`--interval: '${interval}' must be one of ${STRATEGY_INTERVALS.join(", ")}`);
   const ledger = v.ledger ?? "exact";
   if (ledger !== "exact" && ledger !== "fast") throw new InputError(`--ledger: '${ledger}' must be exact or fast`);
   const balance = numberFlag("balance", v.balance) ?? 10000;
@@ -122,7 +138,7 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   if (v.to !== undefined) parseTimeArg(v.to, "to");
   return {
     strategy: v.strategy, params: v.params, symbols, venue: v.venue ?? "binance", from: v.from, to: v.to, balance,
-    modes: modes as RunMode[], dataDir: v.data, liqPrice: liq as TriggerSource | undefined, intrabar, detail: v.detail as Interval | undefined,
+    modes: modes as RunMode[], dataDir: v.data, liqPrice: liq as TriggerSource | undefined, intrabar, interval: interval as Interval, detail: v.detail as Interval | "none" | undefined,
     slippage: numberFlag("slippage", v.slippage) ?? 0, ledger, out: v.out,
   };
 }
