@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { buildSummary, equityCsv, eventsCsv, loadMarkDetail, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
-import { loadMarket, parseTimeArg } from "../../data/index.ts";
+import { existsSync } from "node:fs";
+import { DEFAULT_DATA_DIR, datasetPath, loadMarket, parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
@@ -10,13 +11,16 @@ import { numberFlag, parseFlags } from "../args.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
   [--venue binance] [--balance 10000] [--modes cross,isolated] [--data DIR] [--liq-price mark|last]
-  [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--slippage 0] [--ledger exact|fast] [--out DIR]
+  [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--funding binance-usdm|hyperliquid|none]
+  [--slippage 0] [--ledger exact|fast] [--out DIR]
 dates are UTC; --to is exclusive. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
 --interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
 --detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
   With mark-price detail candles (1h) the walk triggers on them; with last-trade detail only (5m), those give the timing
   and the bar's mark candle the levels (clipped into its [low, high]; its low/high fall where the last-trade low/high did).
-Funding settlements inside a bar are paid at their own time on the path's trigger price there.`;
+Funding settlements inside a bar are paid at their own time on the path's trigger price there.
+--funding: whose funding history is settled (default: the venue's own where the data has it — Hyperliquid's hourly
+  funding for --venue hyperliquid — else Binance's); none charges no funding (stated in the summary).`;
 
 const MODES = new Set(["cross", "isolated", "hybrid"]);
 const STRATEGY_INTERVALS: readonly Interval[] = ["1h", "4h", "1d"];
@@ -37,6 +41,8 @@ export interface BacktestCliOptions {
   interval?: Interval;
   /** detail candles; default none for 1h bars, 1h (mark) for 4h and 1d; "none" turns it off */
   detail?: Interval | "none";
+  /** whose funding history to settle; default by venue (see `defaultFunding`) */
+  funding?: FundingSource | "none";
   slippage: number;
   ledger: "exact" | "fast";
   out?: string;
@@ -62,7 +68,10 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   const detail = o.detail === "none" ? undefined : (o.detail ?? (interval === "1h" ? undefined : "1h"));
   if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
   const useMark = o.liqPrice === "last" ? false : undefined;
-  const market = await loadMarket({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark });
+  const funding = o.funding ?? defaultFunding(venue.name, o.symbols, o.dataDir ?? DEFAULT_DATA_DIR, log);
+  const market = await loadMarket({
+    dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark, funding: funding === "none" ? false : funding,
+  });
   const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, o.dataDir) : undefined;
   const result = runBacktest({
     market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
@@ -71,7 +80,7 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   for (const w of [...market.warnings, ...result.warnings]) log(`warning: ${w}`);
   const symbols = market.symbols.map((s) => s.symbol);
   const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0", interval } },
+    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0", interval, funding } },
     result,
   );
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
@@ -82,6 +91,18 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   });
   const report = await writeReport(dir);
   return { dir, result, report };
+}
+
+/**
+ * Funding follows the venue: Hyperliquid settles its own hourly funding (on the oracle price), so a
+ * Hyperliquid run uses Hyperliquid's funding history where the data folder has it for every symbol.
+ */
+export function defaultFunding(venue: string, symbols: readonly string[], dataDir: string, log: (s: string) => void): FundingSource {
+  if (venue !== "hyperliquid") return "binance-usdm";
+  const missing = symbols.filter((s) => !existsSync(datasetPath(dataDir, "hyperliquid", "funding", s)));
+  if (missing.length === 0) return "hyperliquid";
+  log(`warning: no Hyperliquid funding for ${missing.join(", ")} in ${dataDir}; settling Binance's funding history instead`);
+  return "binance-usdm";
 }
 
 /** The side-by-side table printed after a run. */
@@ -113,7 +134,7 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
     strategy: { type: "string" }, params: { type: "string" }, symbols: { type: "string" }, venue: { type: "string" },
     from: { type: "string" }, to: { type: "string" }, balance: { type: "string" }, modes: { type: "string" },
     data: { type: "string" }, "liq-price": { type: "string" }, intrabar: { type: "string" }, detail: { type: "string" }, interval: { type: "string" },
-    slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
+    slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, funding: { type: "string" }, help: { type: "boolean", short: "h" },
   });
   if (v.help) return null;
   if (!v.strategy) throw new InputError("--strategy is required (a built-in name or a file)");
@@ -130,6 +151,10 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   if (v.detail !== undefined && v.detail !== "none" && !(v.detail in INTERVALS)) throw new InputError(`--detail: '${v.detail}' is not an interval (e.g. 5m, 1h) or none`);
   const interval = v.interval ?? "1h";
   if (!(STRATEGY_INTERVALS as readonly string[]).includes(interval)) throw new InputError(`--interval: '${interval}' must be one of ${STRATEGY_INTERVALS.join(", ")}`);
+  const funding = v.funding;
+  if (funding !== undefined && funding !== "binance-usdm" && funding !== "hyperliquid" && funding !== "none") {
+    throw new InputError(`--funding: '${funding}' must be binance-usdm, hyperliquid or none`);
+  }
   const ledger = v.ledger ?? "exact";
   if (ledger !== "exact" && ledger !== "fast") throw new InputError(`--ledger: '${ledger}' must be exact or fast`);
   const balance = numberFlag("balance", v.balance) ?? 10000;
@@ -139,7 +164,7 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   return {
     strategy: v.strategy, params: v.params, symbols, venue: v.venue ?? "binance", from: v.from, to: v.to, balance,
     modes: modes as RunMode[], dataDir: v.data, liqPrice: liq as TriggerSource | undefined, intrabar, interval: interval as Interval, detail: v.detail as Interval | "none" | undefined,
-    slippage: numberFlag("slippage", v.slippage) ?? 0, ledger, out: v.out,
+    slippage: numberFlag("slippage", v.slippage) ?? 0, ledger, out: v.out, funding: funding as FundingSource | "none" | undefined,
   };
 }
 
