@@ -2,16 +2,23 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { simulateChunk, type ChunkTask } from "./worker.ts";
+import { InputError } from "../market/errors.ts";
+import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
 
 export interface PoolOptions {
-  /** worker threads; 1 runs in this thread (no pool). Default: the machine's cores */
+  /** worker threads; 1 runs in this thread (no pool). Default: the machine's cores, or `pool`'s size */
   workers?: number;
+  /**
+   * a pool kept alive across runs (a sweep's cells): its threads start once and each worker rebuilds
+   * its simulator only when the config changes. The caller destroys it. Without one, each run starts
+   * and destroys its own.
+   */
+  pool?: StressPool;
   /** paths per task; default spreads the run over about 8 tasks per worker */
   chunkSize?: number;
   /** called as chunks finish, with the number of paths done */
   onProgress?: (done: number, total: number) => void;
-  /** aborting stops the run (Ctrl-C): the pool is destroyed and the promise rejects with `RunCancelled` */
+  /** aborting stops the run (Ctrl-C): running chunks are dropped and the promise rejects with `RunCancelled` */
   signal?: AbortSignal;
 }
 
@@ -33,12 +40,66 @@ export function defaultChunkSize(paths: number, workers: number): number {
 }
 
 /**
+ * The worker threads of one or more runs. Threads start at the first chunk (a one-worker pool never
+ * starts any: `simulateAll` runs in this thread) and stay until `destroy()`.
+ */
+export class StressPool {
+  readonly workers: number;
+  private piscina: Piscina | null = null;
+  private destroyed = false;
+  private started = 0;
+  /** rejects when the current threads broke (see `start`) */
+  private broken: Promise<never> | null = null;
+
+  constructor(workers: number = defaultWorkers()) {
+    this.workers = Math.max(1, Math.floor(workers));
+  }
+
+  /** Run one chunk on a worker; `signal` drops it (a running chunk's thread is replaced). */
+  run(task: ChunkTask, signal?: AbortSignal): Promise<Float64Array | ChunkInputError> {
+    if (this.destroyed) return Promise.reject(new Error("StressPool: used after destroy()"));
+    if (!this.piscina) this.start();
+    const run = this.piscina!.run(task, signal ? { signal } : {}) as Promise<Float64Array | ChunkInputError>;
+    return Promise.race([run, this.broken!]);
+  }
+
+  private start(): void {
+    const piscina = new Piscina({ filename: new URL("./worker.ts", import.meta.url).href, minThreads: this.workers, maxThreads: this.workers });
+    piscina.on("workerCreate", () => this.started++);
+    // A thread that fails while starting (its module does not load) is reported as an 'error' event and
+    // piscina starts no more: the queued chunks would wait forever. Fail them instead, and start afresh next run.
+    this.broken = new Promise<never>((_, reject) => {
+      piscina.on("error", (err: unknown) => {
+        if (this.piscina === piscina) this.piscina = null;
+        reject(new Error(`a worker thread failed: ${err instanceof Error ? err.message : String(err)}`)); // before destroy() rejects the queue with its own reason
+        void piscina.destroy();
+      });
+    });
+    this.broken.catch(() => {});
+    this.piscina = piscina;
+  }
+
+  /** Threads started so far (each costs about a second and a half of tsx start-up): `workers` for a healthy pool, however many runs. */
+  get threadsStarted(): number {
+    return this.started;
+  }
+
+  /** Stop every thread (idempotent). Chunks still queued or running reject. */
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    const p = this.piscina;
+    this.piscina = null;
+    if (p) await p.destroy();
+  }
+}
+
+/**
  * Simulate every path of a run and return the per-path results in path order (path-major, see
  * pathResult.ts): chunks may finish in any order, each lands at its own offset, so the bytes do not
  * depend on the worker count or the chunk size.
  */
 export async function simulateAll(config: StressConfig, o: PoolOptions = {}): Promise<Float64Array> {
-  const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
+  const workers = o.pool ? o.pool.workers : Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const chunk = Math.max(1, Math.floor(o.chunkSize ?? defaultChunkSize(config.paths, workers)));
   const stride = config.modes.length * PATH_FIELDS;
   const results = new Float64Array(config.paths * stride);
@@ -62,24 +123,90 @@ export async function simulateAll(config: StressConfig, o: PoolOptions = {}): Pr
     return results;
   }
 
-  const pool = new Piscina({ filename: new URL("./worker.ts", import.meta.url).href, minThreads: workers, maxThreads: workers });
-  const cancelled = new Promise<never>((_, reject) => {
-    if (o.signal?.aborted) reject(new RunCancelled("cancelled"));
-    o.signal?.addEventListener("abort", () => reject(new RunCancelled("cancelled")), { once: true });
-  });
-  cancelled.catch(() => {});
+  const pool = o.pool ?? new StressPool(workers);
   try {
-    const runs = tasks.map((task) =>
-      pool.run(task).then(
-        (out: Float64Array) => finished(task, out),
-        (err: unknown) => {
-          throw new WorkerFailed(`worker failed on paths ${task.start}–${task.start + task.count - 1}: ${(err as Error)?.message ?? String(err)}`);
-        },
-      ),
-    );
-    await Promise.race([Promise.all(runs), cancelled]);
+    await runChunks(pool, tasks, finished, o.signal);
     return results;
   } finally {
-    await pool.destroy();
+    if (!o.pool) await pool.destroy();
   }
+}
+
+/** A chunk whose worker failed (not the user's doing: a thread that died, a module that did not load) is run again this often. */
+export const CHUNK_RETRIES = 2;
+
+type ChunkFailure = { task: ChunkTask; input: true; message: string } | { task: ChunkTask; input: false; error: unknown };
+
+/** The failure a run reports: the user's error before a worker fault, then the lowest chunk (stable for a one-failure run). */
+function reported(a: ChunkFailure | null, b: ChunkFailure): ChunkFailure {
+  if (!a) return b;
+  if (a.input !== b.input) return a.input ? a : b;
+  return b.task.start < a.task.start ? b : a;
+}
+
+/**
+ * Feed the chunks to the pool, two per worker at a time. A chunk the user's strategy failed on fails
+ * the run with an InputError; a chunk whose worker faulted is retried (same streams, same bytes) up to
+ * CHUNK_RETRIES times, then fails the run with WorkerFailed. After the first failure nothing more is
+ * submitted and the chunks already running are let finish, so no thread is torn down under a task and
+ * a shared pool is left idle. On cancel the running chunks are dropped at once.
+ */
+async function runChunks(pool: StressPool, tasks: ChunkTask[], finished: (task: ChunkTask, out: Float64Array) => void, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new RunCancelled("cancelled");
+  const drop = new AbortController();
+  let onAbort = () => {};
+  const inFlightLimit = 2 * pool.workers; // one running and one queued per worker: no idle gap between chunks
+  const queue: { task: ChunkTask; attempt: number }[] = tasks.map((task) => ({ task, attempt: 0 }));
+  let next = 0;
+  let running = 0;
+  let failure: ChunkFailure | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        if (signal?.aborted) return reject(new RunCancelled("cancelled"));
+        if (running > 0) return;
+        if (failure) return reject(failure.input ? new InputError(failure.message) : workerFailed(failure.task, failure.error));
+        if (next >= queue.length) return resolve();
+      };
+      const submit = () => {
+        while (!failure && !signal?.aborted && running < inFlightLimit && next < queue.length) {
+          const { task, attempt } = queue[next++];
+          running++;
+          pool.run(task, drop.signal).then(
+            (out) => {
+              running--;
+              if (signal?.aborted) return settle();
+              if (out instanceof Float64Array) {
+                if (!failure) finished(task, out);
+              } else failure = reported(failure, { task, input: true, message: out.inputError });
+              submit();
+              settle();
+            },
+            (error: unknown) => {
+              running--;
+              if (signal?.aborted) return settle();
+              if (attempt < CHUNK_RETRIES) queue.push({ task, attempt: attempt + 1 });
+              else failure = reported(failure, { task, input: false, error });
+              submit();
+              settle();
+            },
+          );
+        }
+      };
+      onAbort = () => {
+        drop.abort(); // running chunks are dropped: their threads are replaced
+        settle();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      submit();
+      settle();
+    });
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function workerFailed(task: ChunkTask, err: unknown): WorkerFailed {
+  const message = err instanceof Error ? err.message : typeof err === "object" && err !== null && "message" in err ? String((err as { message: unknown }).message) : String(err);
+  return new WorkerFailed(`worker failed on paths ${task.start}–${task.start + task.count - 1}: ${message}`);
 }

@@ -1,12 +1,11 @@
-import { InputError } from "../market/errors.ts";
 import type { StressSummary } from "../results/types.ts";
 import { stressSummary } from "./aggregate.ts";
 import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { simulateAll, WorkerFailed, type PoolOptions } from "./pool.ts";
+import { simulateAll, type PoolOptions } from "./pool.ts";
 import { createSimulator, stressVenue, type PathSimulator } from "./simulate.ts";
-import { prepareBook, strategyFailure } from "./strategyPaths.ts";
+import { prepareBook } from "./strategyPaths.ts";
 import { describeScenario } from "./scenarios/spec.ts";
 
 export interface StressResult {
@@ -55,11 +54,8 @@ export async function runStress(config: StressConfig, o: RunOptions = {}): Promi
   const simulator = createSimulator(config);
   simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
   const t0 = performance.now();
-  const results = await simulateAll(config, o).catch((err: unknown) => {
-    // a strategy that throws on a worker's path is the user's error: one line naming path and time
-    const failure = err instanceof WorkerFailed ? strategyFailure(err.message) : null;
-    throw failure ? new InputError(failure) : err;
-  });
+  // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
+  const results = await simulateAll(config, o);
   const t1 = performance.now();
   const summary = stressSummary(config, results, stressSettings(config, o.version ?? "unknown"));
   const files = {

@@ -1,7 +1,6 @@
 import { InputError } from "../market/errors.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
-import { blendCorrelation, equicorrelation, toSquareMatrix } from "./correlation.ts";
 import { settlementsBetween, type FundingProcess } from "./funding.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { HOURS_PER_YEAR, type PathModel } from "./models/types.ts";
@@ -64,8 +63,6 @@ export class PathSimulator {
   /** the rate changes from step to step (else it is set once per path) */
   private readonly fundingMoves: boolean;
   private readonly fundingCap: number;
-  private readonly calm: Float64Array;
-  private readonly stress: Float64Array;
   private readonly ctx: StepContext;
   private readonly x: Float64Array;
   private readonly r: Float64Array;
@@ -90,14 +87,9 @@ export class PathSimulator {
     this.fundingMoves = market.fundingMoves;
     const spec = config.model;
     this.hasJumps = spec.type === "t-garch-jump" && spec.jumps !== false;
-    const calm = toSquareMatrix(spec.correlation);
-    this.calm = Float64Array.from(calm.data);
-    this.stress = spec.type === "t-garch-jump" && spec.regimes
-      ? Float64Array.from(blendCorrelation(calm, equicorrelation(n, spec.regimes.stressCorrelation), spec.regimes.blend).data)
-      : this.calm;
     const f = () => new Float64Array(n);
     this.ctx = {
-      t0Ms: 0, t1Ms: 0, x0: f(), xPre: f(), s0: f(), sPre: f(), s1: f(), variance: f(), correlation: this.calm,
+      t0Ms: 0, t1Ms: 0, x0: f(), xPre: f(), s0: f(), sPre: f(), s1: f(), variance: f(), correlation: this.model.stepCorrelation,
       jumped: false, settlements: 0, settleEveryHours: this.funding.settleEveryHours, rates: f(),
     };
     this.x = f();
@@ -150,7 +142,7 @@ export class PathSimulator {
         }
       }
       ctx.jumped = jumped;
-      ctx.correlation = model.stressed ? this.stress : this.calm;
+      ctx.correlation = model.stepCorrelation; // the Σ in force for this step: regime, or a scenario's spike
       const settle = this.settlements[s];
       ctx.settlements = settle;
       if (this.fundingMoves || (s === 0 && this.funding.settleEveryHours !== Infinity)) {

@@ -1,4 +1,5 @@
 import { move } from "piscina";
+import { InputError } from "../market/errors.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { createSimulator, type PathRunner } from "./simulate.ts";
@@ -22,7 +23,13 @@ let cached: { key: string; simulator: PathRunner } | null = null;
  */
 let tsHooks: Promise<unknown> | null = null;
 function typescriptImports(): Promise<unknown> {
-  return (tsHooks ??= import("tsx/esm/api").then((m) => m.register()));
+  return (tsHooks ??= import("tsx/esm/api").then(
+    (m) => m.register(),
+    (err: unknown) => {
+      tsHooks = null; // a later task tries again
+      throw err;
+    },
+  ));
 }
 
 /** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
@@ -34,11 +41,35 @@ export function simulateChunk(task: ChunkTask): Float64Array {
   return out;
 }
 
+/**
+ * A chunk that failed by the user's doing (a strategy that throws on a path): returned as data, not
+ * thrown, so the pool tells it from a fault of the worker itself (which it retries). Its message is
+ * the InputError's, for the CLI's one line.
+ */
+export interface ChunkInputError {
+  inputError: string;
+}
+
+/** The InputError of any module graph: a strategy file loaded through tsx's ESM hooks has its own copy of the class. */
+function isInputError(err: unknown): err is Error {
+  return err instanceof InputError || (err instanceof Error && err.name === "InputError");
+}
+
 /** The piscina task: results go back transferred, never copied, and never as whole paths. */
-export default async function (task: ChunkTask): Promise<Float64Array> {
+export default async function (task: ChunkTask): Promise<Float64Array | ChunkInputError> {
   if (task.config.book.kind === "strategy") {
-    await typescriptImports();
-    await prepareBook(task.config); // a strategy is code: each worker loads it from the config's file or name
+    // The main thread loaded this strategy already: failing to load it here is the worker's fault, not the user's.
+    try {
+      await typescriptImports();
+      await prepareBook(task.config); // a strategy is code: each worker loads it from the config's file or name
+    } catch (err) {
+      throw new Error(`the worker could not load the strategy: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
-  return move(simulateChunk(task)) as Float64Array;
+  try {
+    return move(simulateChunk(task)) as Float64Array;
+  } catch (err) {
+    if (isInputError(err)) return { inputError: err.message };
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
-import { parseJson, PathSimulator, readStressConfig, RunCancelled, runStress, type StressConfig, type StressResult } from "../../montecarlo/index.ts";
+import { parseJson, PathSimulator, readStressConfig, RunCancelled, runStress, StressPool, type StressConfig, type StressResult } from "../../montecarlo/index.ts";
 import { MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "../../montecarlo/scenarios/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/types.ts";
@@ -97,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const abort = new AbortController();
   setMaxListeners(MAX_SWEEP_CELLS + 2, abort.signal); // the pool listens once per run, a sweep runs once per cell
+  const pool = new StressPool(workers); // one set of threads for the base run and every sweep cell; starts at the first chunk
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   const started = performance.now();
@@ -106,13 +107,13 @@ export async function run(argv: string[]): Promise<number> {
       if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
     };
     if (axes.length) sweepCells(config, axes, validate); // every cell checked before the base run starts
-    const result = await runStress(config, { workers, onProgress: progressBar(), signal: abort.signal, version });
+    const result = await runStress(config, { pool, onProgress: progressBar(), signal: abort.signal, version });
     let files = result.files;
     let sweep: Awaited<ReturnType<typeof runSweep>> | null = null;
     if (axes.length) {
       sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
         if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
-        return cellResults(await runStress(cell, { workers, signal: abort.signal, version }));
+        return cellResults(await runStress(cell, { pool, signal: abort.signal, version }));
       }, validate);
       const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
       files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
@@ -144,5 +145,6 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   } finally {
     process.off("SIGINT", onSigint);
+    await pool.destroy();
   }
 }

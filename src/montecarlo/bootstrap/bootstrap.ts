@@ -1,5 +1,5 @@
 import type { MarketData } from "../../market/index.ts";
-import { jointReturns, variance } from "../calibrate/returns.ts";
+import { correlationMatrix, jointReturns, variance } from "../calibrate/returns.ts";
 import type { FundingProcess } from "../funding.ts";
 import type { PathModel } from "../models/types.ts";
 import type { RandomStream } from "../random/stream.ts";
@@ -23,6 +23,8 @@ export interface BootstrapSpec {
   meanBlockHours: number;
   /** per-asset scale applied to every return (1 = as recorded) */
   scale: number[];
+  /** the history's correlation of hourly returns (default: computed from `returns`) */
+  correlation?: number[][];
 }
 
 export function bootstrapSpec(market: MarketData, opts: { meanBlockHours?: number; targetVol?: Record<string, number> } = {}): BootstrapSpec {
@@ -51,6 +53,8 @@ export class BootstrapModel implements PathModel {
   readonly initialPrices: Float64Array;
   readonly lastJump: Float64Array;
   readonly stressed = 0;
+  /** whole rows of history keep its correlation: the bridge uses the history's */
+  readonly stepCorrelation: Float64Array;
   /** the history row the last step took */
   row = -1;
   private readonly rows: number;
@@ -65,6 +69,8 @@ export class BootstrapModel implements PathModel {
     this.rows = spec.returns[0].length;
     this.variance = Float64Array.from(spec.returns, (r, a) => variance(r) * spec.scale[a] ** 2);
     this.restart = 1 / spec.meanBlockHours;
+    const correlation = spec.correlation ?? correlationMatrix(spec.returns, Array.from({ length: this.rows }, (_, k) => k));
+    this.stepCorrelation = Float64Array.from(correlation.flat());
   }
 
   reset(rng: RandomStream): void {

@@ -91,5 +91,6 @@ export function bootstrapModel(spec: BootstrapModelSpec): BootstrapModel {
     fundingPer8h: h.fundingPer8h,
     meanBlockHours: spec.meanBlockHours,
     scale: h.scale,
+    correlation: spec.correlation,
   });
 }

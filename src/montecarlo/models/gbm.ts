@@ -9,6 +9,7 @@ export class GbmModel implements PathModel {
   readonly initialPrices: Float64Array;
   readonly lastJump: Float64Array;
   readonly stressed = 0;
+  readonly stepCorrelation: Float64Array;
   private readonly n: number;
   private readonly vol: Float64Array;
   private readonly drift: Float64Array;
@@ -26,7 +27,9 @@ export class GbmModel implements PathModel {
     this.initialPrices = Float64Array.from(spec.assets, (a) => a.price);
     this.vol = Float64Array.from(spec.assets, (a) => a.vol);
     this.drift = Float64Array.from(spec.assets, (a) => a.drift);
-    const l = cholesky(toSquareMatrix(spec.correlation));
+    const correlation = toSquareMatrix(spec.correlation);
+    this.stepCorrelation = Float64Array.from(correlation.data);
+    const l = cholesky(correlation);
     if (!l) throw new RangeError("gbm: correlation matrix is not positive semi-definite");
     this.chol = l;
     this.z = new Float64Array(this.n);

@@ -26,6 +26,7 @@ export class TGarchJumpModel implements PathModel {
   readonly initialPrices: Float64Array;
   readonly lastJump: Float64Array;
   stressed = 0;
+  stepCorrelation: Float64Array;
 
   private readonly n: number;
   private readonly spec: TGarchJumpSpec;
@@ -34,6 +35,8 @@ export class TGarchJumpModel implements PathModel {
   private readonly jumpBeta: Float64Array;
   /** Cholesky factors of the calm and stress matrices, back to back */
   private readonly chol: Float64Array[];
+  /** the calm and stress matrices themselves, row-major */
+  private readonly correlation: Float64Array[];
   private readonly chi: ChiSquareSampler;
   private readonly tScale: number;
   private readonly z: Float64Array;
@@ -70,6 +73,8 @@ export class TGarchJumpModel implements PathModel {
     const ls = cholesky(stress);
     if (!lc || !ls) throw new RangeError("t-garch-jump: correlation matrix is not positive semi-definite");
     this.chol = [lc, ls];
+    this.correlation = [Float64Array.from(calm.data), Float64Array.from(stress.data)];
+    this.stepCorrelation = this.correlation[CALM];
     this.chi = new ChiSquareSampler(spec.nu);
     this.tScale = spec.nu - 2;
     this.z = new Float64Array(n);
@@ -84,6 +89,7 @@ export class TGarchJumpModel implements PathModel {
     this.h.fill(1);
     this.regime = this.spec.regimes && this.spec.regimes.start === "stress" ? STRESS : CALM;
     this.stressed = this.regime;
+    this.stepCorrelation = this.correlation[this.regime];
   }
 
   step(dtYears: number, logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
@@ -95,6 +101,7 @@ export class TGarchJumpModel implements PathModel {
     if (spec.regimes && rng.next() < this.leaveProbability[this.regime]) this.regime = 1 - this.regime;
     const regime = this.regime;
     this.stressed = regime;
+    this.stepCorrelation = this.correlation[regime];
 
     const mix = this.tScale / this.chi.sample(rng); // (ν−2)/W: the variance multiplier of this step
     const sqrtMix = Math.sqrt(mix);

@@ -103,6 +103,12 @@ export interface PathModel {
   readonly lastJump: Float64Array;
   /** 1 when the last step was in the stress regime, else 0 */
   readonly stressed: number;
+  /**
+   * The correlation of the last step's diffusive shocks, row-major n × n: the Σ in force for that step
+   * (calm or stress regime, a scenario's spike), which the cross-margin bridge check needs for
+   * σ_D² = gᵀΣg. Read it after `step`; callers must not write to it.
+   */
+  readonly stepCorrelation: Float64Array;
 }
 
 export const DAYS_PER_YEAR = 365;

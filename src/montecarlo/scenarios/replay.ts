@@ -40,6 +40,11 @@ export class CrashReplayModel implements PathModel {
     return this.inner.lastJump;
   }
 
+  /** the bridge to the anchors rescales each asset's shock, so the dependence stays the inner model's */
+  get stepCorrelation(): Float64Array {
+    return this.inner.stepCorrelation;
+  }
+
   get stressed(): number {
     return this.hour >= this.spec.startHour && this.hour < this.times[this.times.length - 1] ? 1 : this.inner.stressed;
   }

@@ -33,9 +33,13 @@ export class CorrelationSpikeModel implements PathModel {
   private readonly calm: ReturnType<typeof toSquareMatrix>;
   private readonly u: Float64Array;
   private readonly z: Float64Array;
+  /** the spike's correlation at `cachedWeight`, row-major */
+  private readonly spiked: Float64Array;
   private hour = 0;
   private startHour = 0;
   private cachedWeight = 0;
+  /** spike weight of the last step (0: the inner model's dependence was left alone) */
+  private lastWeight = 0;
 
   constructor(private readonly inner: PathModel, calmCorrelation: number[][], private readonly spec: CorrelationSpikeSpec) {
     this.symbols = inner.symbols;
@@ -46,12 +50,18 @@ export class CorrelationSpikeModel implements PathModel {
     if (!l) throw new RangeError("correlation spike: the model's correlation matrix is not positive semi-definite");
     this.whiten = l;
     this.colour = l.slice();
+    this.spiked = Float64Array.from(this.calm.data);
     this.u = new Float64Array(this.n);
     this.z = new Float64Array(this.n);
   }
 
   get lastJump(): Float64Array {
     return this.inner.lastJump;
+  }
+
+  /** The spike's blended matrix on a step inside the spike or its relaxation, else the inner model's. */
+  get stepCorrelation(): Float64Array {
+    return this.lastWeight > 0 ? this.spiked : this.inner.stepCorrelation;
   }
 
   get stressed(): number {
@@ -67,6 +77,7 @@ export class CorrelationSpikeModel implements PathModel {
     const s = this.spec.start;
     this.startHour = "hour" in s ? s.hour : Math.floor(rng.next() * s.randomBeforeHour);
     this.hour = 0;
+    this.lastWeight = 0;
     this.inner.reset(rng);
   }
 
@@ -85,6 +96,7 @@ export class CorrelationSpikeModel implements PathModel {
     this.inner.step(dtYears, logReturnOut, stepVarianceOut);
     this.hour += dtYears * 8760;
     const w = this.weightAt(mid);
+    this.lastWeight = w;
     if (w === 0) return;
     const n = this.n;
     if (w !== this.cachedWeight) this.prepare(w);
@@ -119,6 +131,7 @@ export class CorrelationSpikeModel implements PathModel {
     const l = cholesky(target);
     if (!l) throw new RangeError("correlation spike: blended matrix is not positive semi-definite");
     this.colour.set(l);
+    this.spiked.set(target.data);
     this.cachedWeight = w;
   }
 }

@@ -1,0 +1,81 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/market/index.ts";
+import {
+  CHUNK_RETRIES, simulateAll, simulateChunk, StressPool, WorkerFailed, type ChunkInputError, type ChunkTask,
+} from "../../src/montecarlo/index.ts";
+import { poolBook, sha256 } from "./fixtures/poolBook.ts";
+
+const exec = promisify(execFile);
+
+const config = poolBook;
+const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** A pool that runs chunks in this thread, with a fault injected by `fault` (attempt counts per chunk start). */
+class FaultyPool extends StressPool {
+  readonly attempts = new Map<number, number>();
+  constructor(private readonly fault: (task: ChunkTask, attempt: number) => Error | ChunkInputError | null) {
+    super(2);
+  }
+  override async run(task: ChunkTask): Promise<Float64Array | ChunkInputError> {
+    const attempt = this.attempts.get(task.start) ?? 0;
+    this.attempts.set(task.start, attempt + 1);
+    await new Promise((r) => setImmediate(r)); // chunks finish out of order, as on threads
+    const f = this.fault(task, attempt);
+    if (f instanceof Error) throw f;
+    return f ?? simulateChunk(task);
+  }
+}
+
+describe("StressPool: one set of threads for many runs (real threads, in a tsx process)", () => {
+  it("runs several configs on the same two threads, each byte-identical to one worker; a cancelled run rejects and the pool runs on", async () => {
+    const { stdout } = await exec(process.execPath, ["--import", "tsx", "test/montecarlo/fixtures/poolReuse.ts"]);
+    const r = JSON.parse(stdout.trim().split("\n").pop()!);
+    const inThread = async (rho: number) => sha256(await simulateAll(poolBook(rho), { workers: 1 }));
+    expect(r.hashes).toEqual([await inThread(0.3), await inThread(0.9), await inThread(0.3)]);
+    expect(r.hashes[0]).not.toBe(r.hashes[1]); // the configs differ, so the comparison has teeth
+    expect(r.threadsAfterRuns).toBe(2); // started once for three runs
+    expect(r.cancelled).toBe("RunCancelled");
+    expect(r.afterCancel).toBe(await inThread(0.6));
+  }, 120_000);
+
+  it("threads that cannot start (no tsx in this process) fail the run instead of hanging", async () => {
+    const pool = new StressPool(2);
+    try {
+      const err = await simulateAll(poolBook(0.5), { pool }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkerFailed);
+      expect((err as Error).message).toMatch(/^worker failed on paths \d+–\d+: .*Unknown file extension/);
+    } finally {
+      await pool.destroy();
+    }
+  }, 60_000);
+});
+
+describe("simulateAll on a pool: worker faults are retried, the user's errors are not", () => {
+  it(`a chunk whose worker faults is run again (up to ${CHUNK_RETRIES} times) and the bytes do not change`, async () => {
+    const c = config(0.5);
+    const pool = new FaultyPool((task, attempt) => ((task.start / 10) % 2 === 0 && attempt < CHUNK_RETRIES ? new Error("worker exited with code: 1") : null));
+    const out = await simulateAll(c, { pool, chunkSize: 10 });
+    expect(bytes(out).equals(bytes(await simulateAll(c, { workers: 1 })))).toBe(true);
+    expect(pool.attempts.get(0)).toBe(CHUNK_RETRIES + 1);
+    expect(pool.attempts.get(10)).toBe(1);
+  });
+
+  it("a chunk that faults every time fails the run with WorkerFailed naming its paths and the reason", async () => {
+    const pool = new FaultyPool((task) => (task.start === 40 ? new Error("Unknown file extension \".ts\"") : null));
+    const err = await simulateAll(config(0.5), { pool, chunkSize: 20 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerFailed);
+    expect((err as Error).message).toBe("worker failed on paths 40–59: Unknown file extension \".ts\"");
+    expect(pool.attempts.get(40)).toBe(CHUNK_RETRIES + 1);
+  });
+
+  it("a strategy's error is the run's InputError, tried once, and wins over a worker fault elsewhere", async () => {
+    const pool = new FaultyPool((task) =>
+      task.start === 60 ? { inputError: "path 61, hour 3: strategy 'x' failed" } : task.start === 20 ? new Error("worker exited with code: 1") : null);
+    const err = await simulateAll(config(0.5), { pool, chunkSize: 20 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe("path 61, hour 3: strategy 'x' failed");
+    expect(pool.attempts.get(60)).toBe(1);
+  });
+});
