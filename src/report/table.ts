@@ -46,7 +46,7 @@ export function backtestComparison(s: BacktestSummary): Comparison {
       row(runs, "Final equity", "higher", (r) => r.finalEquity, (r) => money(r.finalEquity)),
       row(runs, "Return", "higher", (r) => r.returnPct, (r) => pct(r.returnPct)),
       row(runs, "Max drawdown", "lower", (r) => Math.abs(r.maxDrawdownPct), (r) => pct(-Math.abs(r.maxDrawdownPct))),
-      row(runs, "Worst loss (one liquidation)", "lower", worst, (r) => money(worst(r))),
+      row(runs, "Largest liquidation loss (margin + fee)", "lower", worst, (r) => money(worst(r))),
       row(runs, "Funding paid", "lower", (r) => r.fundingPaid, (r) => money(r.fundingPaid)),
       row(runs, "Funding, % of margin", "lower", (r) => r.fundingErosion.paidPctOfMargin, (r) => pct(r.fundingErosion.paidPctOfMargin)),
       row(runs, "Liq. price moved by funding", "lower", (r) => r.fundingErosion.maxLiqPriceDriftPct, (r) => pct(r.fundingErosion.maxLiqPriceDriftPct)),
