@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Com
   scenarios: { summary: "list the stress scenario presets", load: () => import("./commands/scenarios.ts") },
   calibrate: { summary: "estimate a stress model from the data", load: () => import("./commands/calibrate.ts") },
   report: { summary: "re-render report.html from a results folder", load: () => import("./commands/report.ts") },
+  merge: { summary: "merge the shards of a stress run (stress --shard i/n) into one run's outputs", load: () => import("./commands/merge.ts") },
 };
 
 export function usage(): string {

@@ -99,18 +99,30 @@ export class StressPool {
  * depend on the worker count or the chunk size.
  */
 export async function simulateAll(config: StressConfig, o: PoolOptions = {}): Promise<Float64Array> {
+  return simulateRange(config, 0, config.paths, o);
+}
+
+/**
+ * Simulate paths [first, first + count) of a run (a shard, see shard.ts) and return their results in
+ * path order, laid out as `simulateAll`'s from offset 0: path `first + k` is at block k. Path i draws
+ * only from (seed, i), so these bytes are exactly that slice of the whole run's.
+ */
+export async function simulateRange(config: StressConfig, first: number, count: number, o: PoolOptions = {}): Promise<Float64Array> {
+  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 0 && first + count <= config.paths))
+    throw new RangeError(`simulateRange: paths [${first}, ${first + count}) are not within [0, ${config.paths})`);
   const workers = o.pool ? o.pool.workers : Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
-  const chunk = Math.max(1, Math.floor(o.chunkSize ?? defaultChunkSize(config.paths, workers)));
+  const chunk = Math.max(1, Math.floor(o.chunkSize ?? defaultChunkSize(count, workers)));
   const stride = config.modes.length * PATH_FIELDS;
-  const results = new Float64Array(config.paths * stride);
+  const results = new Float64Array(count * stride);
   const tasks: ChunkTask[] = [];
   const configKey = JSON.stringify(config);
-  for (let start = 0; start < config.paths; start += chunk) tasks.push({ config, configKey, start, count: Math.min(chunk, config.paths - start) });
+  const end = first + count;
+  for (let start = first; start < end; start += chunk) tasks.push({ config, configKey, start, count: Math.min(chunk, end - start) });
   let done = 0;
   const finished = (task: ChunkTask, out: Float64Array) => {
-    results.set(out, task.start * stride);
+    results.set(out, (task.start - first) * stride);
     done += task.count;
-    o.onProgress?.(done, config.paths);
+    o.onProgress?.(done, count);
   };
 
   if (workers === 1) {

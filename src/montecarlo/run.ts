@@ -4,7 +4,7 @@ import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { simulateAll, type PoolOptions } from "./pool.ts";
-import { createSimulator, stressVenue, type PathSimulator } from "./simulate.ts";
+import { createSimulator, stressVenue, type PathRunner, type PathSimulator } from "./simulate.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { describeScenario } from "./scenarios/spec.ts";
 
@@ -57,11 +57,21 @@ export async function runStress(config: StressConfig, o: RunOptions = {}): Promi
   // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
   const results = await simulateAll(config, o);
   const t1 = performance.now();
-  const summary = stressSummary(config, results, stressSettings(config, o.version ?? "unknown"));
+  const { summary, files } = stressOutputs(config, results, o.version ?? "unknown", simulator);
+  return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
+}
+
+/**
+ * The statistics and output files of a run from its per-path results (every path, in path order): what
+ * `runStress` writes, and what `perpsim merge` rebuilds from shards. A strategy book must be loaded
+ * first (`prepareBook`): samples.csv re-simulates the first few paths.
+ */
+export function stressOutputs(config: StressConfig, results: Float64Array, version: string, simulator: PathRunner = createSimulator(config)): Pick<StressResult, "summary" | "files"> {
+  const summary = stressSummary(config, results, stressSettings(config, version));
   const files = {
     "summary.json": JSON.stringify(summary, null, 2) + "\n",
     "paths.csv": pathsCsv(config, results),
     "samples.csv": samplesCsv(config, simulator as PathSimulator, config.model.assets.map((a) => a.symbol)),
   };
-  return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
+  return { summary, files };
 }

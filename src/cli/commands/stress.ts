@@ -1,15 +1,18 @@
 import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/errors.ts";
-import { parseJson, PathSimulator, readStressConfig, RunCancelled, runStress, StressPool, type StressConfig, type StressResult } from "../../montecarlo/index.ts";
+import {
+  loadStressConfig, parseJson, parseShard, PathSimulator, RunCancelled, runShard, runStress, StressPool, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
+} from "../../montecarlo/index.ts";
 import { MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "../../montecarlo/scenarios/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/types.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
-                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report]
+                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n]
 
 Runs the config's portfolio on Monte Carlo paths under every margin mode on the same shocks and
 writes summary.json, paths.csv, samples.csv and report.html to --out (default reports/stress-<time>/).
@@ -17,12 +20,15 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
 --sweep      one or two of correlation, leverage, weight; every cell runs on the same seed (common
              random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
 --data       data root for a "bootstrap" model (default data/)
+--shard i/n  simulate only shard i of n (counted from 0): paths ⌊i·P/n⌋ to ⌊(i+1)·P/n⌋ − 1 of the P paths,
+             written as shard-<i>-of-<n>.bin (default folder reports/stress-<fingerprint>-shards/);
+             perpsim merge turns all n into the outputs of one whole run, byte for byte. Not with --sweep.
 Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
 
 const OPTIONS = {
   config: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
   out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
-  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" },
+  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" }, shard: { type: "string" },
 } as const;
 
 /** `--scenario`: a preset name, or a JSON object when it starts with `{`. */
@@ -31,8 +37,8 @@ function scenarioArg(value: string | undefined): unknown {
   return value.trim().startsWith("{") ? parseJson(value, "--scenario") : value.trim();
 }
 
-/** The history a bootstrap model samples: 1h last-trade candles and funding, loaded once here. */
-async function loadHistory(request: { symbols: string[]; from: string; to: string; data: string | null }) {
+/** The history a bootstrap model samples: 1h last-trade candles and funding, loaded once here (and by perpsim merge). */
+export async function loadHistory(request: { symbols: string[]; from: string; to: string; data: string | null }) {
   const market = await loadMarket({ symbols: request.symbols, from: request.from, to: request.to, dataDir: request.data ?? undefined, interval: "1h", mark: false });
   for (const w of market.warnings) console.error(`warning: ${w}`);
   return market;
@@ -77,9 +83,44 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
   };
 }
 
-async function packageVersion(): Promise<string> {
+export async function packageVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
   return pkg.version ?? "unknown";
+}
+
+/** The config file's text (a shard carries it, so the merge rebuilds the same config). */
+async function readConfigText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
+async function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const started = performance.now();
+    const r = await runShard(config, shard, source, { workers, onProgress: progressBar(), signal: abort.signal, version: await packageVersion() });
+    const dir = out ?? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`);
+    const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
+    const { start, end } = r.header.range;
+    console.log(`shard ${shard.index}/${shard.count}: paths ${start}–${end - 1} (${end - start} of ${config.paths}), seed ${config.seed}, config fingerprint ${r.header.fingerprint.slice(0, 12)}`);
+    console.log(`simulated in ${r.simulateSeconds.toFixed(2)} s, ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
+    console.log(`wrote ${written} (${r.bytes.length} bytes); when all ${shard.count} shards are written: perpsim merge ${dir}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof RunCancelled) {
+      console.error("perpsim stress: interrupted; nothing written");
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -90,10 +131,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const file = requireFlag("config", v.config);
   const axes = (v.sweep ?? []).map(parseSweep);
-  const overrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
+  if (v.shard !== undefined && axes.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
+  const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
-  const { config, warnings } = await readStressConfig(file, overrides, loadHistory);
+  const text = await readConfigText(file);
+  const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory);
   for (const w of warnings) console.error(`warning: ${w}`);
+  if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths), { source: file, text, overrides }, workers, v.out);
 
   const abort = new AbortController();
   setMaxListeners(MAX_SWEEP_CELLS + 2, abort.signal); // the pool listens once per run, a sweep runs once per cell

@@ -1,0 +1,61 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { InputError } from "../../market/errors.ts";
+import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../montecarlo/index.ts";
+import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { parseFlags } from "../args.ts";
+import { loadHistory, packageVersion } from "./stress.ts";
+
+const HELP = `usage: perpsim merge DIR|FILE... [--out DIR] [--no-report]
+
+Merges the shard files written by perpsim stress --shard i/n (every shard-<i>-of-<n>.bin in each
+folder, or the files named) into the outputs of one whole run: summary.json, paths.csv, samples.csv
+and report.html, byte-identical to running every path at once. The shards must be all n of one run
+(same config fingerprint), each once; the config is rebuilt from the text the shards carry, so a
+strategy file or bootstrap data it names must be here too.`;
+
+const OPTIONS = { out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
+/** The shard files a command-line argument names: the file itself, or a folder's shard-<i>-of-<n>.bin files. */
+async function shardFiles(arg: string): Promise<string[]> {
+  const info = await stat(arg).catch((err: NodeJS.ErrnoException) => {
+    throw new InputError(`${arg}: cannot read (${err.code ?? err.message})`);
+  });
+  if (!info.isDirectory()) return [arg];
+  const names = (await readdir(arg)).filter((n) => SHARD_FILE_PATTERN.test(n)).sort();
+  if (names.length === 0) throw new InputError(`${arg}: no shard files (shard-<i>-of-<n>.bin, written by perpsim stress --shard i/n)`);
+  return names.map((n) => join(arg, n));
+}
+
+async function readShard(file: string): Promise<NamedShard> {
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new InputError(`${file}: cannot read (${err.code ?? err.message})`);
+  });
+  return { file, ...decodeShard(bytes, file) };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseFlags(argv, OPTIONS, true);
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new InputError("give the folders or files of the shards (perpsim merge DIR...)");
+  const files = (await Promise.all(positionals.map(shardFiles))).flat();
+  const shards: NamedShard[] = [];
+  for (const f of files) shards.push(await readShard(f)); // one at a time: a large shard's bytes are freed as it is decoded
+  const merged = mergeShards(shards);
+  const version = await packageVersion();
+  const { config, summary, files: outputs } = await mergedOutputs(merged, version, loadHistory);
+  const dir = v.out ?? defaultRunDir("stress");
+  await writeOutputs(dir, outputs);
+  if (!v["no-report"]) await writeReport(dir);
+  const { count } = merged.header.shard;
+  console.log(`merged ${count} shard${count > 1 ? "s" : ""} of ${config.paths} paths (seed ${config.seed}, config fingerprint ${merged.header.fingerprint.slice(0, 12)})`);
+  for (const r of summary.runs) {
+    const [lo, hi] = r.ci95;
+    console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}`);
+  }
+  console.log(`wrote ${dir}`);
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { InputError } from "../market/errors.ts";
+import { loadStressConfig, parseJson, type HistoryLoader, type StressConfig } from "./config.ts";
+import { configFingerprint } from "./fingerprint.ts";
+import { PATH_FIELDS } from "./pathResult.ts";
+import { simulateRange } from "./pool.ts";
+import { stressOutputs, type RunOptions, type StressResult } from "./run.ts";
+import { shardFileName, shardRange, type ShardSpec } from "./shard.ts";
+import { encodeShard, type ShardConfigSource, type ShardHeader } from "./shardFile.ts";
+import type { MergedShards } from "./shardMerge.ts";
+import { createSimulator } from "./simulate.ts";
+import { prepareBook } from "./strategyPaths.ts";
+
+export interface ShardRun {
+  /** `shard-<i>-of-<n>.bin` */
+  fileName: string;
+  bytes: Uint8Array;
+  header: ShardHeader;
+  /** wall-clock seconds of the simulation (printed, never written) */
+  simulateSeconds: number;
+}
+
+/**
+ * Simulate one shard of a validated config and encode its file. `source` is what the merge needs to
+ * rebuild the same config (the config text and the command line's overrides). Validates the book on
+ * path 0 first, as `runStress` does, so every shard fails the same way on a bad book.
+ */
+export async function runShard(config: StressConfig, shard: ShardSpec, source: ShardConfigSource, o: RunOptions = {}): Promise<ShardRun> {
+  const version = o.version ?? "unknown";
+  await prepareBook(config);
+  createSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
+  const fingerprint = await configFingerprint(config, version);
+  const range = shardRange(config.paths, shard);
+  const t0 = performance.now();
+  const results = await simulateRange(config, range.start, range.end - range.start, o);
+  const simulateSeconds = (performance.now() - t0) / 1000;
+  const { header, bytes } = encodeShard({ fingerprint, version, shard, range, paths: config.paths, modes: config.modes, fields: PATH_FIELDS, config: source }, results);
+  return { fileName: shardFileName(shard), bytes, header, simulateSeconds };
+}
+
+/**
+ * The outputs of the whole run the merged shards came from: the config is rebuilt from the shards'
+ * config text and overrides, and must resolve here to the fingerprint the shards carry (same data,
+ * same strategy file, same perpsim version), else the merge would pass off a different run as theirs.
+ */
+export async function mergedOutputs(merged: MergedShards, version: string, loadHistory?: HistoryLoader): Promise<Pick<StressResult, "summary" | "files"> & { config: StressConfig }> {
+  const { header } = merged;
+  const { source, text, overrides } = header.config;
+  const { config } = await loadStressConfig(parseJson(text, source), source, overrides, loadHistory);
+  await prepareBook(config);
+  const here = await configFingerprint(config, version);
+  if (here !== header.fingerprint)
+    throw new InputError(`${source}: the shards' config resolves differently here (fingerprint ${here.slice(0, 12)} vs the shards' ${header.fingerprint.slice(0, 12)}; shards written by perpsim ${header.version}, this is ${version}): the data, the strategy file or perpsim's version differ`);
+  return { config, ...stressOutputs(config, merged.results, version) };
+}
