@@ -1,9 +1,11 @@
 import { InputError } from "../market/errors.ts";
 
 type Command = (argv: string[]) => Promise<number>;
+/** A command module: `run`, and optionally its `usage` text, printed for `--help` / `-h` anywhere in its arguments. */
+type CommandModule = { run: Command; usage?: string };
 
 /** Each command lives in its own module, loaded only when called (danfojs and vega are slow to import). */
-const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   start: { summary: "the default job on the shipped data (what `npm start` runs)", load: () => import("./commands/start.ts") },
   data: { summary: "list, inspect and validate datasets", load: () => import("./commands/data.ts") },
   liq: { summary: "liquidation-price calculator, cross beside isolated", load: () => import("./commands/liq.ts") },
@@ -30,7 +32,11 @@ export async function main(argv: string[]): Promise<number> {
   const command = commands[name];
   try {
     if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
-    const { run } = await command.load();
+    const { run, usage } = await command.load();
+    if (usage && rest.some((a) => a === "--help" || a === "-h")) {
+      console.log(usage);
+      return 0;
+    }
     return await run(rest);
   } catch (err) {
     if (err instanceof InputError) {

@@ -5,6 +5,12 @@ import { calibrate, modelFile } from "../../montecarlo/calibrate/index.ts";
 import { defaultRunDir, writeOutputs } from "../../report/write.ts";
 import { parseFlags } from "../args.ts";
 
+export const usage = `usage: perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from DATE] [--to DATE] [--data DIR] [--out DIR]
+
+Estimates from the data the vols, GARCH(1,1), tail index, calm and stress correlations (stress = the first
+symbol's trailing 24 h volatility above its 90th percentile), jumps and funding dynamics, and writes
+model.json (a stress-config fragment: model + funding, for perpsim stress) and calibration.json.`;
+
 /**
  * `perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from 2023-01-01] [--to 2026-01-01] [--data DIR] [--out DIR]`
  * writes `model.json` (a stress-config fragment: model + funding) and `calibration.json` (the data's own

@@ -4,7 +4,7 @@ import { formatTable, inspectSymbol, loadMarket, readDataFile, summariseDatasets
 import { InputError, formatDuration, isoTime, parseInterval } from "../../market/index.ts";
 import { parseFlags } from "../args.ts";
 
-const USAGE = `usage:
+export const usage = `usage:
   perpsim data list [--data DIR]                       every dataset: symbol, kind, span, rows
   perpsim data inspect SYMBOL [--from DATE] [--to DATE] [--interval 1h] [--source binance-usdm|binance-spot|hyperliquid] [--data DIR]
   perpsim data validate PATH...                        check files (or folders of them); exit 1 on the first bad one`;
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     case undefined:
     case "--help":
     case "-h":
-      console.log(USAGE);
+      console.log(usage);
       return sub ? 0 : 1;
     default:
       throw new InputError(`unknown data subcommand '${sub}' (list, inspect, validate)`);

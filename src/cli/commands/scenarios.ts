@@ -4,6 +4,12 @@ import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/
 import { baseAsset } from "../../venues/index.ts";
 import { parseFlags } from "../args.ts";
 
+export const usage = `usage:
+  perpsim scenarios                       list the presets (use them with perpsim stress --scenario NAME)
+  perpsim scenarios show NAME             print a preset as JSON, to edit and pass as --scenario '{...}'
+  perpsim scenarios grid --config FILE [--scenario span-grid|JSON]
+                                          the SPAN-style grid on the config's portfolio, instantly: worst loss per mode`;
+
 /**
  * `perpsim scenarios` lists the presets; `scenarios show <name>` prints one as JSON (edit it and pass the
  * object as a scenario); `scenarios grid --config <stress.json> [--scenario span-grid|file.json]` evaluates

@@ -1,6 +1,11 @@
 import { parseFlags } from "../args.ts";
 import { backtestToFolder, formatRuns } from "./backtest.ts";
 
+export const usage = `usage: perpsim start [--out DIR] [--data DIR]
+
+What \`npm start\` runs: the hedger (long BTC / short ETH, 5x, rebalanced daily) through March 2020 on
+Binance USD-M, cross beside isolated, and prints where its report is.`;
+
 /**
  * `npm start`: the hedged book (long BTC / short ETH at 5x on 40 % of the balance per leg
  * per unit of leverage, rebalanced daily) through the March 2020 crash on Binance, cross beside
