@@ -28,3 +28,16 @@ export function round(x: number, sig = 6): number {
   if (x === 0 || !Number.isFinite(x)) return x;
   return Number(x.toPrecision(sig));
 }
+
+/** A difference of two probabilities, in percentage points with its sign: "−5.0 points", "+0.3 points". */
+export function points(d: number, digits = 1): string {
+  if (!Number.isFinite(d)) return "–";
+  const text = Math.abs(d * 100).toFixed(digits);
+  const sign = Number(text) === 0 ? "" : d < 0 ? "−" : "+";
+  return `${sign}${text} points`;
+}
+
+/** A 95 % interval of a difference: "−8.5 to −1.5 points". */
+export function pointsInterval([lo, hi]: [number, number], digits = 1): string {
+  return `${points(lo, digits).replace(/ points$/, "")} to ${points(hi, digits)}`;
+}

@@ -16,7 +16,16 @@ export interface ReportInput {
   files: Partial<Record<ResultFile, string>>;
 }
 
-/** Read `summary.json` and the CSVs beside it. */
+/**
+ * The CSVs a summary's run wrote: a backtest's equity and events, a stress run's paths and samples, and
+ * sweep.csv only when the summary names it. Anything else in the folder belongs to another run.
+ */
+export function impliedFiles(summary: Summary): ResultFile[] {
+  if (summary.command === "backtest") return ["equity.csv", "events.csv"];
+  return summary.sweep ? ["paths.csv", "samples.csv", summary.sweep.file] : ["paths.csv", "samples.csv"];
+}
+
+/** Read `summary.json` and the CSVs its run wrote beside it. */
 export async function readResultsFolder(dir: string): Promise<ReportInput> {
   const summaryPath = join(dir, "summary.json");
   let names: string[];
@@ -28,8 +37,10 @@ export async function readResultsFolder(dir: string): Promise<ReportInput> {
   if (!names.includes("summary.json")) throw new InputError(`${dir}: no summary.json (not a results folder, or the run did not finish)`);
   const summary = parseSummary(summaryPath, await readFile(summaryPath, "utf8"));
   const files: ReportInput["files"] = {};
-  for (const name of RESULT_FILES) {
+  const sweepFile = summary.command === "stress" ? summary.sweep?.file : undefined;
+  for (const name of impliedFiles(summary)) {
     if (names.includes(name)) files[name] = await readFile(join(dir, name), "utf8");
+    else if (name === sweepFile) throw new InputError(`${summaryPath}: field 'sweep.file' names ${name}, which is not in ${dir}`);
   }
   return { summary, files };
 }
@@ -62,6 +73,12 @@ export function parseSummary(file: string, text: string): Summary {
       if (typeof s[field] !== "number") throw new InputError(`${file}: field '${field}' is missing or not a number`);
     }
     if (typeof s.paired !== "object" || s.paired === null) throw new InputError(`${file}: field 'paired' is missing`);
+    if (s.sweep !== undefined) {
+      const sweep = s.sweep as { file?: unknown } | null;
+      if (typeof sweep !== "object" || sweep === null || sweep.file !== "sweep.csv") {
+        throw new InputError(`${file}: field 'sweep.file' is ${JSON.stringify(sweep?.file)}, expected "sweep.csv"`);
+      }
+    }
   }
   return json as Summary;
 }

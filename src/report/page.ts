@@ -1,5 +1,7 @@
 import { escapeHtml as e, jsonForScript } from "./escape.ts";
 import type { RenderedChart } from "./render.ts";
+import { points, pointsInterval } from "./format.ts";
+import type { PairedDifference } from "./paired.ts";
 import { bestIndex, type Comparison } from "./table.ts";
 
 export interface PageParts {
@@ -8,7 +10,9 @@ export interface PageParts {
   facts: [string, string][];
   verdict: string[];
   comparison: Comparison;
-  paired?: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
+  /** lines shown under the comparison table (a backtest's ledger reconciliation) */
+  reconciliation?: string[];
+  paired?: { both: number; onlyCross: number; onlyIsolated: number; neither: number; difference: PairedDifference | null };
   /** a long spec (the stress model) shown folded under the facts, as indented JSON */
   spec?: { summary: string; value: unknown };
   charts: RenderedChart[];
@@ -39,6 +43,9 @@ thead th { font-size: 14px; border-bottom: 2px solid var(--ink); }
 thead th.mode-cross { color: var(--cross); } thead th.mode-isolated { color: var(--isolated); }
 td.better { background: var(--good); color: var(--goodInk); font-weight: 600; }
 td.better::after { content: " ✓"; }
+.reconciliation { margin-top: 10px; font-size: 13px; font-variant-numeric: tabular-nums; }
+.reconciliation h3 { font-size: 13px; font-weight: 600; margin: 0 0 2px; color: var(--muted); }
+.reconciliation p { margin: 0; }
 .legend-note { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
 figure { margin: 0; }
 .chart-view { overflow-x: auto; }
@@ -47,6 +54,7 @@ figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 figcaption b { color: var(--ink); }
 footer { font-size: 12px; color: var(--muted); text-align: center; }
 .paired td, .paired th { text-align: center; }
+.paired tfoot th, .paired tfoot td { border-top: 2px solid var(--line); }
 details.spec { margin-top: 8px; font-size: 13px; }
 details.spec summary { cursor: pointer; color: var(--muted); }
 details.spec pre { margin: 6px 0 0; padding: 8px; background: #f6f7f9; border-radius: 4px; overflow-x: auto; font-size: 12px; }
@@ -69,6 +77,14 @@ function comparisonHtml(c: Comparison): string {
   return `<table class="comparison">${head}<tbody>${body}</tbody></table><p class="legend-note">✓ marks the better figure of each row (none on a tie).</p>`;
 }
 
+function differenceHtml(p: NonNullable<PageParts["paired"]>, total: number, d: PairedDifference): string {
+  return `<tfoot><tr><th scope="row">liquidation probability, cross − isolated</th><td colspan="2"><b>${e(points(d.estimate))}</b> (95 % interval ${e(pointsInterval(d.ci95))}) = (only cross − only isolated) / paths = (${p.onlyCross} − ${p.onlyIsolated}) / ${total}</td></tr></tfoot>`;
+}
+
+function reconciliationHtml(lines: string[]): string {
+  return `<div class="reconciliation"><h3>Reconciliation: initial + realised PnL − fees − funding − liquidation losses = final equity</h3>${lines.map((l) => `<p>${e(l)}</p>`).join("")}</div>`;
+}
+
 function pairedHtml(p: NonNullable<PageParts["paired"]>): string {
   const total = p.both + p.onlyCross + p.onlyIsolated + p.neither;
   const share = (n: number) => (total > 0 ? ` (${((100 * n) / total).toFixed(1)} %)` : "");
@@ -76,7 +92,7 @@ function pairedHtml(p: NonNullable<PageParts["paired"]>): string {
 <table class="paired"><thead><tr><th></th><th>isolated liquidated</th><th>isolated not liquidated</th></tr></thead><tbody>
 <tr><th scope="row">cross liquidated</th><td>both: ${p.both}${share(p.both)}</td><td>only cross: ${p.onlyCross}${share(p.onlyCross)}</td></tr>
 <tr><th scope="row">cross not liquidated</th><td>only isolated: ${p.onlyIsolated}${share(p.onlyIsolated)}</td><td>neither: ${p.neither}${share(p.neither)}</td></tr>
-</tbody></table><p class="legend-note">Each path runs every mode on the same random shocks, so "only cross" and "only isolated" count the paths where the margin mode alone made the difference.</p></section>`;
+</tbody>${p.difference ? differenceHtml(p, total, p.difference) : ""}</table><p class="legend-note">Each path runs every mode on the same random shocks, so "only cross" and "only isolated" count the paths where the margin mode alone made the difference.</p></section>`;
 }
 
 function chartHtml(c: RenderedChart): string {
@@ -116,7 +132,7 @@ export function pageHtml(p: PageParts): string {
 <body><main>
 <header><h1>${e(p.title)}</h1><p class="sub">Cross margin beside isolated margin on the same decisions.</p></header>
 <section class="card verdict" id="verdict"><h2>Cross or isolated?</h2>${p.verdict.map((l) => `<p>${e(l)}</p>`).join("")}</section>
-<section class="card" id="summary">${comparisonHtml(p.comparison)}</section>
+<section class="card" id="summary">${comparisonHtml(p.comparison)}${p.reconciliation?.length ? reconciliationHtml(p.reconciliation) : ""}</section>
 <section class="card" id="run">${factsHtml(p.facts)}${p.spec ? specHtml(p.spec) : ""}</section>
 ${p.paired ? pairedHtml(p.paired) : ""}
 ${p.charts.map(chartHtml).join("\n")}

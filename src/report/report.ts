@@ -10,6 +10,8 @@ import { money } from "./format.ts";
 import { readResultsFolder, type ReportInput } from "./input.ts";
 import { modelLine } from "./model.ts";
 import { pageHtml, type PageParts } from "./page.ts";
+import { pairedDifference } from "./paired.ts";
+import { reconciliationLines } from "./reconcile.ts";
 import { renderChart } from "./render.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
 import { writeOutputs } from "./write.ts";
@@ -75,6 +77,7 @@ function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, 
     ], s.settings),
     verdict: backtestVerdict(s),
     comparison: backtestComparison(s),
+    reconciliation: reconciliationLines(s),
     charts: backtestCharts(s, input.files["equity.csv"]),
   };
 }
@@ -93,7 +96,9 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
   }
   if (Array.isArray(extra.symbols)) what.push(["symbols", extra.symbols.join(", ")]);
   const charts = stressCharts(s, { paths: input.files["paths.csv"], samples: input.files["samples.csv"] });
-  if (input.files["sweep.csv"] !== undefined) charts.push(sweepChart(input.files["sweep.csv"]));
+  // a sweep.csv the summary does not name is another run's
+  const sweep = s.sweep ? input.files[s.sweep.file] : undefined;
+  if (sweep !== undefined) charts.push(sweepChart(sweep));
   return {
     title: `perpsim stress — ${fact("strategy") ?? fact("portfolio") ?? "Monte Carlo"}, ${s.paths} paths`,
     facts: runFacts("stress", [
@@ -106,7 +111,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
     spec: { summary: "full model spec (summary.json → model)", value: s.model },
     verdict: stressVerdict(s),
     comparison: stressComparison(s),
-    paired: s.paired,
+    paired: { ...s.paired, difference: pairedDifference(s.paired) },
     charts,
   };
 }

@@ -1,5 +1,6 @@
 import type { BacktestRun, BacktestSummary, StressSummary } from "../results/types.ts";
-import { hours, money, pct, prob } from "./format.ts";
+import { hours, money, pct, points, pointsInterval, prob } from "./format.ts";
+import { isClear, pairedDifference } from "./paired.ts";
 
 /** Which way a row improves; "none" rows are facts, not contests. */
 type Better = "higher" | "lower" | "none";
@@ -57,6 +58,13 @@ export function backtestComparison(s: BacktestSummary): Comparison {
   };
 }
 
+const withInterval = (label: string, has: boolean) => (has ? `${label} (95 % interval)` : label);
+
+/** "6.0 % (4.1 % – 8.8 %)", or the bare figure when the summary has no interval (older runs). */
+function probCell(p: number, ci95: [number, number] | undefined): string {
+  return ci95 ? `${prob(p)} (${prob(ci95[0])} – ${prob(ci95[1])})` : prob(p);
+}
+
 export function stressComparison(s: StressSummary): Comparison {
   const runs = s.runs;
   const never = (h: number | null) => (h === null ? Infinity : h);
@@ -69,9 +77,9 @@ export function stressComparison(s: StressSummary): Comparison {
     rows: [
       row(runs, "Survived (no liquidation)", "higher", (r) => 1 - r.liquidationProbability, (r) => prob(1 - r.liquidationProbability)),
       row(runs, "Liquidation probability (95 % interval)", "lower", (r) => r.liquidationProbability,
-        (r) => `${prob(r.liquidationProbability)} (${prob(r.ci95[0])} – ${prob(r.ci95[1])})`),
-      row(runs, "Account wiped out", "lower", (r) => r.wipeoutProbability, (r) => prob(r.wipeoutProbability)),
-      row(runs, "Bad debt probability", "lower", (r) => r.badDebtProbability, (r) => prob(r.badDebtProbability)),
+        (r) => probCell(r.liquidationProbability, r.ci95)),
+      row(runs, withInterval("Account wiped out", runs.some((r) => r.wipeoutCi95)), "lower", (r) => r.wipeoutProbability, (r) => probCell(r.wipeoutProbability, r.wipeoutCi95)),
+      row(runs, withInterval("Bad debt probability", runs.some((r) => r.badDebtCi95)), "lower", (r) => r.badDebtProbability, (r) => probCell(r.badDebtProbability, r.badDebtCi95)),
       row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)),
       row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)),
       row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)),
@@ -113,12 +121,14 @@ export function stressVerdict(s: StressSummary): string[] {
   if (!cross || !iso) return s.runs.map((r) => `${cap(r.mode)}: liquidation probability ${prob(r.liquidationProbability)}.`);
   const lines: string[] = [];
   const pc = cross.liquidationProbability, pi = iso.liquidationProbability;
-  const overlap = cross.ci95[0] <= iso.ci95[1] && iso.ci95[0] <= cross.ci95[1];
-  if (pc === pi) lines.push(`Same chance of a liquidation in both modes: ${prob(pc)}.`);
+  // the modes ran on the same shocks: judge them by the paired difference, not by the two marginal intervals
+  const d = pairedDifference(s.paired);
+  const paired = d === null ? "" : ` (paired difference cross − isolated ${points(d.estimate)}, 95 % interval ${pointsInterval(d.ci95)})`;
+  if (pc === pi) lines.push(`Same chance of a liquidation in both modes: ${prob(pc)}${paired}.`);
   else {
     const [lo, hi] = pc < pi ? [cross, iso] : [iso, cross];
-    lines.push(`Fewer liquidations with ${lo.mode}: ${prob(lo.liquidationProbability)} of paths vs ${prob(hi.liquidationProbability)} with ${hi.mode}` +
-      (overlap ? " (the 95 % intervals overlap)." : "."));
+    const judged = d === null ? "" : isClear(d) ? ": a real difference, not sampling noise" : "; the paired interval includes zero, so these paths cannot tell the modes apart";
+    lines.push(`Fewer liquidations with ${lo.mode}: ${prob(lo.liquidationProbability)} of paths vs ${prob(hi.liquidationProbability)} with ${hi.mode}${paired}${judged}.`);
   }
   const ec = cross.terminalEquity.es975, ei = iso.terminalEquity.es975;
   if (ec !== ei) {
