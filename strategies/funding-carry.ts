@@ -2,9 +2,10 @@ import { defineStrategy } from "../src/strategy/index.ts";
 
 /**
  * funding-carry: short the perp while funding is rich, collecting what longs pay. Opens a short of
- * equity × weight × leverage when the last settled rate is at or above `enterRate` (per settlement),
- * closes when it falls to `exitRate` or below. Unhedged here (no spot leg): the price risk is
- * the point of comparing margin modes on it.
+ * equity × weight × leverage when the last settled rate is at or above `enterRate`, closes when it
+ * falls to `exitRate` or below. Both thresholds are per 8 hours on every venue (`ctx.fundingRate`
+ * normalises: 0.0003 = 0.03 %/8h, i.e. 0.00375 %/h on Hyperliquid's hourly funding). Unhedged here
+ * (no spot leg): the price risk is the point of comparing margin modes on it.
  */
 export default defineStrategy({
   name: "funding-carry",

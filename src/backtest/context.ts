@@ -38,7 +38,10 @@ export class ReplayContext<P extends Params> implements StrategyContext<P> {
     private readonly account: Account,
     /** trigger prices at the close, by slot */
     private readonly prices: Float64Array,
+    /** last settled rate per 8 h, by slot */
     private readonly lastRate: Float64Array,
+    /** hours covered by the last settlement, by slot */
+    private readonly lastInterval: Float64Array,
     private readonly stopLoss: Float64Array,
     private readonly takeProfit: Float64Array,
   ) {
@@ -78,6 +81,10 @@ export class ReplayContext<P extends Params> implements StrategyContext<P> {
 
   fundingRate(symbol: string): number {
     return this.lastRate[this.slot(symbol)];
+  }
+
+  fundingIntervalHours(symbol: string): number {
+    return this.lastInterval[this.slot(symbol)];
   }
 
   position(symbol: string): PositionInfo | null {

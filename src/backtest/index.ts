@@ -17,6 +17,7 @@
  */
 export { runBacktest } from "./replay.ts";
 export { clipToMark, loadMarkDetail, planDetail, DETAIL_RULE_TEXT, type DetailPlan, type DetailRule, type Ohlc, type SubBars } from "./detail.ts";
+export { fundingCoverage, describeFundingHoles, type FundingCoverage, type FundingHole } from "./fundingGaps.ts";
 export { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
 export { buildSummary, equityCsv, eventsCsv, roundRun, type SummaryHeader } from "./output.ts";
 export type { BacktestEvent, BacktestOptions, BacktestResult, EquityTrace, IntrabarPolicy, ModeResult, RunMode, TriggerSource } from "./types.ts";

@@ -5,6 +5,7 @@ import type { BacktestLiquidation } from "../results/types.ts";
 import type { Venue } from "../venues/index.ts";
 import { ReplayContext, type Order } from "./context.ts";
 import { clipToMark, DETAIL_RULE_TEXT, planDetail, type DetailPlan, type SubBars } from "./detail.ts";
+import { describeFundingHoles, fundingCoverage } from "./fundingGaps.ts";
 import { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
 import type { BacktestEvent, BacktestOptions, BacktestResult, EquityTrace, IntrabarPolicy, ModeResult, RunMode } from "./types.ts";
 
@@ -47,6 +48,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     stopRule: "stops trigger on the trigger series along the intrabar path; a gap fills at the gap price",
   };
   for (const r of runs) settings[`barsWherePathAndWorstDiffer:${r.run.mode}`] = r.intrabarDifferingBars;
+  const coverage = fundingCoverage(o.market);
+  settings.fundingGaps = coverage.missing;
+  settings.fundingComplete = coverage.complete;
+  const holes = describeFundingHoles(coverage);
+  if (holes) warnings.push(holes);
   return { params, runs, settings, warnings };
 }
 
@@ -58,22 +64,32 @@ function describePlan(plan: DetailPlan, warnings: string[]): string {
     const what = r === "mark" ? `${iv} mark-price candles` : r === "clip" ? `${iv} last-trade candles clipped into the bar's mark candle (no ${iv} mark candles)` : `${iv} last-trade candles (the trigger is last-trade in those bars)`;
     warnings.push(`--detail ${iv}: ${plan.counts[r]} bar×symbol walks on ${what}`);
   }
+  if (plan.partial > 0) {
+    const first = plan.partialFirst.map((p) => `${p.symbol} ${isoTime(p.time)} (${p.present} of ${plan.count})`).join(", ");
+    warnings.push(`--detail ${iv}: ${plan.partial} bar×symbol walks with ${iv} candles missing, walked on the ones present (flat where absent): ${first}${plan.partial > plan.partialFirst.length ? ", …" : ""}`);
+  }
   if (plan.coarseBars > 0) warnings.push(`--detail ${iv}: ${plan.coarseBars} bars without ${iv} candles for every symbol are replayed on their 4-point path`);
   const rules = used.map((r) => `${r} (${plan.counts[r]}): ${DETAIL_RULE_TEXT[r]}`);
-  return `${iv} sub-bars — ${rules.join("; ")}${plan.coarseBars > 0 ? `; 4-point path on ${plan.coarseBars} bars without detail` : ""}`;
+  const partial = plan.partial > 0 ? `; ${plan.partial} walks with missing sub-bars, flat where absent` : "";
+  return `${iv} sub-bars — ${rules.join("; ")}${partial}${plan.coarseBars > 0 ? `; 4-point path on ${plan.coarseBars} bars without detail` : ""}`;
 }
 
 type LiqRecord = Omit<BacktestLiquidation, "time"> & { time: number };
 
 interface Totals {
   fees: number;
+  /** PnL realised by the strategy's fills (not liquidations) */
+  realized: number;
   funding: number;
   badDebt: number;
   trades: number;
-  committed: number;
   liquidations: LiqRecord[];
   firstLiq: number | null;
   dirty: boolean;
+  /** time of the latest engine event */
+  eventTime: number;
+  /** an event since the margin in use was last measured */
+  marginStale: boolean;
 }
 
 function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, slippage: number, plan: DetailPlan | null): ModeResult {
@@ -83,11 +99,13 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
   const symbols = market.symbols.map((s) => s.symbol);
   const recordEvents = o.recordEvents !== false;
   const events: BacktestEvent[] = [];
-  const T: Totals = { fees: 0, funding: 0, badDebt: 0, trades: 0, committed: 0, liquidations: [], firstLiq: null, dirty: true };
+  const T: Totals = { fees: 0, realized: 0, funding: 0, badDebt: 0, trades: 0, liquidations: [], firstLiq: null, dirty: true, eventTime: market.from, marginStale: false };
   let currentLiq = null as LiqRecord | null;
 
   const sink = (e: EngineEvent) => {
     T.dirty = true;
+    T.marginStale = true;
+    T.eventTime = e.time;
     switch (e.type) {
       case "fee":
         if (e.detail === "liquidation") { if (currentLiq) currentLiq.loss -= e.amount; } else T.fees -= e.amount;
@@ -97,9 +115,7 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
         break;
       case "fill":
         T.trades++;
-        break;
-      case "margin":
-        if (e.detail === "open" || e.detail === "increase" || e.detail === "add") T.committed += e.amount;
+        T.realized += e.amount;
         break;
       case "liquidation":
         if (e.detail === "forfeit") { if (currentLiq) currentLiq.loss -= e.amount; }
@@ -120,7 +136,8 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
   const account = new Account({ venue: o.venue, balance: o.balance, symbols, ledger: o.ledger ?? "exact", events: sink, liquidationSlippage: o.liquidationSlippage });
 
   const px = new Float64Array(n); // trigger price now (close after the walk)
-  const lastRate = new Float64Array(n).fill(NaN);
+  const lastRate = new Float64Array(n).fill(NaN); // per 8 h
+  const lastInterval = new Float64Array(n).fill(NaN);
   const sl = new Float64Array(n).fill(NaN);
   const tp = new Float64Array(n).fill(NaN);
   const dir = new Int8Array(n);
@@ -131,11 +148,12 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
   const segA = new Float64Array(n);
   const segB = new Float64Array(n);
   const probe = new Float64Array(n);
+  const liqBefore = new Float64Array(n);
   let maxDrift = 0;
   let differing = 0;
   for (let s = 0; s < n; s++) px[s] = firstPrice(trig[s]);
 
-  const ctx = new ReplayContext(params, mode, o.balance, market, trig, account, px, lastRate, sl, tp);
+  const ctx = new ReplayContext(params, mode, o.balance, market, trig, account, px, lastRate, lastInterval, sl, tp);
   const forced = mode === "hybrid" ? undefined : mode;
   const stride = FIXED + 3 * n;
   const rec = o.recordEquity !== false ? new Float64Array(market.length * stride) : null;
@@ -153,6 +171,28 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       isCross[p.slot] = p.mode === "cross" ? 1 : 0;
     }
     for (let s = 0; s < n; s++) if (dir[s] === 0) { sl[s] = NaN; tp[s] = NaN; }
+  };
+
+  // ------------------------------------------------------- margin in use, time-weighted
+  // Margin in use: isolated positions' margin as the engine holds it (funding paid from it lowers it,
+  // added margin raises it); cross positions' initial margin, size × entry / leverage. It changes only
+  // on engine events, so it is integrated exactly as a step function, measured after each action.
+  let marginNow = 0;
+  let marginSince = market.from;
+  let marginArea = 0;
+  let heldMs = 0;
+  const advanceMargin = (t: number) => {
+    if (t > marginSince) {
+      if (marginNow > 0) { marginArea += marginNow * (t - marginSince); heldMs += t - marginSince; }
+      marginSince = t;
+    }
+  };
+  const trackMargin = (t: number) => {
+    if (!T.marginStale) return;
+    T.marginStale = false;
+    advanceMargin(t);
+    marginNow = 0;
+    for (const p of account.positions()) marginNow += p.mode === "isolated" ? p.margin : (p.size * p.entryPrice) / p.leverage;
   };
 
   const reject = (t: number, symbol: string, detail: string) => {
@@ -229,7 +269,6 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     refresh();
     if (dir[s] !== d) return;
     if (wasFlat) drift[s] = 0;
-    if (isCross[s]) T.committed += (size * fill) / (account.position(sym)?.leverage ?? 1);
     const slp = ord.stopLossPct !== undefined ? fill * (1 - d * ord.stopLossPct) : ord.stopLoss;
     const tpp = ord.takeProfitPct !== undefined ? fill * (1 + d * ord.takeProfitPct) : ord.takeProfit;
     if (slp !== undefined) sl[s] = slp;
@@ -237,6 +276,11 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
   };
 
   // ---------------------------------------------------------------- funding
+  /** the engine's liquidation price of slot q at prices P, NaN when there is none */
+  const liqPriceOf = (q: number, P: Float64Array): number => {
+    if (!isCross[q]) { const lp = account.isolatedLiquidationPriceAt(q); return lp > 0 ? lp : NaN; }
+    return account.liquidationPrice(symbols[q], P) ?? NaN;
+  };
   /** the earliest settlement not yet paid, over all symbols */
   let nextF = Infinity;
   const findNextFunding = () => {
@@ -253,14 +297,24 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       if (!f) continue;
       while (fIdx[s] < f.length && f.time[fIdx[s]] <= tau) {
         const k = fIdx[s]++;
-        lastRate[s] = f.rate[k];
+        lastInterval[s] = f.intervalHours[k];
+        lastRate[s] = (f.rate[k] * 8) / f.intervalHours[k];
         refresh();
         if (dir[s] === 0) continue;
-        const before = isCross[s] ? 0 : account.isolatedLiquidationPriceAt(s);
+        // the liquidation prices this settlement moves: the position's own (isolated), or every cross
+        // position's (cross pays from the shared wallet)
+        for (let q = 0; q < n; q++) {
+          const moved = q === s || (isCross[s] && isCross[q] && dir[q] !== 0);
+          liqBefore[q] = moved ? liqPriceOf(q, P) : NaN;
+        }
         account.settleFunding(symbols[s], f.rate[k], P[s], f.time[k]);
-        if (!isCross[s]) {
-          drift[s] += (account.isolatedLiquidationPriceAt(s) - before) * dir[s];
-          const pct = (drift[s] / P[s]) * 100;
+        trackMargin(f.time[k]);
+        for (let q = 0; q < n; q++) {
+          if (!(liqBefore[q] === liqBefore[q])) continue;
+          const after = liqPriceOf(q, P);
+          if (!(after === after)) continue;
+          drift[q] += (after - liqBefore[q]) * dir[q];
+          const pct = (drift[q] / P[q]) * 100;
           if (pct > maxDrift) maxDrift = pct;
         }
       }
@@ -320,6 +374,7 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       for (let s = 0; s < n; s++) segA[s] = A[s] + u * (B[s] - A[s]);
       if (c === Infinity) {
         account.checkSegment(t0 + u * (t1 - t0), t1, segA, B);
+        trackMargin(T.eventTime);
         break;
       }
       const s = stopSlot;
@@ -327,12 +382,14 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       const tc = t0 + c * (t1 - t0);
       if (c > u) account.checkSegment(t0 + u * (t1 - t0), tc, segA, segB);
       else account.checkLiquidations(tc, segA);
+      trackMargin(T.eventTime);
       refresh();
       if (dir[s] !== 0) {
         const isStop = dir[s] === 1 ? segB[s] <= sl[s] : segB[s] >= sl[s];
         const fill = segB[s] * (1 - dir[s] * slippage);
         if (recordEvents) events.push({ time: tc, type: "stop", symbol: symbols[s], side: dir[s] === 1 ? "long" : "short", size: 0, price: segB[s], amount: 0, walletBalance: account.walletBalance, detail: isStop ? "stop-loss" : "take-profit" });
         account.close(tc, symbols[s], fill);
+        trackMargin(tc);
         refresh();
       }
       sl[s] = NaN;
@@ -341,12 +398,16 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     }
   };
 
-  /** walk one candle per symbol (values in pts[0..3] as o,h,l,c on entry) */
-  const walk = (t0: number, t1: number, O: Float64Array, H: Float64Array, L: Float64Array, C: Float64Array, count: boolean) => {
+  /**
+   * Walk one candle per symbol; returns whether `path` and `worst` would disagree on liquidating the
+   * cross account on this candle (judged before the walk, on the positions held then).
+   */
+  const walk = (t0: number, t1: number, O: Float64Array, H: Float64Array, L: Float64Array, C: Float64Array): boolean => {
     refresh();
     let nCross = 0;
     for (let s = 0; s < n; s++) if (dir[s] !== 0 && isCross[s]) nCross++;
-    if (count && nCross >= 2) {
+    let differs = false;
+    if (nCross >= 2) {
       for (let s = 0; s < n; s++) probe[s] = dir[s] !== 0 && isCross[s] ? (dir[s] === 1 ? L[s] : H[s]) : C[s];
       const worstLiq = account.crossExcess(probe) < 0;
       let pathLiq = account.crossExcess(O) < 0 || account.crossExcess(C) < 0;
@@ -354,14 +415,14 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
         for (let s = 0; s < n; s++) probe[s] = lowFirst(O[s], H[s], L[s]) === (k === 1) ? L[s] : H[s];
         pathLiq = account.crossExcess(probe) < 0;
       }
-      if (worstLiq !== pathLiq) differing++;
+      differs = worstLiq !== pathLiq;
     }
     const dt = t1 - t0;
     if (intrabar === "worst") {
       for (let s = 0; s < n; s++) pts[1][s] = dir[s] === 0 ? O[s] : dir[s] === 1 ? L[s] : H[s];
       leg(t0, t0 + dt / 3, O, pts[1]);
       leg(t0 + dt / 3, t1, pts[1], C);
-      return;
+      return differs;
     }
     for (let s = 0; s < n; s++) {
       const lf = lowFirst(O[s], H[s], L[s]);
@@ -371,6 +432,7 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     leg(t0, t0 + dt / 3, O, pts[1]);
     leg(t0 + dt / 3, t0 + (2 * dt) / 3, pts[1], pts[2]);
     leg(t0 + (2 * dt) / 3, t1, pts[2], C);
+    return differs;
   };
 
   const bO = new Float64Array(n), bH = new Float64Array(n), bL = new Float64Array(n), bC = new Float64Array(n);
@@ -391,10 +453,12 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
   const subAt = new Int32Array(n);
   const clipped: SubBars[] = Array.from({ length: n }, () => ({ open: new Float64Array(count), high: new Float64Array(count), low: new Float64Array(count), close: new Float64Array(count) }));
   const markBar = { open: 0, high: 0, low: 0, close: 0 };
+  const noSubBars: SubBars = { open: new Float64Array(count).fill(NaN), high: new Float64Array(count).fill(NaN), low: new Float64Array(count).fill(NaN), close: new Float64Array(count).fill(NaN) };
   const loadSubBars = (i: number) => {
     for (let s = 0; s < n; s++) {
       const r = plan!.rules[plan!.rule[i * n + s]];
       const j0 = plan!.start[i * n + s];
+      if (j0 < 0) { subSrc[s] = noSubBars; subAt[s] = 0; continue; }
       if (r === "mark") { subSrc[s] = o.detailMark![s]!; subAt[s] = j0; continue; }
       const last = market.symbols[s].detail!;
       if (r === "last") { subSrc[s] = last; subAt[s] = j0; continue; }
@@ -405,6 +469,7 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     }
   };
   const dO = new Float64Array(n), dH = new Float64Array(n), dL = new Float64Array(n), dC = new Float64Array(n);
+  const walkPx = new Float64Array(n); // where each symbol's detail walk stands
   const fp = new Float64Array(n);
 
   // ------------------------------------------------------------------ the loop
@@ -425,21 +490,30 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     if (ctx.queue.length) {
       const q = ctx.queue.splice(0);
       for (const order of q) wrap(t, () => execute(i, t, order), order.kind === "open" ? order.order.symbol : order.symbol);
+      trackMargin(t);
     }
     // 3. the intrabar path
     loadBar(i);
     if (plan && plan.use[i]) {
       loadSubBars(i);
       const dIv = plan.intervalMs;
+      walkPx.set(px);
+      let differs = false;
       for (let j = 0; j < count; j++) {
         for (let s = 0; s < n; s++) {
           const d = subSrc[s];
           const k = subAt[s] + j;
-          dO[s] = d.open[k]; dH[s] = d.high[k]; dL[s] = d.low[k]; dC[s] = d.close[k];
+          // a missing sub-bar: the symbol stands still at where its walk got to
+          if (d.close[k] === d.close[k]) { dO[s] = d.open[k]; dH[s] = d.high[k]; dL[s] = d.low[k]; dC[s] = d.close[k]; }
+          else dO[s] = dH[s] = dL[s] = dC[s] = walkPx[s];
+          walkPx[s] = dC[s];
         }
-        walk(t + j * dIv, t + (j + 1) * dIv, dO, dH, dL, dC, true);
+        if (walk(t + j * dIv, t + (j + 1) * dIv, dO, dH, dL, dC)) differs = true;
       }
-    } else walk(t, t + iv, bO, bH, bL, bC, true);
+      if (differs) differing++;
+      // a bar absent on the trigger series (a hole resampling dropped) closes where its sub-bars did
+      for (let s = 0; s < n; s++) if (!(trig[s].close[i] === trig[s].close[i])) bC[s] = walkPx[s];
+    } else if (walk(t, t + iv, bO, bH, bL, bC)) differing++;
     // 4. mark to market at the close
     for (let s = 0; s < n; s++) px[s] = bC[s];
     refresh();
@@ -467,7 +541,10 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
     wrap(t, () => strategy.onBar(ctx));
   }
 
-  const committed = T.committed;
+  advanceMargin(market.to);
+  let unrealized = 0;
+  for (const p of account.positions()) unrealized += (p.side === "long" ? 1 : -1) * p.size * (px[p.slot] - p.entryPrice);
+  const avgMargin = heldMs > 0 ? marginArea / heldMs : 0;
   const eq: EquityTrace | null = rec ? { symbols, stride, rows: market.length, data: rec } : null;
   return {
     run: {
@@ -477,11 +554,14 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
       maxDrawdownPct: maxDd,
       survived: T.liquidations.length === 0,
       liquidations: T.liquidations.map((l) => ({ ...l, time: isoTime(l.time) })),
+      realizedPnl: T.realized,
+      unrealizedPnl: unrealized,
+      liquidationLosses: T.liquidations.reduce((s, l) => s + l.loss, 0),
       fundingPaid: T.funding,
       feesPaid: T.fees,
       badDebt: T.badDebt,
       trades: T.trades,
-      fundingErosion: { paidPctOfMargin: committed > 0 ? (T.funding / committed) * 100 : 0, maxLiqPriceDriftPct: maxDrift },
+      fundingErosion: { paidPctOfMargin: avgMargin > 0 ? (T.funding / avgMargin) * 100 : 0, maxLiqPriceDriftPct: maxDrift },
     },
     events,
     equity: eq,

@@ -1,9 +1,9 @@
 import { InputError } from "../market/errors.ts";
-import { tierAt, type MarginMode, type Venue } from "../venues/index.ts";
+import type { MarginMode, Venue } from "../venues/index.ts";
 import type { EventSink, EventType } from "./events.ts";
 import { ExactLedger, FastLedger, type Ledger } from "./ledger.ts";
 import {
-  bankruptcyPriceF, liquidationPriceF, maintenanceMargin, maintenanceNotional, maintenanceRule, maintenanceTierIndex,
+  bankruptcyPriceF, liquidationPriceF, maintenanceMargin, maintenanceNotional, maintenanceRule, maintenanceTierIndex, maxLeverageAt,
   type MaintenanceRule, type RuleOverrides,
 } from "./maintenance.ts";
 import { sideOf, type Dir, type Side } from "./types.ts";
@@ -50,6 +50,14 @@ export interface PositionView {
   margin: number;
 }
 
+/** a liquidated piece, kept until the liquidation fee on the whole liquidation is charged */
+interface Liquidated {
+  readonly symbol: string;
+  readonly dir: Dir;
+  readonly size: number;
+  readonly price: number;
+}
+
 interface Pos {
   readonly symbol: string;
   readonly slot: number;
@@ -79,7 +87,7 @@ export class Account {
   private readonly slots = new Map<string, number>();
   private readonly sink: EventSink | undefined;
   private readonly slippage: number;
-  /** last price seen per slot (fills and checks), for margin checks of new orders */
+  /** latest price seen per slot (fills, liquidation checks, funding), for margin checks of new orders */
   private readonly last: Float64Array;
   private wallet = 0;
   private cooldownUntil = -Infinity;
@@ -258,11 +266,7 @@ export class Account {
     return this.trade(time, symbol, sideOf(-p.dir), p.size + (size ?? p.size), price, { mode: p.mode, leverage: p.leverage, ...o });
   }
 
-  private maxLeverageAt(p: Pos, notional: number): number {
-    return p.overrides.maxLeverage ?? tierAt(p.rule.tiers, notional).maxLeverage;
-  }
-
-  /** Free cross collateral: wallet + cross uPnL − cross initial margin, at last prices. */
+  /** Free cross collateral: wallet + cross uPnL − cross initial margin, at the latest prices seen. */
   private freeCollateral(): number {
     let f = this.wallet;
     for (const q of this.pos) {
@@ -279,7 +283,7 @@ export class Account {
     if (!this.venue.modes.includes(mode)) throw new InputError(`${this.venue.label} has no ${mode} margin`);
     const notional = (fresh ? size : p.size + size) * price;
     const rule = fresh ? maintenanceRule(this.venue, p.symbol, o) : p.rule;
-    const maxLev = o.maxLeverage ?? (fresh ? tierAt(rule.tiers, notional).maxLeverage : this.maxLeverageAt(p, notional));
+    const maxLev = maxLeverageAt(rule, notional);
     const lev = this.leverageFor(p, fresh, size * price, o);
     if (lev > maxLev * (1 + 1e-9)) throw new InputError(`${p.symbol}: leverage ${round4(lev)} above the venue's maximum ${maxLev} at notional ${round4(notional)}`);
     const fee = size * price * (o.maker ? this.venue.makerFee : this.venue.takerFee);
@@ -300,7 +304,7 @@ export class Account {
       checkPositive("leverage", o.leverage);
       return o.leverage;
     }
-    return Math.min(20, tierAt(maintenanceRule(this.venue, p.symbol, o).tiers, addNotional).maxLeverage);
+    return Math.min(20, maxLeverageAt(maintenanceRule(this.venue, p.symbol, o), addNotional));
   }
 
   private increase(time: number, p: Pos, dir: Dir, size: number, price: number, o: OpenOptions): TradeResult {
@@ -330,16 +334,21 @@ export class Account {
     return "filled";
   }
 
+  /**
+   * A voluntary reduce or close. Isolated: the closed share f of the margin goes back to the wallet
+   * and the closed part's realised PnL is booked to the wallet (Bybit's rule; Hyperliquid: "margin is
+   * proportionally removed as the position is closed"), so the rest keeps margin × (1 − f) and its
+   * liquidation price stays where it was. Liquidations realise inside the bucket instead.
+   */
   private reduceBy(time: number, p: Pos, size: number, price: number, maker: boolean): void {
     const dir = p.dir as Dir;
-    const bucket = p.mode === "cross" ? CROSS : p.slot + 1;
     const full = size >= p.size * (1 - 1e-12);
-    const pnl = this.ledger.realize(bucket, dir, size, p.entry, price);
+    const pnl = this.ledger.realize(CROSS, dir, size, p.entry, price);
     this.readBalances(p);
     this.emit(time, "fill", p, size, price, pnl, full ? "close" : "reduce");
     this.chargeFee(time, p, size, price, maker);
     if (p.mode === "isolated") {
-      const moved = this.ledger.transfer(bucket, CROSS, null, full ? 1 : size / p.size);
+      const moved = this.ledger.transfer(p.slot + 1, CROSS, null, full ? 1 : size / p.size);
       this.readBalances(p);
       this.emit(time, "margin", p, size, price, -moved, "release");
     }
@@ -415,7 +424,7 @@ export class Account {
     checkPositive("leverage", leverage);
     if (p.dir === 0) throw new InputError(`${symbol}: no open position`);
     const px = this.last[p.slot] || p.entry;
-    const maxLev = this.maxLeverageAt(p, p.size * px);
+    const maxLev = maxLeverageAt(p.rule, p.size * px);
     if (leverage > maxLev) throw new InputError(`${symbol}: leverage ${leverage} above the venue's maximum ${maxLev}`);
     const old = p.leverage;
     p.leverage = leverage;
@@ -445,13 +454,37 @@ export class Account {
    */
   settleFunding(symbol: string, rate: number, price: number, time: number): number {
     const p = this.pos[this.slot(symbol)];
+    if (Number.isFinite(price) && price > 0) this.last[p.slot] = price;
     if (p.dir === 0 || rate === 0) return 0;
-    const bucket = p.mode === "cross" ? CROSS : p.slot + 1;
-    const got = this.ledger.funding(bucket, p.dir, p.size, price, rate);
+    const got = this.ledger.funding(this.bucketOf(p), p.dir, p.size, price, rate);
+    this.afterFunding(time, p, price, got, this.sink ? `rate ${rate}` : "");
+    return got;
+  }
+
+  /**
+   * Post a funding amount computed elsewhere (the Monte Carlo kernel accrues its own): positive =
+   * received. Cross to/from the wallet, isolated to/from that position's margin (its liquidation price
+   * moves). `price`, when given, is the price it was charged at (recorded in the event and kept as the
+   * symbol's latest price). Returns the amount posted (rounded to the ledger's precision); 0 when flat.
+   */
+  creditFunding(time: number, symbol: string, amount: number, price?: number): number {
+    const p = this.pos[this.slot(symbol)];
+    if (!Number.isFinite(amount)) throw new InputError(`${symbol}: funding amount must be a finite number (got ${amount})`);
+    if (price !== undefined && Number.isFinite(price) && price > 0) this.last[p.slot] = price;
+    if (p.dir === 0 || amount === 0) return 0;
+    const got = this.ledger.fundingAmount(this.bucketOf(p), amount);
+    this.afterFunding(time, p, price ?? 0, got, "amount");
+    return got;
+  }
+
+  private bucketOf(p: Pos): number {
+    return p.mode === "cross" ? CROSS : p.slot + 1;
+  }
+
+  private afterFunding(time: number, p: Pos, price: number, got: number, detail: string): void {
     this.readBalances(p);
     if (p.mode === "isolated") this.refresh(p);
-    if (this.sink) this.emit(time, "funding", p, p.size, price, got, `rate ${rate}`);
-    return got;
+    if (this.sink) this.emit(time, "funding", p, p.size, price, got, detail);
   }
 
   private isolated(symbol: string): Pos {
@@ -521,13 +554,26 @@ export class Account {
       if (which === -2) break;
       const time = t0 + best * (t1 - t0);
       const gap = best === 0;
-      for (let i = 0; i < this.pos.length; i++) this.last[i] = from[i] + best * (to[i] - from[i]);
+      for (let i = 0; i < this.pos.length; i++) {
+        const px = from[i] + best * (to[i] - from[i]);
+        if (px > 0 && px < Infinity) this.last[i] = px;
+      }
       if (which === -1) this.liquidateCross(time, best, from, to, gap);
       else this.liquidateIsolated(time, this.pos[which], from[which] + best * (to[which] - from[which]), gap);
       actions++;
       u = best;
     }
+    this.see(to);
     return actions;
+  }
+
+  /** keep the latest price of every symbol the caller gave (NaN / missing ones are skipped), allocation-free */
+  private see(prices: ArrayLike<number>): void {
+    const n = Math.min(prices.length, this.last.length);
+    for (let i = 0; i < n; i++) {
+      const px = prices[i];
+      if (px > 0 && px < Infinity) this.last[i] = px;
+    }
   }
 
   private crossAt(u: number, from: ArrayLike<number>, to: ArrayLike<number>): number {
@@ -609,20 +655,30 @@ export class Account {
     return (p.rule.tiers[idx - 1].cap / perUnit) * (1 - 1e-9);
   }
 
-  /** realise the liquidated part, charge the liquidation fee from what is left, shrink the position */
+  /** isolated: realise the liquidated part, charge its liquidation fee from what is left, shrink the position */
   private closeInLiquidation(time: number, p: Pos, bucket: number, size: number, fill: number, detail: string): void {
-    const full = size >= p.size * (1 - 1e-12);
+    const part = this.realiseLiquidated(time, p, bucket, size, fill, detail);
+    this.chargeLiquidationFees(time, bucket, [part], p);
+    if (size < p.size * (1 - 1e-12)) this.shrink(p, size, false);
+  }
+
+  /** realise a liquidated part into its bucket (no fee: charged once for everything liquidated together) */
+  private realiseLiquidated(time: number, p: Pos, bucket: number, size: number, fill: number, detail: string): Liquidated {
     const pnl = this.ledger.realize(bucket, p.dir, size, p.entry, fill);
     this.readBalances(p);
     this.emit(time, "liquidation", p, size, fill, pnl, detail);
-    if (this.venue.liquidationFee > 0) {
-      const fee = this.ledger.liquidationFee(bucket, size, fill, this.venue.liquidationFee);
-      this.readBalances(p);
-      if (fee > 0) this.emit(time, "fee", p, size, fill, -fee, "liquidation");
-    }
-    if (!full) {
-      p.size -= size;
-      this.refresh(p);
+    return { symbol: p.symbol, dir: p.dir as Dir, size, price: fill };
+  }
+
+  /** the liquidation fee on the total liquidated, capped once at what is left in the bucket, attributed pro rata */
+  private chargeLiquidationFees(time: number, bucket: number, parts: readonly Liquidated[], p: Pos | null): void {
+    if (!(this.venue.liquidationFee > 0) || parts.length === 0) return;
+    const fees = this.ledger.liquidationFee(bucket, parts, this.venue.liquidationFee);
+    this.wallet = this.ledger.balance(CROSS);
+    if (p) this.readBalances(p);
+    for (let i = 0; i < parts.length; i++) {
+      const x = parts[i];
+      if (fees[i] > 0) this.emitRaw(time, "fee", x.symbol, sideOf(x.dir), x.size, x.price, -fees[i], "liquidation");
     }
   }
 
@@ -662,43 +718,52 @@ export class Account {
       if (equity < policy.backstopRatio * mm) forfeit = true;
       else if (time >= this.cooldownUntil) {
         let partial = false;
+        const parts: Liquidated[] = [];
         for (const p of this.pos) {
           if (p.dir === 0 || p.mode !== "cross") continue;
           const f = fillOf(p);
           if (p.size * f > policy.aboveNotional) {
             partial = true;
-            this.closeInLiquidation(time, p, CROSS, p.size * policy.fraction, f, "partial");
-          } else this.closeCross(time, p, f, "full");
+            parts.push(this.reduceCross(time, p, p.size * policy.fraction, f, "partial"));
+          } else parts.push(this.closeCross(time, p, f, "full"));
         }
-        if (partial) {
-          this.cooldownUntil = time + policy.cooldownMs;
-          this.settleCrossDeficit(time, false);
-          return;
-        }
+        if (partial) this.cooldownUntil = time + policy.cooldownMs;
+        this.chargeLiquidationFees(time, CROSS, parts, null);
+        this.settleCrossDeficit(time, false);
+        return;
       }
     } else if (policy.kind === "tier-down") {
-      let reduced = false;
+      const parts: Liquidated[] = [];
       for (const p of this.pos) {
         if (p.dir === 0 || p.mode !== "cross") continue;
         const keep = this.tierDownSize(p);
-        if (keep > 0) {
-          reduced = true;
-          this.closeInLiquidation(time, p, CROSS, p.size - keep, fillOf(p), "tier-down");
-        }
+        if (keep > 0) parts.push(this.reduceCross(time, p, p.size - keep, fillOf(p), "tier-down"));
       }
-      if (reduced) return;
+      if (parts.length > 0) {
+        this.chargeLiquidationFees(time, CROSS, parts, null);
+        return;
+      }
       forfeit = true;
     }
+    const parts: Liquidated[] = [];
     for (const p of this.pos) {
       if (p.dir === 0 || p.mode !== "cross") continue;
-      this.closeCross(time, p, fillOf(p), forfeit ? (policy.kind === "partial" ? "backstop" : "takeover") : "full");
+      parts.push(this.closeCross(time, p, fillOf(p), forfeit ? (policy.kind === "partial" ? "backstop" : "takeover") : "full"));
     }
+    this.chargeLiquidationFees(time, CROSS, parts, null);
     this.settleCrossDeficit(time, forfeit);
   }
 
-  private closeCross(time: number, p: Pos, fill: number, detail: string): void {
-    this.closeInLiquidation(time, p, CROSS, p.size, fill, detail);
+  private closeCross(time: number, p: Pos, fill: number, detail: string): Liquidated {
+    const part = this.realiseLiquidated(time, p, CROSS, p.size, fill, detail);
     this.shrink(p, p.size, true);
+    return part;
+  }
+
+  private reduceCross(time: number, p: Pos, size: number, fill: number, detail: string): Liquidated {
+    const part = this.realiseLiquidated(time, p, CROSS, size, fill, detail);
+    this.shrink(p, size, false);
+    return part;
   }
 
   private settleCrossDeficit(time: number, forfeit: boolean): void {

@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import { InputError } from "../market/errors.ts";
 import { tierAt, type MarginMode, type Venue } from "../venues/index.ts";
-import { maintenanceRule, type MaintenanceRule } from "./maintenance.ts";
+import { maintenanceRule, maxLeverageAt, type MaintenanceRule } from "./maintenance.ts";
 import type { Side } from "./types.ts";
 
 /** One position as the calculator (and `perpsim liq --account`) takes it. */
@@ -143,7 +143,7 @@ function prepare(venue: Venue, p: CalcPosition, field: string): Prepared {
   const notional = size * entry;
   const tier = tierAt(rule.tiers, notional);
   if (notional >= tier.cap) throw new InputError(`${field}.size: notional ${notional} is beyond ${venue.label}'s largest ${p.symbol} tier (${tier.cap})`);
-  const maxLev = p.maxLeverage ?? tier.maxLeverage;
+  const maxLev = maxLeverageAt(rule, notional);
   if (p.leverage !== undefined && p.leverage > maxLev) throw new InputError(`${field}.leverage ${p.leverage} is above ${venue.label}'s maximum ${maxLev}x for ${p.symbol} at notional ${notional}`);
   let margin = new D(0);
   if (p.mode === "isolated") {
@@ -159,7 +159,7 @@ function checkCrossInitialMargin(prepared: Prepared[], crossWallet: Dec, prefix:
   let im = new D(0);
   for (const x of prepared) {
     if (x.p.mode !== "cross") continue;
-    const lev = x.p.leverage ?? x.p.maxLeverage ?? tierAt(x.rule.tiers, x.q.times(x.e).toNumber()).maxLeverage;
+    const lev = x.p.leverage ?? maxLeverageAt(x.rule, x.q.times(x.e).toNumber());
     im = im.plus(x.q.times(x.e).div(lev));
   }
   if (crossWallet.lt(im)) throw new InputError(`${prefix}cross balance ${crossWallet.toString()} is below the initial margin ${im.toSignificantDigits(10).toString()} of the cross positions`);
@@ -181,19 +181,16 @@ function solveLiquidation(x: Prepared, available: Dec): Dec | null {
   if (rule.family === "mm-at-entry") {
     p = e.minus(available.minus(mm(rule, q, e, e)).times(s).div(q));
   } else {
-    const cand = (i: number) => {
+    // the same tier test as the engine's `liquidationPriceF`: the last tier whose floor is at or before the root
+    let k = 0;
+    for (let i = 1; i < rule.tiers.length; i++) {
       const t = rule.tiers[i];
-      return available.plus(t.deduction).minus(q.times(e).times(s)).div(q.times(t.mmr).minus(q.times(s)));
-    };
-    p = cand(0);
-    for (let i = 0; i < rule.tiers.length; i++) {
-      const c = cand(i);
-      const n = q.times(c);
-      if (n.gte(rule.tiers[i].floor) && n.lt(rule.tiers[i].cap)) {
-        p = c;
-        break;
-      }
+      const g = available.plus(new D(t.floor).minus(q.times(e)).times(s)).minus(new D(t.floor).times(t.mmr).minus(t.deduction));
+      if (g.times(s).gt(0)) break;
+      k = i;
     }
+    const t = rule.tiers[k];
+    p = available.plus(t.deduction).minus(q.times(e).times(s)).div(q.times(t.mmr).minus(q.times(s)));
   }
   return p.gt(0) ? p : null;
 }

@@ -2,17 +2,20 @@
  * The margin engine and the liquidation-price calculator.
  *
  * - `new Account({ venue, balance, symbols, ledger?, events?, liquidationSlippage? })`: trade, reduce,
- *   close, flip, addMargin, removeMargin, setLeverage, settleFunding, checkLiquidations (a point),
- *   checkSegment (a straight piece of the intrabar path). Price arrays are indexed by symbol slot.
+ *   close, flip, addMargin, removeMargin, setLeverage, settleFunding (size × price × rate),
+ *   creditFunding(time, symbol, amount, price?) (a funding amount computed elsewhere, positive =
+ *   received), checkLiquidations (a point), checkSegment (a straight piece of the intrabar path).
+ *   Price arrays are indexed by symbol slot; every price the account is given (fills, checks,
+ *   funding) becomes the latest price its margin checks of new orders use.
  * - `accountLiquidationPrices`, `liquidationPrice`, `compareModes`: the calculator (decimal.js).
- * - `maintenanceRule`, `maintenanceMargin`, `liquidationPriceF`: the shared float rules, for kernels.
+ * - `maintenanceRule`, `maintenanceMargin`, `maxLeverageAt`, `liquidationPriceF`: the shared float rules, for kernels.
  * - `ExactLedger` / `FastLedger`: where the money is kept.
  */
 export { Account, type AccountOptions, type OpenOptions, type PositionView, type TradeResult } from "./account.ts";
 export { accountLiquidationPrices, liquidationPrice, compareModes, type CalcPosition, type LiquidationQuote } from "./calculator.ts";
-export { ExactLedger, FastLedger, type Ledger, type LedgerTotals } from "./ledger.ts";
+export { ExactLedger, FastLedger, type Ledger, type LedgerTotals, type LiquidatedPart } from "./ledger.ts";
 export type { EngineEvent, EventSink, EventType } from "./events.ts";
 export {
-  maintenanceRule, maintenanceMargin, liquidationPriceF, bankruptcyPriceF, type MaintenanceRule, type RuleOverrides,
+  maintenanceRule, maintenanceMargin, maxLeverageAt, liquidationPriceF, bankruptcyPriceF, type MaintenanceRule, type RuleOverrides,
 } from "./maintenance.ts";
 export { sideOf, dirOf, type Side, type Dir, type MarginMode } from "./types.ts";

@@ -17,10 +17,16 @@ export interface Ledger {
   realize(bucket: number, dir: number, size: number, entry: number, price: number): number;
   /** charge size × price × rate (trading fee); returns the fee (positive) */
   fee(bucket: number, size: number, price: number, rate: number): number;
-  /** charge min(size × price × rate, what is left in the bucket) as liquidation fee; returns it */
-  liquidationFee(bucket: number, size: number, price: number, rate: number): number;
+  /**
+   * Charge the liquidation fee of everything liquidated at once from one bucket: Σ size × price × rate,
+   * capped once at what is left in the bucket (so the order of the parts does not matter). Returns
+   * each part's share (pro rata when capped), summing to the fee charged.
+   */
+  liquidationFee(bucket: number, parts: readonly LiquidatedPart[], rate: number): number[];
   /** pay funding: the bucket receives −dir × size × price × rate; returns the signed amount received */
   funding(bucket: number, dir: number, size: number, price: number, rate: number): number;
+  /** post a funding amount computed elsewhere (positive = received), rounded like every posting; returns it */
+  fundingAmount(bucket: number, amount: number): number;
   /** move money between buckets (`share` of the source's balance when amount is null); returns what moved */
   transfer(from: number, to: number, amount: number | null, share?: number): number;
   /** the venue keeps a positive balance (backstop, takeover); returns it */
@@ -28,6 +34,12 @@ export interface Ledger {
   /** the venue absorbs a negative balance (bad debt); returns it as a positive number */
   writeOff(bucket: number): number;
   totals(): LedgerTotals;
+}
+
+/** One liquidated piece of a position: its size and fill price. */
+export interface LiquidatedPart {
+  readonly size: number;
+  readonly price: number;
 }
 
 /** Cumulative flows. Identity: deposits + realizedPnl − fees + funding − liquidationFees − forfeited + badDebt = Σ balances. */
@@ -91,15 +103,25 @@ export class ExactLedger implements Ledger {
     this.post(b, f.neg(), "fees", -1);
     return f.toNumber();
   }
-  liquidationFee(b: number, size: number, price: number, rate: number): number {
-    const full = this.r(new this.D(size).times(price).times(rate));
-    const left = Decimal.max(this.get(b), 0);
-    const f = Decimal.min(full, left);
-    this.post(b, new this.D(f).neg(), "liquidationFees", -1);
-    return f.toNumber();
+  liquidationFee(b: number, parts: readonly LiquidatedPart[], rate: number): number[] {
+    const full = parts.map((x) => this.r(new this.D(x.size).times(x.price).times(rate)));
+    const total = full.reduce((a, f) => a.plus(f), new this.D(0));
+    const charged = this.D.min(total, this.D.max(this.get(b), 0));
+    this.post(b, charged.neg(), "liquidationFees", -1);
+    if (charged.eq(total)) return full.map((f) => f.toNumber());
+    // capped: shares pro rata, rounded, the last one takes the rounding remainder
+    let given = new this.D(0);
+    return full.map((f, i) => {
+      const share = i === full.length - 1 ? charged.minus(given) : this.r(charged.times(f).div(total));
+      given = given.plus(share);
+      return share.toNumber();
+    });
   }
   funding(b: number, dir: number, size: number, price: number, rate: number): number {
     return this.post(b, this.r(new this.D(size).times(price).times(rate).times(-dir)), "funding");
+  }
+  fundingAmount(b: number, amount: number): number {
+    return this.post(b, this.r(amount), "funding");
   }
   transfer(from: number, to: number, amount: number | null, share = 1): number {
     const a = amount === null ? this.r(this.get(from).times(share)) : this.r(amount);
@@ -177,12 +199,15 @@ export class FastLedger implements Ledger {
     this.fees += f;
     return f;
   }
-  liquidationFee(i: number, size: number, price: number, rate: number): number {
+  liquidationFee(i: number, parts: readonly LiquidatedPart[], rate: number): number[] {
     this.ensure(i);
-    const f = Math.min(size * price * rate, Math.max(this.b[i], 0));
-    this.b[i] -= f;
-    this.liquidationFees += f;
-    return f;
+    let total = 0;
+    for (const x of parts) total += x.size * x.price * rate;
+    const charged = Math.min(total, Math.max(this.b[i], 0));
+    this.b[i] -= charged;
+    this.liquidationFees += charged;
+    const k = total > 0 ? charged / total : 0;
+    return parts.map((x) => x.size * x.price * rate * k);
   }
   funding(i: number, dir: number, size: number, price: number, rate: number): number {
     this.ensure(i);
@@ -190,6 +215,12 @@ export class FastLedger implements Ledger {
     this.b[i] += a;
     this.fundingSum += a;
     return a;
+  }
+  fundingAmount(i: number, amount: number): number {
+    this.ensure(i);
+    this.b[i] += amount;
+    this.fundingSum += amount;
+    return amount;
   }
   transfer(from: number, to: number, amount: number | null, share = 1): number {
     this.ensure(Math.max(from, to));

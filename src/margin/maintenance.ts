@@ -12,6 +12,8 @@ export interface MaintenanceRule {
   readonly closeFeeRate: number;
   /** floor of the maintenance margin (GMX $1), else 0 */
   readonly minMaintenance: number;
+  /** a user's `maxLeverage` cap over the tiers' own (Infinity when none) */
+  readonly leverageCap: number;
 }
 
 export interface RuleOverrides {
@@ -19,7 +21,10 @@ export interface RuleOverrides {
   mmr?: number;
   /** deduction with `mmr` (Binance "cum", Hyperliquid deduction) */
   maintenanceAmount?: number;
-  /** max leverage instead of the tier's (Hyperliquid: also sets mmr = 1 / (2 × maxLeverage)) */
+  /**
+   * Max leverage. Hyperliquid derives maintenance from it (mmr = 1 / (2 × maxLeverage), one flat tier);
+   * on every other venue it only caps leverage below the tiers' own maximum and keeps the tiers.
+   */
   maxLeverage?: number;
 }
 
@@ -32,15 +37,21 @@ export function maintenanceRule(venue: Venue, symbol: string, o: RuleOverrides =
     tiers = flatTier(o.mmr, o.maxLeverage ?? tiers[0].maxLeverage, o.maintenanceAmount ?? 0);
   } else if (o.maintenanceAmount !== undefined) {
     throw new InputError("maintenanceAmount needs mmr beside it");
-  } else if (o.maxLeverage !== undefined) {
-    tiers = flatTier(venue.mmrFromMaxLeverage ? 1 / (2 * o.maxLeverage) : tiers[0].mmr, o.maxLeverage);
+  } else if (o.maxLeverage !== undefined && venue.mmrFromMaxLeverage) {
+    tiers = flatTier(1 / (2 * o.maxLeverage), o.maxLeverage);
   }
   return {
     tiers,
     family: venue.liqPriceFamily,
     closeFeeRate: venue.closeFeeInMaintenance ? venue.takerFee : 0,
     minMaintenance: venue.minMaintenance,
+    leverageCap: o.maxLeverage ?? Infinity,
   };
+}
+
+/** The most leverage a position of this notional may take: its tier's, capped by the user's `maxLeverage`. */
+export function maxLeverageAt(rule: MaintenanceRule, notional: number): number {
+  return Math.min(tierAt(rule.tiers, notional).maxLeverage, rule.leverageCap);
 }
 
 /** Notional the maintenance margin is measured on: at the price, or at entry (Bybit, GMX). */
@@ -72,19 +83,28 @@ export function liquidationPriceF(rule: MaintenanceRule, dir: 1 | -1, size: numb
   if (rule.family === "mm-at-entry") {
     p = entry - (dir * (available - maintenanceMargin(rule, size, entry, entry))) / size;
   } else {
-    const tiers = rule.tiers;
-    p = (available + tiers[0].deduction - dir * size * entry) / (size * tiers[0].mmr - dir * size);
-    for (let i = 0; i < tiers.length; i++) {
-      const t = tiers[i];
-      const cand = (available + t.deduction - dir * size * entry) / (size * t.mmr - dir * size);
-      const n = size * cand;
-      if (n >= t.floor * (1 - 1e-12) && n < t.cap * (1 + 1e-12)) {
-        p = cand;
-        break;
-      }
-    }
+    const t = rule.tiers[liquidationTierIndex(rule, dir, size, entry, available)];
+    p = (available + t.deduction - dir * size * entry) / (size * t.mmr - dir * size);
   }
   return p > 0 ? p : 0;
+}
+
+/**
+ * The tier the liquidation price falls in (maintenance at the liquidation price). The excess
+ * g(P) = available + dir × size × (P − entry) − MM(P) is monotone in P, so tier i's floor lies at or
+ * before the root exactly when dir × g(floor_i / size) ≤ 0: the answer is the last such tier (the
+ * last tier runs on past its cap, as `tierAt` does). The decimal calculator makes the same test.
+ */
+function liquidationTierIndex(rule: MaintenanceRule, dir: 1 | -1, size: number, entry: number, available: number): number {
+  const tiers = rule.tiers;
+  let k = 0;
+  for (let i = 1; i < tiers.length; i++) {
+    const t = tiers[i];
+    const g = available + dir * (t.floor - size * entry) - (t.floor * t.mmr - t.deduction);
+    if (dir * g > 0) break;
+    k = i;
+  }
+  return k;
 }
 
 /** Price where the bucket's equity is zero: `available + dir × size × (P − entry) = 0`; 0 when none above zero. */

@@ -21,9 +21,18 @@ export interface BacktestLiquidation {
 }
 
 export interface FundingErosion {
-  /** funding paid as a percentage of the margin committed (isolated: the positions' margin; cross: the margin used) */
+  /**
+   * funding paid as a percentage of the time-weighted average margin in use while any position was
+   * open. Margin in use: an isolated position's margin as it stands (funding paid from it lowers it,
+   * added margin raises it); a cross position's initial margin, size × entry price / leverage.
+   */
   paidPctOfMargin: number;
-  /** the largest move of an isolated liquidation price toward the market caused by funding, in % of price */
+  /**
+   * the largest move of a liquidation price toward the market caused by funding, in % of the price at
+   * the settlement: per position, the sum over the settlements it held of the change of the engine's
+   * own liquidation price across each settlement (isolated: its own funding moves it; cross: every
+   * cross position's, since funding is paid from the shared wallet), reset when the position opens
+   */
   maxLiqPriceDriftPct: number;
 }
 
@@ -34,8 +43,22 @@ export interface BacktestRun {
   maxDrawdownPct: number;
   survived: boolean;
   liquidations: BacktestLiquidation[];
+  /**
+   * PnL realised by the strategy's own closes and reductions (stops included), before fees. With the
+   * fields below the money reconciles (DESIGN §3.6), to the cent and in the ledger's decimals:
+   * initialBalance + realizedPnl + unrealizedPnl − feesPaid − fundingPaid − liquidationLosses = finalEquity
+   */
+  realizedPnl: number;
+  /** PnL of the positions still open at the last close, on the trigger price (0 when flat) */
+  unrealizedPnl: number;
+  /**
+   * what liquidations took: Σ of `liquidations[].loss` (the PnL realised in liquidation, the
+   * liquidation fees, margin the venue kept, less any bad debt the venue absorbed)
+   */
+  liquidationLosses: number;
   /** positive when paid, negative when received */
   fundingPaid: number;
+  /** trading fees (taker/maker); liquidation fees are in liquidationLosses */
   feesPaid: number;
   badDebt: number;
   trades: number;
@@ -77,8 +100,14 @@ export interface StressRun {
   liquidationProbability: number;
   /** Wilson 95 % interval of liquidationProbability */
   ci95: [number, number];
+  /** share of paths whose terminal equity is at most 10 % of the initial balance */
   wipeoutProbability: number;
+  /** Wilson 95 % interval of wipeoutProbability (stress always writes it; absent in older summaries) */
+  wipeoutCi95?: [number, number];
+  /** share of paths where the venue absorbed a loss beyond the margin */
   badDebtProbability: number;
+  /** Wilson 95 % interval of badDebtProbability (stress always writes it; absent in older summaries) */
+  badDebtCi95?: [number, number];
   timeToLiquidationHours: { median: number | null; p10: number | null };
   terminalEquity: Quantiles;
   minEquity: Quantiles;
@@ -97,13 +126,28 @@ export interface StressSummary {
   /** venue name, portfolio or strategy, scenario, initialBalance, version: what a reader needs to reproduce the run */
   settings?: Record<string, string | number | boolean>;
   runs: StressRun[];
-  paired: { both: number; onlyCross: number; onlyIsolated: number; neither: number };
+  paired: StressPaired;
   /**
    * Present when the run swept one or two parameters (`perpsim stress --sweep`): the axes, in the order
    * of sweep.csv's `param:` columns. `runs` above are the base run (the config's own values); each
    * cell's results, on the same seed (common random numbers), are in `sweep.csv` (src/report/sweep.ts).
    */
   sweep?: StressSweep;
+}
+
+/**
+ * Paths liquidated under both modes, only one, or neither (common random numbers make these pairs), and
+ * the paired difference of liquidation probability, cross minus isolated, from the discordant counts
+ * b = onlyCross, c = onlyIsolated over n = paths: d = (b − c)/n, se = √(b + c − (b − c)²/n)/n,
+ * ci95 = d ± 1.96·se. `difference` is null when the run did not simulate both modes (stress always
+ * writes it; absent in older summaries).
+ */
+export interface StressPaired {
+  both: number;
+  onlyCross: number;
+  onlyIsolated: number;
+  neither: number;
+  difference?: { estimate: number; ci95: [number, number] } | null;
 }
 
 export interface StressSweep {

@@ -90,8 +90,14 @@ export interface StrategyContext<P extends Params = Params> {
   history(symbol: string, field: BarField, length: number): Float64Array;
   /** the trigger price (mark where used) at the close */
   price(symbol: string): number;
-  /** the last settled funding rate of a symbol (NaN before the first) */
+  /**
+   * The last settled funding rate of a symbol, normalised per 8 hours: the settlement's rate × 8 /
+   * the hours it covered (a Binance 8-hourly 0.0001 reads 0.0001; a Hyperliquid hourly 0.0000125
+   * reads 0.0001), so one threshold means the same carry on every venue. NaN before the first settlement.
+   */
   fundingRate(symbol: string): number;
+  /** the hours the last settlement of a symbol covered (8 on Binance usually, 1 on Hyperliquid); NaN before the first */
+  fundingIntervalHours(symbol: string): number;
   position(symbol: string): PositionInfo | null;
   positions(): PositionInfo[];
 

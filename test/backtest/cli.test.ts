@@ -28,6 +28,28 @@ describe("perpsim backtest", () => {
     expect(existsSync(join(a, "report.html"))).toBe(true);
   });
 
+  it("states the package version; a funding gap is a warning on stderr and fundingGaps in summary.json (Hyperliquid BTC, 2024-08-15)", () => {
+    const out = join(dir, "hl");
+    const r = backtest("--strategy", "hold", "--symbols", "BTCUSDT", "--venue", "hyperliquid", "--from", "2024-08-15", "--to", "2024-08-16", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/warning: funding: 1 settlement missing in the range.*BTCUSDT 2024-08-15T13:00/);
+    expect(r.out).not.toMatch(/warning/);
+    const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(s.settings).toMatchObject({ fundingGaps: 1, fundingComplete: false, funding: "hyperliquid" });
+    expect(s.settings.version).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  });
+
+  it("--venue gmx runs its one margin mode by default; --modes cross on GMX names the venue, not the strategy", () => {
+    const out = join(dir, "gmx");
+    const r = backtest(...base, "--venue", "gmx", "--out", out);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).runs.map((x: { mode: string }) => x.mode)).toEqual(["isolated"]);
+    const bad = backtest(...base, "--venue", "gmx", "--modes", "cross,isolated", "--out", join(dir, "gmx-bad"));
+    expect(bad.code).toBe(1);
+    expect(bad.err.trim()).toMatch(/^.*--modes: GMX v2 has no cross margin \(its modes: isolated\)$/);
+    expect(existsSync(join(dir, "gmx-bad"))).toBe(false);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ["unknown symbol", ["--strategy", "hold", "--symbols", "FOOUSDT", "--from", "2020-03-01", "--to", "2020-03-08"], /unknown symbol FOOUSDT/],
     ["a range with no data", ["--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2010-01-01", "--to", "2010-02-01"], /no 1h data for BTCUSDT/],

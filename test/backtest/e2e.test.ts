@@ -66,9 +66,43 @@ describe("hold 10x BTC long from 2020-03-01 on Binance (real data)", () => {
     const heldUntil = Date.parse(isolated.run.liquidations[0].time);
     const expected = rates.filter(([t]) => t <= heldUntil).reduce((s, [t, r]) => s + size * mark.get(t)!.open * r, 0);
     expect(isolated.run.fundingPaid).toBeCloseTo(expected, 6);
-    expect(isolated.run.fundingErosion.paidPctOfMargin).toBeCloseTo((expected / 1000) * 100, 4);
-    // funding moved the isolated liquidation price toward the market by paid / (size × (1 − mmr))
-    expect(isolated.run.fundingErosion.maxLiqPriceDriftPct).toBeGreaterThan(0);
+  });
+
+  /**
+   * Funding erosion by hand. Each payment x moves a long's liquidation price up by x / (size × (1 −
+   * mmr)) in both modes (isolated: the margin falls by x; cross: the wallet does), so the drift after
+   * a settlement is the funding paid so far / (size × (1 − mmr)), taken in % of the mark open there.
+   * The share of margin divides by the time-weighted margin in use: isolated 1,000 less each payment,
+   * held from the first open to the liquidation; cross the initial margin size × entry / 10 = 1,000.
+   */
+  function erosion(until: number) {
+    let margin = 1000, since = FROM, area = 0, paid = 0, maxPct = 0;
+    for (const [t, r] of rates) {
+      if (t > until) break;
+      area += margin * (t - since);
+      since = t;
+      const x = size * mark.get(t)!.open * r;
+      margin -= x;
+      paid += x;
+      maxPct = Math.max(maxPct, (paid / (size * (1 - BINANCE_BTC_MMR)) / mark.get(t)!.open) * 100);
+    }
+    area += margin * (until - since);
+    return { paid, avgIsolatedMargin: area / (until - FROM), maxPct };
+  }
+
+  it("isolated funding erosion: paid over the time-weighted margin, liquidation price drift", () => {
+    const tLiq = Date.parse(isolated.run.liquidations[0].time);
+    const e = erosion(tLiq);
+    expect(e.avgIsolatedMargin).toBeLessThan(1000);
+    expect(isolated.run.fundingErosion.paidPctOfMargin).toBeCloseTo((e.paid / e.avgIsolatedMargin) * 100, 6);
+    expect(isolated.run.fundingErosion.maxLiqPriceDriftPct).toBeCloseTo(e.maxPct, 6);
+  });
+
+  it("cross funding erosion: paid over the 1,000 initial margin; the cross liquidation price drifts too", () => {
+    const e = erosion(TO);
+    expect(cross.run.fundingErosion.paidPctOfMargin).toBeCloseTo((e.paid / 1000) * 100, 6);
+    expect(e.maxPct).toBeGreaterThan(0.001);
+    expect(cross.run.fundingErosion.maxLiqPriceDriftPct).toBeCloseTo(e.maxPct, 6);
   });
 
   it("a stop-loss inside the liquidation price caps the isolated loss below the margin", async () => {

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { buildSummary, equityCsv, eventsCsv, loadMarkDetail, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
 import { existsSync } from "node:fs";
@@ -10,10 +11,10 @@ import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
-  [--venue binance] [--balance 10000] [--modes cross,isolated] [--data DIR] [--liq-price mark|last]
+  [--venue binance] [--balance 10000] [--modes MODES] [--data DIR] [--liq-price mark|last]
   [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--funding binance-usdm|hyperliquid|none]
   [--slippage 0] [--ledger exact|fast] [--out DIR]
-dates are UTC; --to is exclusive. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
+dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
 --interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
 --detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
   With mark-price detail candles (1h) the walk triggers on them; with last-trade detail only (5m), those give the timing
@@ -48,8 +49,8 @@ export interface BacktestCliOptions {
   out?: string;
 }
 
-/** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. */
-export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) => void = console.log): Promise<{ dir: string; result: BacktestResult; report: string }> {
+/** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
+export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string }> {
   const venue = getVenue(o.venue);
   const strategy = await loadStrategy(o.strategy);
   let userParams: unknown = {};
@@ -68,7 +69,7 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   const detail = o.detail === "none" ? undefined : (o.detail ?? (interval === "1h" ? undefined : "1h"));
   if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
   const useMark = o.liqPrice === "last" ? false : undefined;
-  const funding = o.funding ?? defaultFunding(venue.name, o.symbols, o.dataDir ?? DEFAULT_DATA_DIR, log);
+  const funding = o.funding ?? defaultFunding(venue.name, o.symbols, o.dataDir ?? DEFAULT_DATA_DIR, warn);
   const market = await loadMarket({
     dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark, funding: funding === "none" ? false : funding,
   });
@@ -77,10 +78,10 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
     market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
     liqPrice: o.liqPrice, detail: detail !== undefined, detailMark, slippage: o.slippage, ledger: o.ledger,
   });
-  for (const w of [...market.warnings, ...result.warnings]) log(`warning: ${w}`);
+  for (const w of [...market.warnings, ...result.warnings]) warn(`warning: ${w}`);
   const symbols = market.symbols.map((s) => s.symbol);
   const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: "0.1.0", interval, funding } },
+    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: await packageVersion(), interval, funding } },
     result,
   );
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
@@ -91,6 +92,13 @@ export async function backtestToFolder(o: BacktestCliOptions, log: (s: string) =
   });
   const report = await writeReport(dir);
   return { dir, result, report };
+}
+
+let version: Promise<string> | undefined;
+/** perpsim's version from package.json, read once */
+function packageVersion(): Promise<string> {
+  version ??= readFile(new URL("../../../package.json", import.meta.url), "utf8").then((t) => (JSON.parse(t) as { version?: string }).version ?? "unknown");
+  return version;
 }
 
 /**
@@ -141,8 +149,14 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   if (!v.symbols) throw new InputError("--symbols is required (e.g. BTCUSDT,ETHUSDT)");
   const symbols = v.symbols.split(",").map((s) => s.trim()).filter(Boolean);
   if (symbols.length === 0) throw new InputError("--symbols: no symbol given");
-  const modes = (v.modes ?? "cross,isolated").split(",").map((m) => m.trim());
-  for (const m of modes) if (!MODES.has(m)) throw new InputError(`--modes: unknown mode '${m}' (cross, isolated, hybrid)`);
+  const venue = getVenue(v.venue ?? "binance");
+  const modes = v.modes === undefined ? [...venue.modes] : v.modes.split(",").map((m) => m.trim());
+  for (const m of modes) {
+    if (!MODES.has(m)) throw new InputError(`--modes: unknown mode '${m}' (cross, isolated, hybrid)`);
+    const needs = m === "hybrid" ? (["cross", "isolated"] as const) : [m as "cross" | "isolated"];
+    const lacking = needs.filter((x) => !venue.modes.includes(x));
+    if (lacking.length > 0) throw new InputError(`--modes: ${venue.label} has no ${lacking.join(" or ")} margin (its modes: ${venue.modes.join(", ")})`);
+  }
   if (new Set(modes).size !== modes.length) throw new InputError("--modes: a mode is listed twice");
   const liq = v["liq-price"];
   if (liq !== undefined && liq !== "mark" && liq !== "last") throw new InputError(`--liq-price: '${liq}' must be mark or last`);
