@@ -1,8 +1,9 @@
-import type { Quantiles, StressRun, StressSummary } from "../results/types.ts";
+import type { Quantiles, StressPaired, StressRun, StressSummary } from "../results/types.ts";
 import type { StressConfig } from "./config.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 import { equityQuantiles, meanAndUpper } from "./stats/tail.ts";
 import { kaplanMeier, survivalOnGrid, timeToShare } from "./stats/survival.ts";
+import { pairedDifference } from "./stats/paired.ts";
 import { wilsonInterval } from "./stats/wilson.ts";
 
 /** A path is wiped out when its terminal equity is at most this share of the initial balance. */
@@ -36,7 +37,7 @@ function quantiles(values: Float64Array, initialBalance: number): Quantiles {
 }
 
 /** The statistics of one mode from the per-path results (order-independent summaries, computed in path order). */
-export function modeRun(config: StressConfig, results: Float64Array, modeIndex: number): StressRun {
+export function modeRun(config: StressConfig, results: Float64Array, modeIndex: number): Required<StressRun> {
   const { paths, initialBalance, horizonHours } = config;
   const modes = config.modes.length;
   const col = (field: number) => column(results, paths, modes, modeIndex, field);
@@ -55,16 +56,21 @@ export function modeRun(config: StressConfig, results: Float64Array, modeIndex: 
     time[p] = liquidated[p] ? hour[p] : horizonHours;
   }
   const curve = kaplanMeier({ time, event: liquidated });
-  const [lo, hi] = wilsonInterval(liquidations, paths);
+  const interval = (k: number): [number, number] => {
+    const [lo, hi] = wilsonInterval(k, paths);
+    return [share(lo), share(hi)];
+  };
   const median = timeToShare(curve, 0.5);
   const p10 = timeToShare(curve, 0.1);
   const funding = meanAndUpper(col(FIELD.fundingPaid), 0.95);
   return {
     mode: config.modes[modeIndex],
     liquidationProbability: liquidations / paths,
-    ci95: [share(lo), share(hi)],
+    ci95: interval(liquidations),
     wipeoutProbability: wipeouts / paths,
+    wipeoutCi95: interval(wipeouts),
     badDebtProbability: badDebts / paths,
+    badDebtCi95: interval(badDebts),
     timeToLiquidationHours: { median: median === null ? null : share(median), p10: p10 === null ? null : share(p10) },
     terminalEquity: quantiles(terminal, initialBalance),
     minEquity: quantiles(col(FIELD.minEquity), initialBalance),
@@ -73,8 +79,11 @@ export function modeRun(config: StressConfig, results: Float64Array, modeIndex: 
   };
 }
 
-/** Paths liquidated under both modes, only one, or neither (common random numbers make these pairs). */
-export function pairedCounts(config: StressConfig, results: Float64Array): StressSummary["paired"] {
+/**
+ * Paths liquidated under both modes, only one, or neither (common random numbers make these pairs), and
+ * the paired cross − isolated difference of liquidation probability when both modes ran.
+ */
+export function pairedCounts(config: StressConfig, results: Float64Array): Required<StressPaired> {
   const modes = config.modes.length;
   const ci = config.modes.indexOf("cross");
   const ii = config.modes.indexOf("isolated");
@@ -87,7 +96,9 @@ export function pairedCounts(config: StressConfig, results: Float64Array): Stres
     else if (i) counts.onlyIsolated++;
     else counts.neither++;
   }
-  return counts;
+  if (ci < 0 || ii < 0) return { ...counts, difference: null };
+  const d = pairedDifference(counts.onlyCross, counts.onlyIsolated, config.paths);
+  return { ...counts, difference: { estimate: share(d.estimate), ci95: [share(d.ci95[0]), share(d.ci95[1])] } };
 }
 
 /** summary.json of a stress run: the schema, nothing that depends on the clock or the machine. */

@@ -1,4 +1,5 @@
 import type { RandomStream } from "./random/stream.ts";
+import { normal } from "./random/ziggurat.ts";
 
 /*
  * Brownian-bridge maths for what happens between two observations of a step.
@@ -41,6 +42,31 @@ export function lowerBarrierProbability(x0: number, x1: number, barrier: number,
 /** The upper-barrier crossing probability on log prices. */
 export function upperBarrierProbability(x0: number, x1: number, barrier: number, variance: number): number {
   return crossingProbability(barrier - x0, barrier - x1, variance);
+}
+
+/**
+ * When, as a fraction of the step, a Brownian motion that starts at distance d0 > 0 from the barrier
+ * and ends at distance |d1| from it (on either side; increment variance `variance`) first touched it,
+ * given that it did: an exact draw from the conditional law.
+ *
+ * By the strong Markov property the first-passage time τ over a step of length T has density
+ * ∝ f_{d0}(τ)·p_{T−τ}(0, |d1|) (the Lévy hitting density times the Gaussian kernel from the barrier to
+ * the end point), and with r = τ/(T − τ) this becomes ∝ r^{−3/2}·exp(−α²/(2r) − β²r/2),
+ * α = d0/√variance, β = |d1|/√variance: the inverse Gaussian IG(mean α/β, shape α²). It is sampled
+ * with Michael, Schucany & Haas (1976, The American Statistician 30:88) — one normal, one uniform —
+ * with the smaller root written as 4λy/(√(4λy/μ + y²) + y)², which stays exact as μ → ∞ (d1 → 0,
+ * where it is the Lévy law λ/y) and as y → 0. Returns τ/T = r/(1 + r) in [0, 1].
+ */
+export function sampleCrossingFraction(d0: number, d1: number, variance: number, rng: RandomStream): number {
+  if (!(d0 > 0) || !(variance > 0)) return 0;
+  const lambda = (d0 * d0) / variance;
+  const mu = d0 / Math.abs(d1); // Infinity when the step ends on the barrier
+  const z = normal(rng);
+  const y = z * z;
+  let r = y > 0 ? (4 * lambda * y) / (Math.sqrt((4 * lambda * y) / mu + y * y) + y) ** 2 : mu;
+  // keep the smaller root with probability μ/(μ + r), else take the larger one, μ²/r
+  if (rng.next() >= 1 / (1 + r / mu)) r = (mu / r) * mu;
+  return Number.isFinite(r) ? r / (1 + r) : 1;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { totalmem } from "node:os";
 import { InputError } from "../market/errors.ts";
+import { getVenue, type CustomVenueSpec } from "../venues/index.ts";
 import type { MarginMode, Side } from "../results/types.ts";
 import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
 import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest } from "./bootstrap/index.ts";
@@ -58,6 +57,8 @@ export interface StressConfig {
   paths: number;
   seed: number;
   modes: MarginMode[];
+  /** "default" when the config had no funding block and `funding` is the stated assumption (warned, recorded in settings) */
+  fundingSource: "config" | "default";
 }
 
 export interface ParsedStressConfig {
@@ -86,31 +87,25 @@ const MODES: readonly MarginMode[] = ["cross", "isolated"];
 
 /**
  * Memory each path costs the run per mode: its compact result (8 float64 fields) plus its paths.csv
- * row (~100 bytes). A run may use a quarter of this machine's memory for them.
+ * row (~100 bytes). A run may use a quarter of the machine's memory for them.
  */
 export const BYTES_PER_PATH_AND_MODE = 8 * 8 + 100;
-export function maxPathsInMemory(modes: number, memoryBytes = totalmem()): number {
+export function maxPathsInMemory(modes: number, memoryBytes: number): number {
   return Math.floor(memoryBytes / 4 / (BYTES_PER_PATH_AND_MODE * Math.max(1, modes)));
 }
 
-/** Read, parse and validate a stress config file (a bootstrap model's history is loaded with `loadHistory`). */
-export async function readStressConfig(file: string, overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader): Promise<ParsedStressConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return loadStressConfig(parseJson(text, file), file, overrides, loadHistory);
+/** What the calling machine allows (the CLI passes os.totalmem()); without memoryBytes the path count is not limited. */
+export interface ConfigLimits {
+  memoryBytes?: number;
 }
 
 /**
  * `parseStressConfig` for any model: a bootstrap model's history is loaded once, here, in the calling
  * thread, and travels with the config (shared memory) to the workers.
  */
-export async function loadStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader): Promise<ParsedStressConfig> {
+export async function loadStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader, limits: ConfigLimits = {}): Promise<ParsedStressConfig> {
   const request = bootstrapRequest(raw, source, overrides);
-  if (!request) return parseStressConfig(raw, source, overrides);
+  if (!request) return parseStressConfig(raw, source, overrides, undefined, limits);
   if (!loadHistory) throw new InputError(`${source}: model.type: "bootstrap" samples recorded history, which this command does not load (use perpsim stress)`);
   const market = await loadHistory(request);
   let bootstrap: BootstrapModelSpec;
@@ -120,7 +115,7 @@ export async function loadStressConfig(raw: unknown, source = "config", override
     if (err instanceof RangeError) throw new InputError(`${source}: model: ${err.message}`);
     throw err;
   }
-  return parseStressConfig(raw, source, overrides, bootstrap);
+  return parseStressConfig(raw, source, overrides, bootstrap, limits);
 }
 
 /** The validated `model` of a bootstrap config, or null for any other model type. */
@@ -185,8 +180,8 @@ function errorOffset(text: string, message: string): number | null {
   return start + Math.max(0, within);
 }
 
-/** Validate a parsed config into a typed, fully defaulted object; the first problem is a one-line InputError. */
-export function parseStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, bootstrap?: BootstrapModelSpec): ParsedStressConfig {
+/** Validate a parsed config (the CLI reads the file: src/cli/stressConfigFile.ts) into a typed, fully defaulted object; the first problem is a one-line InputError. */
+export function parseStressConfig(raw: unknown, source = "config", overrides: ConfigOverrides = {}, bootstrap?: BootstrapModelSpec, limits: ConfigLimits = {}): ParsedStressConfig {
   const r = new ConfigReader(source);
   const top = { ...r.object(raw, "(top level)") };
   if (overrides.paths !== undefined) top.paths = overrides.paths;
@@ -195,25 +190,28 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const warnings: string[] = [];
 
   const venue = parseVenue(r, top.venue);
+  const fundingHours = venueFundingHours(r, venue);
   const initialBalance = r.number(top, "initialBalance", "", { gt: 0 });
   const model = parseModel(r, top.model, warnings, bootstrap);
   const symbols = model.assets.map((a) => a.symbol);
   const modes = parseModes(r, top.modes);
   const book = parseBook(r, top, symbols, modes);
-  const funding = parseFunding(r, top.funding, model.type === "bootstrap");
+  const funding = parseFunding(r, top.funding, model.type === "bootstrap", fundingHours);
+  const fundingSource = top.funding === undefined ? "default" : "config";
+  if (fundingSource === "default") warnings.push(fundingAssumption(source, funding));
   const horizonHours = r.number(top, "horizonHours", "", { gt: 0, default: 720 });
   const stepMinutes = r.number(top, "stepMinutes", "", { gt: 0, default: 60 });
   const stepsExact = (horizonHours * 60) / stepMinutes;
   const steps = Math.round(stepsExact);
   if (steps < 1 || Math.abs(steps - stepsExact) > 1e-9 * stepsExact) r.fail("stepMinutes", `must divide the horizon (${horizonHours} h = ${horizonHours * 60} min) into whole steps`);
   const paths = r.number(top, "paths", "", { gt: 0, integer: true, default: 10000 });
-  const limit = maxPathsInMemory(modes.length);
+  const limit = limits.memoryBytes === undefined ? Infinity : maxPathsInMemory(modes.length, limits.memoryBytes);
   if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);
   const seed = r.number(top, "seed", "", { ge: 0, integer: true, default: 1 });
   if (model.type === "bootstrap" && stepMinutes % 60 !== 0) r.fail("stepMinutes", `the bootstrap model samples whole history hours: use a multiple of 60, got ${stepMinutes}`);
   const scenario = overrides.scenario !== undefined ? pathScenario(overrides.scenario, "--scenario", stepMinutes) : top.scenario !== undefined ? pathScenario(top.scenario, source, stepMinutes) : null;
 
-  return { config: { venue, initialBalance, book, model, funding, scenario, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
+  return { config: { venue, initialBalance, book, model, funding, fundingSource, scenario, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
 }
 
 /** A scenario for the paths; the grid and a crash off the step clock are refused in one line. */
@@ -243,8 +241,10 @@ function parseVenue(r: ConfigReader, value: unknown): VenueChoice {
   const name = r.string(v, "name", "venue");
   if (name === "custom") {
     r.number(v, "maintenanceMarginRate", "venue", { gt: 0, lt: 1 });
-    r.number(v, "takerFee", "venue", { ge: 0, lt: 1, default: 0 });
-    r.number(v, "liquidationFee", "venue", { ge: 0, lt: 1, default: 0 });
+    // the defaults are written into the choice: the venue registry requires both fees
+    const takerFee = r.number(v, "takerFee", "venue", { ge: 0, lt: 1, default: 0 });
+    const liquidationFee = r.number(v, "liquidationFee", "venue", { ge: 0, lt: 1, default: 0 });
+    return { ...v, name, takerFee, liquidationFee };
   }
   return { ...v, name };
 }
@@ -295,15 +295,33 @@ function parseBook(r: ConfigReader, top: Record<string, unknown>, symbols: strin
   return { kind: "portfolio", legs };
 }
 
-function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean): StressFunding {
-  if (value === undefined) return bootstrap ? { type: "history", settleEveryHours: 8 } : { type: "none" };
+/** The venue's funding interval: what `settleEveryHours` defaults to (Hyperliquid 1 h, Binance 8 h, custom its own). */
+function venueFundingHours(r: ConfigReader, venue: VenueChoice): number {
+  try {
+    return getVenue(venue as string | CustomVenueSpec).funding.intervalHours;
+  } catch (err) {
+    if (err instanceof InputError) r.fail("venue", err.message);
+    throw err;
+  }
+}
+
+/** The one-line warning that a config without a funding block runs on an assumption. */
+function fundingAssumption(source: string, funding: StressFunding): string {
+  const assumed = funding.type === "history"
+    ? `the recorded rate of each sampled history hour, settled every ${funding.settleEveryHours} h (the venue's interval)`
+    : "no funding at all (funding type \"none\"); add e.g. \"funding\": { \"type\": \"mean-reverting\" } to charge it";
+  return `${source}: funding: no funding block; assuming ${assumed}`;
+}
+
+function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean, venueHours: number): StressFunding {
+  if (value === undefined) return bootstrap ? { type: "history", settleEveryHours: venueHours } : { type: "none" };
   const f = r.object(value, "funding");
   const type = r.string(f, "type", "funding", { oneOf: ["none", "constant", "mean-reverting", "history"] });
   switch (type) {
     case "history":
       if (!bootstrap) r.fail("funding.type", "\"history\" is the funding of a bootstrap model's sampled hours; this model is not a bootstrap");
       r.onlyKeys(f, "funding", ["type", "settleEveryHours"], " for funding type history");
-      return { type, settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }) };
+      return { type, settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }) };
     case "none":
       r.onlyKeys(f, "funding", ["type"], " for funding type none");
       return { type };
@@ -312,7 +330,7 @@ function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean): Stre
       return {
         type,
         ratePer8h: r.number(f, "ratePer8h", "funding", { gt: -1, lt: 1 }),
-        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }),
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }),
       };
     default: {
       r.onlyKeys(f, "funding", ["type", "mean", "halfLifeHours", "volPer8h", "momentumWeight", "lookbackHours", "capPer8h", "settleEveryHours"], " for funding type mean-reverting");
@@ -325,7 +343,7 @@ function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean): Stre
         momentumWeight: r.number(f, "momentumWeight", "funding", { default: 0.01 }),
         lookbackHours: r.number(f, "lookbackHours", "funding", { gt: 0, default: 24 }),
         capPer8h,
-        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: 8 }),
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }),
       };
     }
   }
@@ -338,7 +356,7 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstr
   if (typeof type !== "string" || !MODEL_TYPES.includes(type as (typeof MODEL_TYPES)[number]))
     r.fail("model.type", `unknown model ${JSON.stringify(type)} (known: ${MODEL_TYPES.join(", ")})`);
   if (type === "bootstrap") {
-    if (!bootstrap) r.fail("model.type", "\"bootstrap\" needs its history loaded first (readStressConfig / loadStressConfig)");
+    if (!bootstrap) r.fail("model.type", "\"bootstrap\" needs its history loaded first (loadStressConfig)");
     return bootstrap;
   }
   const isT = type === "t-garch-jump";

@@ -11,7 +11,7 @@ export {
 } from "./correlation.ts";
 export {
   crossingProbability, bridgeCrossed, lowerBarrierProbability, upperBarrierProbability,
-  sampleBridgeMin, sampleBridgeMax, sampleBridgeExtremes,
+  sampleBridgeMin, sampleBridgeMax, sampleBridgeExtremes, sampleCrossingFraction,
 } from "./bridge.ts";
 export type {
   ModelSpec, GbmSpec, TGarchJumpSpec, AssetSpec, TGarchJumpAssetSpec, GarchSpec, RegimeSpec, JumpSpec, JumpSizeSpec, PathModel,
@@ -26,19 +26,21 @@ export {
   createFunding, settlementsBetween, fundingPayment,
 } from "./funding.ts";
 export { wilsonInterval, Z95 } from "./stats/wilson.ts";
+export { pairedDifference, type PairedDifference } from "./stats/paired.ts";
 export { type EquityQuantiles, equityQuantiles, lowerQuantile, lowerTailMean, meanAndUpper } from "./stats/tail.ts";
 export { type SurvivalSample, kaplanMeier, survivalAt, survivalOnGrid, timeToShare } from "./stats/survival.ts";
 export { FixedHistogram } from "./stats/histogram.ts";
 export {
   type StressConfig, type ParsedStressConfig, type PortfolioLeg, type Book, type VenueChoice, type ConfigOverrides,
   type StressModelSpec, type StressFunding, type PathScenarioSpec, type HistoryLoader,
-  readStressConfig, loadStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
+  type ConfigLimits, loadStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
 } from "./config.ts";
 export { buildMarketModel } from "./marketModel.ts";
 export { normCdf, normInv, normPdf, studentTCdf } from "./math.ts";
 export { FIELD, PATH_FIELDS, resultIndex } from "./pathResult.ts";
 export { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 export { PathSimulator, bookLegs, stressVenue, createSimulator, type PathRunner, type PathTrace } from "./simulate.ts";
+export { PathDriver } from "./pathDriver.ts";
 export { StrategyPathSimulator, SyntheticMarket, prepareBook, strategyFailure, CANDLE_SUBSTREAM } from "./strategyPaths.ts";
 export { simulateChunk, type ChunkTask, type ChunkInputError } from "./worker.ts";
 export { simulateAll, simulateRange, StressPool, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, CHUNK_RETRIES, type PoolOptions } from "./pool.ts";

@@ -1,8 +1,9 @@
 import { InputError } from "../market/errors.ts";
 import {
-  Account, liquidationPriceF, maintenanceMargin, maintenanceRule, type EngineEvent, type MaintenanceRule, type MarginMode,
+  Account, liquidationPriceF, maintenanceMargin, maintenanceRule, type EngineEvent, type EventSink, type MaintenanceRule, type MarginMode,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
+import { sampleCrossingFraction } from "./bridge.ts";
 import { fundingPayment } from "./funding.ts";
 import { FIELD } from "./pathResult.ts";
 import type { RandomStream } from "./random/stream.ts";
@@ -66,11 +67,16 @@ export class ModeKernel {
   private readonly entry: Float64Array;
   private readonly margin: Float64Array;
   private readonly liq: Float64Array;
+  /** funding accrued per position and not yet posted to the engine, with the price of its latest settlement */
   private readonly pending: Float64Array;
+  private readonly pendingPrice: Float64Array;
+  /** time of the latest settlement accrued (ms from the path's start) */
+  private pendingMs = 0;
   /** isolated, linear rule: how the unclamped liquidation price moves per unit of margin (0 = use the engine's rule) */
   private readonly liqPerMargin: Float64Array;
   private readonly liqRaw: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly rest: Float64Array;
   private readonly gradient: Float64Array;
   /** a rule whose maintenance is linear in price at every notional (one tier, no floor, no close fee) */
   private readonly linearRule: Uint8Array;
@@ -88,6 +94,7 @@ export class ModeKernel {
   private firstLiquidationMs = NaN;
   private liquidationEvents = 0;
   private readonly onEvent = (e: EngineEvent) => {
+    this.engineEvents?.(e);
     if (e.type !== "liquidation") return;
     this.liquidationEvents++;
     if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
@@ -100,6 +107,8 @@ export class ModeKernel {
     private readonly legs: readonly BookLeg[],
     private readonly initialBalance: number,
     private readonly bridge: RandomStream,
+    /** every engine event of the path as it happens (tests, debugging); none in the hot path */
+    private readonly engineEvents?: EventSink,
   ) {
     this.isolated = mode === "isolated";
     const n = (this.n = symbols.length);
@@ -111,9 +120,11 @@ export class ModeKernel {
     this.margin = new Float64Array(n);
     this.liq = new Float64Array(n);
     this.pending = new Float64Array(n);
+    this.pendingPrice = new Float64Array(n);
     this.liqPerMargin = new Float64Array(n);
     this.liqRaw = new Float64Array(n);
     this.scratch = new Float64Array(n);
+    this.rest = new Float64Array(n);
     this.gradient = new Float64Array(n);
     this.linearRule = Uint8Array.from(this.rules, (r) => (r.tiers.length === 1 && r.minMaintenance === 0 && r.closeFeeRate === 0 ? 1 : 0));
     this.crossSlope = new Float64Array(n);
@@ -137,6 +148,7 @@ export class ModeKernel {
     }
     this.account = account;
     this.pending.fill(0);
+    this.pendingMs = 0;
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
@@ -184,36 +196,42 @@ export class ModeKernel {
       const liq = this.liq[i];
       // ln a ≥ 1 − 1/a bounds the log distances from below without a logarithm: most steps stop here
       const b0 = d > 0 ? 1 - liq / c.s0[i] : 1 - c.s0[i] / liq;
-      const b1 = d > 0 ? 1 - liq / c.sPre[i] : 1 - c.sPre[i] / liq;
-      if (b0 <= 0 || b1 <= 0) {
-        this.liquidateAlong(c, c.sPre);
+      if (b0 <= 0) {
+        this.liquidateAlong(c, c.sPre); // past the trigger from the step's start: the engine fills at its open
         continue;
       }
+      const b1 = d > 0 ? 1 - liq / c.sPre[i] : 1 - c.sPre[i] / liq;
       const v = c.variance[i];
-      if (2 * b0 * b1 > NEGLIGIBLE_EXPONENT * v) continue;
+      if (b1 > 0 && 2 * b0 * b1 > NEGLIGIBLE_EXPONENT * v) continue;
       const ll = Math.log(liq);
       const d0 = d > 0 ? c.x0[i] - ll : ll - c.x0[i];
       const d1 = d > 0 ? c.xPre[i] - ll : ll - c.xPre[i];
-      const k = 2 * d0 * d1;
-      if (k > NEGLIGIBLE_EXPONENT * v) continue;
-      if (this.bridge.next() < Math.exp(-k / v)) {
-        const to = this.scratch;
-        to.set(c.s0);
-        to[i] = this.liq[i] * (1 - d * PAST);
-        this.liquidateAlong(c, to);
+      if (d1 > 0) {
+        const k = 2 * d0 * d1;
+        if (k > NEGLIGIBLE_EXPONENT * v || this.bridge.next() >= Math.exp(-k / v)) continue;
       }
+      const to = this.scratch;
+      to.set(c.s0);
+      to[i] = liq * (1 - d * PAST);
+      let rest: Float64Array | null = null;
+      if (d1 <= 0) {
+        rest = this.rest; // ended past the trigger: the engine walks on from the touch to the step's end
+        rest.set(to);
+        rest[i] = c.sPre[i];
+      }
+      this.liquidateAt(c, to, this.touchTime(c, d0, d1, v), rest);
     }
   }
 
   /** Cross account of several positions: the arithmetic bridge on D = equity − maintenance. */
   private checkCrossAccount(c: StepContext): void {
     const d0 = this.excess;
-    const d1 = this.crossExcess(c.sPre);
-    if (d0 <= 0 || d1 <= 0) {
+    if (d0 <= 0) {
       this.liquidateAlong(c, c.sPre);
       return;
     }
-    this.excess = d1; // the next step's start, unless a jump or funding moves it (checkPoint recomputes)
+    const d1 = this.crossExcess(c.sPre);
+    if (d1 > 0) this.excess = d1; // the next step's start, unless a jump or funding moves it (checkPoint recomputes)
     const g = this.gradient;
     const n = this.n;
     let bound = 0;
@@ -224,7 +242,7 @@ export class ModeKernel {
       bound += gi < 0 ? -gi : gi;
     }
     const k = 2 * d0 * d1;
-    if (k > NEGLIGIBLE_EXPONENT * bound * bound) return; // gᵀΣg ≤ (Σ|g_i|)² for any correlation
+    if (d1 > 0 && k > NEGLIGIBLE_EXPONENT * bound * bound) return; // gᵀΣg ≤ (Σ|g_i|)² for any correlation
     let varD = 0;
     const r = c.correlation;
     for (let i = 0; i < n; i++) {
@@ -233,8 +251,17 @@ export class ModeKernel {
       for (let j = 0; j < n; j++) row += r[i * n + j] * g[j];
       varD += g[i] * row;
     }
-    if (!(varD > 0) || k > NEGLIGIBLE_EXPONENT * varD) return;
-    if (this.bridge.next() < Math.exp(-k / varD)) this.liquidateAlong(c, this.crossingPoint(c, d0, varD));
+    if (!(varD > 0)) {
+      if (d1 <= 0) this.liquidateAlong(c, c.sPre);
+      return;
+    }
+    if (d1 > 0 && (k > NEGLIGIBLE_EXPONENT * varD || this.bridge.next() >= Math.exp(-k / varD))) return;
+    this.liquidateAt(c, this.crossingPoint(c, d0, varD), this.touchTime(c, d0, d1, varD), d1 <= 0 ? c.sPre : null);
+  }
+
+  /** The first-passage time inside the step, drawn from its exact law given the ends (bridge.ts), on the mode's bridge stream. */
+  private touchTime(c: StepContext, d0: number, d1: number, variance: number): number {
+    return c.t0Ms + sampleCrossingFraction(d0, d1, variance, this.bridge) * (c.t1Ms - c.t0Ms);
   }
 
   /**
@@ -295,6 +322,19 @@ export class ModeKernel {
     this.afterEvent(c, to);
   }
 
+  /**
+   * Liquidate at a touch the bridge found: the engine walks from the step's start to `touch` (just past
+   * the trigger), reached at `touchMs`, so the liquidation is stamped at the sampled first passage; then,
+   * when the step ended past the trigger, on from there to `rest` by the step's end (a partial
+   * liquidation's remainder can be liquidated again on the way).
+   */
+  private liquidateAt(c: StepContext, touch: Float64Array, touchMs: number, rest: Float64Array | null): void {
+    this.syncFunding();
+    this.account.checkSegment(c.t0Ms, touchMs, c.s0, touch);
+    if (rest) this.account.checkSegment(touchMs, c.t1Ms, touch, rest);
+    this.afterEvent(c, touch); // the equity right after the liquidation; the step end is tracked by step()
+  }
+
   private afterEvent(c: StepContext, prices: Float64Array): void {
     this.reload(prices);
     if (!this.isolated && this.open > 1) this.excess = this.crossExcess(c.s1);
@@ -312,6 +352,8 @@ export class ModeKernel {
       if (d === 0 || c.rates[i] === 0) continue;
       const paid = c.settlements * fundingPayment(d * this.size[i] * c.s1[i], c.rates[i], c.settleEveryHours);
       this.pending[i] += paid;
+      this.pendingPrice[i] = c.s1[i];
+      this.pendingMs = c.t1Ms;
       this.fundingPaid += paid;
       if (this.isolated) {
         this.margin[i] -= paid;
@@ -328,16 +370,18 @@ export class ModeKernel {
     if (walletMoved && this.open === 1) this.crossSingleLiquidationPrice();
   }
 
-  /** Post the funding the kernel has accrued into the engine's ledger (before any engine call). */
+  /**
+   * Post the funding the kernel has accrued into the engine's ledger (before any engine call, and at the
+   * end): one amount per position, stamped with the time and price of the latest settlement it covers.
+   * Accruing keeps the engine out of the per-step loop; the amounts are exact, only grouped.
+   */
   private syncFunding(): void {
     for (let i = 0; i < this.n; i++) {
       const paid = this.pending[i];
       if (paid === 0) continue;
       this.pending[i] = 0;
       if (this.dir[i] === 0) continue;
-      // the ledger receives −dir × size × price × rate; pick the rate that posts exactly −paid
-      const price = this.entry[i];
-      this.account.settleFunding(this.symbols[i], paid / (this.dir[i] * this.size[i] * price), price, 0);
+      this.account.creditFunding(this.pendingMs, this.symbols[i], -paid, this.pendingPrice[i]);
     }
   }
 

@@ -28,7 +28,7 @@ export function stressSettings(config: StressConfig, version: string): Record<st
     ? config.book.legs.map((l) => `${l.side} ${l.symbol} ${l.leverage}x weight ${l.weight}`).join(", ")
     : `strategy ${config.book.file ?? config.book.name}`;
   const f = config.funding;
-  const own = f.type === "none" ? "none" : f.type === "constant" ? `constant ${f.ratePer8h} per 8h, settled every ${f.settleEveryHours} h` : f.type === "history" ? `the recorded rate of each sampled history hour, settled every ${f.settleEveryHours} h` : `mean-reverting around ${f.mean} per 8h, cap ${f.capPer8h}, settled every ${f.settleEveryHours} h`;
+  const own = f.type === "none" ? (config.fundingSource === "default" ? "none (assumed: the config has no funding block)" : "none") : f.type === "constant" ? `constant ${f.ratePer8h} per 8h, settled every ${f.settleEveryHours} h` : f.type === "history" ? `the recorded rate of each sampled history hour, settled every ${f.settleEveryHours} h${config.fundingSource === "default" ? " (assumed: the config has no funding block)" : ""}` : `mean-reverting around ${f.mean} per 8h, cap ${f.capPer8h}, settled every ${f.settleEveryHours} h`;
   const s = config.scenario;
   const funding = s && (s.type === "crash-replay" || s.type === "funding-squeeze") ? `set by the scenario (the config's: ${own})` : own;
   return {

@@ -4,9 +4,8 @@ import { loadStrategy, type Strategy, type StrategyContext } from "../strategy/i
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import { sampleBridgeExtremes } from "./bridge.ts";
 import type { StressConfig } from "./config.ts";
-import { settlementsBetween, type FundingProcess } from "./funding.ts";
-import { buildMarketModel } from "./marketModel.ts";
-import { HOURS_PER_YEAR, type PathModel } from "./models/types.ts";
+import { settlementsBetween } from "./funding.ts";
+import { PathDriver } from "./pathDriver.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 import type { PathTrace } from "./simulate.ts";
@@ -73,40 +72,21 @@ export function strategyFailure(message: string): string | null {
 export class SyntheticMarket {
   readonly data: MarketData;
   readonly symbols: readonly string[];
-  private readonly model: PathModel;
-  private readonly funding: FundingProcess;
+  /** the portfolio kernel's driver: the same closes and funding rates for the same (seed, path) */
+  private readonly driver: PathDriver;
   private readonly bars: Bars[];
   private readonly fundingSeries: FundingSeries[];
   /** for each settlement, the step at whose end it falls (its rate is the one in force after that step) */
   private readonly settlementStep: Int32Array;
-  private readonly marketRng = new RandomStream("0");
-  private readonly fundingRng = new RandomStream("0");
   private readonly candleRng = new RandomStream("0");
-  private readonly fundingMoves: boolean;
-  private readonly fundingCap: number;
-  private readonly r: Float64Array;
-  /** running log prices, accumulated exactly as the portfolio kernel does */
-  private readonly x: Float64Array;
-  private readonly variance: Float64Array;
-  private readonly rates: Float64Array;
   private readonly extremes = new Float64Array(2);
   private readonly steps: number;
-  private readonly stepHours: number;
 
   constructor(private readonly config: StressConfig, venue: Venue) {
-    const built = buildMarketModel(config, venue); // the portfolio kernel's model, funding and scenario
-    this.model = built.model;
-    this.symbols = this.model.symbols;
-    const n = this.symbols.length;
-    this.funding = built.funding;
-    this.fundingMoves = built.fundingMoves;
+    const driver = (this.driver = new PathDriver(config, venue));
+    this.symbols = driver.model.symbols;
     this.steps = config.steps;
-    this.stepHours = config.stepMinutes / 60;
-    this.fundingCap = venue.funding.cap8h ?? Infinity;
-    this.r = new Float64Array(n);
-    this.x = new Float64Array(n);
-    this.variance = new Float64Array(n);
-    this.rates = new Float64Array(n);
+    const stepHours = driver.stepHours;
 
     const intervalMs = config.stepMinutes * 60_000;
     const time = Float64Array.from({ length: this.steps }, (_, s) => s * intervalMs);
@@ -115,12 +95,12 @@ export class SyntheticMarket {
 
     // Settlements strictly inside the horizon: the backtester pays one at the open of the bar at its
     // time, by what was held before it; one falling exactly at the horizon has no bar and is not paid.
-    const every = this.funding.settleEveryHours;
+    const every = driver.funding.settleEveryHours;
     const steps: number[] = [];
     const times: number[] = [];
     for (let s = 0; s < this.steps; s++) {
-      const k = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, every);
-      const first = Math.floor((s * this.stepHours) / every + 1e-9) + 1;
+      const k = settlementsBetween(s * stepHours, (s + 1) * stepHours, every);
+      const first = Math.floor((s * stepHours) / every + 1e-9) + 1;
       for (let j = 0; j < k; j++) {
         const hour = (first + j) * every;
         if (hour * MS_PER_HOUR >= this.steps * intervalMs - 1e-6) continue;
@@ -144,39 +124,26 @@ export class SyntheticMarket {
 
   /** Overwrite the buffers with path `pathIndex` (streams of (seed, pathIndex); the same for any worker). */
   fill(pathIndex: number): void {
-    const { model, r, x, variance, rates, extremes, bars } = this;
+    const { driver, extremes, bars } = this;
+    const { r, jump, variance, x0, s0, s1, rates } = driver;
     const n = this.symbols.length;
-    const seed = this.config.seed;
-    this.marketRng.reseed(streamKey(seed, pathIndex, SUBSTREAM.market));
-    model.reset(this.marketRng);
-    this.fundingRng.reseed(streamKey(seed, pathIndex, SUBSTREAM.funding));
-    this.funding.reset(this.fundingRng);
-    this.candleRng.reseed(streamKey(seed, pathIndex, CANDLE_SUBSTREAM));
-    const dtYears = this.stepHours / HOURS_PER_YEAR;
-    const cap = this.fundingCap;
-    const every = this.funding.settleEveryHours;
+    driver.reset(pathIndex);
+    this.candleRng.reseed(streamKey(this.config.seed, pathIndex, CANDLE_SUBSTREAM));
+    const every = driver.funding.settleEveryHours;
     let settlement = 0;
-    for (let i = 0; i < n; i++) x[i] = Math.log(model.initialPrices[i]);
     for (let s = 0; s < this.steps; s++) {
-      model.step(dtYears, r, variance);
+      driver.step(s);
       for (let i = 0; i < n; i++) {
         const b = bars[i];
-        // the same float sequence as the portfolio kernel: x += r, price = exp(x)
-        const x0 = x[i];
-        const open = s === 0 ? model.initialPrices[i] : b.close[s - 1];
-        x[i] = x0 + r[i];
-        const close = Math.exp(x[i]);
-        sampleBridgeExtremes(r[i] - model.lastJump[i], variance[i], this.candleRng, extremes);
-        const high = Math.exp(x0 + extremes[1]);
-        const low = Math.exp(x0 + extremes[0]);
+        const open = s0[i];
+        const close = s1[i];
+        sampleBridgeExtremes(r[i] - jump[i], variance[i], this.candleRng, extremes);
+        const high = Math.exp(x0[i] + extremes[1]);
+        const low = Math.exp(x0[i] + extremes[0]);
         b.open[s] = open;
         b.close[s] = close;
         b.high[s] = Math.max(high, open, close);
         b.low[s] = Math.min(low, open, close);
-      }
-      if (this.fundingMoves || (s === 0 && every !== Infinity)) {
-        this.funding.step(this.stepHours, r, rates);
-        if (cap !== Infinity) for (let i = 0; i < n; i++) rates[i] = Math.max(-cap, Math.min(cap, rates[i]));
       }
       while (settlement < this.settlementStep.length && this.settlementStep[settlement] === s) {
         for (let i = 0; i < n; i++) (this.fundingSeries[i].rate as Float64Array)[settlement] = (rates[i] * every) / 8;

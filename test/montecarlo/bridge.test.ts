@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bridgeCrossed, crossingProbability, lowerBarrierProbability, normal, RandomStream, sampleBridgeExtremes, sampleBridgeMax, sampleBridgeMin,
+  bridgeCrossed, crossingProbability, lowerBarrierProbability, normal, RandomStream, sampleBridgeExtremes, sampleBridgeMax, sampleBridgeMin, sampleCrossingFraction, pathStream,
   upperBarrierProbability,
 } from "../../src/montecarlo/index.ts";
 
@@ -178,5 +178,47 @@ describe("the joint law of the bar's high and low", () => {
         expect(out[1] - out[0]).toBeLessThan(12 * sd + Math.abs(x * sd));
       }
     }
+  });
+});
+
+describe("sampleCrossingFraction: the first-passage time inside a step, given its ends", () => {
+  /**
+   * P(τ ≤ u·T | touched, end) by integrating the strong-Markov density directly (T = 1):
+   * g(t) = [d0/√(2πv t³)·e^{−d0²/(2vt)}]·[e^{−d1²/(2v(1−t))}/√(2πv(1−t))] / [e^{−(d0+|d1|)²/(2v)}/√(2πv)],
+   * Simpson's rule on t = u·s² (which removes the t^{−3/2} corner), independent of the sampler's transform.
+   */
+  function conditionalCdf(d0: number, d1: number, v: number, u: number): number {
+    const e = Math.abs(d1);
+    const g = (t: number) => {
+      if (t <= 0) return 0;
+      const first = (d0 / Math.sqrt(2 * Math.PI * v * t ** 3)) * Math.exp(-(d0 * d0) / (2 * v * t));
+      const rest = Math.exp(-(e * e) / (2 * v * (1 - t))) / Math.sqrt(2 * Math.PI * v * (1 - t));
+      return (first * rest) / (Math.exp(-((d0 + e) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v));
+    };
+    const n = 4000;
+    let sum = 0;
+    for (let k = 0; k <= n; k++) {
+      const s = k / n;
+      const w = k === 0 || k === n ? 1 : k % 2 ? 4 : 2;
+      sum += w * g(u * s * s) * 2 * u * s;
+    }
+    return (sum / (3 * n));
+  }
+
+  it.each([
+    ["returned above the barrier", 0.5, 0.3, 1],
+    ["ended past the barrier", 0.2, -1.5, 1],
+    ["ended on the barrier (Lévy limit)", 1, 1e-9, 0.5],
+  ])("%s: empirical CDF within 4 standard errors of the integrated law", (_label, d0, d1, v) => {
+    const rng = pathStream(3, 0, 1);
+    const n = 20000;
+    const xs = Float64Array.from({ length: n }, () => sampleCrossingFraction(d0, d1, v, rng));
+    for (const u of [0.1, 0.3, 0.5, 0.8]) {
+      const p = conditionalCdf(d0, d1, v, u);
+      const share = xs.filter((x) => x <= u).length / n;
+      expect(Math.abs(share - p)).toBeLessThanOrEqual(4 * Math.sqrt((p * (1 - p)) / n) + 1e-9);
+    }
+    // the density is a law: it integrates to 1 (Simpson cannot resolve the end-point spike when d1 ≈ 0)
+    if (Math.abs(d1) > 0.1) expect(conditionalCdf(d0, d1, v, 1 - 1e-9)).toBeCloseTo(1, 3);
   });
 });

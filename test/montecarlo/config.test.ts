@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/errors.ts";
-import { maxPathsInMemory, parseStressConfig, readStressConfig } from "../../src/montecarlo/index.ts";
+import { readStressConfig } from "../../src/cli/stressConfigFile.ts";
+import { maxPathsInMemory, parseStressConfig } from "../../src/montecarlo/index.ts";
 
 const ssw = JSON.parse(readFileSync(new URL("../../bench/ssw.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(ssw);
@@ -44,7 +45,6 @@ describe("stress config", () => {
     ["non-positive vol", (c: any) => (c.model.assets.BTC.vol = 0), "model.assets.BTC.vol: must be > 0"],
     ["non-positive price", (c: any) => (c.model.assets.SOL.price = -1), "model.assets.SOL.price: must be > 0"],
     ["weights above 1 in isolated mode", (c: any) => (c.portfolio[0].weight = 0.8), "portfolio: weights sum to 1.1, above 1"],
-    ["too many paths", (c: any) => (c.paths = 1e12), "paths: 1000000000000 paths need about"],
     ["wrong type", (c: any) => (c.horizonHours = "90d"), "horizonHours: must be a number"],
     ["unknown mode", (c: any) => (c.modes = ["cross", "portfolio"]), "modes[1]: must be \"cross\" or \"isolated\""],
     ["symbol without a model asset", (c: any) => (c.portfolio[0].symbol = "DOGE"), "portfolio[0].symbol: \"DOGE\" is not an asset"],
@@ -88,6 +88,13 @@ describe("stress config", () => {
     expect(maxPathsInMemory(2, 16 * 2 ** 30)).toBe(Math.floor((4 * 2 ** 30) / 328));
   });
 
+  it("takes the memory limit from its caller: 1 GiB over 2 modes holds ⌊2^28 / 328⌋ = 818,400 paths", () => {
+    const limits = { memoryBytes: 2 ** 30 };
+    expect(parseStressConfig(clone(), "c", { paths: 818_400 }, undefined, limits).config.paths).toBe(818_400);
+    expect(() => parseStressConfig(clone(), "c", { paths: 818_401 }, undefined, limits)).toThrow(/^c: paths: 818401 paths need about 0\.3 GiB .*at most 818400 fit/);
+    expect(parseStressConfig(clone(), "c", { paths: 818_401 }).config.paths).toBe(818_401); // no limit given: none applied
+  });
+
   it("names line and column of broken JSON", async () => {
     const { writeFileSync, mkdtempSync } = await import("node:fs");
     const { join } = await import("node:path");
@@ -95,5 +102,42 @@ describe("stress config", () => {
     const f = join(mkdtempSync(join(tmpdir(), "mc-")), "bad.json");
     writeFileSync(f, '{\n  "paths": 10,\n  "seed": ,\n}');
     await expect(readStressConfig(f)).rejects.toThrow(/bad\.json:3:\d+: invalid JSON/);
+  });
+});
+
+describe("stress config: funding defaults follow the venue", () => {
+  const base = (venue: unknown, funding?: unknown) => ({
+    venue, initialBalance: 1000, portfolio: [{ symbol: "BTC", side: "long", leverage: 3, weight: 1 }],
+    model: { type: "gbm", assets: { BTC: { price: 50000, vol: 0.6 } } }, ...(funding === undefined ? {} : { funding }),
+  });
+
+  it.each([
+    ["hyperliquid", "hyperliquid", 1],
+    ["binance", "binance", 8],
+    ["custom with fundingIntervalHours 4", { name: "custom", maintenanceMarginRate: 0.01, fundingIntervalHours: 4 }, 4],
+  ])("%s: settleEveryHours defaults to the venue's funding interval", (_label, venue, hours) => {
+    for (const funding of [{ type: "constant", ratePer8h: 0.0001 }, { type: "mean-reverting" }]) {
+      const { config, warnings } = parseStressConfig(base(venue, funding), "c.json");
+      expect((config.funding as { settleEveryHours: number }).settleEveryHours).toBe(hours);
+      expect(config.fundingSource).toBe("config");
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it("an explicit settleEveryHours wins over the venue's", () => {
+    const { config } = parseStressConfig(base("hyperliquid", { type: "constant", ratePer8h: 0.0001, settleEveryHours: 8 }), "c.json");
+    expect(config.funding).toEqual({ type: "constant", ratePer8h: 0.0001, settleEveryHours: 8 });
+  });
+
+  it("no funding block: funding none is a stated assumption (a warning naming the file and field)", () => {
+    const { config, warnings } = parseStressConfig(base("binance"), "c.json");
+    expect(config.funding).toEqual({ type: "none" });
+    expect(config.fundingSource).toBe("default");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^c\.json: funding: no funding block; assuming no funding at all/);
+  });
+
+  it("an unknown venue is a one-line error naming the file and field", () => {
+    expect(() => parseStressConfig(base("binancee"), "c.json")).toThrow(/^c\.json: venue: unknown venue 'binancee'/);
   });
 });

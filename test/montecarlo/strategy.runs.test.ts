@@ -101,7 +101,7 @@ export default defineStrategy({
   });
 
   const config = () => ({
-    venue, initialBalance: 10000, strategy: { file, params: { threshold } }, model,
+    venue, initialBalance: 10000, strategy: { file, params: { threshold } }, model, funding: { type: "none" },
     horizonHours: HOURS, stepMinutes: 60, paths: PATHS, seed: 9, modes: ["cross", "isolated"],
   });
   const message = () =>

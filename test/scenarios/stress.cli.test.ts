@@ -34,6 +34,7 @@ const crashBook = () => ({
     { symbol: "ETHUSDT", side: "long", leverage: 5, weight: 0.2 },
   ],
   scenario: "tariff-2025-10-10",
+  funding: { type: "none" }, // explicit: a config without it prints a warning line, and these tests count stderr lines
   horizonHours: 72, paths: 200, seed: 11,
 });
 

@@ -1,5 +1,5 @@
 import { InputError } from "../../market/errors.ts";
-import { readStressConfig } from "../../montecarlo/index.ts";
+import { readStressConfig } from "../stressConfigFile.ts";
 import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/scenarios/index.ts";
 import { baseAsset } from "../../venues/index.ts";
 import { parseFlags } from "../args.ts";

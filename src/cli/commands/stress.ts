@@ -10,6 +10,7 @@ import { MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult,
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/types.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
+import { machineLimits, readConfigText } from "../stressConfigFile.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n]
@@ -88,15 +89,6 @@ export async function packageVersion(): Promise<string> {
   return pkg.version ?? "unknown";
 }
 
-/** The config file's text (a shard carries it, so the merge rebuilds the same config). */
-async function readConfigText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (err) {
-    throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
-
 /** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
 async function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
   const abort = new AbortController();
@@ -135,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
   const text = await readConfigText(file);
-  const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory);
+  const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
   for (const w of warnings) console.error(`warning: ${w}`);
   if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths), { source: file, text, overrides }, workers, v.out);
 
@@ -170,7 +162,9 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}, VaR95 ${r.terminalEquity.var95}, ES97.5 ${r.terminalEquity.es975}, funding paid ${r.fundingPaid.mean}`);
     }
     const p = result.summary.paired;
-    console.log(`paired: both ${p.both}, only cross ${p.onlyCross}, only isolated ${p.onlyIsolated}, neither ${p.neither}`);
+    const d = p.difference;
+    const diff = d ? `; cross − isolated ${(100 * d.estimate).toFixed(2)} pp [${(100 * d.ci95[0]).toFixed(2)}, ${(100 * d.ci95[1]).toFixed(2)}]` : "";
+    console.log(`paired: both ${p.both}, only cross ${p.onlyCross}, only isolated ${p.onlyIsolated}, neither ${p.neither}${diff}`);
     if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
     if (sweep) {
       console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${sweep.rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);

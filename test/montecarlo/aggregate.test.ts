@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { FIELD, PATH_FIELDS, pairedDifference, parseStressConfig, stressSummary } from "../../src/montecarlo/index.ts";
+
+/**
+ * 100 hand-made paths under cross and isolated (no simulation): cross liquidates paths 0–21, isolated
+ * paths 0–9 and 22–25, so both = 10, only cross = 12, only isolated = 4, neither = 74. Cross paths
+ * 0–4 leave bad debt; isolated paths 0–9 end at 50 (a wipeout: ≤ 10 % of 1000).
+ */
+const PATHS = 100;
+const config = parseStressConfig({
+  venue: "binance", initialBalance: 1000, portfolio: [{ symbol: "BTC", side: "long", leverage: 5, weight: 1 }],
+  model: { type: "gbm", assets: { BTC: { price: 50000, vol: 0.6 } } }, funding: { type: "none" },
+  horizonHours: 24, stepMinutes: 60, paths: PATHS, seed: 1, modes: ["cross", "isolated"],
+}, "test").config;
+
+function results(): Float64Array {
+  const r = new Float64Array(PATHS * 2 * PATH_FIELDS);
+  for (let p = 0; p < PATHS; p++) {
+    const cross = (p * 2) * PATH_FIELDS;
+    const iso = (p * 2 + 1) * PATH_FIELDS;
+    const cl = p < 22;
+    const il = p < 10 || (p >= 22 && p < 26);
+    r[cross + FIELD.liquidated] = cl ? 1 : 0;
+    r[cross + FIELD.liquidationHour] = cl ? 12 : NaN;
+    r[cross + FIELD.terminalEquity] = cl ? 500 : 1000;
+    r[cross + FIELD.minEquity] = cl ? 500 : 1000;
+    r[cross + FIELD.badDebt] = p < 5 ? 3 : 0;
+    r[iso + FIELD.liquidated] = il ? 1 : 0;
+    r[iso + FIELD.liquidationHour] = il ? 6 : NaN;
+    r[iso + FIELD.terminalEquity] = p < 10 ? 50 : 1000;
+    r[iso + FIELD.minEquity] = p < 10 ? 50 : 1000;
+  }
+  return r;
+}
+
+describe("stress summary: intervals on every probability and the paired difference", () => {
+  const s = stressSummary(config, results(), {});
+  const [cross, iso] = s.runs;
+
+  it("Wilson intervals of the wipeout and bad-debt probabilities (hand-computed from the score formula)", () => {
+    expect(cross.wipeoutProbability).toBe(0);
+    expect(cross.wipeoutCi95![0]).toBe(0);
+    expect(cross.wipeoutCi95![1]).toBeCloseTo(0.036993, 6); // z²/(n + z²) at 0 of 100
+    expect(cross.badDebtProbability).toBe(0.05);
+    expect(cross.badDebtCi95![0]).toBeCloseTo(0.021544, 6);
+    expect(cross.badDebtCi95![1]).toBeCloseTo(0.11175, 5);
+    expect(iso.wipeoutProbability).toBe(0.1);
+    expect(iso.wipeoutCi95![0]).toBeCloseTo(0.055229, 5); // Wilson 10/100: 0.0552–0.1744
+    expect(iso.wipeoutCi95![1]).toBeCloseTo(0.174366, 5);
+    expect(iso.badDebtCi95![1]).toBeCloseTo(0.036993, 6);
+  });
+
+  it("paired cross − isolated difference: d = (12 − 4)/100, se = √(16 − 64/100)/100", () => {
+    expect(s.paired).toMatchObject({ both: 10, onlyCross: 12, onlyIsolated: 4, neither: 74 });
+    const d = s.paired.difference!;
+    expect(d.estimate).toBe(0.08);
+    // se = √15.36/100 = 0.0391918, 1.96·se = 0.0768160
+    expect(d.ci95[0]).toBeCloseTo(0.003184, 5);
+    expect(d.ci95[1]).toBeCloseTo(0.156816, 5);
+  });
+
+  it("no difference when only one mode ran; the interval is symmetric and collapses without discordant pairs", () => {
+    const one = stressSummary({ ...config, modes: ["isolated"] }, results().filter((_, k) => Math.floor(k / PATH_FIELDS) % 2 === 1), {});
+    expect(one.paired.difference).toBeNull();
+    expect(pairedDifference(0, 0, 50)).toEqual({ estimate: 0, ci95: [0, 0] });
+    const neg = pairedDifference(4, 12, 100);
+    expect(neg.estimate).toBe(-0.08);
+    expect(neg.ci95[1]).toBeCloseTo(-0.003184, 5);
+  });
+});
