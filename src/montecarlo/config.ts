@@ -198,7 +198,6 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const book = parseBook(r, top, symbols, modes);
   const funding = parseFunding(r, top.funding, model.type === "bootstrap", fundingHours);
   const fundingSource = top.funding === undefined ? "default" : "config";
-  if (fundingSource === "default") warnings.push(fundingAssumption(source, funding));
   const horizonHours = r.number(top, "horizonHours", "", { gt: 0, default: 720 });
   const stepMinutes = r.number(top, "stepMinutes", "", { gt: 0, default: 60 });
   const stepsExact = (horizonHours * 60) / stepMinutes;
@@ -210,6 +209,9 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const seed = r.number(top, "seed", "", { ge: 0, integer: true, default: 1 });
   if (model.type === "bootstrap" && stepMinutes % 60 !== 0) r.fail("stepMinutes", `the bootstrap model samples whole history hours: use a multiple of 60, got ${stepMinutes}`);
   const scenario = overrides.scenario !== undefined ? pathScenario(overrides.scenario, "--scenario", stepMinutes) : top.scenario !== undefined ? pathScenario(top.scenario, source, stepMinutes) : null;
+  // funding squeezes and crash replays bring their own funding path: no assumption to warn about
+  const scenarioFunding = scenario !== null && scenario.type !== "correlation-spike";
+  if (fundingSource === "default" && !scenarioFunding) warnings.push(fundingAssumption(source, funding));
 
   return { config: { venue, initialBalance, book, model, funding, fundingSource, scenario, horizonHours, stepMinutes, steps, paths, seed, modes }, warnings };
 }

@@ -137,6 +137,14 @@ describe("stress config: funding defaults follow the venue", () => {
     expect(warnings[0]).toMatch(/^c\.json: funding: no funding block; assuming no funding at all/);
   });
 
+  it("no funding block under a funding squeeze or a crash replay: the scenario's funding, no warning", () => {
+    for (const scenario of ["funding-squeeze", "tariff-2025-10-10"]) {
+      const { warnings } = parseStressConfig(base("binance"), "c.json", { scenario });
+      expect(warnings).toEqual([]);
+    }
+    expect(parseStressConfig(base("binance"), "c.json", { scenario: "correlation-spike" }).warnings).toHaveLength(1);
+  });
+
   it("an unknown venue is a one-line error naming the file and field", () => {
     expect(() => parseStressConfig(base("binancee"), "c.json")).toThrow(/^c\.json: venue: unknown venue 'binancee'/);
   });
