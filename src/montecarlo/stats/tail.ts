@@ -1,3 +1,5 @@
+import type { Quantiles } from "../../results/types.ts";
+
 /**
  * Distribution summaries of a per-path money sample (terminal or minimum equity), in the terms of
  * `Quantiles` in src/results/types.ts. Sign convention:
@@ -9,14 +11,7 @@
  *                   boundary path, Acerbi–Tasche).
  * Percentiles are the inverse empirical CDF: the ⌈p·N⌉-th smallest value.
  */
-export interface EquityQuantiles {
-  mean: number;
-  p5: number;
-  var95: number;
-  var99: number;
-  es975: number;
-  es99: number;
-}
+export type EquityQuantiles = Quantiles;
 
 /** The ⌈p·N⌉-th smallest of an ascending sample (p in (0, 1]). */
 export function lowerQuantile(sortedAscending: ArrayLike<number>, p: number): number {
