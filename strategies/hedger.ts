@@ -4,6 +4,8 @@ import { defineStrategy } from "../src/strategy/index.ts";
  * hedger: long `long` / short `short` (default long BTC, short ETH), each leg's notional =
  * equity × weight × leverage, rebalanced back to that target every `rebalanceHours` when a leg has
  * drifted more than `band` from it. Meant for cross margin: the winning leg carries the losing one.
+ * `rebalanceHours` is measured on the clock, not in bars, and checked at bar closes: at 1d bars a
+ * 4-hour rebalance happens once a day.
  */
 export default defineStrategy({
   name: "hedger",

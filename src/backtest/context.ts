@@ -1,5 +1,5 @@
 import type { Account } from "../margin/index.ts";
-import type { BarField, MarketData } from "../market/index.ts";
+import { HOUR_MS, type BarField, type MarketData } from "../market/index.ts";
 import type { BarView, MarginMode, OpenOrder, Params, PositionInfo, StrategyContext } from "../strategy/index.ts";
 import type { TriggerBars } from "./series.ts";
 
@@ -21,6 +21,8 @@ const positive = (what: string, v: unknown) => {
 export class ReplayContext<P extends Params> implements StrategyContext<P> {
   readonly state: Record<string, unknown> = {};
   readonly symbols: readonly string[];
+  /** the market clock's bar length in hours (stress: stepMinutes / 60, as its synthetic market's intervalMs says) */
+  readonly barHours: number;
   readonly queue: Order[] = [];
   time = 0;
   index = -1;
@@ -46,6 +48,7 @@ export class ReplayContext<P extends Params> implements StrategyContext<P> {
     private readonly takeProfit: Float64Array,
   ) {
     this.symbols = market.symbols.map((s) => s.symbol);
+    this.barHours = market.intervalMs / HOUR_MS;
     this.symbols.forEach((s, i) => this.slots.set(s, i));
   }
 

@@ -1,5 +1,5 @@
 import { isoTime } from "../market/index.ts";
-import { EQUITY_FIXED_COLUMNS, EQUITY_SYMBOL_FIELDS, EVENT_COLUMNS, type BacktestRun, type BacktestSummary } from "../results/types.ts";
+import { EQUITY_FIXED_COLUMNS, EQUITY_SYMBOL_FIELDS, EVENT_COLUMNS, type BacktestRun, type BacktestSummary } from "../results/index.ts";
 import type { BacktestResult, ModeResult } from "./types.ts";
 
 const r8 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e8) / 1e8 + 0 : 0);

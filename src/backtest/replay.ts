@@ -1,7 +1,7 @@
 import { Account, type EngineEvent } from "../margin/index.ts";
 import { formatDuration, InputError, isoTime, lowFirst, type MarketData } from "../market/index.ts";
 import { resolveParams, type OpenOrder, type Params, type Strategy } from "../strategy/index.ts";
-import type { BacktestLiquidation } from "../results/types.ts";
+import type { BacktestLiquidation } from "../results/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { ReplayContext, type Order } from "./context.ts";
 import { clipToMark, DETAIL_RULE_TEXT, planDetail, type DetailPlan, type SubBars } from "./detail.ts";

@@ -1,7 +1,7 @@
 import type { Venue } from "../venues/index.ts";
 import type { Bars, MarketData } from "../market/index.ts";
 import type { Params, Strategy } from "../strategy/index.ts";
-import type { BacktestRun } from "../results/types.ts";
+import type { BacktestRun } from "../results/index.ts";
 
 /** `cross` / `isolated` force that mode on every position; `hybrid` keeps each position's own choice. */
 export type RunMode = "cross" | "isolated" | "hybrid";

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 
 type Command = (argv: string[]) => Promise<number>;
 /** A command module: `run`, and optionally its `usage` text, printed for `--help` / `-h` anywhere in its arguments. */

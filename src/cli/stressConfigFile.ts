@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { totalmem } from "node:os";
-import { InputError } from "../market/errors.ts";
+import { resolve } from "node:path";
+import { InputError } from "../market/index.ts";
 import { loadStressConfig, parseJson, type ConfigOverrides, type HistoryLoader, type ParsedStressConfig } from "../montecarlo/index.ts";
 
 /** A stress config file's text (a shard carries it, so the merge rebuilds the same config). */
@@ -10,6 +11,14 @@ export async function readConfigText(file: string): Promise<string> {
   } catch (err) {
     throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+}
+
+/**
+ * A strategy file's bytes for the run's fingerprint (the loader resolves the file against the working
+ * directory too), null when it cannot be read.
+ */
+export async function readStrategySource(file: string): Promise<Uint8Array | null> {
+  return readFile(resolve(file)).catch(() => null);
 }
 
 /** This machine's limits for a run: its per-path results may take a quarter of the memory. */

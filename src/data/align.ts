@@ -1,7 +1,4 @@
-import { type Bars, emptyBars, lowerBound } from "../market/bars.ts";
-import { InputError } from "../market/errors.ts";
-import { formatDuration, isoTime } from "../market/interval.ts";
-import type { GapReport } from "../market/marketData.ts";
+import { type Bars, emptyBars, lowerBound, InputError, formatDuration, isoTime, type GapReport } from "../market/index.ts";
 import { findGaps } from "./gaps.ts";
 
 /**

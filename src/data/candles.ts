@@ -1,8 +1,4 @@
-import type { Bars } from "../market/bars.ts";
-import { BarsBuilder } from "../market/bars.ts";
-import { InputError } from "../market/errors.ts";
-import { formatDuration, isoTime } from "../market/interval.ts";
-import type { SeriesInfo } from "../market/marketData.ts";
+import { type Bars, BarsBuilder, InputError, formatDuration, isoTime, type SeriesInfo } from "../market/index.ts";
 import { findGaps } from "./gaps.ts";
 import { forEachRecord, parseNumber, parseTime } from "./source.ts";
 

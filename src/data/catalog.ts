@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InputError } from "../market/errors.ts";
-import type { Interval } from "../market/interval.ts";
+import { InputError, type Interval } from "../market/index.ts";
 
 /** The project's shipped data folder (`data/` at the repository root). */
 export const DEFAULT_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data");

@@ -1,5 +1,4 @@
-import { InputError } from "../market/errors.ts";
-import { INTERVALS } from "../market/interval.ts";
+import { InputError, INTERVALS } from "../market/index.ts";
 import { type CandleFile, isHeader, readCandles, BINANCE_KLINE_COLUMNS } from "./candles.ts";
 import { type FundingFile, fundingFormatOf, readFunding } from "./funding.ts";
 import { forEachRecord } from "./source.ts";

@@ -1,7 +1,4 @@
-import { InputError } from "../market/errors.ts";
-import type { FundingSeries } from "../market/funding.ts";
-import { HOUR_MS, isoTime } from "../market/interval.ts";
-import type { FundingInfo } from "../market/marketData.ts";
+import { InputError, type FundingSeries, HOUR_MS, isoTime, type FundingInfo } from "../market/index.ts";
 import { findGaps } from "./gaps.ts";
 import { forEachRecord, parseNumber, parseTime } from "./source.ts";
 

@@ -1,4 +1,4 @@
-import type { GapReport } from "../market/marketData.ts";
+import type { GapReport } from "../market/index.ts";
 
 const FIRST_HOLES = 5;
 

@@ -1,7 +1,4 @@
-import { hasBar } from "../market/bars.ts";
-import { annualisedRate } from "../market/funding.ts";
-import { isoTime } from "../market/interval.ts";
-import type { SymbolData } from "../market/marketData.ts";
+import { hasBar, annualisedRate, isoTime, type SymbolData } from "../market/index.ts";
 
 /** One row of the `perpsim data inspect` table. */
 export interface InspectRow {

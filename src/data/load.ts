@@ -1,9 +1,5 @@
 import { existsSync } from "node:fs";
-import type { Bars } from "../market/bars.ts";
-import { InputError } from "../market/errors.ts";
-import { sliceFunding } from "../market/funding.ts";
-import { type Interval, INTERVALS, formatDuration, isoTime } from "../market/interval.ts";
-import type { MarketData, SeriesInfo, SymbolData } from "../market/marketData.ts";
+import { type Bars, InputError, sliceFunding, type Interval, INTERVALS, formatDuration, isoTime, type MarketData, type SeriesInfo, type SymbolData } from "../market/index.ts";
 import { alignBars, alignedGaps, describeGaps, presentSpan } from "./align.ts";
 import { readCandles } from "./candles.ts";
 import { type CandleSource, DEFAULT_DATA_DIR, type FundingSource, datasetPath, venueSymbol } from "./catalog.ts";

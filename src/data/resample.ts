@@ -1,6 +1,4 @@
-import { type Bars, BarsBuilder } from "../market/bars.ts";
-import { InputError } from "../market/errors.ts";
-import { formatDuration } from "../market/interval.ts";
+import { type Bars, BarsBuilder, InputError, formatDuration } from "../market/index.ts";
 
 export interface Resampled {
   bars: Bars;

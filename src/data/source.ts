@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { type Parser, parse } from "csv-parse";
 import { StringDecoder } from "node:string_decoder";
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 
 /**
  * Stream the raw records of a `.csv` or `.csv.gz` file, every field a string (the readers parse

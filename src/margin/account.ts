@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { MarginMode, Venue } from "../venues/index.ts";
 import type { EventSink, EventType } from "./events.ts";
 import { ExactLedger, FastLedger, type Ledger } from "./ledger.ts";

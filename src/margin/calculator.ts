@@ -1,5 +1,5 @@
 import { Decimal } from "decimal.js";
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { tierAt, type MarginMode, type Venue } from "../venues/index.ts";
 import { maintenanceRule, maxLeverageAt, type MaintenanceRule } from "./maintenance.ts";
 import type { Side } from "./types.ts";

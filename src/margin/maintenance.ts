@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { flatTier, tierAt, tierIndex, type LiqPriceFamily, type TierTable, type Venue } from "../venues/index.ts";
 
 /**

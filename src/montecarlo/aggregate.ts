@@ -1,4 +1,4 @@
-import type { Quantiles, StressPaired, StressRun, StressSummary } from "../results/types.ts";
+import type { Quantiles, StressPaired, StressRun, StressSummary } from "../results/index.ts";
 import type { StressConfig } from "./config.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 import { equityQuantiles, meanAndUpper } from "./stats/tail.ts";

@@ -1,6 +1,6 @@
-import { InputError } from "../market/errors.ts";
+import { InputError, type MarketData } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec } from "../venues/index.ts";
-import type { MarginMode, Side } from "../results/types.ts";
+import type { MarginMode, Side } from "../results/index.ts";
 import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
 import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest } from "./bootstrap/index.ts";
 import { ConfigReader, join } from "./configFields.ts";
@@ -10,7 +10,6 @@ import {
   ASSET_PRESETS, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
 } from "./models/defaults.ts";
 import type { AssetSpec, GarchSpec, JumpSizeSpec, JumpSpec, ModelSpec, RegimeSpec, TGarchJumpAssetSpec } from "./models/types.ts";
-import type { MarketData } from "../market/index.ts";
 import { parseScenario, type ScenarioSpec } from "./scenarios/spec.ts";
 import type { GridSpec } from "./scenarios/grid.ts";
 

@@ -48,7 +48,10 @@ export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHA
 export { pathsCsv, samplesCsv, SAMPLE_PATHS } from "./outputs.ts";
 export { runStress, stressOutputs, stressSettings, type StressResult, type RunOptions } from "./run.ts";
 export { type ShardSpec, type PathRange, shardRange, parseShard, shardFileName, SHARD_FILE_PATTERN } from "./shard.ts";
-export { configFingerprint, canonicalJson } from "./fingerprint.ts";
+export { configFingerprint, canonicalJson, type StrategySourceReader } from "./fingerprint.ts";
 export { encodeShard, decodeShard, SHARD_MAGIC, SHARD_FORMAT_VERSION, type ShardHeader, type ShardHeaderInput, type ShardConfigSource, type ShardFile } from "./shardFile.ts";
 export { mergeShards, type NamedShard, type MergedShards } from "./shardMerge.ts";
 export { runShard, mergedOutputs, type ShardRun } from "./shardRun.ts";
+// the scenarios and the calibration have their own public index inside this room; other rooms reach them here
+export * from "./scenarios/index.ts";
+export * from "./calibrate/index.ts";

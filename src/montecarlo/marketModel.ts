@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { bootstrapModel } from "./bootstrap/index.ts";
 import type { StressConfig } from "./config.ts";

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import {
   Account, liquidationPriceF, maintenanceMargin, maintenanceRule, type EngineEvent, type EventSink, type MaintenanceRule, type MarginMode,
 } from "../margin/index.ts";

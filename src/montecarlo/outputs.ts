@@ -1,4 +1,4 @@
-import { PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../results/types.ts";
+import { PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../results/index.ts";
 import type { StressConfig } from "./config.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 import type { PathSimulator } from "./simulate.ts";

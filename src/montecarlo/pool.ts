@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
 
 export interface PoolOptions {

@@ -1,4 +1,4 @@
-import type { StressSummary } from "../results/types.ts";
+import type { StressSummary } from "../results/index.ts";
 import { stressSummary } from "./aggregate.ts";
 import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";

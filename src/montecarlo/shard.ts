@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 
 /** Shard `index` of `count` (0 ≤ index < count): one machine's share of a run's paths. */
 export interface ShardSpec {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { InputError } from "../market/errors.ts";
-import type { MarginMode } from "../results/types.ts";
+import { InputError } from "../market/index.ts";
+import type { MarginMode } from "../results/index.ts";
 import type { ConfigOverrides } from "./config.ts";
 import type { PathRange, ShardSpec } from "./shard.ts";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { shardRange } from "./shard.ts";
 import type { ShardFile, ShardHeader } from "./shardFile.ts";

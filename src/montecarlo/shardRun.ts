@@ -1,6 +1,6 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { loadStressConfig, parseJson, type HistoryLoader, type StressConfig } from "./config.ts";
-import { configFingerprint } from "./fingerprint.ts";
+import { configFingerprint, type StrategySourceReader } from "./fingerprint.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { simulateRange } from "./pool.ts";
 import { stressOutputs, type RunOptions, type StressResult } from "./run.ts";
@@ -22,13 +22,14 @@ export interface ShardRun {
 /**
  * Simulate one shard of a validated config and encode its file. `source` is what the merge needs to
  * rebuild the same config (the config text and the command line's overrides). Validates the book on
- * path 0 first, as `runStress` does, so every shard fails the same way on a bad book.
+ * path 0 first, as `runStress` does, so every shard fails the same way on a bad book. `readStrategy`
+ * gives a strategy file's source to the fingerprint.
  */
-export async function runShard(config: StressConfig, shard: ShardSpec, source: ShardConfigSource, o: RunOptions = {}): Promise<ShardRun> {
+export async function runShard(config: StressConfig, shard: ShardSpec, source: ShardConfigSource, readStrategy: StrategySourceReader, o: RunOptions = {}): Promise<ShardRun> {
   const version = o.version ?? "unknown";
   await prepareBook(config);
   createSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
-  const fingerprint = await configFingerprint(config, version);
+  const fingerprint = await configFingerprint(config, version, readStrategy);
   const range = shardRange(config.paths, shard);
   const t0 = performance.now();
   const results = await simulateRange(config, range.start, range.end - range.start, o);
@@ -42,12 +43,12 @@ export async function runShard(config: StressConfig, shard: ShardSpec, source: S
  * config text and overrides, and must resolve here to the fingerprint the shards carry (same data,
  * same strategy file, same perpsim version), else the merge would pass off a different run as theirs.
  */
-export async function mergedOutputs(merged: MergedShards, version: string, loadHistory?: HistoryLoader): Promise<Pick<StressResult, "summary" | "files"> & { config: StressConfig }> {
+export async function mergedOutputs(merged: MergedShards, version: string, readStrategy: StrategySourceReader, loadHistory?: HistoryLoader): Promise<Pick<StressResult, "summary" | "files"> & { config: StressConfig }> {
   const { header } = merged;
   const { source, text, overrides } = header.config;
   const { config } = await loadStressConfig(parseJson(text, source), source, overrides, loadHistory);
   await prepareBook(config);
-  const here = await configFingerprint(config, version);
+  const here = await configFingerprint(config, version, readStrategy);
   if (here !== header.fingerprint)
     throw new InputError(`${source}: the shards' config resolves differently here (fingerprint ${here.slice(0, 12)} vs the shards' ${header.fingerprint.slice(0, 12)}; shards written by perpsim ${header.version}, this is ${version}): the data, the strategy file or perpsim's version differ`);
   return { config, ...stressOutputs(config, merged.results, version) };

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";

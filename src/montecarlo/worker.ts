@@ -1,5 +1,5 @@
 import { move } from "piscina";
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { createSimulator, type PathRunner } from "./simulate.ts";

@@ -1,7 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { InputError } from "../market/errors.ts";
-import type { BacktestSummary, StressSummary } from "../results/types.ts";
+import { InputError } from "../market/index.ts";
+import type { BacktestSummary, StressSummary } from "../results/index.ts";
 
 /** The result files a report is made from. CSVs are optional; a chart whose file is absent is left out. */
 export const RESULT_FILES = ["equity.csv", "events.csv", "paths.csv", "samples.csv", "sweep.csv"] as const;

@@ -1,4 +1,4 @@
-import type { StressPaired } from "../results/types.ts";
+import type { StressPaired } from "../results/index.ts";
 
 /** z of a two-sided 95 % interval */
 const Z95 = 1.959963984540054;

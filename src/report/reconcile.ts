@@ -1,4 +1,4 @@
-import type { BacktestRun, BacktestSummary } from "../results/types.ts";
+import type { BacktestRun, BacktestSummary } from "../results/index.ts";
 import { money } from "./format.ts";
 
 /** The ledger totals a backtest run may carry (newer summaries); older ones have neither. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { BacktestSummary, StressSummary } from "../results/types.ts";
+import type { BacktestSummary, StressSummary } from "../results/index.ts";
 import { backtestCharts } from "./charts/backtest.ts";
 import type { Chart } from "./charts/chart.ts";
 import { stressCharts } from "./charts/stress.ts";
@@ -12,7 +12,6 @@ import { modelLine } from "./model.ts";
 import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
-import { renderChart } from "./render.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
 import { writeOutputs } from "./write.ts";
 
@@ -119,6 +118,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
 /** The report page of a run, as one self-contained HTML string. */
 export async function buildReportHtml(input: ReportInput, options: ReportOptions = {}): Promise<string> {
   const parts = input.summary.command === "backtest" ? backtestParts(input.summary, input) : stressParts(input.summary, input);
+  const { renderChart } = await import("./render.ts"); // vega and vega-lite load only when a page is drawn
   const charts = [];
   for (const c of parts.charts) charts.push(await renderChart(c));
   const vegaRuntime = options.interactive === false ? undefined : await loadVegaRuntime();

@@ -1,4 +1,4 @@
-import type { BacktestRun, BacktestSummary, StressSummary } from "../results/types.ts";
+import type { BacktestRun, BacktestSummary, StressSummary } from "../results/index.ts";
 import { hours, money, pct, points, pointsInterval, prob } from "./format.ts";
 import { isClear, pairedDifference } from "./paired.ts";
 

@@ -78,6 +78,13 @@ export interface StrategyContext<P extends Params = Params> {
   readonly time: number;
   /** index of the bar just closed on the market clock (−1 in init) */
   readonly index: number;
+  /**
+   * The length of one bar in hours: 1, 4 or 24 in a backtest (`--interval 1h|4h|1d`), the config's
+   * `stepMinutes / 60` in stress (0.25 for 15-minute steps). Bar counts (`index`, `history` lengths)
+   * mean different times at different intervals: give durations in params as hours and turn them
+   * into bars with `barsFor(hours, ctx.barHours)`.
+   */
+  readonly barHours: number;
   readonly initialBalance: number;
   /** wallet + isolated margins + unrealised PnL at the close */
   readonly equity: number;

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { CustomVenueSpec, Venue } from "./types.ts";
 import { flatTier } from "./tiers.ts";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { CustomVenueSpec, TierTable, Venue } from "./types.ts";
 import { hyperliquid } from "./hyperliquid.ts";
 import { binance } from "./binance.ts";

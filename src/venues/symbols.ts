@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 
 const QUOTE_SUFFIXES = ["-PERP", "-USDT", "-USDC", "-USD", "/USDT", "/USDC", "/USD", "USDT", "USDC", "BUSD", "USD"];
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/errors.ts";
+import { InputError } from "../market/index.ts";
 import type { Tier, TierTable } from "./types.ts";
 
 export interface TierRow {

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
-import { InputError } from "../../market/errors.ts";
-import { calibrate, modelFile } from "../../montecarlo/calibrate/index.ts";
-import { defaultRunDir, writeOutputs } from "../../report/write.ts";
+import { InputError } from "../../market/index.ts";
+import { calibrate, modelFile } from "../../montecarlo/index.ts";
+import { defaultRunDir, writeOutputs } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 
 export const usage = `usage: perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from DATE] [--to DATE] [--data DIR] [--out DIR]

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import { getVenue, type Venue } from "../../venues/index.ts";
 import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosition, type LiquidationQuote } from "../../margin/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";

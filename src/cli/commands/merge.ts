@@ -1,9 +1,10 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../montecarlo/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
+import { readStrategySource } from "../stressConfigFile.ts";
 import { loadHistory, packageVersion } from "./stress.ts";
 
 const HELP = `usage: perpsim merge DIR|FILE... [--out DIR] [--no-report]
@@ -46,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const f of files) shards.push(await readShard(f)); // one at a time: a large shard's bytes are freed as it is decoded
   const merged = mergeShards(shards);
   const version = await packageVersion();
-  const { config, summary, files: outputs } = await mergedOutputs(merged, version, loadHistory);
+  const { config, summary, files: outputs } = await mergedOutputs(merged, version, readStrategySource, loadHistory);
   const dir = v.out ?? defaultRunDir("stress");
   await writeOutputs(dir, outputs);
   if (!v["no-report"]) await writeReport(dir);

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseFlags } from "../args.ts";
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import { writeReport } from "../../report/index.ts";
 
 const HELP = `usage: perpsim report DIR [--open] [--static]

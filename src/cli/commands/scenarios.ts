@@ -1,6 +1,6 @@
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import { readStressConfig } from "../stressConfigFile.ts";
-import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/scenarios/index.ts";
+import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/index.ts";
 import { baseAsset } from "../../venues/index.ts";
 import { parseFlags } from "../args.ts";
 

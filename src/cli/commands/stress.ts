@@ -2,15 +2,15 @@ import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import {
   loadStressConfig, parseJson, parseShard, PathSimulator, RunCancelled, runShard, runStress, StressPool, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
+  MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow,
 } from "../../montecarlo/index.ts";
-import { MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "../../montecarlo/scenarios/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
-import type { StressSummary } from "../../results/types.ts";
+import type { StressSummary } from "../../results/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
-import { machineLimits, readConfigText } from "../stressConfigFile.ts";
+import { machineLimits, readConfigText, readStrategySource } from "../stressConfigFile.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n]
@@ -96,7 +96,7 @@ async function runOneShard(config: StressConfig, shard: ShardSpec, source: { sou
   process.once("SIGINT", onSigint);
   try {
     const started = performance.now();
-    const r = await runShard(config, shard, source, { workers, onProgress: progressBar(), signal: abort.signal, version: await packageVersion() });
+    const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal: abort.signal, version: await packageVersion() });
     const dir = out ?? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`);
     const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
     const { start, end } = r.header.range;

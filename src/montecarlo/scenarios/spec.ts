@@ -1,4 +1,4 @@
-import { InputError } from "../../market/errors.ts";
+import { InputError } from "../../market/index.ts";
 import { ConfigReader } from "../configFields.ts";
 import { CRASHES } from "./crashes.ts";
 import type { GridSpec } from "./grid.ts";

@@ -1,5 +1,5 @@
-import { InputError } from "../../market/errors.ts";
-import type { MarginMode } from "../../results/types.ts";
+import { InputError } from "../../market/index.ts";
+import type { MarginMode } from "../../results/index.ts";
 import type { StressConfig } from "../config.ts";
 
 /**

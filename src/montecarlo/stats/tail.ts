@@ -1,4 +1,4 @@
-import type { Quantiles } from "../../results/types.ts";
+import type { Quantiles } from "../../results/index.ts";
 
 /**
  * Distribution summaries of a per-path money sample (terminal or minimum equity), in the terms of

@@ -1,5 +1,4 @@
-import type { BacktestSummary } from "../../results/types.ts";
-import { EQUITY_FIXED_COLUMNS } from "../../results/types.ts";
+import { type BacktestSummary, EQUITY_FIXED_COLUMNS } from "../../results/index.ts";
 import { CsvTable } from "../csv.ts";
 import { extremaIndices, unionIndices } from "../downsample.ts";
 import { round } from "../format.ts";

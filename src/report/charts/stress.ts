@@ -1,5 +1,4 @@
-import type { Quantiles, StressSummary } from "../../results/types.ts";
-import { PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../../results/types.ts";
+import { type Quantiles, type StressSummary, PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../../results/index.ts";
 import { CsvTable } from "../csv.ts";
 import { extremaIndices } from "../downsample.ts";
 import { money, round } from "../format.ts";

@@ -1,0 +1,5 @@
+/** The documented result schemas (summary.json shapes and CSV column layouts): what runners produce and reports read. */
+export type {
+  MarginMode, Side, BacktestLiquidation, FundingErosion, BacktestRun, BacktestSummary, Quantiles, StressRun, StressSummary, StressPaired, StressSweep,
+} from "./types.ts";
+export { EQUITY_FIXED_COLUMNS, EQUITY_SYMBOL_FIELDS, EVENT_COLUMNS, PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "./types.ts";

@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+/**
+ * DESIGN.md §2: inside src/, one folder per concept ("room"), each with a small public index.ts; no
+ * module reaches into another room's internals past its index.ts. A file may import its own room's
+ * files freely. Imports that leave src/ (strategies/, package.json) are not rooms and are not checked.
+ * No exceptions are allowed.
+ */
+const ROOT = resolve(import.meta.dirname, "..");
+const SRC = join(ROOT, "src");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Every module specifier a file names: static imports, re-exports, `import type`, and `import("…")` with a literal. */
+function specifiers(text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** The room of a path under src/ (its first folder), "" for a file directly in src/ (the entry point), null outside src/. */
+function roomOf(path: string): string | null {
+  const rel = relative(SRC, path);
+  if (rel.startsWith("..")) return null;
+  const parts = rel.split(sep);
+  return parts.length > 1 ? parts[0] : "";
+}
+
+interface Violation {
+  file: string;
+  specifier: string;
+}
+
+/** The imports of one file (path absolute, text its source) that reach past another room's index.ts. */
+function violations(file: string, text: string): Violation[] {
+  const from = roomOf(file);
+  return specifiers(text)
+    .filter((s) => s.startsWith("."))
+    .filter((s) => {
+      const target = resolve(dirname(file), s);
+      const to = roomOf(target);
+      if (to === null || to === from) return false;
+      return target !== join(SRC, to, "index.ts");
+    })
+    .map((specifier) => ({ file: relative(ROOT, file), specifier }));
+}
+
+/**
+ * Which rooms each room may import: DESIGN.md §2's table, plus two additions that table leaves
+ * implicit: `market` everywhere (it owns InputError, the one error a user's mistake raises) and
+ * `results` (the summary.json and CSV schemas) for the runners that produce them and the report that
+ * reads them. So reports read results, never engines; workers (montecarlo) never import the CLI.
+ */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  market: [],
+  data: ["market"],
+  venues: ["market"],
+  margin: ["venues", "market"],
+  strategy: ["margin", "market"],
+  backtest: ["data", "market", "venues", "margin", "strategy", "results"],
+  montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results"],
+  report: ["results", "market"],
+  results: [],
+  cli: ["backtest", "data", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"],
+  "": ["cli"],
+};
+
+/** Rooms that know nothing of files, workers or the terminal: no node: built-ins at all. */
+const PURE_ROOMS = ["margin", "market", "venues"];
+
+/** The rooms a file imports (other than its own), from its relative specifiers. */
+function roomsImported(file: string, text: string): string[] {
+  const from = roomOf(file);
+  const rooms = specifiers(text)
+    .filter((s) => s.startsWith("."))
+    .map((s) => roomOf(resolve(dirname(file), s)))
+    .filter((r): r is string => r !== null && r !== from);
+  return [...new Set(rooms)];
+}
+
+describe("room boundaries (DESIGN.md §2)", () => {
+  it("every import of another room goes through that room's index.ts", () => {
+    const files = sourceFiles(SRC);
+    expect(files.length).toBeGreaterThan(50); // the scan really found the source tree
+    const found = files.flatMap((f) => violations(f, readFileSync(f, "utf8")));
+    expect(found.map((v) => `${v.file}: ${v.specifier}`)).toEqual([]);
+  });
+
+  it("every room has an index.ts", () => {
+    const rooms = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(rooms).toEqual(expect.arrayContaining(["backtest", "cli", "data", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"]));
+    expect(rooms.filter((r) => !readdirSync(join(SRC, r)).includes("index.ts"))).toEqual([]);
+  });
+
+  it("each room imports only the rooms DESIGN.md §2 allows it", () => {
+    const found = sourceFiles(SRC).flatMap((f) => {
+      const allowed = MAY_IMPORT[roomOf(f)!];
+      if (!allowed) return [`${relative(ROOT, f)}: room '${roomOf(f)}' is not in MAY_IMPORT`];
+      return roomsImported(f, readFileSync(f, "utf8"))
+        .filter((r) => !allowed.includes(r))
+        .map((r) => `${relative(ROOT, f)} imports ${r}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("the margin engine, market types and venues use no node built-ins (no files, workers or terminal)", () => {
+    const found = PURE_ROOMS.flatMap((room) =>
+      sourceFiles(join(SRC, room)).flatMap((f) =>
+        specifiers(readFileSync(f, "utf8")).filter((s) => s.startsWith("node:")).map((s) => `${relative(ROOT, f)}: ${s}`),
+      ),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("flags a reach past an index and lets index, same-room and outside-src imports through", () => {
+    const file = join(SRC, "data", "load.ts");
+    const text = [
+      'import type { Bars } from "../market/bars.ts";',
+      'import { InputError } from "../market/index.ts";',
+      'import { readCandles } from "./candles.ts";',
+      'export { calibrate } from "../montecarlo/calibrate/index.ts";',
+      'const s = () => import("../../strategies/hold.ts");',
+      'const w = () => import("../report/write.ts");',
+      'import { readFile } from "node:fs/promises";',
+    ].join("\n");
+    expect(violations(file, text).map((v) => v.specifier)).toEqual(["../market/bars.ts", "../montecarlo/calibrate/index.ts", "../report/write.ts"]);
+    expect(violations(join(SRC, "cli.ts"), 'import { main } from "./cli/main.ts";').map((v) => v.specifier)).toEqual(["./cli/main.ts"]);
+    expect(roomsImported(join(SRC, "report", "charts", "x.ts"), 'import { run } from "../../backtest/index.ts";\nimport { f } from "../format.ts";')).toEqual(["backtest"]);
+  });
+});
