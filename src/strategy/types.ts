@@ -1,7 +1,7 @@
+import type { MarginMode, PositionView, Side } from "../margin/index.ts";
 import type { BarField } from "../market/index.ts";
 
-export type MarginMode = "cross" | "isolated";
-export type Side = "long" | "short";
+export type { MarginMode, Side };
 
 /** A JSON-like parameter value: what `--params` can carry. */
 export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -19,15 +19,7 @@ export interface BarView {
 }
 
 /** An open position as the strategy sees it at the close of the current bar. */
-export interface PositionInfo {
-  symbol: string;
-  side: Side;
-  size: number;
-  entryPrice: number;
-  mode: MarginMode;
-  leverage: number;
-  /** isolated margin (0 for cross) */
-  margin: number;
+export interface PositionInfo extends Omit<PositionView, "slot"> {
   /** size × the trigger price at the close */
   notional: number;
   unrealizedPnl: number;
