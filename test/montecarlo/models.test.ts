@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   bridgeCrossed, createModel, normCdf, pathStream, studentTCdf, SUBSTREAM, type ModelSpec, type TGarchJumpSpec,
 } from "../../src/montecarlo/index.ts";
+import { firstPassage } from "./closedForms.ts";
 
 const YEAR_HOURS = 8760;
 
@@ -69,9 +70,7 @@ describe("first passage of a lone long's barrier with the bridge check", () => {
   const hours = 24;
   const b = Math.log(0.95);
   const T = hours / YEAR_HOURS;
-  const mu = -0.5 * sigma * sigma;
-  const s = sigma * Math.sqrt(T);
-  const exact = normCdf((b - mu * T) / s) + Math.exp((2 * mu * b) / (sigma * sigma)) * normCdf((b + mu * T) / s);
+  const exact = firstPassage(sigma, hours, b);
 
   function simulate(stepsPerHorizon: number, N: number): number {
     const model = createModel(gbm([sigma], [[1]]));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FIELD, PATH_FIELDS, parseStressConfig, simulateAll, normCdf, type StressConfig } from "../../src/montecarlo/index.ts";
+import { FIELD, PATH_FIELDS, parseStressConfig, simulateAll, type StressConfig } from "../../src/montecarlo/index.ts";
+import { firstPassage, isolatedLongBarrier, liquidationShare as shareOf } from "./closedForms.ts";
 
 /**
  * A lone isolated long under GBM (zero drift: log drift μ = −σ²/2), no funding, no fees: it is
@@ -23,20 +24,8 @@ function config(stepMinutes: number, modes: ("cross" | "isolated")[] = ["isolate
   }, "test").config;
 }
 
-function closedForm(): number {
-  // isolated long, margin m = notional / leverage: m + q(L − E) = mmr·q·L  ⇒  L/E = (1 − 1/leverage) / (1 − mmr)
-  const b = Math.log((1 - 1 / LEVERAGE) / (1 - MMR));
-  const T = HOURS / (365 * 24);
-  const mu = -0.5 * VOL * VOL;
-  const s = VOL * Math.sqrt(T);
-  return normCdf((b - mu * T) / s) + Math.exp((2 * mu * b) / (VOL * VOL)) * normCdf((b + mu * T) / s);
-}
-
-function liquidationShare(results: Float64Array, modes: number, mode: number): number {
-  let k = 0;
-  for (let p = 0; p < PATHS; p++) k += results[(p * modes + mode) * PATH_FIELDS + FIELD.liquidated];
-  return k / PATHS;
-}
+const closedForm = () => firstPassage(VOL, HOURS, isolatedLongBarrier(LEVERAGE, MMR));
+const liquidationShare = (results: Float64Array, modes: number, mode: number) => shareOf(results, PATHS, modes, mode);
 
 describe("runner: liquidation probability vs the closed-form first passage", () => {
   const p = closedForm();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FIELD, normCdf, PATH_FIELDS, parseStressConfig, simulateAll, stressSummary, type StressConfig } from "../../src/montecarlo/index.ts";
+import { FIELD, PATH_FIELDS, parseStressConfig, simulateAll, stressSummary, type StressConfig } from "../../src/montecarlo/index.ts";
+import { firstPassage, isolatedLongBarrier } from "./closedForms.ts";
 
 /**
  * When a lone isolated 20x long under GBM (zero drift: log drift m = −σ²/2, no funding, no fees) is
@@ -28,11 +29,7 @@ function config(stepMinutes: number): StressConfig {
 
 /** P(liquidated by hour t), the closed form above; L/E = (1 − 1/leverage)/(1 − mmr) for an isolated long. */
 function liquidatedBy(hours: number): number {
-  const b = Math.log((1 - 1 / LEVERAGE) / (1 - MMR));
-  const t = hours / HOURS_PER_YEAR;
-  const m = -0.5 * VOL * VOL;
-  const s = VOL * Math.sqrt(t);
-  return normCdf((b - m * t) / s) + Math.exp((2 * m * b) / (VOL * VOL)) * normCdf((b + m * t) / s);
+  return firstPassage(VOL, hours, isolatedLongBarrier(LEVERAGE, MMR));
 }
 
 /** The closed form's median time to liquidation, by bisection. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  createSimulator, FIELD, normCdf, PATH_FIELDS, parseStressConfig, prepareBook, simulateAll, type StressConfig,
+  createSimulator, FIELD, PATH_FIELDS, parseStressConfig, prepareBook, simulateAll, type StressConfig,
 } from "../../src/montecarlo/index.ts";
+import { firstPassage, isolatedLongBarrier } from "./closedForms.ts";
 
 /**
  * The `hold` strategy replayed on synthetic candles against the portfolio kernel on the same legs.
@@ -36,13 +37,7 @@ function config(book: "portfolio" | "strategy", modes: ("cross" | "isolated")[])
 }
 
 /** P(min ≤ b) for a zero-drift GBM price (log drift μ = −σ²/2), b = ln(L/S0) of an isolated long with no fees. */
-function closedForm(): number {
-  const b = Math.log((1 - 1 / LEVERAGE) / (1 - MMR));
-  const T = HOURS / (365 * 24);
-  const mu = -0.5 * VOL * VOL;
-  const s = VOL * Math.sqrt(T);
-  return normCdf((b - mu * T) / s) + Math.exp((2 * mu * b) / (VOL * VOL)) * normCdf((b + mu * T) / s);
-}
+const closedForm = () => firstPassage(VOL, HOURS, isolatedLongBarrier(LEVERAGE, MMR));
 
 async function run(book: "portfolio" | "strategy", modes: ("cross" | "isolated")[]): Promise<Float64Array> {
   const c = config(book, modes);

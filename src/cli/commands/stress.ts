@@ -89,21 +89,17 @@ export async function packageVersion(): Promise<string> {
   return pkg.version ?? "unknown";
 }
 
-/** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
-async function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
+/**
+ * Run `work` with Ctrl-C wired to an abort signal: an interrupted run prints one line, writes nothing
+ * and exits 130; `cleanup` runs whatever happens.
+ */
+async function interruptible(work: (signal: AbortSignal) => Promise<number>, cleanup?: () => Promise<void>, maxListeners?: number): Promise<number> {
   const abort = new AbortController();
+  if (maxListeners !== undefined) setMaxListeners(maxListeners, abort.signal);
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   try {
-    const started = performance.now();
-    const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal: abort.signal, version: await packageVersion() });
-    const dir = out ?? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`);
-    const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
-    const { start, end } = r.header.range;
-    console.log(`shard ${shard.index}/${shard.count}: paths ${start}–${end - 1} (${end - start} of ${config.paths}), seed ${config.seed}, config fingerprint ${r.header.fingerprint.slice(0, 12)}`);
-    console.log(`simulated in ${r.simulateSeconds.toFixed(2)} s, ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
-    console.log(`wrote ${written} (${r.bytes.length} bytes); when all ${shard.count} shards are written: perpsim merge ${dir}`);
-    return 0;
+    return await work(abort.signal);
   } catch (err) {
     if (err instanceof RunCancelled) {
       console.error("perpsim stress: interrupted; nothing written");
@@ -112,7 +108,23 @@ async function runOneShard(config: StressConfig, shard: ShardSpec, source: { sou
     throw err;
   } finally {
     process.off("SIGINT", onSigint);
+    await cleanup?.();
   }
+}
+
+/** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
+function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
+  return interruptible(async (signal) => {
+    const started = performance.now();
+    const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal, version: await packageVersion() });
+    const dir = out ?? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`);
+    const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
+    const { start, end } = r.header.range;
+    console.log(`shard ${shard.index}/${shard.count}: paths ${start}–${end - 1} (${end - start} of ${config.paths}), seed ${config.seed}, config fingerprint ${r.header.fingerprint.slice(0, 12)}`);
+    console.log(`simulated in ${r.simulateSeconds.toFixed(2)} s, ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
+    console.log(`wrote ${written} (${r.bytes.length} bytes); when all ${shard.count} shards are written: perpsim merge ${dir}`);
+    return 0;
+  });
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -131,25 +143,22 @@ export async function run(argv: string[]): Promise<number> {
   for (const w of warnings) console.error(`warning: ${w}`);
   if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths), { source: file, text, overrides }, workers, v.out);
 
-  const abort = new AbortController();
-  setMaxListeners(MAX_SWEEP_CELLS + 2, abort.signal); // the pool listens once per run, a sweep runs once per cell
   const pool = new StressPool(workers); // one set of threads for the base run and every sweep cell; starts at the first chunk
-  const onSigint = () => abort.abort();
-  process.once("SIGINT", onSigint);
   const started = performance.now();
-  try {
+  // the pool listens to the signal once per run, and a sweep runs once per cell
+  return interruptible(async (signal) => {
     const version = await packageVersion();
     const validate = (cell: StressConfig) => {
       if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
     };
     if (axes.length) sweepCells(config, axes, validate); // every cell checked before the base run starts
-    const result = await runStress(config, { pool, onProgress: progressBar(), signal: abort.signal, version });
+    const result = await runStress(config, { pool, onProgress: progressBar(), signal, version });
     let files = result.files;
     let sweep: Awaited<ReturnType<typeof runSweep>> | null = null;
     if (axes.length) {
       sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
         if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
-        return cellResults(await runStress(cell, { pool, signal: abort.signal, version }));
+        return cellResults(await runStress(cell, { pool, signal, version }));
       }, validate);
       const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
       files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
@@ -175,14 +184,5 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`${config.paths} paths × ${config.steps} steps × ${config.model.assets.length} assets: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
     console.log(`wrote ${dir}`);
     return 0;
-  } catch (err) {
-    if (err instanceof RunCancelled) {
-      console.error("perpsim stress: interrupted; nothing written");
-      return 130;
-    }
-    throw err;
-  } finally {
-    process.off("SIGINT", onSigint);
-    await pool.destroy();
-  }
+  }, () => pool.destroy(), MAX_SWEEP_CELLS + 2);
 }
