@@ -3,3 +3,4 @@ export type {
   MarginMode, Side, BacktestLiquidation, FundingErosion, BacktestRun, BacktestSummary, Quantiles, StressRun, StressSummary, StressPaired, StressSweep,
 } from "./types.ts";
 export { EQUITY_FIXED_COLUMNS, EQUITY_SYMBOL_FIELDS, EVENT_COLUMNS, PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "./types.ts";
+export { pairedDifference, type PairedDifference } from "./paired.ts";

@@ -138,8 +138,8 @@ export interface StressSummary {
 /**
  * Paths liquidated under both modes, only one, or neither (common random numbers make these pairs), and
  * the paired difference of liquidation probability, cross minus isolated, from the discordant counts
- * b = onlyCross, c = onlyIsolated over n = paths: d = (b − c)/n, se = √(b + c − (b − c)²/n)/n,
- * ci95 = d ± 1.96·se. `difference` is null when the run did not simulate both modes (stress always
+ * b = onlyCross, c = onlyIsolated over n = paths: d = (b − c)/n with Tango's 95 % score interval
+ * (`pairedDifference` in paired.ts; it stays honest when no path is discordant). `difference` is null when the run did not simulate both modes (stress always
  * writes it; absent in older summaries).
  */
 export interface StressPaired {

@@ -1,3 +1,4 @@
+import { scoreStatistic } from "../stats/pairedReference.ts";
 import { describe, expect, it } from "vitest";
 import { FIELD, PATH_FIELDS, pairedDifference, parseStressConfig, stressSummary } from "../../src/montecarlo/index.ts";
 
@@ -50,21 +51,28 @@ describe("stress summary: intervals on every probability and the paired differen
     expect(iso.badDebtCi95![1]).toBeCloseTo(0.036993, 6);
   });
 
-  it("paired cross − isolated difference: d = (12 − 4)/100, se = √(16 − 64/100)/100", () => {
+  it("paired cross − isolated difference: d = (12 − 4)/100 with Tango's score interval (bounds solve T(Δ) = ±z)", () => {
     expect(s.paired).toMatchObject({ both: 10, onlyCross: 12, onlyIsolated: 4, neither: 74 });
     const d = s.paired.difference!;
     expect(d.estimate).toBe(0.08);
-    // se = √15.36/100 = 0.0391918, 1.96·se = 0.0768160
-    expect(d.ci95[0]).toBeCloseTo(0.003184, 5);
-    expect(d.ci95[1]).toBeCloseTo(0.156816, 5);
+    expect(scoreStatistic(12, 4, 100, d.ci95[0])).toBeCloseTo(1.959964, 4); // the summary rounds to 1e-6
+    expect(scoreStatistic(12, 4, 100, d.ci95[1])).toBeCloseTo(-1.959964, 4);
+    expect(d.ci95[0]).toBeGreaterThan(0); // the modes differ beyond noise on these 100 paths
   });
 
-  it("no difference when only one mode ran; the interval is symmetric and collapses without discordant pairs", () => {
+  it("no difference when only one mode ran; without discordant pairs the interval is ±z²/(n + z²), not [0, 0]", () => {
     const one = stressSummary({ ...config, modes: ["isolated"] }, results().filter((_, k) => Math.floor(k / PATH_FIELDS) % 2 === 1), {});
     expect(one.paired.difference).toBeNull();
-    expect(pairedDifference(0, 0, 50)).toEqual({ estimate: 0, ci95: [0, 0] });
+    const none = pairedDifference(0, 0, 50);
+    expect(none.estimate).toBe(0);
+    expect(none.ci95[1]).toBeCloseTo(3.841459 / (50 + 3.841459), 6);
     const neg = pairedDifference(4, 12, 100);
     expect(neg.estimate).toBe(-0.08);
-    expect(neg.ci95[1]).toBeCloseTo(-0.003184, 5);
+    expect(neg.ci95[1]).toBeCloseTo(-d12_4_lower(), 12);
   });
 });
+
+/** the lower bound of the (12, 4, 100) interval: swapping the modes mirrors it */
+function d12_4_lower(): number {
+  return pairedDifference(12, 4, 100).ci95[0];
+}

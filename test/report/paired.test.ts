@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { scoreStatistic } from "../stats/pairedReference.ts";
 import { describe, expect, it } from "vitest";
 import { buildReportHtml } from "../../src/report/index.ts";
 import { pairedDifference } from "../../src/report/paired.ts";
@@ -14,14 +15,16 @@ const FIXTURE = join(import.meta.dirname, "../fixtures/results/stress/summary.js
 const fixture = async () => JSON.parse(await readFile(FIXTURE, "utf8")) as StressSummary;
 
 describe("paired difference of liquidation probability", () => {
-  it("fixture, 400 paths: only cross 16, only isolated 36 → d = −0.05, se = √51/400, interval −8.50 to −1.50 points", async () => {
+  it("fixture, 400 paths: only cross 16, only isolated 36 → d = −0.05, Tango's interval −8.69 to −1.52 points", async () => {
     const s = await fixture();
     expect(s.paired).toMatchObject({ both: 8, onlyCross: 16, onlyIsolated: 36, neither: 340 });
-    // d = (16 − 36)/400 = −0.05; se = √(52 − 400/400)/400 = √51/400 = 0.0178536; 1.959964·se = 0.0349924
+    // d = (16 − 36)/400 = −0.05; the bounds solve the score equation T(Δ) = ±1.959964 (reference solver)
     const d = pairedDifference(s.paired)!;
     expect(d.estimate).toBeCloseTo(-0.05, 12);
-    expect(d.ci95[0]).toBeCloseTo(-0.0849924, 6);
-    expect(d.ci95[1]).toBeCloseTo(-0.0150076, 6);
+    expect(scoreStatistic(16, 36, 400, d.ci95[0])).toBeCloseTo(1.959964, 5);
+    expect(scoreStatistic(16, 36, 400, d.ci95[1])).toBeCloseTo(-1.959964, 5);
+    expect(d.ci95[0]).toBeCloseTo(-0.086889, 5);
+    expect(d.ci95[1]).toBeCloseTo(-0.015200, 5);
   });
 
   it("the verdict calls a clear difference clear even where the marginal intervals overlap", async () => {
@@ -31,7 +34,7 @@ describe("paired difference of liquidation probability", () => {
     expect(cross.ci95[1]).toBeGreaterThan(iso.ci95[0]);
     const headline = stressVerdict(s)[0];
     expect(headline).toBe("Fewer liquidations with cross: 6.0 % of paths vs 11.0 % with isolated " +
-      "(paired difference cross − isolated −5.0 points, 95 % interval −8.5 to −1.5 points): a real difference, not sampling noise.");
+      "(paired difference cross − isolated −5.0 points, 95 % interval −8.7 to −1.5 points): a real difference, not sampling noise.");
   });
 
   it("an interval across zero is reported as undecided: only cross 10, only isolated 6 of 400 → +1.0 points, −1.0 to +3.0", async () => {
@@ -39,12 +42,13 @@ describe("paired difference of liquidation probability", () => {
     s.paired = { both: 8, onlyCross: 10, onlyIsolated: 6, neither: 376 };
     s.runs[0].liquidationProbability = 18 / 400;
     s.runs[1].liquidationProbability = 14 / 400;
-    // d = 4/400 = 0.01; se = √(16 − 16/400)/400 = √15.96/400 = 0.00998749; half-width 0.0195751 → [−0.0095751, 0.0295751]
+    // d = 4/400 = 0.01; the score interval's bounds solve T(Δ) = ±z
     const d = pairedDifference(s.paired)!;
-    expect(d.ci95[0]).toBeCloseTo(-0.0095751, 6);
-    expect(d.ci95[1]).toBeCloseTo(0.0295751, 6);
+    expect(scoreStatistic(10, 6, 400, d.ci95[0])).toBeCloseTo(1.959964, 5);
+    expect(scoreStatistic(10, 6, 400, d.ci95[1])).toBeCloseTo(-1.959964, 5);
+    expect(d.ci95[0]).toBeLessThan(0);
     expect(stressVerdict(s)[0]).toBe("Fewer liquidations with isolated: 3.5 % of paths vs 4.5 % with cross " +
-      "(paired difference cross − isolated +1.0 points, 95 % interval −1.0 to +3.0 points); the paired interval includes zero, so these paths cannot tell the modes apart.");
+      "(paired difference cross − isolated +1.0 points, 95 % interval −1.1 to +3.2 points); the paired interval includes zero, so these paths cannot tell the modes apart.");
   });
 
   it("uses the runner's own difference when summary.json carries one", async () => {
@@ -61,7 +65,7 @@ describe("paired difference of liquidation probability", () => {
     const html = await buildReportHtml({ summary: s, files: {} }, { interactive: false });
     const foot = html.match(/<table class="paired">[\s\S]*?<tfoot>([\s\S]*?)<\/tfoot><\/table>/);
     expect(foot).not.toBeNull();
-    expect(foot![1]).toContain("<b>−5.0 points</b> (95 % interval −8.5 to −1.5 points) = (only cross − only isolated) / paths = (16 − 36) / 400");
+    expect(foot![1]).toContain("<b>−5.0 points</b> (95 % interval −8.7 to −1.5 points) = (only cross − only isolated) / paths = (16 − 36) / 400");
     expect(html).not.toContain("intervals overlap");
   });
 });
