@@ -7,8 +7,9 @@ import { ConfigReader, join } from "./configFields.ts";
 import type { FundingSpec } from "./funding.ts";
 import { kouMgf } from "./models/tGarchJump.ts";
 import {
-  ASSET_PRESETS, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
+  assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation, presetPairCorrelation,
 } from "./models/defaults.ts";
+import { diffusionVolFor, jumpVariancePerYear, totalVol } from "./models/volatility.ts";
 import type { AssetSpec, GarchSpec, JumpSizeSpec, JumpSpec, ModelSpec, RegimeSpec, TGarchJumpAssetSpec } from "./models/types.ts";
 import { parseScenario, type ScenarioSpec } from "./scenarios/spec.ts";
 import type { GridSpec } from "./scenarios/grid.ts";
@@ -367,19 +368,8 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstr
   const symbols = Object.keys(assetsObj);
   if (symbols.length === 0) r.fail("model.assets", "must name at least one asset");
   if (symbols.length > 20) r.fail("model.assets", `at most 20 assets, got ${symbols.length}`);
-  const assets: TGarchJumpAssetSpec[] = symbols.map((symbol) => {
-    const field = `model.assets.${symbol}`;
-    const a = r.object(assetsObj[symbol], field);
-    r.onlyKeys(a, field, isT ? ["price", "vol", "drift", "jumpBeta"] : ["price", "vol", "drift"]);
-    const preset = ASSET_PRESETS[symbol];
-    return {
-      symbol,
-      price: r.number(a, "price", field, { gt: 0 }),
-      vol: r.number(a, "vol", field, { gt: 0, le: 20, default: preset?.vol }),
-      drift: r.number(a, "drift", field, { gt: -10, lt: 10, default: 0 }),
-      jumpBeta: r.number(a, "jumpBeta", field, { gt: 0, default: preset?.jumpBeta ?? DEFAULT_JUMP_BETA }),
-    };
-  });
+  const raw = symbols.map((symbol) => parseAsset(r, assetsObj[symbol], symbol, isT));
+  const assets: TGarchJumpAssetSpec[] = raw.map(({ symbol, price, drift, jumpBeta }) => ({ symbol, price, vol: NaN, totalVol: NaN, drift, jumpBeta }));
 
   let correlation = defaultCorrelation(symbols);
   if (m.correlation !== undefined) {
@@ -388,20 +378,58 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstr
     const repaired = repairCorrelation(m.correlation as number[][], `${r.source}: model.correlation`);
     if (repaired.warning) warnings.push(repaired.warning);
     correlation = repaired.warning ? toRows(repaired.matrix) : (m.correlation as number[][]).map((row) => [...row]);
-  } else if (symbols.length > 1 && symbols.some((s) => !ASSET_PRESETS[s])) {
+  } else if (symbols.some((a, i) => symbols.some((b, j) => j < i && presetPairCorrelation(a, b) === undefined))) {
     warnings.push(`${r.source}: model.correlation not given; pairs without a preset use ${defaultCorrelation(["?", "!"])[0][1]}`);
   }
 
   if (!isT) {
-    const gbmAssets: AssetSpec[] = assets.map(({ symbol, price, vol, drift }) => ({ symbol, price, vol, drift }));
+    const gbmAssets: AssetSpec[] = raw.map(({ symbol, price, drift, vol }) => ({ symbol, price, vol: vol.value, totalVol: vol.value, drift }));
     return { type: "gbm", assets: gbmAssets, correlation };
   }
   const nu = r.number(m, "nu", "model", { gt: 2, le: 1000, default: DEFAULT_NU });
   const garch = parseGarch(r, r.switchable(m, "garch", "model", true));
   const regimes = parseRegimes(r, r.switchable(m, "regimes", "model", true), symbols.length);
   const jumps = parseJumps(r, r.switchable(m, "jumps", "model", true), assets);
+  raw.forEach((a, i) => {
+    const parts = { regimes, jumps };
+    const diffusion = a.vol.kind === "total" ? diffusionVolFor(a.vol.value, a.jumpBeta, parts) : a.vol.value;
+    if (diffusion === null) {
+      const jumpVol = Math.sqrt(jumpVariancePerYear(a.jumpBeta, parts));
+      r.fail(`model.assets.${a.symbol}.vol`, `total annual vol ${a.vol.value} is at or below what the jumps alone give (${jumpVol.toFixed(3)}): raise vol, lower jumpBeta or model.jumps, or give diffusionVol instead`);
+    }
+    assets[i].vol = diffusion;
+    assets[i].totalVol = round6(a.vol.kind === "total" ? a.vol.value : totalVol(diffusion, a.jumpBeta, parts));
+  });
   return { type: "t-garch-jump", assets, correlation, nu, garch, regimes, jumps };
 }
+
+type ParsedVol = { kind: "total" | "diffusion"; value: number };
+
+/**
+ * One model asset. `vol` is the total annual volatility of log returns; `diffusionVol` (t-garch-jump
+ * only) its diffusive part, what the model's σ is. At most one of them; neither takes the base coin's
+ * preset diffusion vol.
+ */
+function parseAsset(r: ConfigReader, value: unknown, symbol: string, isT: boolean) {
+  const field = `model.assets.${symbol}`;
+  const a = r.object(value, field);
+  r.onlyKeys(a, field, isT ? ["price", "vol", "diffusionVol", "drift", "jumpBeta"] : ["price", "vol", "drift"]);
+  const price = r.number(a, "price", field, { gt: 0 });
+  const preset = assetPreset(symbol);
+  if (a.vol !== undefined && a.diffusionVol !== undefined) r.fail(`${field}.diffusionVol`, "give vol (the total) or diffusionVol (its diffusive part), not both");
+  let vol: ParsedVol;
+  if (a.vol !== undefined || !isT) vol = { kind: "total", value: r.number(a, "vol", field, { gt: 0, le: 20, default: preset?.diffusionVol }) };
+  else vol = { kind: "diffusion", value: r.number(a, "diffusionVol", field, { gt: 0, le: 20, default: preset?.diffusionVol }) };
+  return {
+    symbol,
+    price,
+    vol,
+    drift: r.number(a, "drift", field, { gt: -10, lt: 10, default: 0 }),
+    jumpBeta: isT ? r.number(a, "jumpBeta", field, { gt: 0, default: preset?.jumpBeta ?? DEFAULT_JUMP_BETA }) : 1,
+  };
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function parseGarch(r: ConfigReader, g: Record<string, unknown> | false): GarchSpec | false {
   if (!g) return false;

@@ -20,7 +20,10 @@ const percent = (x: number) => `${Number((x * 100).toPrecision(4))} %`;
 function assetText(name: string, a: Obj): string {
   const parts = [name];
   if (num(a.price)) parts.push(price(a.price));
-  if (num(a.vol)) parts.push(`at ${percent(a.vol)} vol`);
+  // `vol` in a summary is the diffusive part; `totalVol` adds jumps and stress regimes (what returns realise)
+  if (num(a.totalVol) && num(a.vol) && Math.abs(a.totalVol - a.vol) > 5e-4) parts.push(`at ${percent(a.totalVol)} vol (diffusion ${percent(a.vol)})`);
+  else if (num(a.vol)) parts.push(`at ${percent(a.vol)} vol`);
+  else if (num(a.diffusionVol)) parts.push(`at ${percent(a.diffusionVol)} diffusion vol`);
   if (num(a.drift) && a.drift !== 0) parts.push(`drift ${percent(a.drift)}`);
   return parts.join(" ");
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
     ],
     model: {
       type: "t-garch-jump",
-      assets: { BTC: { price: 60000, vol: 0.6 }, ETH: { price: 3000, vol: 0.75 }, SOL: { price: 150, vol: 1.0 } },
+      assets: { BTC: { price: 60000, diffusionVol: 0.6 }, ETH: { price: 3000, diffusionVol: 0.75 }, SOL: { price: 150, diffusionVol: 1.0 } },
       correlation: [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]],
     },
     funding: { type: "mean-reverting" },

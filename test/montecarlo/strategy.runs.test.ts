@@ -23,7 +23,7 @@ const hedger = () => ({
   strategy: { name: "hedger", params: { long: "BTC", short: "ETH", leverage: 5, weight: 0.4, rebalanceHours: 6 } },
   model: {
     type: "t-garch-jump",
-    assets: { BTC: { price: 60000, vol: 0.6 }, ETH: { price: 3000, vol: 0.75 } },
+    assets: { BTC: { price: 60000, diffusionVol: 0.6 }, ETH: { price: 3000, diffusionVol: 0.75 } },
     correlation: [[1, 0.8], [0.8, 1]],
   },
   funding: { type: "mean-reverting", settleEveryHours: 8 },

@@ -120,6 +120,8 @@ describe("stress header: the model in one line", () => {
     // off-diagonal correlations 0.8, 0.7, 0.75: range 0.7–0.8, mean 0.75
     expect(modelLine(model)).toBe("t-garch-jump · BTC 95,000 at 60 % vol, ETH 3,300 at 75 % vol, SOL 180 at 100 % vol · correlation 0.7–0.8 (mean 0.75) · ν = 4 · with GARCH, regimes, jumps");
     expect(modelLine({ type: "gbm", assets: [{ symbol: "BTC", price: 60000, vol: 0.6, drift: 0 }], correlation: [[1]] })).toBe("gbm · BTC 60,000 at 60 % vol · no GARCH, regimes or jumps");
+    // the total beside the diffusive part when jumps and regimes add to it
+    expect(modelLine({ type: "t-garch-jump", assets: [{ symbol: "BTC", price: 60000, vol: 0.6, totalVol: 0.8123, drift: 0 }] })).toBe("t-garch-jump · BTC 60,000 at 81.23 % vol (diffusion 60 %) · no GARCH, regimes or jumps");
     // a config-file shape (assets keyed by symbol) and a switched-off block
     expect(modelLine({ type: "t-garch-jump", assets: { SOL: { price: 0.5 } }, jumps: { enabled: false }, garch: {} })).toBe("t-garch-jump · SOL 0.5 · with GARCH");
   });

@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { modelVolLine } from "../modelVols.ts";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
@@ -141,6 +142,8 @@ export async function run(argv: string[]): Promise<number> {
   const text = await readConfigText(file);
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
   for (const w of warnings) console.error(`warning: ${w}`);
+  const vols = modelVolLine(config.model);
+  if (vols) console.log(vols);
   if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths), { source: file, text, overrides }, workers, v.out);
 
   const pool = new StressPool(workers); // one set of threads for the base run and every sweep cell; starts at the first chunk

@@ -1,3 +1,4 @@
+import { baseAsset } from "../../venues/index.ts";
 import type { GarchSpec, JumpSpec, RegimeSpec } from "./types.ts";
 
 /*
@@ -6,28 +7,55 @@ import type { GarchSpec, JumpSpec, RegimeSpec } from "./types.ts";
  * in the config.
  */
 
-/** Per-asset defaults for the symbols the reference covers. */
-export const ASSET_PRESETS: Readonly<Record<string, { vol: number; jumpBeta: number }>> = {
-  BTC: { vol: 0.6, jumpBeta: 1 },
-  ETH: { vol: 0.75, jumpBeta: 1.3 },
-  SOL: { vol: 1.0, jumpBeta: 2 },
-};
+/**
+ * Per-asset defaults for the coins the reference covers, keyed by base coin: `BTCUSDT`, `BTC-USD` and
+ * `BTC` all get BTC's. `diffusionVol` is the diffusive part of the volatility (the total, with the
+ * default jumps and regimes, is reported beside it).
+ */
+const ASSET_PRESETS: ReadonlyMap<string, AssetPreset> = new Map([
+  ["BTC", { diffusionVol: 0.6, jumpBeta: 1 }],
+  ["ETH", { diffusionVol: 0.75, jumpBeta: 1.3 }],
+  ["SOL", { diffusionVol: 1.0, jumpBeta: 2 }],
+]);
+
+export interface AssetPreset {
+  diffusionVol: number;
+  jumpBeta: number;
+}
+
+/** The base coin of a model asset by the venues' one rule (`BTCUSDT` → `BTC`); the name itself when it is no symbol. */
+export function baseCoin(symbol: string): string {
+  try {
+    return baseAsset(symbol);
+  } catch {
+    return symbol;
+  }
+}
+
+/** The preset of a symbol's base coin, if the reference covers it. */
+export function assetPreset(symbol: string): AssetPreset | undefined {
+  return ASSET_PRESETS.get(baseCoin(symbol));
+}
 
 /** jump beta of a symbol without a preset */
 export const DEFAULT_JUMP_BETA = 1.5;
 
 /** Calm-regime return correlations (§4 "Recommended presets"); other pairs get DEFAULT_PAIR_CORRELATION. */
-const CALM_PAIRS: Readonly<Record<string, number>> = {
-  "BTC/ETH": 0.8,
-  "BTC/SOL": 0.7,
-  "ETH/SOL": 0.75,
-};
+const CALM_PAIRS: ReadonlyMap<string, number> = new Map([
+  ["BTC/ETH", 0.8],
+  ["BTC/SOL", 0.7],
+  ["ETH/SOL", 0.75],
+]);
 export const DEFAULT_PAIR_CORRELATION = 0.6;
 
+/** The calm correlation of a pair by base coin, undefined when the reference has none. */
+export function presetPairCorrelation(a: string, b: string): number | undefined {
+  const x = baseCoin(a), y = baseCoin(b);
+  return CALM_PAIRS.get(`${x}/${y}`) ?? CALM_PAIRS.get(`${y}/${x}`);
+}
+
 export function defaultCorrelation(symbols: readonly string[]): number[][] {
-  return symbols.map((a, i) =>
-    symbols.map((b, j) => (i === j ? 1 : CALM_PAIRS[`${a}/${b}`] ?? CALM_PAIRS[`${b}/${a}`] ?? DEFAULT_PAIR_CORRELATION)),
-  );
+  return symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : presetPairCorrelation(a, b) ?? DEFAULT_PAIR_CORRELATION)));
 }
 
 export const DEFAULT_NU = 4;

@@ -5,8 +5,13 @@ export interface AssetSpec {
   symbol: string;
   /** starting price (> 0) */
   price: number;
-  /** annual volatility of log returns (> 0) */
+  /** annual volatility of the diffusive part of log returns (> 0): the model's σ; all of it for gbm */
   vol: number;
+  /**
+   * the long-run annual volatility of log returns, jumps and stress regimes included (models/volatility.ts);
+   * set when a config is parsed, for the terminal and the report
+   */
+  totalVol?: number;
   /** annual drift of the price (0 = martingale price, log drift −σ²/2) */
   drift: number;
 }
