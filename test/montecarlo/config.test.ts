@@ -42,7 +42,7 @@ describe("stress config", () => {
     ["gbm with a t-model field", (c: any) => (c.model.type = "gbm"), "model.nu: unknown field for model type gbm"],
     ["correlation not square", (c: any) => (c.model.correlation[1] = [0.8, 1]), "model.correlation[1]: must have 3 entries"],
     ["correlation out of range", (c: any) => (c.model.correlation[0][2] = c.model.correlation[2][0] = 1.5), "model.correlation[0][2]: must be in [-1, 1]"],
-    ["non-positive vol", (c: any) => (c.model.assets.BTC.vol = 0), "model.assets.BTC.vol: must be > 0"],
+    ["non-positive vol", (c: any) => (c.model.assets.BTC.diffusionVol = 0), "model.assets.BTC.diffusionVol: must be > 0"],
     ["non-positive price", (c: any) => (c.model.assets.SOL.price = -1), "model.assets.SOL.price: must be > 0"],
     ["weights above 1 in isolated mode", (c: any) => (c.portfolio[0].weight = 0.8), "portfolio: weights sum to 1.1, above 1"],
     ["wrong type", (c: any) => (c.horizonHours = "90d"), "horizonHours: must be a number"],
