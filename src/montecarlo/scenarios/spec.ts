@@ -99,7 +99,7 @@ export function describeScenario(spec: ScenarioSpec): string {
   switch (spec.type) {
     case "correlation-spike": {
       const at = "hour" in spec.start ? `at hour ${spec.start.hour}` : `at a random hour before ${spec.start.randomBeforeHour}`;
-      return `correlation spike to ${spec.target} ${at} for ${spec.durationHours} h, vol ×${spec.volMultiplier}, drift shock ${spec.driftShock}/yr, relaxing over ${spec.relaxHours} h`;
+      return `correlation spike to ${spec.target} (of the diffusive shocks; jumps keep their own) ${at} for ${spec.durationHours} h, vol ×${spec.volMultiplier}, drift shock ${spec.driftShock}/yr, relaxing over ${spec.relaxHours} h`;
     }
     case "crash-replay":
       return `crash replay ${spec.crash.name} from hour ${spec.startHour} (${spec.crash.description})`;
