@@ -369,7 +369,9 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstr
   if (symbols.length === 0) r.fail("model.assets", "must name at least one asset");
   if (symbols.length > 20) r.fail("model.assets", `at most 20 assets, got ${symbols.length}`);
   const raw = symbols.map((symbol) => parseAsset(r, assetsObj[symbol], symbol, isT));
-  const assets: TGarchJumpAssetSpec[] = raw.map(({ symbol, price, drift, jumpBeta }) => ({ symbol, price, vol: NaN, totalVol: NaN, drift, jumpBeta }));
+  const assets: TGarchJumpAssetSpec[] = raw.map(({ symbol, price, drift, jumpBeta, idiosyncraticJumpsPerYear }) => ({
+    symbol, price, vol: NaN, totalVol: NaN, drift, jumpBeta, ...(idiosyncraticJumpsPerYear === undefined ? {} : { idiosyncraticJumpsPerYear }),
+  }));
 
   let correlation = defaultCorrelation(symbols);
   if (m.correlation !== undefined) {
@@ -392,13 +394,14 @@ function parseModel(r: ConfigReader, value: unknown, warnings: string[], bootstr
   const jumps = parseJumps(r, r.switchable(m, "jumps", "model", true), assets);
   raw.forEach((a, i) => {
     const parts = { regimes, jumps };
-    const diffusion = a.vol.kind === "total" ? diffusionVolFor(a.vol.value, a.jumpBeta, parts) : a.vol.value;
+    const idio = a.idiosyncraticJumpsPerYear;
+    const diffusion = a.vol.kind === "total" ? diffusionVolFor(a.vol.value, a.jumpBeta, parts, idio) : a.vol.value;
     if (diffusion === null) {
-      const jumpVol = Math.sqrt(jumpVariancePerYear(a.jumpBeta, parts));
+      const jumpVol = Math.sqrt(jumpVariancePerYear(a.jumpBeta, parts, idio));
       r.fail(`model.assets.${a.symbol}.vol`, `total annual vol ${a.vol.value} is at or below what the jumps alone give (${jumpVol.toFixed(3)}): raise vol, lower jumpBeta or model.jumps, or give diffusionVol instead`);
     }
     assets[i].vol = diffusion;
-    assets[i].totalVol = round6(a.vol.kind === "total" ? a.vol.value : totalVol(diffusion, a.jumpBeta, parts));
+    assets[i].totalVol = round6(a.vol.kind === "total" ? a.vol.value : totalVol(diffusion, a.jumpBeta, parts, idio));
   });
   return { type: "t-garch-jump", assets, correlation, nu, garch, regimes, jumps };
 }
@@ -413,7 +416,7 @@ type ParsedVol = { kind: "total" | "diffusion"; value: number };
 function parseAsset(r: ConfigReader, value: unknown, symbol: string, isT: boolean) {
   const field = `model.assets.${symbol}`;
   const a = r.object(value, field);
-  r.onlyKeys(a, field, isT ? ["price", "vol", "diffusionVol", "drift", "jumpBeta"] : ["price", "vol", "drift"]);
+  r.onlyKeys(a, field, isT ? ["price", "vol", "diffusionVol", "drift", "jumpBeta", "idiosyncraticJumpsPerYear"] : ["price", "vol", "drift"]);
   const price = r.number(a, "price", field, { gt: 0 });
   const preset = assetPreset(symbol);
   if (a.vol !== undefined && a.diffusionVol !== undefined) r.fail(`${field}.diffusionVol`, "give vol (the total) or diffusionVol (its diffusive part), not both");
@@ -426,6 +429,7 @@ function parseAsset(r: ConfigReader, value: unknown, symbol: string, isT: boolea
     vol,
     drift: r.number(a, "drift", field, { gt: -10, lt: 10, default: 0 }),
     jumpBeta: isT ? r.number(a, "jumpBeta", field, { gt: 0, default: preset?.jumpBeta ?? DEFAULT_JUMP_BETA }) : 1,
+    idiosyncraticJumpsPerYear: isT && a.idiosyncraticJumpsPerYear !== undefined ? r.number(a, "idiosyncraticJumpsPerYear", field, { ge: 0, le: 10000 }) : undefined,
   };
 }
 

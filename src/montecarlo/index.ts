@@ -21,6 +21,7 @@ export { createModel } from "./models/create.ts";
 export { GbmModel } from "./models/gbm.ts";
 export { TGarchJumpModel } from "./models/tGarchJump.ts";
 export * as modelDefaults from "./models/defaults.ts";
+export { totalVol, diffusionVolFor, jumpVariancePerYear, stressShare } from "./models/volatility.ts";
 export {
   type FundingSpec, type FundingProcess, type NoFunding, type ConstantFunding, type MeanRevertingFunding,
   createFunding, settlementsBetween, fundingPayment,

@@ -41,10 +41,12 @@ describe("calibration on the shipped BTC/ETH/SOL 2023–2025 data", async () => 
 
   it("simulated calm BTC–ETH correlation is near the data's calm correlation", () => {
     const dataCalm = c.stats.calmCorrelation[0][1];
-    // 0.04: the model's hourly GARCH spreads each asset's variance apart and its idiosyncratic jumps also hit
-    // BTC, which the calibration offsets only up to the 0.99 cap on the diffusion correlation (about 0.033 short
-    // on this span); the sampling error of the simulated figure is about 0.003.
-    expect(Math.abs(correlation(calm[0], calm[1]) - dataCalm)).toBeLessThan(0.04);
+    // 4 × the sampling error of the simulated figure (about 0.003). Idiosyncratic jumps are attributed as the
+    // data does (none on BTC, the market asset; each other asset its own rate), so the fitted diffusion
+    // correlation stays off the 0.99 cap (it sat there, 0.033 short, when idiosyncratic jumps also hit BTC).
+    expect(Math.abs(correlation(calm[0], calm[1]) - dataCalm)).toBeLessThan(0.012);
+    expect(c.model.correlation[0][1]).toBeLessThan(0.95);
+    expect(c.model.assets.map((a) => a.idiosyncraticJumpsPerYear! > 0)).toEqual([false, true, true]);
     // and the whole-sample figure is near the data's whole-sample one
     const all = correlationMatrix(data.returns, Array.from({ length: data.time.length }, (_, i) => i))[0][1];
     expect(Math.abs(correlation(sim[0], sim[1]) - all)).toBeLessThan(0.05);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/index.ts";
-import { calibrate, modelFile } from "../../montecarlo/index.ts";
+import { calibrate, modelFile, totalVol } from "../../montecarlo/index.ts";
 import { defaultRunDir, writeOutputs } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 
@@ -32,7 +32,13 @@ export async function run(argv: string[]): Promise<number> {
   const files = modelFile(c, symbols.join(","));
   const dir = values.out ?? defaultRunDir("calibrate");
   await writeOutputs(dir, { "model.json": files.model, "calibration.json": files.calibration });
-  for (const a of c.stats.assets) console.log(`${a.symbol.padEnd(10)} vol ${(a.annualVol * 100).toFixed(1)}%/yr  hourly kurtosis ${a.hourlyKurtosis}  ν ${a.nu}  jumps ${a.jumps}`);
-  console.log(`calm/stress split: ${(c.stats.stressShare * 100).toFixed(1)}% of hours stressed; model file ${join(dir, "model.json")}`);
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  c.stats.assets.forEach((a, i) => {
+    const m = c.model.assets[i];
+    const total = totalVol(m.vol, m.jumpBeta, c.model, m.idiosyncraticJumpsPerYear);
+    console.log(`${a.symbol.padEnd(10)} vol ${pct(a.annualVol)}/yr in the data; model.json diffusionVol ${pct(m.vol)}, total with jumps and regimes ${pct(total)}; hourly kurtosis ${a.hourlyKurtosis}, ν ${a.nu}, ${a.jumps} jumps`);
+  });
+  console.log(`calm/stress split: ${(c.stats.stressShare * 100).toFixed(1)} % of hours stressed; model file ${join(dir, "model.json")}`);
+  console.log(`run it: perpsim stress --model ${join(dir, "model.json")} [--config BOOK.json]`);
   return 0;
 }

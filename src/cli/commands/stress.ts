@@ -1,5 +1,4 @@
 import { setMaxListeners } from "node:events";
-import { modelVolLine } from "../modelVols.ts";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
@@ -10,14 +9,18 @@ import {
 } from "../../montecarlo/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
-import { numberFlag, parseFlags, requireFlag } from "../args.ts";
-import { machineLimits, readConfigText, readStrategySource } from "../stressConfigFile.ts";
+import { numberFlag, parseFlags } from "../args.ts";
+import { composeStressConfig } from "../modelFile.ts";
+import { modelVolLine } from "../modelVols.ts";
+import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
 
-const HELP = `usage: perpsim stress --config FILE [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
+const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n]
 
 Runs the config's portfolio on Monte Carlo paths under every margin mode on the same shocks and
 writes summary.json, paths.csv, samples.csv and report.html to --out (default reports/stress-<time>/).
+--model      a model file (perpsim calibrate's model.json, or a config's "model" object) replacing the
+             config's model; alone, it runs on a default book (each asset long at 2x, half the balance as margin)
 --scenario   a preset (perpsim scenarios lists them) or a JSON object; replaces the config's "scenario"
 --sweep      one or two of correlation, leverage, weight; every cell runs on the same seed (common
              random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
@@ -28,7 +31,7 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
 Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
 
 const OPTIONS = {
-  config: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
+  config: { type: "string" }, model: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
   out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
   scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" }, shard: { type: "string" },
 } as const;
@@ -134,12 +137,14 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const file = requireFlag("config", v.config);
+  const composed = await composeStressConfig(v.config, v.model);
+  const file = composed.source;
+  if (composed.note) console.log(composed.note);
   const axes = (v.sweep ?? []).map(parseSweep);
   if (v.shard !== undefined && axes.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
   const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
-  const text = await readConfigText(file);
+  const text = composed.text;
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
   for (const w of warnings) console.error(`warning: ${w}`);
   const vols = modelVolLine(config.model);

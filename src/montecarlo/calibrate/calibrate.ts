@@ -10,7 +10,8 @@ export const RULES = {
   stress: "an hour is 'stress' when the first symbol's trailing 24-hour realised volatility is above its 90th percentile over the range",
   jumps: "a jump is an hourly return beyond 5 GARCH conditional standard deviations; a market jump is one in the first symbol (its beta is 1)",
   garch: "Gaussian QMLE with variance targeting at the data's step (hourly), averaged over symbols and written at that scale (`hours`)",
-  vol: "each asset's vol is set so that the simulated total variance (diffusion in both regimes + jumps) equals the data's",
+  vol: "each asset's diffusionVol is set so that the simulated total variance (diffusion in both regimes + jumps) equals the data's",
+  idiosyncraticJumps: "a jump of an asset when the first asset (the market) has none in that hour; the first asset has none of its own, each other asset its own rate",
   funding: "rates normalised to 8 h; mean, AR(1) half-life and spread averaged over symbols; cap = largest |rate| seen",
 } as const;
 
@@ -87,10 +88,14 @@ export function calibrate(market: MarketData): Calibration {
   const btcJump = marketRows.length ? meanAbs(r0, marketRows) : 1;
   const jumpBeta = j.returns.map((r, a) => (a === 0 || marketRows.length === 0 ? 1 : Math.max(0.2, meanAbs(r, marketRows) / btcJump)));
   const marketJumps = jumpSizes(marketRows.map((t) => r0[t]), years);
+  // Idiosyncratic jumps as the data attributes them: the first asset stands for the market, so none of its
+  // jumps is idiosyncratic; each other asset gets its own rate (sizes are pooled, in units of its beta).
   const idioSizes: number[] = [];
-  j.returns.forEach((r, a) => {
-    if (a === 0) return;
-    for (let t = 0; t < T; t++) if (isJump[a][t] && !isJump[0][t]) idioSizes.push(r[t] / jumpBeta[a]);
+  const idioRate = j.returns.map((r, a) => {
+    if (a === 0) return 0;
+    let count = 0;
+    for (let t = 0; t < T; t++) if (isJump[a][t] && !isJump[0][t]) { idioSizes.push(r[t] / jumpBeta[a]); count++; }
+    return round(count / years, 3);
   });
   const idiosyncratic = jumpSizes(idioSizes, years * Math.max(1, n - 1));
   const nus = j.returns.map((r, a) => fitStudentNu(Float64Array.from(r, (x, t) => x / garch[a].conditionalSd[t]).filter((_, t) => !isJump[a][t])));
@@ -102,12 +107,14 @@ export function calibrate(market: MarketData): Calibration {
   const kouSecond = (s: JumpSizeSpec) => 2 * (s.upProbability * s.meanUp ** 2 + (1 - s.upProbability) * s.meanDown ** 2);
 
   const marketSecond = marketJumps.ratePerYear * kouSecond(marketJumps);
-  const jumpVar = jumpBeta.map((b) => b * b * (marketSecond + (n > 1 ? idiosyncratic.ratePerYear * kouSecond(idiosyncratic) : 0)));
+  const jumpVar = jumpBeta.map((b, a) => b * b * (marketSecond + idioRate[a] * kouSecond(idiosyncratic)));
   const diffusiveVar = j.returns.map((r, a) => {
     const total = variance(r) * stepsPerYear;
     return Math.max(0.25 * total, total - jumpVar[a]) / regimeUplift;
   });
-  const assets = j.symbols.map((symbol, a) => ({ symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3) }));
+  const assets = j.symbols.map((symbol, a) => ({
+    symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3), idiosyncraticJumpsPerYear: idioRate[a],
+  }));
   // The diffusion's calm correlation is set so that diffusion + jumps reproduce the data's calm correlation:
   // market jumps add β_a·β_b·λ·E[J²] of covariance, idiosyncratic jumps only variance. Each asset's own
   // GARCH variance moves apart from the others', which lowers the correlation of returns below that of the

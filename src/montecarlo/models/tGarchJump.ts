@@ -52,7 +52,8 @@ export class TGarchJumpModel implements PathModel {
   private garchBeta = 0;
   private readonly leaveProbability = new Float64Array(2);
   private readonly marketJumpMean = new Float64Array(2);
-  private readonly idioJumpMean = new Float64Array(2);
+  /** idioJumpMean[regime * n + i]: expected idiosyncratic jumps of asset i in one step */
+  private readonly idioJumpMean: Float64Array;
   /** baseVariance[regime * n + i] = (σ_i·k_regime)²·dt */
   private readonly baseVariance: Float64Array;
   /** logDrift[regime * n + i] = μ_i·dt − jump compensator */
@@ -81,6 +82,7 @@ export class TGarchJumpModel implements PathModel {
     this.h = new Float64Array(n).fill(1);
     this.lastJump = new Float64Array(n);
     this.baseVariance = new Float64Array(2 * n);
+    this.idioJumpMean = new Float64Array(2 * n);
     this.logDrift = new Float64Array(2 * n);
   }
 
@@ -138,9 +140,9 @@ export class TGarchJumpModel implements PathModel {
       for (let j = 0; j < marketCount; j++) size += kouJump(rng, market);
       for (let i = 0; i < n; i++) jump[i] += this.jumpBeta[i] * size;
     }
-    const idioMean = this.idioJumpMean[this.regime];
+    const offset = this.regime * n;
     for (let i = 0; i < n; i++) {
-      const count = poisson(rng, idioMean);
+      const count = poisson(rng, this.idioJumpMean[offset + i]);
       for (let j = 0; j < count; j++) jump[i] += this.jumpBeta[i] * kouJump(rng, idio);
       out[i] += jump[i];
     }
@@ -169,7 +171,10 @@ export class TGarchJumpModel implements PathModel {
       const jumpScale = regimes ? regimes.jumpIntensityMultiplier : 1;
       if (spec.jumps) {
         this.marketJumpMean[r] = spec.jumps.market.ratePerYear * jumpScale * dt;
-        this.idioJumpMean[r] = spec.jumps.idiosyncratic.ratePerYear * jumpScale * dt;
+        for (let i = 0; i < n; i++) {
+          const rate = spec.assets[i].idiosyncraticJumpsPerYear ?? spec.jumps.idiosyncratic.ratePerYear;
+          this.idioJumpMean[r * n + i] = rate * jumpScale * dt;
+        }
       }
       for (let i = 0; i < n; i++) {
         const s = this.vol[i] * volScale;
@@ -178,7 +183,7 @@ export class TGarchJumpModel implements PathModel {
         if (spec.jumps) {
           const b = this.jumpBeta[i];
           compensator =
-            this.marketJumpMean[r] * (kouMgf(spec.jumps.market, b) - 1) + this.idioJumpMean[r] * (kouMgf(spec.jumps.idiosyncratic, b) - 1);
+            this.marketJumpMean[r] * (kouMgf(spec.jumps.market, b) - 1) + this.idioJumpMean[r * n + i] * (kouMgf(spec.jumps.idiosyncratic, b) - 1);
         }
         this.logDrift[r * n + i] = this.drift[i] * dt - compensator;
       }

@@ -73,6 +73,11 @@ export interface JumpSpec {
 export interface TGarchJumpAssetSpec extends AssetSpec {
   /** how hard jumps hit this asset (BTC 1, ETH 1.3, SOL 2) */
   jumpBeta: number;
+  /**
+   * this asset's own idiosyncratic jump rate per year (calm regime), when it differs from
+   * `jumps.idiosyncratic.ratePerYear`: a calibration sees none on the asset that stands for the market
+   */
+  idiosyncraticJumpsPerYear?: number;
 }
 
 export interface TGarchJumpSpec {

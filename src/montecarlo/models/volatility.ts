@@ -30,12 +30,16 @@ export function kouSecondMoment(s: JumpSizeSpec): number {
   return 2 * (s.upProbability * s.meanUp * s.meanUp + (1 - s.upProbability) * s.meanDown * s.meanDown);
 }
 
-/** Annual variance the jumps add to an asset of jump beta `beta`, over the long-run regime mix. */
-export function jumpVariancePerYear(beta: number, { regimes, jumps }: Parts): number {
+/**
+ * Annual variance the jumps add to an asset of jump beta `beta`, over the long-run regime mix;
+ * `idiosyncraticRate` is the asset's own idiosyncratic jump rate when it has one.
+ */
+export function jumpVariancePerYear(beta: number, { regimes, jumps }: Parts, idiosyncraticRate?: number): number {
   if (!jumps) return 0;
   const pi = stressShare(regimes);
   const intensity = 1 - pi + pi * (regimes ? regimes.jumpIntensityMultiplier : 1);
-  const perYear = jumps.market.ratePerYear * kouSecondMoment(jumps.market) + jumps.idiosyncratic.ratePerYear * kouSecondMoment(jumps.idiosyncratic);
+  const idio = idiosyncraticRate ?? jumps.idiosyncratic.ratePerYear;
+  const perYear = jumps.market.ratePerYear * kouSecondMoment(jumps.market) + idio * kouSecondMoment(jumps.idiosyncratic);
   return beta * beta * perYear * intensity;
 }
 
@@ -47,16 +51,16 @@ export function regimeVarianceUplift(regimes: RegimeSpec | false): number {
 }
 
 /** The long-run annual volatility of log returns of an asset with diffusive volatility `diffusionVol`. */
-export function totalVol(diffusionVol: number, beta: number, parts: Parts): number {
-  return Math.sqrt(diffusionVol * diffusionVol * regimeVarianceUplift(parts.regimes) + jumpVariancePerYear(beta, parts));
+export function totalVol(diffusionVol: number, beta: number, parts: Parts, idiosyncraticRate?: number): number {
+  return Math.sqrt(diffusionVol * diffusionVol * regimeVarianceUplift(parts.regimes) + jumpVariancePerYear(beta, parts, idiosyncraticRate));
 }
 
 /**
  * The diffusive volatility that gives a long-run total of `total`; null when the jumps alone already carry
  * that much variance (the caller says which parameters to lower).
  */
-export function diffusionVolFor(total: number, beta: number, parts: Parts): number | null {
-  const rest = total * total - jumpVariancePerYear(beta, parts);
+export function diffusionVolFor(total: number, beta: number, parts: Parts, idiosyncraticRate?: number): number | null {
+  const rest = total * total - jumpVariancePerYear(beta, parts, idiosyncraticRate);
   if (!(rest > 0)) return null;
   return Math.sqrt(rest / regimeVarianceUplift(parts.regimes));
 }
