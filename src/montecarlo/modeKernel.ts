@@ -4,7 +4,7 @@ import {
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction } from "./bridge.ts";
-import { fundingPayment } from "./funding.ts";
+import { stepFunding } from "./stepFunding.ts";
 import { FIELD } from "./pathResult.ts";
 import type { RandomStream } from "./random/stream.ts";
 
@@ -344,13 +344,13 @@ export class ModeKernel {
 
   // ---------------------------------------------------------------- funding
 
-  /** Funding due at the step's end: paid at the end price; isolated from the margin (its liquidation price creeps). */
+  /** Funding due inside the step, each settlement at its own time (stepFunding.ts); isolated from the margin (its liquidation price creeps). */
   private settleFunding(c: StepContext): void {
     let walletMoved = false;
     for (let i = 0; i < this.n; i++) {
       const d = this.dir[i];
       if (d === 0 || c.rates[i] === 0) continue;
-      const paid = c.settlements * fundingPayment(d * this.size[i] * c.s1[i], c.rates[i], c.settleEveryHours);
+      const paid = stepFunding(c, i, d * this.size[i]);
       this.pending[i] += paid;
       this.pendingPrice[i] = c.s1[i];
       this.pendingMs = c.t1Ms;
