@@ -8,8 +8,10 @@ import { InputError, type Interval } from "../market/index.ts";
 export const DEFAULT_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data");
 
 /** Where a candle series comes from. */
-export type CandleSource = "binance-usdm" | "binance-spot" | "hyperliquid";
-export type FundingSource = "binance-usdm" | "hyperliquid";
+export type CandleSource = "binance-usdm" | "binance-spot" | "bybit" | "hyperliquid";
+export type FundingSource = "binance-usdm" | "bybit" | "hyperliquid";
+/** Sources that publish mark-price candle history (Hyperliquid does not). */
+export const MARK_SOURCES: readonly CandleSource[] = ["binance-usdm", "bybit"];
 export type DatasetKind = "klines" | "mark" | "funding";
 
 /** One file of a data root, identified by what it holds. */
@@ -28,6 +30,7 @@ export interface Dataset {
  *   binance-usdm/klines-<iv>/<SYM>-<iv>.csv.gz     binance-usdm/mark-<iv>/<SYM>-<iv>-mark.csv.gz
  *   binance-usdm/funding/<SYM>.csv.gz              binance-spot/klines-<iv>/<SYM>-<iv>.csv.gz
  *   hyperliquid/candles-<iv>/<COIN>-<iv>.csv.gz    hyperliquid/funding/<COIN>.csv.gz
+ *   bybit/ as binance-usdm (klines-<iv>, mark-<iv>, funding)
  * (`.csv` without gzip is accepted everywhere.)
  */
 export function datasetPath(dataDir: string, source: CandleSource, kind: DatasetKind, symbol: string, interval?: Interval): string {
@@ -37,7 +40,7 @@ export function datasetPath(dataDir: string, source: CandleSource, kind: Dataset
     if (source === "binance-spot") throw new InputError("spot markets have no funding");
     rel = join(source, "funding", `${sym}.csv.gz`);
   } else if (kind === "mark") {
-    if (source !== "binance-usdm") throw new InputError(`mark-price candles exist only for binance-usdm, not ${source}`);
+    if (!MARK_SOURCES.includes(source)) throw new InputError(`mark-price candles exist only for ${MARK_SOURCES.join(" and ")}, not ${source}`);
     rel = join(source, `mark-${interval}`, `${sym}-${interval}-mark.csv.gz`);
   } else {
     rel = join(source, source === "hyperliquid" ? `candles-${interval}` : `klines-${interval}`, `${sym}-${interval}.csv.gz`);
@@ -65,7 +68,7 @@ const FOLDER = /^(klines|mark|candles)-(\d+[mhd])$/;
 export async function listDatasets(dataDir: string): Promise<Dataset[]> {
   if (!existsSync(dataDir)) throw new InputError(`--data ${dataDir}: no such folder`);
   const out: Dataset[] = [];
-  for (const source of ["binance-usdm", "binance-spot", "hyperliquid"] as const) {
+  for (const source of ["binance-usdm", "binance-spot", "bybit", "hyperliquid"] as const) {
     const root = join(dataDir, source);
     if (!existsSync(root)) continue;
     for (const folder of (await readdir(root)).sort()) {

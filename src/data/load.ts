@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { type Bars, InputError, sliceFunding, type Interval, INTERVALS, formatDuration, isoTime, type MarketData, type SeriesInfo, type SymbolData } from "../market/index.ts";
 import { alignBars, alignedGaps, describeGaps, presentSpan } from "./align.ts";
 import { readCandles } from "./candles.ts";
-import { type CandleSource, DEFAULT_DATA_DIR, type FundingSource, datasetPath, venueSymbol } from "./catalog.ts";
+import { type CandleSource, DEFAULT_DATA_DIR, type FundingSource, MARK_SOURCES, datasetPath, venueSymbol } from "./catalog.ts";
 import { type FundingFile, readFunding } from "./funding.ts";
 import { resample } from "./resample.ts";
 
@@ -19,7 +19,7 @@ export interface LoadMarketOptions {
   to?: number | string;
   /** whose last-trade candles; default "binance-usdm" */
   source?: CandleSource;
-  /** load mark-price candles (binance-usdm only). Default: yes when the source has them, a warning if a file is missing */
+  /** load mark-price candles (binance-usdm and bybit only). Default: yes when the source has them, a warning if a file is missing */
   mark?: boolean;
   /** funding series to attach; default: the source's own (none for spot). `false` for none */
   funding?: FundingSource | false;
@@ -76,11 +76,11 @@ export async function loadMarket(opts: LoadMarketOptions): Promise<MarketData> {
   const interval = opts.interval ?? "1h";
   const iv = INTERVALS[interval];
   const source = opts.source ?? "binance-usdm";
-  const wantMark = opts.mark ?? source === "binance-usdm";
+  const wantMark = opts.mark ?? MARK_SOURCES.includes(source);
   const markExplicit = opts.mark === true;
   const fundingSource: FundingSource | false = opts.funding ?? (source === "binance-spot" ? false : source);
   const fundingExplicit = opts.funding !== undefined;
-  if (wantMark && source !== "binance-usdm") throw new InputError(`mark-price candles exist only for binance-usdm, not ${source}`);
+  if (wantMark && !MARK_SOURCES.includes(source)) throw new InputError(`mark-price candles exist only for ${MARK_SOURCES.join(" and ")}, not ${source}`);
   if (opts.detail && INTERVALS[opts.detail] >= iv) throw new InputError(`--detail ${opts.detail} must be finer than the interval ${interval}`);
   const symbols = opts.symbols.map((s) => venueSymbol(source, s));
   const dup = symbols.find((s, i) => symbols.indexOf(s) !== i);

@@ -3,11 +3,13 @@ import { join, relative } from "node:path";
 import { formatTable, inspectSymbol, loadMarket, readDataFile, summariseDatasets, DEFAULT_DATA_DIR, describeGaps } from "../../data/index.ts";
 import { InputError, formatDuration, isoTime, parseInterval } from "../../market/index.ts";
 import { parseFlags } from "../args.ts";
+import { fetchCommand, FETCH_USAGE } from "./dataFetch.ts";
 
 export const usage = `usage:
   perpsim data list [--data DIR]                       every dataset: symbol, kind, span, rows
-  perpsim data inspect SYMBOL [--from DATE] [--to DATE] [--interval 1h] [--source binance-usdm|binance-spot|hyperliquid] [--data DIR]
-  perpsim data validate PATH...                        check files (or folders of them); exit 1 on the first bad one`;
+  perpsim data inspect SYMBOL [--from DATE] [--to DATE] [--interval 1h] [--source binance-usdm|binance-spot|bybit|hyperliquid] [--data DIR]
+  perpsim data validate PATH...                        check files (or folders of them); exit 1 on the first bad one
+${FETCH_USAGE}`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -18,13 +20,15 @@ export async function run(argv: string[]): Promise<number> {
       return inspect(rest);
     case "validate":
       return validate(rest);
+    case "fetch":
+      return fetchCommand(rest);
     case undefined:
     case "--help":
     case "-h":
       console.log(usage);
       return sub ? 0 : 1;
     default:
-      throw new InputError(`unknown data subcommand '${sub}' (list, inspect, validate)`);
+      throw new InputError(`unknown data subcommand '${sub}' (list, inspect, validate, fetch)`);
   }
 }
 
@@ -51,7 +55,7 @@ async function inspect(argv: string[]): Promise<number> {
   );
   if (positionals.length !== 1) throw new InputError("data inspect takes one SYMBOL, e.g. perpsim data inspect BTC --from 2020-03-01 --to 2020-04-01");
   const source = values.source ?? "binance-usdm";
-  if (source !== "binance-usdm" && source !== "binance-spot" && source !== "hyperliquid") throw new InputError(`--source: '${source}' is not binance-usdm, binance-spot or hyperliquid`);
+  if (source !== "binance-usdm" && source !== "binance-spot" && source !== "bybit" && source !== "hyperliquid") throw new InputError(`--source: '${source}' is not binance-usdm, binance-spot, bybit or hyperliquid`);
   const market = await loadMarket({
     dataDir: values.data,
     symbols: positionals,
