@@ -61,7 +61,19 @@ export interface VenueServer {
   close(): Promise<void>;
 }
 
-const inRange = (rows: string[][], from: number, to: number) => rows.filter((r) => Number(r[0]) >= from && Number(r[0]) < to);
+/** first index whose time (field 0, or `key` of it) is ≥ t; rows are in time order */
+function lowerBound(rows: string[][], t: number, key = (x: number) => x): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(Number(rows[mid][0])) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+/** rows with from ≤ time < to (time = `key` of field 0) */
+const inRange = (rows: string[][], from: number, to: number, key?: (x: number) => number) => rows.slice(lowerBound(rows, from, key), lowerBound(rows, to, key));
 const month = (y: number, m: number) => Date.UTC(y, m - 1, 1);
 
 function klineCsv(rows: string[][], iv: number, header: boolean): string {
@@ -95,7 +107,7 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       const start = month(+m[2], +m[3]);
       const end = month(+m[2], +m[3] + 1);
       if (!src || end > state.now) return undefined;
-      const rows = src.filter((r) => Math.round(Number(r[0]) / HOUR) * HOUR >= start && Math.round(Number(r[0]) / HOUR) * HOUR < end);
+      const rows = inRange(src, start, end, (t) => Math.round(t / HOUR) * HOUR);
       if (rows.length === 0) return undefined;
       return zipOf(path.split("/").pop()!, "calc_time,funding_interval_hours,last_funding_rate\n" + rows.map((r) => r.join(",")).join("\n") + "\n");
     }
@@ -113,7 +125,7 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       const start = Number(q.get("startTime") ?? 0);
       const end = Number(q.get("endTime") ?? state.now);
       // the still-open candle is served too, as Binance does
-      const rows = src.filter((r) => Number(r[0]) >= start && Number(r[0]) <= end && Number(r[0]) <= state.now).slice(0, limit);
+      const rows = inRange(src, start, Math.min(end, state.now) + 1).slice(0, limit);
       const body = rows.map((r) => [Number(r[0]), r[1], r[2], r[3], r[4], path.endsWith("mark") || path.includes("mark") ? "0" : r[5], Number(r[0]) + iv - 1, "0", 0, "0", "0", "0"]);
       return { status: 200, body: JSON.stringify(iv === HOUR ? body : body.slice(0, 1)), headers: { "x-mbx-used-weight-1m": "10" } };
     }
@@ -123,7 +135,7 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       const limit = Math.min(1000, Number(q.get("limit") ?? 100));
       const start = Number(q.get("startTime") ?? 0);
       const end = Number(q.get("endTime") ?? state.now);
-      const rows = src.filter((r) => Number(r[0]) >= start && Number(r[0]) <= end && Number(r[0]) <= state.now).slice(0, limit);
+      const rows = inRange(src, start, Math.min(end, state.now) + 1).slice(0, limit);
       return { status: 200, body: JSON.stringify(rows.map((r) => ({ symbol: sym, fundingTime: Number(r[0]), fundingRate: r[2], markPrice: "0" }))) };
     }
     return { status: 404, body: "<html>Not Found</html>" };
@@ -142,7 +154,7 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       const start = Number(q.get("start") ?? 0);
       const end = Number(q.get("end") ?? state.now);
       // the newest `limit` candles of [start, end], newest first
-      const rows = src.filter((r) => Number(r[0]) >= start && Number(r[0]) <= end && Number(r[0]) <= state.now).slice(-limit).reverse();
+      const rows = inRange(src, start, Math.min(end, state.now) + 1).slice(-limit).reverse();
       return ok({ category: "linear", symbol: sym, list: rows.map((r) => (mark ? r.slice(0, 5) : [...r.slice(0, 6), "0"])) });
     }
     if (path === "/v5/market/funding/history") {
@@ -152,7 +164,7 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       const start = Number(q.get("startTime") ?? 0);
       const end = Number(q.get("endTime") ?? state.now);
       const hour = (r: string[]) => Math.round(Number(r[0]) / HOUR) * HOUR; // Bybit stamps settlements on the hour
-      const rows = src.filter((r) => hour(r) >= start && hour(r) <= end && hour(r) <= state.now).slice(-limit).reverse();
+      const rows = inRange(src, start, Math.min(end, state.now) + 1, (t) => Math.round(t / HOUR) * HOUR).slice(-limit).reverse();
       return ok({ category: "linear", list: rows.map((r) => ({ symbol: sym, fundingRate: r[2], fundingRateTimestamp: String(hour(r)) })) });
     }
     return { status: 404, body: "" };
@@ -166,13 +178,13 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
       if (!src) return { status: 500, body: "null" };
       const iv = IV[body.req.interval];
       const oldest = Math.floor(state.now / iv) * iv - 4999 * iv; // only the most recent 5,000 candles exist
-      const rows = src.filter((r) => Number(r[0]) >= Math.max(body.req!.startTime, oldest) && Number(r[0]) <= body.req!.endTime && Number(r[0]) <= state.now).slice(0, 5000);
+      const rows = inRange(src, Math.max(body.req.startTime, oldest), Math.min(body.req.endTime, state.now) + 1).slice(0, 5000);
       return json(rows.map((r) => ({ t: Number(r[0]), T: Number(r[0]) + iv - 1, s: body.req!.coin, i: body.req!.interval, o: r[1], c: r[4], h: r[2], l: r[3], v: r[5], n: 100 })));
     }
     if (body.type === "fundingHistory") {
       const src = hlFunding[body.coin ?? ""];
       if (!src) return { status: 500, body: "null" };
-      const rows = src.filter((r) => Number(r[0]) >= (body.startTime ?? 0) && Number(r[0]) <= (body.endTime ?? state.now) && Number(r[0]) <= state.now).slice(0, 500);
+      const rows = inRange(src, body.startTime ?? 0, Math.min(body.endTime ?? state.now, state.now) + 1).slice(0, 500);
       return json(rows.map((r) => ({ coin: r[1], fundingRate: r[2], premium: "0.0001", time: Number(r[0]) })));
     }
     return { status: 422, body: "Failed to deserialize the JSON body" };
