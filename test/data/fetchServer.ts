@@ -200,10 +200,10 @@ export async function startVenueServer(now: number): Promise<VenueServer> {
     if (u.pathname.startsWith("/data/")) {
       const isSum = u.pathname.endsWith(".CHECKSUM");
       const zipPath = isSum ? u.pathname.slice(0, -".CHECKSUM".length) : u.pathname;
-      let zip = zips.get(zipPath);
+      let zip = state.editCsv ? undefined : zips.get(zipPath);
       if (!zip) {
         zip = archive(zipPath);
-        if (zip) zips.set(zipPath, zip);
+        if (zip && !state.editCsv) zips.set(zipPath, zip);
       }
       if (!zip) return { status: 404, body: "<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code></Error>" };
       const name = zipPath.split("/").pop()!;
