@@ -74,6 +74,7 @@ export async function fetchCommand(argv: string[]): Promise<number> {
 /** "+744 rows  binance-usdm/klines-1h/BTCUSDT-1h.csv.gz  (2024-01-01 00:00 → 2024-01-31 23:00, 744 rows; no gaps)" */
 function seriesLine(r: SeriesResult, dataDir: string): string {
   const span = r.first !== undefined ? `${isoTime(r.first).slice(0, 16)} → ${isoTime(r.last!).slice(0, 16)}, ${r.rows.toLocaleString("en-US")} rows` : "no rows";
-  const gaps = r.rows === 0 ? "" : r.gaps.missingBars ? `; ${describeGaps(r.label.endsWith("funding") ? "missing settlements" : "gaps", r.gaps)}` : "; no gaps";
+  const what = r.label.endsWith(" funding") ? "missing settlements" : "gaps";
+  const gaps = r.rows === 0 ? "" : r.gaps.missingBars ? `; ${describeGaps(what, r.gaps)}` : `; no ${what}`;
   return `+${r.added.toLocaleString("en-US").padStart(7)} rows  ${relative(dataDir, r.path)}  (${span}${gaps})`;
 }

@@ -250,17 +250,26 @@ export class SeriesFile {
     let prevInterval = this.funding && this.funding.length > 0 ? this.funding.intervalHours[this.funding.length - 1] : undefined;
     for (let i = 0; i < f.length; i++) {
       const h = settlementHour(f[i].t);
-      let interval = f[i].intervalHours;
-      if (interval === undefined) {
-        const spacing = prev !== undefined ? (h - prev) / HOUR_MS : f[i + 1] ? (settlementHour(f[i + 1].t) - h) / HOUR_MS : NaN;
-        interval = STANDARD_INTERVALS.has(spacing) ? spacing : (prevInterval ?? 8);
-      }
+      const next = f[i + 1] ? (settlementHour(f[i + 1].t) - h) / HOUR_MS : undefined;
+      const interval = f[i].intervalHours ?? derivedInterval(prev === undefined ? undefined : (h - prev) / HOUR_MS, next, prevInterval);
       out += `${f[i].t},${interval},${f[i].rate}\n`;
       prev = h;
       prevInterval = interval;
     }
     return out;
   }
+}
+
+/**
+ * A settlement's interval when the venue does not state it (Binance's REST API, Bybit), from the hours
+ * since the previous settlement: a shorter step is a shorter interval; a longer one is a new interval
+ * only when the next step is as long too, otherwise it is a missing settlement (a gap, reported).
+ */
+function derivedInterval(step: number | undefined, next: number | undefined, prevInterval: number | undefined): number {
+  if (step === undefined || prevInterval === undefined) return next !== undefined && STANDARD_INTERVALS.has(next) ? next : 8;
+  if (!STANDARD_INTERVALS.has(step)) return prevInterval;
+  if (step <= prevInterval) return step;
+  return next === step ? step : prevInterval;
 }
 
 function candleDiff(r: CandleRow, bars: Bars, i: number): string | undefined {
