@@ -106,7 +106,46 @@ describe("data fetch refuses bad downloads, writing nothing", () => {
   });
 });
 
+describe("data fetch checks overlapping sources", () => {
+  it("the file's last row fetched again and different: says where and keeps the file's row", async () => {
+    const dir = await freshDir();
+    await fetchData(opts(dir, { kinds: ["klines"] })); // February; its last row is 2020-02-29 23:00
+    server.editCsv = (name, csv) => (name === "BTCUSDT-1h-2020-02.zip" ? csv.replace(/^(1583017200000,[^,]+,[^,]+,[^,]+),[^,]+,/m, "$1,10000.5,") : csv);
+    const report = await fetchData(opts(dir, { kinds: ["klines"], to: Date.UTC(2020, 2, 2) }));
+    const s = report.series[0];
+    expect(s.added).toBe(24);
+    expect(s.overlap).toEqual({ compared: 1, differ: 1, first: expect.stringMatching(/^2020-02-29T23:00:00Z: close [\d.]+ in the file, 10000\.5 fetched \(from .*BTCUSDT-1h-2020-02\.zip\)$/) });
+    expect(s.notes.join()).toMatch(/1 of 1 rows fetched again differ from the file's .*; the file's rows were kept/);
+  });
+
+  it("the archive and the API disagreeing at their seam: said, the archive's row kept", async () => {
+    const dir = await freshDir();
+    server.fault = (req) => {
+      if (!req.includes("/fapi/v1/klines?") || !req.includes("startTime")) return undefined;
+      // the API's copy of 2020-03-19 23:00 (the last archived hour) with another close
+      return { status: 200, body: JSON.stringify([[Date.UTC(2020, 2, 19, 23), "6000", "6500", "5800", "6100.5", "1", 0, "0", 0, "0", "0", "0"]]) };
+    };
+    const report = await fetchData(opts(dir, { kinds: ["klines"], to: NOW }));
+    expect(report.series[0].overlap.differ).toBe(1);
+    expect(report.series[0].overlap.first).toMatch(/^2020-03-19T23:00:00Z: (open|high|low|close) .* from one source, .* from another \(from .*\/fapi\/v1\/klines\?/);
+  });
+});
+
 describe("data fetch is polite and recovers", () => {
+  it("Bybit's retCode 10006 (too many visits) in a 200 reply is retried", async () => {
+    const dir = await freshDir();
+    let sent = false;
+    server.fault = (req) => {
+      if (sent || !req.includes("/v5/market/funding/history")) return undefined;
+      sent = true;
+      return { status: 200, body: JSON.stringify({ retCode: 10006, retMsg: "Too many visits!", result: {}, retExtInfo: {}, time: NOW }) };
+    };
+    const waits: { ms: number; reason: string }[] = [];
+    const report = await fetchData(opts(dir, { venue: "bybit", kinds: ["funding"], onEvent: (e) => e.type === "wait" && waits.push(e) }));
+    expect(waits.map((w) => w.reason)).toEqual([expect.stringContaining("Bybit retCode 10006 (Too many visits!)")]);
+    expect(report.series[0].added).toBe(3 * 29);
+  });
+
   it("429 with Retry-After: waits what the venue asked (1 s), then succeeds", async () => {
     const dir = await freshDir();
     let sent = false;

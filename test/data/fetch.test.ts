@@ -57,7 +57,8 @@ describe("data fetch, Binance USD-M (archive zips + REST tail)", () => {
     expect(server.log.some((l) => l.includes("/daily/klines/BTCUSDT/1h/BTCUSDT-1h-2020-03-19.zip"))).toBe(true);
     const rest = server.log.filter((l) => l.startsWith("GET /fapi/v1/klines?") && l.includes("startTime"));
     expect(rest).toHaveLength(1);
-    expect(rest[0]).toContain(`startTime=${Date.UTC(2020, 2, 20)}`);
+    expect(rest[0]).toContain(`startTime=${Date.UTC(2020, 2, 19, 23)}`); // the last archived hour again: the seam is compared
+    expect(report.series[0].overlap).toEqual({ compared: 1, differ: 0 });
   });
 
   it("a backtest on the fetched files gives the shipped-data backtest's figures (10x hold, liquidated 2020-03-09)", async () => {

@@ -72,7 +72,9 @@ export function binanceFetcher(ctx: VenueContext): VenueFetcher {
     const archived = await Promise.allSettled(started);
     const lastArchived = Math.max(-Infinity, ...archived.flatMap((s) => (s.status === "fulfilled" ? s.value.candles!.map((r) => r.t) : [])));
     const end = Math.min(to, Math.floor(ctx.now / iv) * iv);
-    let start = Math.max(from, lastArchived + iv);
+    // the API's first candle is the archive's last one again: the two sources are compared at the seam
+    let start = Math.max(from, Number.isFinite(lastArchived) ? lastArchived : from);
+    if (start + iv >= end && Number.isFinite(lastArchived)) return;
     if (start >= end || restKnown.get(spec.symbol) === false) return;
     const path = spec.kind === "mark" ? "/fapi/v1/markPriceKlines" : "/fapi/v1/klines";
     while (start < end) {
@@ -106,7 +108,7 @@ export function binanceFetcher(ctx: VenueContext): VenueFetcher {
     const lastArchived = Math.max(-Infinity, ...archived.flatMap((s) => (s.status === "fulfilled" ? s.value.funding!.map((r) => r.t) : [])));
     if (restKnown.get(spec.symbol) === false) return;
     // funding pages follow each other (each starts after the last settlement of the one before)
-    let start = Math.max(from - 3_600_000 / 2, lastArchived + 1);
+    let start = Math.max(from - 3_600_000 / 2, Number.isFinite(lastArchived) ? lastArchived : -Infinity); // the seam settlement again, compared
     const end = Math.min(to, ctx.now);
     while (start < end) {
       const s = start;
