@@ -207,6 +207,18 @@ describe("data fetch is polite and recovers", () => {
     expect(Array.from(a.bars.close)).toEqual(Array.from(b.bars.close));
   });
 
+  it("Ctrl-C on the command line: one line saying how to resume, exit 130, no temporary file left", async () => {
+    const dir = await freshDir();
+    server.fault = (req) => (req.includes("2020-02.zip.CHECKSUM") ? { status: 200, body: "", delayMs: 3000 } : undefined);
+    const run = cli(["data", "fetch", "--venue", "binance-usdm", "--symbols", "BTC", "--from", "2020-01-01", "--to", "2020-03-01", "--kinds", "klines", "--data", dir, "--source", server.url, "--concurrency", "1"]);
+    while (!server.log.some((l) => l.includes("2020-02.zip.CHECKSUM"))) await new Promise((r) => setTimeout(r, 10));
+    process.emit("SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.err).toBe("perpsim data: interrupted: every file written so far is complete; run the same command again to resume");
+    expect((await filesIn(dir)).filter((f) => f.includes(".partial"))).toEqual([]);
+  });
+
   it("Ctrl-C (an abort) midway: stops with the abort's reason; earlier writes intact, nothing partial", async () => {
     const dir = await freshDir();
     const abort = new AbortController();

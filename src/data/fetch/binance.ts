@@ -21,45 +21,11 @@ export function binanceFetcher(ctx: VenueContext): VenueFetcher {
   const archive = ctx.base ?? ARCHIVE;
   const rest = ctx.base ?? REST;
   const restKnown = new Map<string, boolean>();
-
-  async function zipCsv(path: string, name: string): Promise<{ url: string; text: string } | undefined> {
-    const url = `${archive}/${path}/${name}`;
-    const sum = await ctx.http.request(`${url}.CHECKSUM`, {}, (r) => (r.status === 404 ? undefined : expectOk(r) && r.body.toString("utf8")));
-    if (sum === undefined) return undefined;
-    const expected = parseChecksum(sum, name, `${url}.CHECKSUM`);
-    const body = await ctx.http.request(url, {}, (r) => (r.status === 404 ? undefined : expectOk(r) && r.body));
-    if (body === undefined) throw new InputError(`${url}: the archive lists a .CHECKSUM but no zip (HTTP 404)`);
-    verifySha256(body, expected, url);
-    return { url, text: csvFromZip(body, url) };
-  }
-
-  function candleArchive(spec: SeriesSpec, from: number, to: number): { monthly: (m: number) => Task; daily: (d: number) => Task } {
-    const iv = INTERVALS[spec.interval!];
-    const folder = spec.kind === "mark" ? "markPriceKlines" : "klines";
-    const keep = (rows: CandleRow[]) => rows.filter((r) => r.t >= from && r.t < to && r.t + iv <= ctx.now);
-    const daily = (d: number): Task => async () => {
-      const z = await zipCsv(`data/futures/um/daily/${folder}/${spec.symbol}/${spec.interval}`, `${spec.symbol}-${spec.interval}-${dayName(d)}.zip`);
-      return { from: z?.url ?? `${spec.symbol} ${dayName(d)} (not in the archive)`, candles: z ? keep(klineCsv(z.text, z.url)) : [], through: Math.min(d + DAY_MS, to) };
-    };
-    const monthly = (m: number): Task => async () => {
-      const z = await zipCsv(`data/futures/um/monthly/${folder}/${spec.symbol}/${spec.interval}`, `${spec.symbol}-${spec.interval}-${monthName(m)}.zip`);
-      if (z) return { from: z.url, candles: keep(klineCsv(z.text, z.url)), through: Math.min(nextMonth(m), to) };
-      // a month not archived yet (monthly files appear some days into the next month): its days instead
-      const rows: CandleRow[] = [];
-      const sources: string[] = [];
-      for (let d = Math.max(m, dayStart(from)); d < Math.min(nextMonth(m), to, dayStart(ctx.now)); d += DAY_MS) {
-        const c = await daily(d)();
-        rows.push(...c.candles!);
-        if (c.candles!.length) sources.push(c.from);
-      }
-      return { from: sources[0] ?? `${spec.symbol} ${monthName(m)} (not in the archive)`, candles: rows, through: Math.min(nextMonth(m), to) };
-    };
-    return { monthly, daily };
-  }
+  const zipCsv = archiveReader(ctx, archive);
 
   async function* candleTasks(spec: SeriesSpec, from: number, to: number): AsyncGenerator<Task> {
     const iv = INTERVALS[spec.interval!];
-    const { monthly, daily } = candleArchive(spec, from, to);
+    const { monthly, daily } = candleArchive(ctx, zipCsv, spec, from, to);
     const started: Promise<Chunk>[] = [];
     const track = (t: Task): Task => () => {
       const p = t();
@@ -150,6 +116,48 @@ export function binanceFetcher(ctx: VenueContext): VenueFetcher {
     tasks: (spec, from, to) => (spec.kind === "funding" ? fundingTasks(spec, from, to) : candleTasks(spec, from, to)),
   };
 }
+
+type ZipCsv = (path: string, name: string) => Promise<{ url: string; text: string } | undefined>;
+
+/** The CSV inside an archive zip after its sha256 matched its `.CHECKSUM`; undefined when the archive has no such file. */
+function archiveReader(ctx: VenueContext, archive: string): ZipCsv {
+  return async (path, name) => {
+    const url = `${archive}/${path}/${name}`;
+    const sum = await ctx.http.request(`${url}.CHECKSUM`, {}, (r) => (r.status === 404 ? undefined : expectOk(r) && r.body.toString("utf8")));
+    if (sum === undefined) return undefined;
+    const expected = parseChecksum(sum, name, `${url}.CHECKSUM`);
+    const body = await ctx.http.request(url, {}, (r) => (r.status === 404 ? undefined : expectOk(r) && r.body));
+    if (body === undefined) throw new InputError(`${url}: the archive lists a .CHECKSUM but no zip (HTTP 404)`);
+    verifySha256(body, expected, url);
+    return { url, text: csvFromZip(body, url) };
+  };
+}
+
+/** Downloads of one month (falling back to its days when the month is not archived yet) and of one day of candles. */
+function candleArchive(ctx: VenueContext, zipCsv: ZipCsv, spec: SeriesSpec, from: number, to: number): { monthly: (m: number) => Task; daily: (d: number) => Task } {
+  const iv = INTERVALS[spec.interval!];
+  const folder = spec.kind === "mark" ? "markPriceKlines" : "klines";
+  const keep = (rows: CandleRow[]) => rows.filter((r) => r.t >= from && r.t < to && r.t + iv <= ctx.now);
+  const daily = (d: number): Task => async () => {
+    const z = await zipCsv(`data/futures/um/daily/${folder}/${spec.symbol}/${spec.interval}`, `${spec.symbol}-${spec.interval}-${dayName(d)}.zip`);
+    return { from: z?.url ?? `${spec.symbol} ${dayName(d)} (not in the archive)`, candles: z ? keep(klineCsv(z.text, z.url)) : [], through: Math.min(d + DAY_MS, to) };
+  };
+  const monthly = (m: number): Task => async () => {
+    const z = await zipCsv(`data/futures/um/monthly/${folder}/${spec.symbol}/${spec.interval}`, `${spec.symbol}-${spec.interval}-${monthName(m)}.zip`);
+    if (z) return { from: z.url, candles: keep(klineCsv(z.text, z.url)), through: Math.min(nextMonth(m), to) };
+    // a month not archived yet (monthly files appear some days into the next month): its days instead
+    const rows: CandleRow[] = [];
+    const sources: string[] = [];
+    for (let d = Math.max(m, dayStart(from)); d < Math.min(nextMonth(m), to, dayStart(ctx.now)); d += DAY_MS) {
+      const c = await daily(d)();
+      rows.push(...c.candles!);
+      if (c.candles!.length) sources.push(c.from);
+    }
+    return { from: sources[0] ?? `${spec.symbol} ${monthName(m)} (not in the archive)`, candles: rows, through: Math.min(nextMonth(m), to) };
+  };
+  return { monthly, daily };
+}
+
 
 /** A 200 reply, else a one-line error naming the address and what Binance said. */
 function expectOk(r: HttpReply): true {

@@ -62,10 +62,6 @@ export class HttpClient {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
-  get signal(): AbortSignal | undefined {
-    return this.opts.signal;
-  }
-
   /** GET or POST `url`, handing each reply to `parse`; retried as described above. */
   async request<T>(url: string, init: { method?: "GET" | "POST"; json?: unknown }, parse: (r: HttpReply) => T): Promise<T> {
     let lastProblem = "";
