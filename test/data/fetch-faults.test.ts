@@ -237,3 +237,26 @@ describe("data fetch is polite and recovers", () => {
     expect((c.info.last + 3_600_000 - c.info.first) % 86_400_000).toBe(0); // whole archive files only
   });
 });
+
+describe("data fetch asks the archive only for what can be there", () => {
+  it("months missing from the archive (before listing) are one request each; only last month falls back to daily zips", async () => {
+    const dir = await freshDir();
+    const now = Date.UTC(2020, 2, 5); // March 5th: February's monthly zip is held back below, as in the first days of a month
+    server.now = now;
+    server.fault = (req) => (req.includes("monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2020-02.zip") ? { status: 404, body: "" } : undefined);
+    try {
+      const report = await fetchData(opts(dir, { from: Date.UTC(2019, 7, 1), to: Date.UTC(2020, 2, 1), kinds: ["klines"], now }));
+      const log = server.log.filter((l) => l.includes("/data/futures/"));
+      // August 2019 precedes BTCUSDT's listing (2019-09-08): one .CHECKSUM request, no probing of its days
+      expect(log.filter((l) => /BTCUSDT-1h-2019-08/.test(l))).toHaveLength(1);
+      expect(log.filter((l) => l.includes("/daily/") && l.includes("2019-"))).toEqual([]);
+      // February's days instead of its month
+      expect(log.filter((l) => l.includes("/daily/") && l.endsWith(".zip"))).toHaveLength(29);
+      expect(report.series[0].first).toBe(Date.UTC(2019, 8, 8, 17));
+      expect(report.series[0].last).toBe(Date.UTC(2020, 1, 29, 23));
+      expect(report.series[0].gaps.missingBars).toBe(0);
+    } finally {
+      server.now = NOW;
+    }
+  });
+});

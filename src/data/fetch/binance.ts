@@ -133,7 +133,7 @@ function archiveReader(ctx: VenueContext, archive: string): ZipCsv {
   };
 }
 
-/** Downloads of one month (falling back to its days when the month is not archived yet) and of one day of candles. */
+/** Downloads of one month (last month falls back to its days when not archived yet) and of one day of candles. */
 function candleArchive(ctx: VenueContext, zipCsv: ZipCsv, spec: SeriesSpec, from: number, to: number): { monthly: (m: number) => Task; daily: (d: number) => Task } {
   const iv = INTERVALS[spec.interval!];
   const folder = spec.kind === "mark" ? "markPriceKlines" : "klines";
@@ -145,7 +145,9 @@ function candleArchive(ctx: VenueContext, zipCsv: ZipCsv, spec: SeriesSpec, from
   const monthly = (m: number): Task => async () => {
     const z = await zipCsv(`data/futures/um/monthly/${folder}/${spec.symbol}/${spec.interval}`, `${spec.symbol}-${spec.interval}-${monthName(m)}.zip`);
     if (z) return { from: z.url, candles: keep(klineCsv(z.text, z.url)), through: Math.min(nextMonth(m), to) };
-    // a month not archived yet (monthly files appear some days into the next month): its days instead
+    // last month may not be archived yet (monthly files appear some days into the next month): its days
+    // instead. An older month missing is simply not there (before listing, after delisting).
+    if (nextMonth(m) !== monthStart(ctx.now)) return { from: `${spec.symbol} ${monthName(m)} (not in the archive)`, candles: [], through: Math.min(nextMonth(m), to) };
     const rows: CandleRow[] = [];
     const sources: string[] = [];
     for (let d = Math.max(m, dayStart(from)); d < Math.min(nextMonth(m), to, dayStart(ctx.now)); d += DAY_MS) {

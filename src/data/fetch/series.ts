@@ -196,7 +196,7 @@ export class SeriesFile {
     const raw = await readFile(this.path);
     const text = (gz ? gunzipSync(raw) : raw).toString("utf8");
     const body = text.slice(text.indexOf("\n") + 1);
-    const out = `${this.header()}\n${this.lines(older)}${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`;
+    const out = `${this.header()}\n${this.lines(older, false)}${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`;
     const tmp = tempName(this.path);
     try {
       await writeFile(tmp, gz ? gzipSync(out) : out);
@@ -235,7 +235,8 @@ export class SeriesFile {
     }
   }
 
-  private lines(rows: (CandleRow | FundingRow)[]): string {
+  /** CSV lines of `rows`; `afterFile` when they follow the file's rows (derived funding intervals start from its last) */
+  private lines(rows: (CandleRow | FundingRow)[], afterFile = true): string {
     let out = "";
     if (this.spec.kind !== "funding") {
       for (const r of rows as CandleRow[]) out += `${r.t},${r.o},${r.h},${r.l},${r.c},${r.v}\n`;
@@ -246,8 +247,9 @@ export class SeriesFile {
       return out;
     }
     const f = rows as FundingRow[];
-    let prev = this.funding && this.funding.length > 0 ? this.funding.time[this.funding.length - 1] : undefined;
-    let prevInterval = this.funding && this.funding.length > 0 ? this.funding.intervalHours[this.funding.length - 1] : undefined;
+    const hasPrev = afterFile && this.funding !== undefined && this.funding.length > 0;
+    let prev = hasPrev ? this.funding!.time[this.funding!.length - 1] : undefined;
+    let prevInterval = hasPrev ? this.funding!.intervalHours[this.funding!.length - 1] : undefined;
     for (let i = 0; i < f.length; i++) {
       const h = settlementHour(f[i].t);
       const next = f[i + 1] ? (settlementHour(f[i + 1].t) - h) / HOUR_MS : undefined;
