@@ -84,7 +84,8 @@ function klineCsv(rows: string[][], iv: number, header: boolean): string {
 }
 
 function zipOf(state: VenueServer, name: string, csv: string): Uint8Array {
-  return zipSync({ [name.replace(/\.zip$/, ".csv")]: strToU8(state.editCsv ? state.editCsv(name, csv) : csv) });
+  // a fixed mtime: the same CSV always zips to the same bytes (the .CHECKSUM and the zip are built apart)
+  return zipSync({ [name.replace(/\.zip$/, ".csv")]: [strToU8(state.editCsv ? state.editCsv(name, csv) : csv), { mtime: new Date(Date.UTC(2020, 0, 1)) }] });
 }
 
 /** the zip for an archive path, if published at `now` */
