@@ -2,16 +2,7 @@ import type { Account } from "../margin/index.ts";
 import { HOUR_MS, type BarField, type MarketData } from "../market/index.ts";
 import type { BarView, MarginMode, OpenOrder, Params, PositionInfo, StrategyContext } from "../strategy/index.ts";
 import type { TriggerBars } from "./series.ts";
-
-/** An action queued by the strategy, executed at the next bar's open in call order. */
-export type Order =
-  | { kind: "open"; order: OpenOrder }
-  | { kind: "close"; symbol: string }
-  | { kind: "reduce"; symbol: string; size: number }
-  | { kind: "addMargin"; symbol: string; amount: number }
-  | { kind: "removeMargin"; symbol: string; amount: number }
-  | { kind: "setLeverage"; symbol: string; leverage: number }
-  | { kind: "stopLoss" | "takeProfit"; symbol: string; price: number | null };
+import type { Order, ReplayState } from "./state.ts";
 
 const positive = (what: string, v: unknown) => {
   if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new Error(`${what} must be a positive number (got ${String(v)})`);
@@ -23,31 +14,38 @@ export class ReplayContext<P extends Params> implements StrategyContext<P> {
   readonly symbols: readonly string[];
   /** the market clock's bar length in hours (stress: stepMinutes / 60, as its synthetic market's intervalMs says) */
   readonly barHours: number;
-  readonly queue: Order[] = [];
+  readonly queue: Order[];
   time = 0;
   index = -1;
   equity = 0;
   /** the symbol the strategy touched last (named in its error messages) */
   lastSymbol = "";
+  readonly mode: MarginMode | "hybrid";
   private readonly slots = new Map<string, number>();
+  private readonly market: MarketData;
+  private readonly trigger: readonly TriggerBars[];
+  private readonly account: Account;
+  /** trigger prices at the close, by slot */
+  private readonly prices: Float64Array;
+  /** last settled rate per 8 h, by slot */
+  private readonly lastRate: Float64Array;
+  /** hours covered by the last settlement, by slot */
+  private readonly lastInterval: Float64Array;
+  private readonly stopLoss: Float64Array;
+  private readonly takeProfit: Float64Array;
 
-  constructor(
-    readonly params: P,
-    readonly mode: MarginMode | "hybrid",
-    readonly initialBalance: number,
-    private readonly market: MarketData,
-    private readonly trigger: TriggerBars[],
-    private readonly account: Account,
-    /** trigger prices at the close, by slot */
-    private readonly prices: Float64Array,
-    /** last settled rate per 8 h, by slot */
-    private readonly lastRate: Float64Array,
-    /** hours covered by the last settlement, by slot */
-    private readonly lastInterval: Float64Array,
-    private readonly stopLoss: Float64Array,
-    private readonly takeProfit: Float64Array,
-  ) {
-    this.symbols = market.symbols.map((s) => s.symbol);
+  constructor(readonly params: P, readonly initialBalance: number, state: ReplayState) {
+    const market = (this.market = state.market);
+    this.mode = state.mode;
+    this.trigger = state.trig;
+    this.account = state.account;
+    this.prices = state.px;
+    this.lastRate = state.lastRate;
+    this.lastInterval = state.lastInterval;
+    this.stopLoss = state.sl;
+    this.takeProfit = state.tp;
+    this.queue = state.queue;
+    this.symbols = state.symbols;
     this.barHours = market.intervalMs / HOUR_MS;
     this.symbols.forEach((s, i) => this.slots.set(s, i));
   }
