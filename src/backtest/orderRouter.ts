@@ -1,4 +1,4 @@
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import type { OpenOrder } from "../strategy/index.ts";
 import type { Order, ReplayState } from "./state.ts";
 

@@ -1,4 +1,5 @@
-import { formatDuration, InputError, isoTime, type MarketData } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
+import { formatDuration, isoTime, type MarketData } from "../market/index.ts";
 import { resolveParams, type Params, type Strategy } from "../strategy/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { ReplayContext } from "./context.ts";

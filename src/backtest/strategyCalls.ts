@@ -1,4 +1,5 @@
-import { InputError, isoTime } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
+import { isoTime } from "../market/index.ts";
 import type { Params, Strategy } from "../strategy/index.ts";
 import type { ReplayContext } from "./context.ts";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { STRATEGY_BRAND, type ParamValue, type Params, type Strategy, type StrategyDefinition } from "./types.ts";
 
 /** The typed helper every strategy module's default export is made with. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { isStrategy } from "./define.ts";
 import type { Strategy } from "./types.ts";
 

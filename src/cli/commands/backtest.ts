@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { buildSummary, equityCsv, eventsCsv, loadMarkDetail, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
-import { existsSync } from "node:fs";
-import { DEFAULT_DATA_DIR, datasetPath, loadMarket, parseTimeArg, type FundingSource } from "../../data/index.ts";
-import { InputError, isoTime, type Interval, INTERVALS } from "../../market/index.ts";
+import { runBacktestJob, type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
+import { parseTimeArg, type FundingSource } from "../../data/index.ts";
+import { InputError } from "../../errors/index.ts";
+import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
-import { loadStrategy, resolveParams } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 
@@ -25,72 +24,25 @@ Funding settlements inside a bar are paid at their own time on the path's trigge
 const MODES = new Set(["cross", "isolated", "hybrid"]);
 const STRATEGY_INTERVALS: readonly Interval[] = ["1h", "4h", "1d"];
 
-export interface BacktestCliOptions {
-  strategy: string;
-  params?: string;
-  symbols: string[];
-  venue: string;
-  from?: string;
-  to?: string;
-  balance: number;
-  modes: RunMode[];
-  dataDir?: string;
-  liqPrice?: TriggerSource;
-  intrabar: IntrabarPolicy;
-  /** the strategy's bar; default 1h */
-  interval?: Interval;
-  /** detail candles; default none for 1h bars, 1h (mark) for 4h and 1d; "none" turns it off */
-  detail?: Interval | "none";
-  /** whose funding history to settle; default by venue (see `defaultFunding`) */
-  funding?: FundingSource | "none";
-  slippage: number;
-  ledger: "exact" | "fast";
-  out?: string;
-}
+/** The flags of `perpsim backtest`: a job with its params still JSON text, and the output folder. */
+export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & { params?: string; out?: string };
 
 /** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
 export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string }> {
-  const venue = getVenue(o.venue);
-  const strategy = await loadStrategy(o.strategy);
-  let userParams: unknown = {};
-  if (o.params !== undefined) {
-    try {
-      userParams = JSON.parse(o.params);
-    } catch (err) {
-      throw new InputError(`--params: not valid JSON (${(err as Error).message.split("\n")[0]})`);
-    }
-  }
-  resolveParams(strategy, userParams); // bad params fail before any data is read
-  if (o.from !== undefined && o.to !== undefined && parseTimeArg(o.from, "from") >= parseTimeArg(o.to, "to")) {
-    throw new InputError(`--from ${o.from} is not before --to ${o.to}`);
-  }
-  const interval = o.interval ?? "1h";
-  const detail = o.detail === "none" ? undefined : (o.detail ?? (interval === "1h" ? undefined : "1h"));
-  if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
-  const useMark = o.liqPrice === "last" ? false : undefined;
-  const funding = o.funding ?? defaultFunding(venue.name, o.symbols, o.dataDir ?? DEFAULT_DATA_DIR, warn);
-  const market = await loadMarket({
-    dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark, funding: funding === "none" ? false : funding,
-  });
-  const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, o.dataDir) : undefined;
-  const result = runBacktest({
-    market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
-    liqPrice: o.liqPrice, detail: detail !== undefined, detailMark, slippage: o.slippage, ledger: o.ledger,
-  });
-  for (const w of [...market.warnings, ...result.warnings]) warn(`warning: ${w}`);
-  const symbols = market.symbols.map((s) => s.symbol);
-  const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: await packageVersion(), interval, funding } },
-    result,
-  );
+  const { result, files } = await runBacktestJob({ ...o, params: parseParams(o.params), version: await packageVersion() }, warn);
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
-  await writeOutputs(dir, {
-    "summary.json": JSON.stringify(summary, null, 2) + "\n",
-    "equity.csv": equityCsv(result.runs, symbols),
-    "events.csv": eventsCsv(result.runs),
-  });
+  await writeOutputs(dir, files);
   const report = await writeReport(dir);
   return { dir, result, report };
+}
+
+function parseParams(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`--params: not valid JSON (${(err as Error).message.split("\n")[0]})`);
+  }
 }
 
 let version: Promise<string> | undefined;
@@ -98,18 +50,6 @@ let version: Promise<string> | undefined;
 function packageVersion(): Promise<string> {
   version ??= readFile(new URL("../../../package.json", import.meta.url), "utf8").then((t) => (JSON.parse(t) as { version?: string }).version ?? "unknown");
   return version;
-}
-
-/**
- * Funding follows the venue: Hyperliquid settles its own hourly funding (on the oracle price), so a
- * Hyperliquid run uses Hyperliquid's funding history where the data folder has it for every symbol.
- */
-export function defaultFunding(venue: string, symbols: readonly string[], dataDir: string, log: (s: string) => void): FundingSource {
-  if (venue !== "hyperliquid") return "binance-usdm";
-  const missing = symbols.filter((s) => !existsSync(datasetPath(dataDir, "hyperliquid", "funding", s)));
-  if (missing.length === 0) return "hyperliquid";
-  log(`warning: no Hyperliquid funding for ${missing.join(", ")} in ${dataDir}; settling Binance's funding history instead`);
-  return "binance-usdm";
 }
 
 /** The side-by-side table printed after a run. */
