@@ -74,8 +74,9 @@ export class OrderRouter {
     st.refresh();
     if (st.dir[s] !== d) return;
     if (wasFlat) st.drift[s] = 0;
-    const slp = ord.stopLossPct !== undefined ? fill * (1 - d * ord.stopLossPct) : ord.stopLoss;
-    const tpp = ord.takeProfitPct !== undefined ? fill * (1 + d * ord.takeProfitPct) : ord.takeProfit;
+    // stopLossPct / takeProfitPct are percents of the fill price (5 = 5 %)
+    const slp = ord.stopLossPct !== undefined ? fill * (1 - d * (ord.stopLossPct / 100)) : ord.stopLoss;
+    const tpp = ord.takeProfitPct !== undefined ? fill * (1 + d * (ord.takeProfitPct / 100)) : ord.takeProfit;
     if (slp !== undefined) st.sl[s] = slp;
     if (tpp !== undefined) st.tp[s] = tpp;
   }

@@ -1,6 +1,6 @@
 import { InputError } from "../errors/index.ts";
 import { formatDuration, isoTime, type MarketData } from "../market/index.ts";
-import { resolveParams, type Params, type Strategy } from "../strategy/index.ts";
+import { resolveParams, typedParams } from "../strategy/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { ReplayContext } from "./context.ts";
 import { DETAIL_RULE_TEXT, planDetail, type DetailPlan } from "./detail.ts";
@@ -12,7 +12,7 @@ import { Recorder } from "./recorder.ts";
 import { modeResult } from "./result.ts";
 import { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
 import { orderSymbol, ReplayState } from "./state.ts";
-import { StrategyCalls } from "./strategyCalls.ts";
+import { hasHooks, StrategyCalls } from "./strategyCalls.ts";
 import type { BacktestOptions, BacktestResult, IntrabarPolicy, ModeResult, RunMode } from "./types.ts";
 
 /**
@@ -39,7 +39,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const series = triggerSeries(o.market, trigger, o.venue, warnings);
   const plan = o.detail === true ? planDetail(o.market, trigger === "mark", o.detailMark) : null;
   if (o.detail && !plan) warnings.push("--detail: no detail candles in the data; bars are replayed on their 4-point path");
-  const runs = modes.map((mode) => runMode({ ...o, slippage }, params, mode, series, intrabar, plan));
+  const values = typedParams(o.strategy, params);
+  const runs = modes.map((mode) => runMode({ ...o, slippage }, values, mode, series, intrabar, plan));
   const settings: Record<string, string | number | boolean> = {
     intrabar: intrabar === "path" ? "path (open → nearer extreme → farther extreme → close)" : "worst (every position at its adverse extreme at once)",
     trigger: trigger === "mark" ? "mark (last where mark is missing)" : "last",
@@ -82,15 +83,15 @@ function describePlan(plan: DetailPlan, warnings: string[]): string {
  * One mode's replay: DESIGN.md §4's steps for each bar, each a unit of its own sharing one
  * ReplayState. Orders queued at a close fill at the next open, so the router runs before the walk.
  */
-function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, plan: DetailPlan | null): ModeResult {
+function runMode(o: BacktestOptions, params: unknown, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, plan: DetailPlan | null): ModeResult {
   const market = o.market;
-  const strategy = o.strategy as Strategy<Params>;
-  const state = new ReplayState(o, mode, trig, false);
+  const strategy = o.strategy;
+  const state = new ReplayState(o, mode, trig, hasHooks(strategy));
   const funding = new FundingClock(state);
   const router = new OrderRouter(state);
   const walker = new IntrabarWalker(state, funding, intrabar, plan, o.detailMark);
   const recorder = new Recorder(state, o.balance, o.recordEquity !== false);
-  const calls = new StrategyCalls(strategy, new ReplayContext(params, o.balance, state));
+  const calls = new StrategyCalls(strategy, new ReplayContext(params, o.balance, state), state.totals.notices);
 
   calls.init(market.from, o.balance);
   for (let i = 0; i < market.length; i++) {
@@ -105,7 +106,7 @@ function runMode(o: BacktestOptions, params: Params, mode: RunMode, trig: Trigge
 }
 
 /** Step 2: the orders queued at the previous close fill at bar i's open, in call order. */
-function fillQueued(state: ReplayState, router: OrderRouter, calls: StrategyCalls<Params>, i: number, t: number): void {
+function fillQueued(state: ReplayState, router: OrderRouter, calls: StrategyCalls, i: number, t: number): void {
   if (!state.queue.length) return;
   for (const order of state.queue.splice(0)) calls.guard(t, () => router.execute(i, t, order), orderSymbol(order));
   state.marginInUse.track(t);

@@ -1,20 +1,13 @@
 import { Account } from "../margin/index.ts";
 import type { MarketData } from "../market/index.ts";
-import type { OpenOrder } from "../strategy/index.ts";
+import type { PendingOrder } from "../strategy/index.ts";
 import { EventTotals } from "./eventTotals.ts";
 import { MarginInUse } from "./marginInUse.ts";
 import type { TriggerBars } from "./series.ts";
 import type { BacktestOptions, RunMode } from "./types.ts";
 
-/** An action queued by the strategy, executed at the next bar's open in call order. */
-export type Order =
-  | { kind: "open"; order: OpenOrder }
-  | { kind: "close"; symbol: string }
-  | { kind: "reduce"; symbol: string; size: number }
-  | { kind: "addMargin"; symbol: string; amount: number }
-  | { kind: "removeMargin"; symbol: string; amount: number }
-  | { kind: "setLeverage"; symbol: string; leverage: number }
-  | { kind: "stopLoss" | "takeProfit"; symbol: string; price: number | null };
+/** An action queued by the strategy, executed at the next bar's open in call order (the strategy sees them as `ctx.pending`). */
+export type Order = PendingOrder;
 
 /** The symbol an order is about. */
 export const orderSymbol = (q: Order): string => (q.kind === "open" ? q.order.symbol : q.symbol);

@@ -5,6 +5,7 @@ import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 
@@ -12,7 +13,7 @@ const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --sym
   [--venue binance] [--balance 10000] [--modes MODES] [--data DIR] [--liq-price mark|last]
   [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--funding binance-usdm|hyperliquid|none]
   [--slippage 0] [--ledger exact|fast] [--out DIR]
-dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
+dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. --strategy NAME: a file strategies/NAME.ts (shipped: hold, scalper, swing, hedger, funding-carry, margin-keeper); with --help, its params.
 --interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
 --detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
   With mark-price detail candles (1h) the walk triggers on them; with last-trade detail only (5m), those give the timing
@@ -125,6 +126,8 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseBacktestArgs(argv);
   if (!o) {
     console.log(HELP);
+    const named = strategyFlag(argv);
+    if (named) console.log(await strategyHelp(named));
     return 0;
   }
   const { dir, result, report } = await backtestToFolder(o);
@@ -133,4 +136,18 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`outputs: ${dir}`);
   console.log(`report: ${report}`);
   return 0;
+}
+
+/** The `--strategy` value among the flags, if any (for `--help`). */
+function strategyFlag(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--strategy" || a.startsWith("--strategy="));
+  if (i < 0) return undefined;
+  return argv[i].includes("=") ? argv[i].slice(argv[i].indexOf("=") + 1) : argv[i + 1];
+}
+
+/** A strategy's description and its params (type, default, range) for `--help`. */
+async function strategyHelp(nameOrPath: string): Promise<string> {
+  const s = await loadStrategy(nameOrPath);
+  const params = describeParams(s.params);
+  return [`\nstrategy ${s.name}: ${s.description}`, params.length ? "params (--params JSON):" : "no params", ...params].join("\n");
 }
