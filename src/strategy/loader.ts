@@ -50,9 +50,11 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
 
 /**
  * A strategy file anywhere may `import { defineStrategy } from "perpsim"`. Inside this package Node
- * resolves that by the package's own `exports`; for a file outside it (a user's folder), this
- * thread's module loader is taught once to resolve `perpsim` as this package does, unless the
- * importing folder has a perpsim of its own (its node_modules win).
+ * resolves that by the package's own `exports`. For a file outside it (a user's folder) this
+ * thread's module loader is taught, once, two things: resolve `perpsim` as this package does
+ * (unless the importing folder has a perpsim of its own: its node_modules win), and load a `.ts`
+ * file outside any `"type": "module"` package as an ES module (tsx would otherwise compile it to
+ * CommonJS, whose require() these hooks do not see). Strategy files are ES modules.
  */
 let taught = false;
 function importModule(url: string): Promise<unknown> {
@@ -67,6 +69,10 @@ const RESOLVE_PERPSIM = `
 let self;
 export function initialize(data) { self = data.self; }
 export async function resolve(specifier, context, next) {
-  if (specifier !== "perpsim" && !specifier.startsWith("perpsim/")) return next(specifier, context);
-  try { return await next(specifier, context); } catch { return next(specifier, { ...context, parentURL: self }); }
+  let r;
+  if (specifier === "perpsim" || specifier.startsWith("perpsim/")) {
+    try { r = await next(specifier, context); } catch { r = await next(specifier, { ...context, parentURL: self }); }
+  } else r = await next(specifier, context);
+  if (r.format === "commonjs" && /^file:.*\\.m?ts$/.test(r.url) && !r.url.includes("/node_modules/")) return { ...r, format: "module" };
+  return r;
 }`;
