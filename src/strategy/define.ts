@@ -6,7 +6,7 @@ import { STRATEGY_BRAND, type Strategy, type StrategyDefinition } from "./types.
  * `export default defineStrategy({ name, description, params: { leverage: { type: "number", default: 3, above: 0 } }, init(ctx) { return { ... } }, onBar(ctx) { ... } })`.
  * `ctx.params` is typed from the declarations, `ctx.state` from what `init` returns.
  */
-export function defineStrategy<D extends ParamDecls, S = Record<string, unknown>>(def: StrategyDefinition<D, S>): Strategy<ParamsOf<D>, S> {
+export function defineStrategy<const D extends ParamDecls, S = Record<string, unknown>>(def: StrategyDefinition<D, S>): Strategy<ParamsOf<D>, S> {
   if (!def || typeof def.name !== "string" || def.name.trim() === "") throw new Error("defineStrategy: a strategy needs a name");
   if (typeof def.onBar !== "function") throw new Error(`defineStrategy(${def.name}): onBar must be a function`);
   for (const hook of ["init", "onFill", "onLiquidation", "onFunding", "validate"] as const) {
