@@ -81,7 +81,10 @@ function describePlan(plan: DetailPlan, warnings: string[]): string {
 
 /**
  * One mode's replay: DESIGN.md §4's steps for each bar, each a unit of its own sharing one
- * ReplayState. Orders queued at a close fill at the next open, so the router runs before the walk.
+ * ReplayState (state.ts): the funding clock (fundingClock.ts), the order router (orderRouter.ts),
+ * the intrabar walker with stops, liquidations and detail sub-bars (intrabar.ts, subBars.ts), the
+ * recorder (recorder.ts), the strategy's calls (strategyCalls.ts, context.ts), and at the end the
+ * result (result.ts). Orders queued at a close fill at the next open, so the router runs before the walk.
  */
 function runMode(o: BacktestOptions, params: unknown, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, plan: DetailPlan | null): ModeResult {
   const market = o.market;
