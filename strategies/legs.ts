@@ -1,11 +1,13 @@
-/** Shared parsing of the `legs` parameter of `hold` and `margin-keeper` (not a strategy itself). */
-import type { ParamValue, Side, StrategyContext } from "../src/strategy/index.ts";
+/** The `legs` parameter of `hold` and `margin-keeper` (a helper module, not a strategy). */
+import type { JsonParam, ParamValue, Side, SetupContext } from "perpsim";
 
 export interface Leg {
   symbol: string;
   side: Side;
   leverage: number;
+  /** share of the initial balance used as the leg's margin (a fraction: 0.1 = 10 %) */
   weight: number;
+  /** percent of the fill price (5 = 5 %) */
   stopLossPct?: number;
   takeProfitPct?: number;
 }
@@ -31,8 +33,16 @@ export function parseLegs(raw: ParamValue): Leg[] {
   });
 }
 
+/** The `legs` param: one 10x BTC long on 10 % of the balance by default. */
+export const legsParam: JsonParam<Leg[]> = {
+  type: "json",
+  default: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1 }],
+  parse: parseLegs,
+  doc: "[{ symbol, side, leverage, weight, stopLossPct?, takeProfitPct? }]: notional = balance × weight × leverage",
+};
+
 /** Open every leg: notional = initial balance × weight × leverage (isolated margin = balance × weight). */
-export function openLegs(ctx: StrategyContext, legs: Leg[], mode: "cross" | "isolated"): void {
+export function openLegs(ctx: SetupContext, legs: readonly Leg[], mode: "cross" | "isolated"): void {
   for (const leg of legs) {
     if (!ctx.symbols.includes(leg.symbol)) throw new Error(`leg symbol ${leg.symbol} is not among the run's symbols (${ctx.symbols.join(", ")})`);
   }
@@ -43,4 +53,9 @@ export function openLegs(ctx: StrategyContext, legs: Leg[], mode: "cross" | "iso
       stopLossPct: leg.stopLossPct, takeProfitPct: leg.takeProfitPct,
     });
   }
+}
+
+/** Throw unless every symbol is among the run's. */
+export function requireSymbols(ctx: SetupContext, symbols: readonly string[]): void {
+  for (const s of symbols) if (!ctx.symbols.includes(s)) throw new Error(`symbol ${s} is not among the run's symbols (${ctx.symbols.join(", ")})`);
 }

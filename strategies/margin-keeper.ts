@@ -1,34 +1,37 @@
-import { defineStrategy } from "../src/strategy/index.ts";
-import { openLegs, parseLegs } from "./legs.ts";
+import { defineStrategy } from "perpsim";
+import { legsParam, openLegs } from "./legs.ts";
 
 /**
  * margin-keeper: holds isolated legs like `hold`, and like Bybit's auto-add margin tops up a leg's
  * margin when its margin ratio (maintenance / bucket equity) reaches `triggerRatio`: it adds
- * `addPct` × the leg's initial margin from the wallet, at most `maxAdds` times per leg.
+ * `addPct` % of the leg's initial margin from the wallet, at most `maxAdds` times per leg. A leg
+ * the venue liquidates is dead to it (onLiquidation): no more margin goes after it.
  * In cross mode there is no isolated margin to add: it is a plain hold.
  */
 export default defineStrategy({
   name: "margin-keeper",
   description: "isolated legs that get margin added when they near liquidation",
-  params: { legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1 }], triggerRatio: 0.6, addPct: 0.5, maxAdds: 4 },
-  validate(p) {
-    parseLegs(p.legs);
-    if (!(p.triggerRatio > 0 && p.triggerRatio < 1)) throw new Error("'triggerRatio' must be in (0, 1)");
-    if (!(p.addPct > 0)) throw new Error("'addPct' must be positive");
-    if (!(p.maxAdds >= 0) || !Number.isInteger(p.maxAdds)) throw new Error("'maxAdds' must be a whole number ≥ 0");
+  params: {
+    legs: legsParam,
+    triggerRatio: { type: "number", default: 0.6, above: 0, below: 1, doc: "margin ratio (a fraction; 1 = liquidation) that triggers an add" },
+    addPct: { type: "number", default: 50, above: 0, doc: "percent of the leg's initial margin added each time" },
+    maxAdds: { type: "number", default: 4, min: 0, integer: true, doc: "adds per leg at most" },
   },
   init(ctx) {
-    openLegs(ctx, parseLegs(ctx.params.legs), "isolated");
-    ctx.state.adds = {} as Record<string, number>;
+    openLegs(ctx, ctx.params.legs, "isolated");
+    return { adds: new Map<string, number>(), dead: new Set<string>() };
+  },
+  onLiquidation(ctx, liq) {
+    ctx.state.dead.add(liq.symbol);
   },
   onBar(ctx) {
-    const adds = ctx.state.adds as Record<string, number>;
-    for (const leg of parseLegs(ctx.params.legs)) {
-      const p = ctx.position(leg.symbol);
-      if (!p || p.mode !== "isolated" || !(p.marginRatio >= ctx.params.triggerRatio)) continue;
-      if ((adds[leg.symbol] ?? 0) >= ctx.params.maxAdds) continue;
-      adds[leg.symbol] = (adds[leg.symbol] ?? 0) + 1;
-      ctx.addMargin(leg.symbol, ctx.initialBalance * leg.weight * ctx.params.addPct);
+    const { params: p, state } = ctx;
+    for (const leg of p.legs) {
+      const pos = ctx.position(leg.symbol);
+      const adds = state.adds.get(leg.symbol) ?? 0;
+      if (state.dead.has(leg.symbol) || !pos || pos.mode !== "isolated" || !(pos.marginRatio >= p.triggerRatio) || adds >= p.maxAdds) continue;
+      state.adds.set(leg.symbol, adds + 1);
+      ctx.addMargin(leg.symbol, ctx.initialBalance * leg.weight * (p.addPct / 100));
     }
   },
 });

@@ -51,27 +51,29 @@ function violations(file: string, text: string): Violation[] {
 }
 
 /**
- * Which rooms each room may import: DESIGN.md §2's table, plus two additions that table leaves
- * implicit: `market` everywhere (it owns InputError, the one error a user's mistake raises) and
- * `results` (the summary.json and CSV schemas) for the runners that produce them and the report that
- * reads them. So reports read results, never engines; workers (montecarlo) never import the CLI.
+ * Which rooms each room may import: the README's "Where things live" map (DESIGN.md §2 was its first
+ * draft). `errors` (InputError, the one error a user's mistake raises) is a leaf every room may
+ * import; `market` re-exports it, so older imports of it from market still hold. `results` (the
+ * summary.json and CSV schemas) is for the runners that produce them and the report that reads them.
+ * So reports read results, never engines; workers (montecarlo) never import the CLI.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  market: [],
-  data: ["market"],
-  venues: ["market"],
-  margin: ["venues", "market"],
-  strategy: ["margin", "market"],
-  backtest: ["data", "market", "venues", "margin", "strategy", "results"],
-  montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results"],
-  report: ["results", "market"],
+  errors: [],
+  market: ["errors"],
+  data: ["market", "errors"],
+  venues: ["market", "errors"],
+  margin: ["venues", "market", "errors"],
+  strategy: ["margin", "market", "errors"],
+  backtest: ["data", "market", "venues", "margin", "strategy", "results", "errors"],
+  montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results", "errors"],
+  report: ["results", "errors"],
   results: [],
-  cli: ["backtest", "data", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"],
+  cli: ["backtest", "data", "errors", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"],
   "": ["cli"],
 };
 
 /** Rooms that know nothing of files, workers or the terminal: no node: built-ins at all. */
-const PURE_ROOMS = ["margin", "market", "venues"];
+const PURE_ROOMS = ["errors", "margin", "market", "venues"];
 
 /** The rooms a file imports (other than its own), from its relative specifiers. */
 function roomsImported(file: string, text: string): string[] {
@@ -93,7 +95,7 @@ describe("room boundaries (DESIGN.md §2)", () => {
 
   it("every room has an index.ts", () => {
     const rooms = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    expect(rooms).toEqual(expect.arrayContaining(["backtest", "cli", "data", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"]));
+    expect(rooms).toEqual(expect.arrayContaining(["backtest", "cli", "data", "errors", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"]));
     expect(rooms.filter((r) => !readdirSync(join(SRC, r)).includes("index.ts"))).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { alignBars, DEFAULT_DATA_DIR, datasetPath, readCandles, resample } from "../data/index.ts";
-import { type Bars, type Interval, InputError, INTERVALS, type MarketData } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
+import { type Bars, type Interval, INTERVALS, type MarketData } from "../market/index.ts";
 
 /** Where the sub-bars of one symbol inside one strategy bar come from. */
 export type DetailRule =

@@ -14,8 +14,12 @@
  * time on the path. `market` may be at any interval (loadMarket's `interval`: 1h, 4h, 1d).
  *
  * `buildSummary`, `equityCsv`, `eventsCsv` turn a result into the documented output files.
+ *
+ * `runBacktestJob(job, warn)` (run.ts) is the runner the CLI calls, beside montecarlo's `runStress`:
+ * names and dates in, the summary and the output files' contents out; the caller writes them.
  */
 export { runBacktest } from "./replay.ts";
+export { runBacktestJob, defaultFunding, type BacktestJob, type BacktestJobResult } from "./run.ts";
 export { clipToMark, loadMarkDetail, planDetail, DETAIL_RULE_TEXT, type DetailPlan, type DetailRule, type Ohlc, type SubBars } from "./detail.ts";
 export { fundingCoverage, describeFundingHoles, type FundingCoverage, type FundingHole } from "./fundingGaps.ts";
 export { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";

@@ -1,3 +1,4 @@
+// InputError lives in the errors room; re-exported here so code that imports it from market keeps working
 export { InputError } from "./errors.ts";
 export { type Bars, type BarField, BAR_FIELDS, BarsBuilder, hasBar, emptyBars, sliceBars, lowerBound } from "./bars.ts";
 export { type FundingSeries, sliceFunding, annualisedRate } from "./funding.ts";

@@ -1,6 +1,6 @@
 import { runBacktest } from "../backtest/index.ts";
 import { InputError, type Bars, type FundingSeries, type MarketData, type SymbolData } from "../market/index.ts";
-import { loadStrategy, type Strategy, type StrategyContext } from "../strategy/index.ts";
+import { loadStrategy, type SetupContext, type Strategy, type StrategyContext } from "../strategy/index.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import { sampleBridgeExtremes } from "./bridge.ts";
 import type { StressConfig } from "./config.ts";
@@ -230,10 +230,10 @@ export class StrategyPathSimulator {
   private observed(strategy: Strategy): Strategy {
     return {
       ...strategy,
-      init: (ctx: StrategyContext) => {
+      init: (ctx: SetupContext) => {
         this.modeCursor++;
         this.lastTime = ctx.time;
-        strategy.init?.(ctx);
+        return strategy.init?.(ctx); // what init returns is the run's ctx.state
       },
       onBar: (ctx: StrategyContext) => {
         this.lastTime = ctx.time;

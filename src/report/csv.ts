@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 
 /**
  * A results CSV held as strings, with typed accessors whose errors name the file, line and field.

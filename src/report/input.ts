@@ -1,6 +1,6 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import type { BacktestSummary, StressSummary } from "../results/index.ts";
 
 /** The result files a report is made from. CSVs are optional; a chart whose file is absent is left out. */

@@ -1,37 +1,78 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { isStrategy } from "./define.ts";
 import type { Strategy } from "./types.ts";
 
-/** The shipped strategies, by the name `--strategy` accepts. */
-export const BUILTIN_STRATEGIES = {
-  hold: () => import("../../strategies/hold.ts"),
-  scalper: () => import("../../strategies/scalper.ts"),
-  swing: () => import("../../strategies/swing.ts"),
-  hedger: () => import("../../strategies/hedger.ts"),
-  "funding-carry": () => import("../../strategies/funding-carry.ts"),
-  "margin-keeper": () => import("../../strategies/margin-keeper.ts"),
-} as const;
+/** The folder of shipped and user strategies: a file `strategies/NAME.ts` is the strategy `--strategy NAME`. */
+export const STRATEGIES_DIR = new URL("../../strategies/", import.meta.url);
 
-export type BuiltinStrategyName = keyof typeof BUILTIN_STRATEGIES;
-
+const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 const looksLikePath = (s: string) => /[\\/]/.test(s) || /\.(ts|mts|js|mjs)$/.test(s);
 
-/** A built-in name or a path to a module whose default export was made with defineStrategy. */
+/**
+ * The names of the strategies in strategies/: every `.ts` file whose default export is a strategy
+ * (helper modules such as legs.ts are skipped), sorted.
+ */
+export async function listStrategies(): Promise<string[]> {
+  const names = readdirSync(STRATEGIES_DIR).filter((f) => f.endsWith(".ts") && NAME.test(f.slice(0, -3))).map((f) => f.slice(0, -3)).sort();
+  const found: string[] = [];
+  for (const name of names) {
+    const mod = (await importModule(new URL(`${name}.ts`, STRATEGIES_DIR).href).catch(() => ({}))) as Record<string, unknown>;
+    if (isStrategy(mod.default)) found.push(name);
+  }
+  return found;
+}
+
+/** A strategy's name (a file in strategies/) or a path to a module whose default export was made with defineStrategy. */
 export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
   const key = nameOrPath.trim();
-  if (Object.hasOwn(BUILTIN_STRATEGIES, key)) return (await BUILTIN_STRATEGIES[key as BuiltinStrategyName]()).default as unknown as Strategy;
-  if (!looksLikePath(key)) throw new InputError(`--strategy: unknown strategy '${key}' (built-in: ${Object.keys(BUILTIN_STRATEGIES).join(", ")}; or a file path)`);
-  const file = resolve(key);
-  if (!existsSync(file)) throw new InputError(`--strategy ${key}: no such file`);
+  let file: string;
+  if (looksLikePath(key)) {
+    file = resolve(key);
+    if (!existsSync(file)) throw new InputError(`--strategy ${key}: no such file`);
+  } else {
+    const own = NAME.test(key) ? new URL(`${key}.ts`, STRATEGIES_DIR) : null;
+    if (!own || !existsSync(own)) throw new InputError(`--strategy: unknown strategy '${key}' (in strategies/: ${(await listStrategies()).join(", ")}; or a file path)`);
+    file = own.pathname;
+  }
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = (await importModule(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
     throw new InputError(`--strategy ${key}: cannot load: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
   }
   if (!isStrategy(mod.default)) throw new InputError(`--strategy ${key}: does not export a strategy (its default export must be made with defineStrategy)`);
   return mod.default;
 }
+
+/**
+ * A strategy file anywhere may `import { defineStrategy } from "perpsim"`. Inside this package Node
+ * resolves that by the package's own `exports`. For a file outside it (a user's folder) this
+ * thread's module loader is taught, once, two things: resolve `perpsim` as this package does
+ * (unless the importing folder has a perpsim of its own: its node_modules win), and load a `.ts`
+ * file outside any `"type": "module"` package as an ES module (tsx would otherwise compile it to
+ * CommonJS, whose require() these hooks do not see). Strategy files are ES modules.
+ */
+let taught = false;
+function importModule(url: string): Promise<unknown> {
+  if (!taught) {
+    taught = true;
+    register(`data:text/javascript,${encodeURIComponent(RESOLVE_PERPSIM)}`, { data: { self: new URL("../../package.json", import.meta.url).href } });
+  }
+  return import(url);
+}
+
+const RESOLVE_PERPSIM = `
+let self;
+export function initialize(data) { self = data.self; }
+export async function resolve(specifier, context, next) {
+  let r;
+  if (specifier === "perpsim" || specifier.startsWith("perpsim/")) {
+    try { r = await next(specifier, context); } catch { r = await next(specifier, { ...context, parentURL: self }); }
+  } else r = await next(specifier, context);
+  if (r.format === "commonjs" && /^file:.*\\.m?ts$/.test(r.url) && !r.url.includes("/node_modules/")) return { ...r, format: "module" };
+  return r;
+}`;

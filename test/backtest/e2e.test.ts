@@ -108,7 +108,7 @@ describe("hold 10x BTC long from 2020-03-01 on Binance (real data)", () => {
   it("a stop-loss inside the liquidation price caps the isolated loss below the margin", async () => {
     const stopped = runBacktest({
       market, venue: getVenue("binance"), strategy: hold, balance: 10000, modes: ["isolated"],
-      params: { legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1, stopLossPct: 0.05 }] },
+      params: { legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1, stopLossPct: 5 }] },
     }).runs[0];
     expect(stopped.run.survived).toBe(true);
     const stop = stopped.events.find((e) => e.type === "stop")!;

@@ -26,9 +26,9 @@ describe("a gap through a stop (BTCUSDT 2019-09-24 20:00, real data)", () => {
   });
 
   it("fills the stop at the 20:00 open in both modes; the loss is the gap's, not the stop's", () => {
-    const stopLossPct = 0.02;
+    const stopLossPct = 2; // percent
     const entry = k.get(ENTRY_BAR)!.open;
-    const level = entry * (1 - stopLossPct);
+    const level = entry * (1 - stopLossPct / 100);
     const gapOpen = k.get(GAP_BAR)!.open;
     expect(level).toBeLessThan(k.get(ENTRY_BAR)!.low); // the entry bar never reaches the stop
     expect(level).toBeGreaterThan(gapOpen); // the next bar opens past it
@@ -51,7 +51,7 @@ describe("a gap through a stop (BTCUSDT 2019-09-24 20:00, real data)", () => {
       expect(r.run.fundingPaid).toBe(0); // funding data starts 2020-01-01
       expect(10000 - r.run.finalEquity).toBeCloseTo(expectedLoss, 6);
       // against a fill at the level (200 + fees), the gap cost size × (level − gap open) more, less the smaller close fee
-      expect(10000 - r.run.finalEquity - (10000 * stopLossPct + 10000 * TAKER + size * level * TAKER)).toBeCloseTo(size * (level - gapOpen) * (1 - TAKER), 6);
+      expect(10000 - r.run.finalEquity - (10000 * (stopLossPct / 100) + 10000 * TAKER + size * level * TAKER)).toBeCloseTo(size * (level - gapOpen) * (1 - TAKER), 6);
     }
   });
 });

@@ -28,7 +28,7 @@ function shuffledAfter(m: MarketData, k: number, seed: number): MarketData {
 describe("replay properties", () => {
   it("never looks ahead: shuffling the bars after step k leaves every event up to k unchanged", async () => {
     const swing = await loadStrategy("swing");
-    const params = { symbol: "ETHUSDT", fastHours: 4, slowHours: 12, stopLossPct: 0.03 };
+    const params = { symbol: "ETHUSDT", fastHours: 4, slowHours: 12, stopLossPct: 3 };
     const k = 1200;
     const cut = pair.time[k + 1];
     const base = runBacktest({ market: pair, venue: binance, strategy: swing, params, balance: 10000, modes: ["cross"], ledger: "fast" });

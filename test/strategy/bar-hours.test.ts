@@ -100,7 +100,7 @@ describe("scalper's maxHours: a trade lasts the same hours at 1h and 4h bars (BT
     expect(closes.length).toBeGreaterThan(5);
     return closes.map((c, i) => (c.time - opens[i].time) / HOUR);
   }
-  const wide = { leverage: 2, takeProfitPct: 0.5, stopLossPct: 0.3 };
+  const wide = { leverage: 2, takeProfitPct: 50, stopLossPct: 30 }; // percents
 
   it("maxHours 8: every trade is held 8 hours at 1h (8 bars) and at 4h (2 bars)", async () => {
     for (const interval of ["1h", "4h"] as const) {

@@ -17,7 +17,7 @@ describe("strategy params", () => {
     for (const name of ["hold", "scalper", "swing", "hedger", "funding-carry", "margin-keeper"]) {
       const st = await loadStrategy(name);
       expect(st.name).toBe(name);
-      expect(resolveParams(st, {})).toEqual(st.params);
+      expect(resolveParams(st, {})).toEqual(st.defaults);
     }
     await expect(loadStrategy("nope")).rejects.toThrow(/unknown strategy 'nope'/);
   });

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { buildSummary, equityCsv, eventsCsv, loadMarkDetail, runBacktest, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
-import { existsSync } from "node:fs";
-import { DEFAULT_DATA_DIR, datasetPath, loadMarket, parseTimeArg, type FundingSource } from "../../data/index.ts";
-import { InputError, isoTime, type Interval, INTERVALS } from "../../market/index.ts";
+import { runBacktestJob, type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
+import { parseTimeArg, type FundingSource } from "../../data/index.ts";
+import { InputError } from "../../errors/index.ts";
+import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
-import { loadStrategy, resolveParams } from "../../strategy/index.ts";
+import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 
@@ -13,7 +13,7 @@ const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --sym
   [--venue binance] [--balance 10000] [--modes MODES] [--data DIR] [--liq-price mark|last]
   [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--funding binance-usdm|hyperliquid|none]
   [--slippage 0] [--ledger exact|fast] [--out DIR]
-dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. Built-in strategies: hold, scalper, swing, hedger, funding-carry, margin-keeper.
+dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. --strategy NAME: a file strategies/NAME.ts (shipped: hold, scalper, swing, hedger, funding-carry, margin-keeper); with --help, its params.
 --interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
 --detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
   With mark-price detail candles (1h) the walk triggers on them; with last-trade detail only (5m), those give the timing
@@ -25,72 +25,25 @@ Funding settlements inside a bar are paid at their own time on the path's trigge
 const MODES = new Set(["cross", "isolated", "hybrid"]);
 const STRATEGY_INTERVALS: readonly Interval[] = ["1h", "4h", "1d"];
 
-export interface BacktestCliOptions {
-  strategy: string;
-  params?: string;
-  symbols: string[];
-  venue: string;
-  from?: string;
-  to?: string;
-  balance: number;
-  modes: RunMode[];
-  dataDir?: string;
-  liqPrice?: TriggerSource;
-  intrabar: IntrabarPolicy;
-  /** the strategy's bar; default 1h */
-  interval?: Interval;
-  /** detail candles; default none for 1h bars, 1h (mark) for 4h and 1d; "none" turns it off */
-  detail?: Interval | "none";
-  /** whose funding history to settle; default by venue (see `defaultFunding`) */
-  funding?: FundingSource | "none";
-  slippage: number;
-  ledger: "exact" | "fast";
-  out?: string;
-}
+/** The flags of `perpsim backtest`: a job with its params still JSON text, and the output folder. */
+export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & { params?: string; out?: string };
 
 /** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
 export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string }> {
-  const venue = getVenue(o.venue);
-  const strategy = await loadStrategy(o.strategy);
-  let userParams: unknown = {};
-  if (o.params !== undefined) {
-    try {
-      userParams = JSON.parse(o.params);
-    } catch (err) {
-      throw new InputError(`--params: not valid JSON (${(err as Error).message.split("\n")[0]})`);
-    }
-  }
-  resolveParams(strategy, userParams); // bad params fail before any data is read
-  if (o.from !== undefined && o.to !== undefined && parseTimeArg(o.from, "from") >= parseTimeArg(o.to, "to")) {
-    throw new InputError(`--from ${o.from} is not before --to ${o.to}`);
-  }
-  const interval = o.interval ?? "1h";
-  const detail = o.detail === "none" ? undefined : (o.detail ?? (interval === "1h" ? undefined : "1h"));
-  if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
-  const useMark = o.liqPrice === "last" ? false : undefined;
-  const funding = o.funding ?? defaultFunding(venue.name, o.symbols, o.dataDir ?? DEFAULT_DATA_DIR, warn);
-  const market = await loadMarket({
-    dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, interval, detail, mark: useMark, funding: funding === "none" ? false : funding,
-  });
-  const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, o.dataDir) : undefined;
-  const result = runBacktest({
-    market, venue, strategy, params: userParams, modes: o.modes, balance: o.balance, intrabar: o.intrabar,
-    liqPrice: o.liqPrice, detail: detail !== undefined, detailMark, slippage: o.slippage, ledger: o.ledger,
-  });
-  for (const w of [...market.warnings, ...result.warnings]) warn(`warning: ${w}`);
-  const symbols = market.symbols.map((s) => s.symbol);
-  const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: o.balance, settings: { version: await packageVersion(), interval, funding } },
-    result,
-  );
+  const { result, files } = await runBacktestJob({ ...o, params: parseParams(o.params), version: await packageVersion() }, warn);
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
-  await writeOutputs(dir, {
-    "summary.json": JSON.stringify(summary, null, 2) + "\n",
-    "equity.csv": equityCsv(result.runs, symbols),
-    "events.csv": eventsCsv(result.runs),
-  });
+  await writeOutputs(dir, files);
   const report = await writeReport(dir);
   return { dir, result, report };
+}
+
+function parseParams(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`--params: not valid JSON (${(err as Error).message.split("\n")[0]})`);
+  }
 }
 
 let version: Promise<string> | undefined;
@@ -98,18 +51,6 @@ let version: Promise<string> | undefined;
 function packageVersion(): Promise<string> {
   version ??= readFile(new URL("../../../package.json", import.meta.url), "utf8").then((t) => (JSON.parse(t) as { version?: string }).version ?? "unknown");
   return version;
-}
-
-/**
- * Funding follows the venue: Hyperliquid settles its own hourly funding (on the oracle price), so a
- * Hyperliquid run uses Hyperliquid's funding history where the data folder has it for every symbol.
- */
-export function defaultFunding(venue: string, symbols: readonly string[], dataDir: string, log: (s: string) => void): FundingSource {
-  if (venue !== "hyperliquid") return "binance-usdm";
-  const missing = symbols.filter((s) => !existsSync(datasetPath(dataDir, "hyperliquid", "funding", s)));
-  if (missing.length === 0) return "hyperliquid";
-  log(`warning: no Hyperliquid funding for ${missing.join(", ")} in ${dataDir}; settling Binance's funding history instead`);
-  return "binance-usdm";
 }
 
 /** The side-by-side table printed after a run. */
@@ -185,6 +126,8 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseBacktestArgs(argv);
   if (!o) {
     console.log(HELP);
+    const named = strategyFlag(argv);
+    if (named) console.log(await strategyHelp(named));
     return 0;
   }
   const { dir, result, report } = await backtestToFolder(o);
@@ -193,4 +136,18 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`outputs: ${dir}`);
   console.log(`report: ${report}`);
   return 0;
+}
+
+/** The `--strategy` value among the flags, if any (for `--help`). */
+function strategyFlag(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--strategy" || a.startsWith("--strategy="));
+  if (i < 0) return undefined;
+  return argv[i].includes("=") ? argv[i].slice(argv[i].indexOf("=") + 1) : argv[i + 1];
+}
+
+/** A strategy's description and its params (type, default, range) for `--help`. */
+async function strategyHelp(nameOrPath: string): Promise<string> {
+  const s = await loadStrategy(nameOrPath);
+  const params = describeParams(s.params);
+  return [`\nstrategy ${s.name}: ${s.description}`, params.length ? "params (--params JSON):" : "no params", ...params].join("\n");
 }

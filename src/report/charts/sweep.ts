@@ -1,4 +1,4 @@
-import { InputError } from "../../market/index.ts";
+import { InputError } from "../../errors/index.ts";
 import { CsvTable } from "../csv.ts";
 import { round } from "../format.ts";
 import { SWEEP_PARAM_PREFIX, SWEEP_REQUIRED_COLUMNS } from "../sweep.ts";

@@ -1,0 +1,83 @@
+import { InputError } from "../errors/index.ts";
+import type { OpenOrder } from "../strategy/index.ts";
+import type { Order, ReplayState } from "./state.ts";
+
+/**
+ * Step 2 of a bar: the orders the strategy queued at the previous close fill at this bar's
+ * last-trade open, in call order, worsened by the slippage. An order the engine refuses (not enough
+ * margin, no bar to fill at) becomes a `reject` row; an order about a flat symbol is dropped.
+ */
+export class OrderRouter {
+  constructor(private readonly state: ReplayState) {}
+
+  /** Execute one queued order at bar i (open time t). */
+  execute(i: number, t: number, q: Order): void {
+    const st = this.state;
+    const s = st.symbols.indexOf(q.kind === "open" ? q.order.symbol : q.symbol);
+    const sym = st.symbols[s];
+    const open = st.market.symbols[s].bars.open[i];
+    st.refresh();
+    const held = st.dir[s] !== 0;
+    switch (q.kind) {
+      case "open":
+        if (!(open > 0)) return st.reject(t, sym, "open: no bar to fill at");
+        return this.fillOpen(t, s, q.order, open);
+      case "close":
+      case "reduce": {
+        if (!held) return;
+        if (!(open > 0)) return st.reject(t, sym, `${q.kind}: no bar to fill at`);
+        const fill = open * (1 + st.dir[s] * -1 * st.slippage);
+        if (q.kind === "close") st.account.close(t, sym, fill);
+        else st.account.reduce(t, sym, q.size, fill);
+        return;
+      }
+      case "addMargin":
+        if (!held || st.isCross[s]) return;
+        if (st.account.addMargin(t, sym, q.amount) === "insufficient-margin") st.reject(t, sym, `addMargin ${q.amount}: insufficient margin`);
+        return;
+      case "removeMargin":
+        if (!held || st.isCross[s]) return;
+        try {
+          st.account.removeMargin(t, sym, q.amount, st.px[s]);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          st.reject(t, sym, err.message);
+        }
+        return;
+      case "setLeverage":
+        if (!held) return;
+        if (st.account.setLeverage(t, sym, q.leverage) === "insufficient-margin") st.reject(t, sym, `setLeverage ${q.leverage}: insufficient margin`);
+        return;
+      case "stopLoss":
+      case "takeProfit":
+        if (!held) return;
+        (q.kind === "stopLoss" ? st.sl : st.tp)[s] = q.price ?? NaN;
+        return;
+    }
+  }
+
+  /** Open or add to slot s at the bar's open; a fresh position's stops are set from its fill. */
+  private fillOpen(t: number, s: number, ord: OpenOrder, open: number): void {
+    const st = this.state;
+    const sym = st.symbols[s];
+    const d = ord.side === "long" ? 1 : -1;
+    const fill = open * (1 + d * st.slippage);
+    const m = st.forced ?? ord.mode ?? "cross";
+    const leverage = ord.leverage ?? (ord.margin !== undefined && ord.notional !== undefined ? ord.notional / ord.margin : undefined);
+    const notional = ord.notional ?? (ord.margin !== undefined ? ord.margin * leverage! : ord.size! * fill);
+    const size = ord.size ?? notional / fill;
+    const wasFlat = st.dir[s] === 0;
+    const margin = m === "isolated" && ord.margin !== undefined && (wasFlat || st.dir[s] !== d) ? ord.margin : undefined;
+    const res = st.account.trade(t, sym, ord.side, size, fill, { mode: m, leverage: margin === undefined ? leverage : undefined, margin });
+    if (res === "insufficient-margin") return st.reject(t, sym, `open ${ord.side} ${size}: insufficient margin`);
+    st.totals.positionsChanged = true;
+    st.refresh();
+    if (st.dir[s] !== d) return;
+    if (wasFlat) st.drift[s] = 0;
+    // stopLossPct / takeProfitPct are percents of the fill price (5 = 5 %)
+    const slp = ord.stopLossPct !== undefined ? fill * (1 - d * (ord.stopLossPct / 100)) : ord.stopLoss;
+    const tpp = ord.takeProfitPct !== undefined ? fill * (1 + d * (ord.takeProfitPct / 100)) : ord.takeProfit;
+    if (slp !== undefined) st.sl[s] = slp;
+    if (tpp !== undefined) st.tp[s] = tpp;
+  }
+}
