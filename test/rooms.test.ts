@@ -68,7 +68,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results", "errors"],
   report: ["results", "errors"],
   results: [],
-  cli: ["backtest", "data", "errors", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"],
+  queue: ["montecarlo", "results", "market", "errors"],
+  cli: ["backtest", "data", "errors", "margin", "market", "montecarlo", "queue", "report", "results", "strategy", "venues"],
   "": ["cli"],
 };
 

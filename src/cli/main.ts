@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   scenarios: { summary: "list the stress scenario presets", load: () => import("./commands/scenarios.ts") },
   calibrate: { summary: "estimate a stress model from the data", load: () => import("./commands/calibrate.ts") },
   report: { summary: "re-render report.html from a results folder", load: () => import("./commands/report.ts") },
+  worker: { summary: "join a Redis queue and run chunks of stress --queue runs", load: () => import("./commands/worker.ts") },
   merge: { summary: "merge the shards of a stress run (stress --shard i/n) into one run's outputs", load: () => import("./commands/merge.ts") },
 };
 

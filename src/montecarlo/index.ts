@@ -37,6 +37,7 @@ export {
   type ConfigLimits, loadStressConfig, parseStressConfig, parseJson, maxPathsInMemory,
 } from "./config.ts";
 export { buildMarketModel } from "./marketModel.ts";
+export { BootstrapHistory } from "./bootstrap/index.ts";
 export { normCdf, normInv, normPdf, studentTCdf } from "./math.ts";
 export { FIELD, PATH_FIELDS, resultIndex } from "./pathResult.ts";
 export { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
@@ -48,7 +49,7 @@ export { simulateAll, simulateRange, StressPool, defaultWorkers, defaultChunkSiz
 export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHARE } from "./aggregate.ts";
 export { pathsCsv, samplesCsv, SAMPLE_PATHS } from "./outputs.ts";
 export { runStress, stressOutputs, stressSettings, type StressResult, type RunOptions } from "./run.ts";
-export { type ShardSpec, type PathRange, shardRange, parseShard, shardFileName, SHARD_FILE_PATTERN } from "./shard.ts";
+export { type ShardSpec, type PathRange, shardRange, parseShard, shardFileName, SHARD_FILE_PATTERN, SHARD_INDEX_VARIABLES } from "./shard.ts";
 export { configFingerprint, canonicalJson, type StrategySourceReader } from "./fingerprint.ts";
 export { encodeShard, decodeShard, SHARD_MAGIC, SHARD_FORMAT_VERSION, type ShardHeader, type ShardHeaderInput, type ShardConfigSource, type ShardFile } from "./shardFile.ts";
 export { mergeShards, type NamedShard, type MergedShards } from "./shardMerge.ts";

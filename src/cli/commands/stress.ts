@@ -13,9 +13,11 @@ import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
 import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
+import { stressOnQueue } from "./stressQueue.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
-                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n]
+                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n|auto/n]
+                      [--queue redis://[user:pass@]host:port[/db]]
 
 Runs the config's portfolio on Monte Carlo paths under every margin mode on the same shocks and
 writes summary.json, paths.csv, samples.csv and report.html to --out (default reports/stress-<time>/).
@@ -28,12 +30,16 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
 --shard i/n  simulate only shard i of n (counted from 0): paths ⌊i·P/n⌋ to ⌊(i+1)·P/n⌋ − 1 of the P paths,
              written as shard-<i>-of-<n>.bin (default folder reports/stress-<fingerprint>-shards/);
              perpsim merge turns all n into the outputs of one whole run, byte for byte. Not with --sweep.
+             auto/n takes i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (run the
+             array as --array=0-(n-1)) or AWS_BATCH_JOB_ARRAY_INDEX, all counted from 0
+--queue URL  run the chunks on perpsim worker processes sharing that Redis (rediss:// for TLS) and write
+             the same outputs as a local run (summary.json adds "execution"); with --sweep too
 Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
 
 const OPTIONS = {
   config: { type: "string" }, model: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
   out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
-  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" }, shard: { type: "string" },
+  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" },
 } as const;
 
 /** `--scenario`: a preset name, or a JSON object when it starts with `{`. */
@@ -57,7 +63,7 @@ function cellResults(result: StressResult): CellModeResult[] {
  * The sweep's result table, printed with danfojs-node (loaded only when a sweep ran: it takes seconds).
  * `diff pp` = survival under cross − survival under isolated, the report heat map's colour.
  */
-async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Promise<void> {
+export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Promise<void> {
   const dfd = await import("danfojs-node");
   const p = (row: SweepRow, mode: string) => row.results.find((r) => r.mode === mode)?.liquidationProbability;
   const pct = (x: number | undefined) => (x === undefined ? NaN : Math.round(x * 1e4) / 100);
@@ -141,6 +147,7 @@ export async function run(argv: string[]): Promise<number> {
   const file = composed.source;
   if (composed.note) console.log(composed.note);
   const axes = (v.sweep ?? []).map(parseSweep);
+  if (v.shard !== undefined && v.queue !== undefined) throw new InputError("--shard cannot be combined with --queue: the queue splits the run itself");
   if (v.shard !== undefined && axes.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
   const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
@@ -149,7 +156,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const w of warnings) console.error(`warning: ${w}`);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
-  if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths), { source: file, text, overrides }, workers, v.out);
+  if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths, process.env), { source: file, text, overrides }, workers, v.out);
+  if (v.queue !== undefined) return stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), out: v.out, noReport: v["no-report"] === true });
 
   const pool = new StressPool(workers); // one set of threads for the base run and every sweep cell; starts at the first chunk
   const started = performance.now();

@@ -1,0 +1,96 @@
+import {
+  createSimulator, PATH_FIELDS, PathSimulator, prepareBook, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
+  type StressConfig, type SweepAxis, type SweepRow,
+} from "../../montecarlo/index.ts";
+import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
+import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import type { StressSummary } from "../../results/index.ts";
+import { printSweepTable } from "./stress.ts";
+
+export interface QueuedStress {
+  url: string;
+  config: StressConfig;
+  axes: SweepAxis[];
+  version: string;
+  out: string | undefined;
+  noReport: boolean;
+  /** paths per chunk job (default: queue's) */
+  chunkPaths?: number;
+}
+
+/** Progress across the cluster on a terminal: paths done, workers seen, ETA; nothing when stderr is not a TTY. */
+function clusterProgress(): ((p: QueueProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return ({ done, total, workers, elapsedMs }) => {
+    const eta = done > 0 && done < total ? `, ETA ${Math.ceil(((total - done) * elapsedMs) / done / 1000)} s` : "";
+    const waiting = workers === 0 ? " (waiting for workers: perpsim worker --queue URL)" : "";
+    process.stderr.write(`\r${done}/${total} paths, ${workers} worker${workers === 1 ? "" : "s"} seen${eta}${waiting}\x1b[K`);
+    if (done === total) process.stderr.write("\n");
+  };
+}
+
+/**
+ * `perpsim stress --queue URL`: the base run and every sweep cell go to the queue's workers at once;
+ * the outputs are the local run's, byte for byte, plus summary.json's `execution` (backend, workers seen).
+ */
+export async function stressOnQueue(q: QueuedStress): Promise<number> {
+  const target = parseRedisUrl(q.url);
+  const { config, axes, version } = q;
+  const cells = axes.length ? sweepCells(config, axes, (cell) => {
+    if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
+  }) : [];
+  await prepareBook(config);
+  const simulator = createSimulator(config);
+  simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0); // a bad book fails here, before Redis
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  const started = performance.now();
+  let base: ReturnType<typeof stressOutputs> | null = null;
+  const rows: SweepRow[] = cells.map((c) => ({ params: c.params, results: [] }));
+  let workers: string[];
+  try {
+    ({ workers } = await runOnQueue([config, ...cells.map((c) => c.config)], {
+      target, version, chunkPaths: q.chunkPaths, signal: abort.signal, onProgress: clusterProgress(),
+      onRun: (k, results) => {
+        if (k === 0) return void (base = stressOutputs(config, results, version, simulator));
+        const cell = cells[k - 1].config;
+        rows[k - 1].results = stressSummary(cell, results, stressSettings(cell, version)).runs.map((r) => ({
+          mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: cell.paths,
+        }));
+      },
+    }));
+  } catch (err) {
+    if (err instanceof RunCancelled) {
+      console.error("perpsim stress: interrupted; its jobs were removed from the queue; nothing written");
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  const result = base as unknown as ReturnType<typeof stressOutputs>;
+  const execution = { backend: "queue", workersSeen: workers.length };
+  const summary: StressSummary & { execution: typeof execution } = {
+    ...result.summary,
+    ...(axes.length ? { sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: rows.length, file: "sweep.csv" } } : {}),
+    execution,
+  };
+  const files: Record<string, string> = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n" };
+  if (axes.length) files["sweep.csv"] = sweepCsv(axes, rows);
+  const dir = q.out ?? defaultRunDir("stress");
+  await writeOutputs(dir, files);
+  if (!q.noReport) await writeReport(dir);
+  for (const r of summary.runs) {
+    const [lo, hi] = r.ci95;
+    console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}`);
+  }
+  if (axes.length) {
+    console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);
+    await printSweepTable(axes, rows);
+  }
+  const paths = config.paths * (1 + cells.length);
+  console.log(`${paths} paths on the queue at ${target.display}: ${workers.length} worker${workers.length === 1 ? "" : "s"} seen (${workers.join(", ")}), ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
+  console.log(`wrote ${dir}`);
+  return 0;
+}
