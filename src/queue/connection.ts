@@ -41,7 +41,7 @@ export async function connectRedis(t: RedisTarget, giveUpAfterMs: number, onLost
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new InputError(`cannot reach Redis at ${t.display}: ${reason(err) || last}`);
+    throw new InputError(`cannot reach Redis at ${t.display}: ${last !== "connection closed" ? last : reason(err)}`);
   }
   redis.once("end", () => onLost?.(last));
   return redis;
