@@ -39,6 +39,9 @@ const BOOK = {
   horizonHours: 120, stepMinutes: 60, paths: 120, seed: 7, modes: ["cross", "isolated"],
 };
 
+const HAVE_REDIS = existsSync("/usr/bin/redis-server");
+if (!HAVE_REDIS) console.warn("queue tests skipped: /usr/bin/redis-server is not installed (apt-get install -y redis-server; CI installs it)");
+
 let dir: string;
 let configFile: string;
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -55,6 +58,7 @@ async function config(paths: number): Promise<StressConfig> {
 }
 
 beforeAll(async () => {
+  if (!HAVE_REDIS) return;
   dir = await mkdtemp(join(tmpdir(), "perpsim-queue-"));
   configFile = join(dir, "book.json");
   await writeFile(configFile, JSON.stringify(BOOK));
@@ -67,10 +71,10 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) await stop(w, "SIGKILL");
   if (redis) await stop(redis.server);
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("stress on a Redis queue with perpsim worker processes", () => {
+describe.skipIf(!HAVE_REDIS)("stress on a Redis queue with perpsim worker processes", () => {
   it("a worker killed mid-run costs only its chunks: the stall check gives them to the other workers, and the results are the local run's bytes", async () => {
     const c = await config(120);
     const local = await simulateAll(c, { workers: 1 });
@@ -154,7 +158,7 @@ describe("stress on a Redis queue with perpsim worker processes", () => {
   }, 30_000);
 });
 
-describe("stress --queue: what cannot run is one line, exit 1, nothing written", () => {
+describe.skipIf(!HAVE_REDIS)("stress --queue: what cannot run is one line, exit 1, nothing written", () => {
   it("a bad URL", async () => {
     const out = join(dir, "bad-url");
     const r = await cli(["stress", "--config", configFile, "--queue", "http://127.0.0.1:6379", "--out", out]);

@@ -1,0 +1,84 @@
+/**
+ * The queue's overhead: the standard stress workload's config (bench/ssw.json, 3,000 paths) simulated
+ * by a local pool of 2 threads, then through Redis + BullMQ on loopback by one `perpsim worker` of 2
+ * threads (in this process, as the coordinator is): the same cores, so the difference is the queue's
+ * (run specs, job traffic, binary results, gathering). Both warmed up (threads started), each timed
+ * twice, the better of each kept. Target: queue time < 1.10 × local time. Needs /usr/bin/redis-server.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { parseStressConfig, simulateAll, StressPool, type StressConfig } from "../src/montecarlo/index.ts";
+import { parseRedisUrl, runOnQueue, startWorker } from "../src/queue/index.ts";
+
+const THREADS = 2;
+const PATHS = 3000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) of a process so far, from /proc (the redis-server's share of the work). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz on Linux)
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+}
+
+export default async function (): Promise<void> {
+  const { config: ssw } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
+  const config: StressConfig = { ...ssw, paths: PATHS };
+  const assetSteps = PATHS * config.steps * config.model.assets.length;
+  const port = await freePort();
+  const redis = spawn("/usr/bin/redis-server", ["--save", "", "--appendonly", "no", "--port", String(port), "--bind", "127.0.0.1"], { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise<void>((resolve) => redis.stdout!.on("data", (d: Buffer) => d.toString().includes("Ready to accept") && resolve()));
+  const target = parseRedisUrl(`redis://127.0.0.1:${port}`);
+  const version = "bench";
+  const pool = new StressPool(THREADS);
+  const worker = await startWorker({ target, version, threads: THREADS, concurrency: 2, stallMs: 30_000, log: (l) => console.error(l) });
+  try {
+    const local = async () => simulateAll(config, { pool });
+    const queued = async () => {
+      let out: Float64Array | null = null;
+      await runOnQueue([config], { target, version, onRun: (_, r) => void (out = r) });
+      return out!;
+    };
+    await simulateAll({ ...config, paths: 50 }, { pool }); // warm up: threads started, code compiled
+    await runOnQueue([{ ...config, paths: 50 }], { target, version, onRun: () => {} });
+
+    const timed = async (f: () => Promise<Float64Array>) => {
+      const c0 = process.cpuUsage();
+      const r0 = cpuOf(redis.pid!);
+      const t0 = performance.now();
+      const out = await f();
+      return { seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0), redisCpu: cpuOf(redis.pid!) - r0, out };
+    };
+    const runs = { local: [] as Awaited<ReturnType<typeof timed>>[], queue: [] as Awaited<ReturnType<typeof timed>>[] };
+    for (let i = 0; i < 2; i++) {
+      runs.local.push(await timed(local));
+      runs.queue.push(await timed(queued));
+    }
+    const best = (xs: typeof runs.local) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const l = best(runs.local);
+    const q = best(runs.queue);
+    const same = Buffer.from(l.out.buffer).equals(Buffer.from(q.out.buffer));
+    const m = (s: number) => `${(assetSteps / s / 1e6).toFixed(1)} M asset-steps/s`;
+    const ratio = q.seconds / l.seconds;
+    console.log(`local pool, ${THREADS} threads (baseline): ${l.seconds.toFixed(2)} s, ${m(l.seconds)}, CPU ${l.cpu.toFixed(2)} s`);
+    console.log(`queue on loopback, 1 worker × ${THREADS} threads: ${q.seconds.toFixed(2)} s, ${m(q.seconds)}, CPU ${q.cpu.toFixed(2)} s (coordinator + worker) + redis-server ${q.redisCpu.toFixed(2)} s; results ${same ? "byte-identical" : "DIFFER"}`);
+    console.log(`ratio queue / local time: ${ratio.toFixed(3)}x (overhead ${(100 * (ratio - 1)).toFixed(1)} %); target overhead < 10 %: ${ratio < 1.1 && same ? "met" : "MISSED"}`);
+  } finally {
+    await worker.close();
+    await pool.destroy();
+    redis.kill();
+  }
+}
