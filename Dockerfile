@@ -7,7 +7,8 @@ FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY . .
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && mkdir -p /app/reports && chown node:node /app/reports
 # strategies/ (shipped strategies, loaded by name), data/ (for bootstrap models) and examples/ come with the image
 USER node
 # SIGTERM (docker stop, Kubernetes) lets a worker finish its chunks in hand: give it the time a chunk takes

@@ -90,8 +90,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     if (fingerprint !== d.fingerprint || fingerprint !== spec.fingerprint) refuse(job, `its config resolves here to fingerprint ${fingerprint.slice(0, 12)}, not the run's ${d.fingerprint.slice(0, 12)}`);
     await prepareBook(config);
     const run = { config, configKey: `${d.run}:${fingerprint}`, fingerprint };
-    runs.clear(); // one run at a time is the common case; a sweep's cells come one after another
     runs.set(d.run, run);
+    if (runs.size > 4) runs.delete(runs.keys().next().value!); // a sweep's cells come one after another: keep the last few
     return run;
   };
 
