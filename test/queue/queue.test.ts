@@ -128,6 +128,13 @@ describe.skipIf(!HAVE_REDIS)("stress on a Redis queue with perpsim worker proces
     expect(workers.some((w) => /refused chunk/.test(w.err()))).toBe(true);
   }, 30_000);
 
+  it("a chunk failing on the user's input fails the run with that one line (an UnrecoverableError: no retry)", async () => {
+    // the CLI checks path 0 before it enqueues; here the coordinator is called directly, so the workers meet the error
+    const { config: c } = await loadStressConfig({ ...BOOK, portfolio: undefined, strategy: { name: "hold", params: { levrage: 5 } }, paths: 8 }, "book.json");
+    const run = runOnQueue([c], { target: parseRedisUrl(redis.url), version, chunkPaths: 4, onRun: () => {} });
+    await expect(run).rejects.toThrow(/^--params: unknown key 'levrage' for strategy 'hold' \(known: legs\)$/);
+  }, 30_000);
+
   it("Ctrl-C on the coordinator removes its jobs and its run spec from Redis", async () => {
     const client = new Redis(redis.port, "127.0.0.1");
     try {
