@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from "bullmq";
+import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
 import { InputError } from "../market/index.ts";
 import type { RedisTarget } from "./url.ts";
@@ -11,7 +12,7 @@ export function redisOptions(t: RedisTarget, giveUpAfterMs?: number): RedisOptio
   const started = { at: 0 };
   return {
     host: t.host, port: t.port, db: t.db, username: t.username, password: t.password,
-    ...(t.tls ? { tls: { servername: t.host } } : {}),
+    ...(t.tls ? { tls: isIP(t.host) ? {} : { servername: t.host } } : {}), // SNI takes names, not addresses
     connectTimeout: 5000,
     maxRetriesPerRequest: null, // BullMQ's blocking commands need it; loss is detected by retryStrategy giving up
     retryStrategy: (times: number) => {
