@@ -66,7 +66,9 @@ interface LoadedRun {
  */
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const id = `${hostname()}:${process.pid}`;
-  const redis: Redis = await connectRedis(o.target, Number.POSITIVE_INFINITY);
+  let closing = false;
+  const stopped = () => closing;
+  const redis: Redis = await connectRedis(o.target, Number.POSITIVE_INFINITY, undefined, stopped);
   redis.on("error", () => {}); // reconnects forever; BullMQ's own connection logs the loss once below
   const pool = new StressPool(o.threads);
   const runs = new Map<string, LoadedRun>();
@@ -122,7 +124,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       throw err; // a fault: BullMQ retries the chunk, up to its attempts
     }
   }, {
-    connection: bullConnection(o.target), prefix: QUEUE_PREFIX, concurrency: o.concurrency,
+    connection: bullConnection(o.target, undefined, stopped), prefix: QUEUE_PREFIX, concurrency: o.concurrency,
     lockDuration: o.stallMs, stalledInterval: o.stallMs, maxStalledCount: MAX_STALLED, autorun: false,
   });
   let lost = false;
@@ -143,7 +145,15 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       return done;
     },
     async close(force = false) {
-      await worker.close(force);
+      closing = true; // connections that drop from now on stay down
+      const closed = worker.close(force);
+      // BullMQ's close waits for Redis to take the chunks in hand; with Redis gone they cannot be
+      // delivered (the stall check re-runs them later): stop anyway rather than hang
+      let poll: NodeJS.Timeout | undefined;
+      const gone = new Promise<void>((resolve) => (poll = setInterval(() => redis.status !== "ready" && resolve(), 200)));
+      await Promise.race([closed, gone]);
+      clearInterval(poll);
+      if (redis.status !== "ready") void worker.disconnect().catch(() => {});
       await pool.destroy();
       redis.disconnect();
     },

@@ -8,7 +8,7 @@ import type { RedisTarget } from "./url.ts";
  * ioredis options for a target. `giveUpAfterMs` bounds reconnecting: a coordinator fails the run when
  * Redis is gone that long; a worker (undefined) keeps trying, so it survives a Redis restart.
  */
-export function redisOptions(t: RedisTarget, giveUpAfterMs?: number): RedisOptions {
+export function redisOptions(t: RedisTarget, giveUpAfterMs?: number, stopped: () => boolean = () => false): RedisOptions {
   const started = { at: 0 };
   return {
     host: t.host, port: t.port, db: t.db, username: t.username, password: t.password,
@@ -17,7 +17,7 @@ export function redisOptions(t: RedisTarget, giveUpAfterMs?: number): RedisOptio
     maxRetriesPerRequest: null, // BullMQ's blocking commands need it; loss is detected by retryStrategy giving up
     retryStrategy: (times: number) => {
       if (times === 1) started.at = Date.now();
-      if (giveUpAfterMs !== undefined && Date.now() - started.at > giveUpAfterMs) return null;
+      if (stopped() || (giveUpAfterMs !== undefined && Date.now() - started.at > giveUpAfterMs)) return null;
       return Math.min(1000, 100 * times);
     },
   };
@@ -33,8 +33,8 @@ function reason(err: unknown): string {
  * A connected client, or a one-line InputError naming the URL and the reason (refused, unknown host,
  * wrong password, TLS). `onLost` is called once if the connection goes for good later.
  */
-export async function connectRedis(t: RedisTarget, giveUpAfterMs: number, onLost?: (why: string) => void): Promise<Redis> {
-  const redis = new Redis({ ...redisOptions(t, giveUpAfterMs), lazyConnect: true });
+export async function connectRedis(t: RedisTarget, giveUpAfterMs: number, onLost?: (why: string) => void, stopped?: () => boolean): Promise<Redis> {
+  const redis = new Redis({ ...redisOptions(t, giveUpAfterMs, stopped), lazyConnect: true });
   let last = "connection closed";
   redis.on("error", (err: unknown) => (last = reason(err)));
   try {
@@ -49,6 +49,6 @@ export async function connectRedis(t: RedisTarget, giveUpAfterMs: number, onLost
 }
 
 /** The same options, as BullMQ's Queue, QueueEvents and Worker take them (each opens its own connections). */
-export function bullConnection(t: RedisTarget, giveUpAfterMs?: number): ConnectionOptions {
-  return redisOptions(t, giveUpAfterMs) as ConnectionOptions;
+export function bullConnection(t: RedisTarget, giveUpAfterMs?: number, stopped?: () => boolean): ConnectionOptions {
+  return redisOptions(t, giveUpAfterMs, stopped) as ConnectionOptions;
 }

@@ -54,6 +54,8 @@ export async function run(argv: string[]): Promise<number> {
         process.off("SIGINT", onInt);
         console.log(`perpsim worker ${worker.id}: stopped after ${worker.done} chunk${worker.done === 1 ? "" : "s"}`);
         resolve(0);
+        // with Redis gone, BullMQ's closing worker keeps retry timers: the process ends here anyway
+        setTimeout(() => process.exit(0), 1000).unref();
       });
     };
     const onTerm = () => stop("SIGTERM");
