@@ -46,12 +46,20 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   const started = performance.now();
+  // on a terminal the progress line says it; in a log (a Kubernetes Job), one line if nobody comes
+  const lonely = setTimeout(() => console.error(`perpsim stress: no worker has returned a chunk in 60 s; start perpsim worker --queue ${target.display} (same perpsim version)`), 60_000);
+  lonely.unref();
+  const progress = clusterProgress();
   let base: ReturnType<typeof stressOutputs> | null = null;
   const rows: SweepRow[] = cells.map((c) => ({ params: c.params, results: [] }));
   let workers: string[];
   try {
     ({ workers } = await runOnQueue([config, ...cells.map((c) => c.config)], {
-      target, version, chunkPaths: q.chunkPaths, signal: abort.signal, onProgress: clusterProgress(),
+      target, version, chunkPaths: q.chunkPaths, signal: abort.signal,
+      onProgress: (p) => {
+        if (p.workers > 0) clearTimeout(lonely);
+        progress?.(p);
+      },
       onRun: (k, results) => {
         if (k === 0) return void (base = stressOutputs(config, results, version, simulator));
         const cell = cells[k - 1].config;
@@ -67,6 +75,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
     }
     throw err;
   } finally {
+    clearTimeout(lonely);
     process.off("SIGINT", onSigint);
   }
   const result = base as unknown as ReturnType<typeof stressOutputs>;
