@@ -68,7 +68,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results", "errors"],
   report: ["results", "errors"],
   results: [],
-  queue: ["montecarlo", "results", "market", "errors"],
+  queue: ["montecarlo", "results", "errors"],
   cli: ["backtest", "data", "errors", "margin", "market", "montecarlo", "queue", "report", "results", "strategy", "venues"],
   "": ["cli"],
 };

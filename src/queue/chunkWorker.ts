@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import {
   configFingerprint, encodeShard, PATH_FIELDS, prepareBook, StressPool, type ChunkTask, type StressConfig,
 } from "../montecarlo/index.ts";

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from "bullmq";
 import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import type { RedisTarget } from "./url.ts";
 
 /**

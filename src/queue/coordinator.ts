@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { configFingerprint, decodeShard, PATH_FIELDS, RunCancelled, type StressConfig } from "../montecarlo/index.ts";
 import { bullConnection, connectRedis } from "./connection.ts";
 import {

@@ -1,5 +1,5 @@
 import { BootstrapHistory, type StressConfig } from "../montecarlo/index.ts";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { QUEUE_SCHEMA } from "./protocol.ts";
 
 /**

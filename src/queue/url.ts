@@ -1,4 +1,4 @@
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 
 /** Where the queue's Redis is, as ioredis takes it; `display` is the URL with any password masked (for messages). */
 export interface RedisTarget {

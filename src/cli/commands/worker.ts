@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { InputError } from "../../market/index.ts";
+import { InputError } from "../../errors/index.ts";
 import { parseRedisUrl, QUEUE_SCHEMA, startWorker } from "../../queue/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { packageVersion } from "./stress.ts";
