@@ -134,6 +134,11 @@ export class Account {
     return this.st.crossOpen === 0 ? Infinity : this.core.crossExcess(prices);
   }
 
+  /** `crossExcess` with the wallet as the ledger holds it: funding accrued but not yet posted left out */
+  postedCrossExcess(prices: ArrayLike<number>): number {
+    return this.st.crossOpen === 0 ? Infinity : this.core.crossExcess(prices, -1, this.funding.postedWallet);
+  }
+
   /** maintenance margin of one position at a price */
   maintenanceMargin(symbol: string, price: number): number {
     const s = this.slot(symbol);

@@ -86,9 +86,9 @@ export class AccountCore {
   }
 
   /** cross wallet + Σ over cross positions (but `except`) of unrealised PnL − maintenance at these prices */
-  crossExcess(prices: ArrayLike<number>, except = -1): number {
+  crossExcess(prices: ArrayLike<number>, except = -1, wallet = this.store.wallet): number {
     const st = this.store;
-    let g = st.wallet;
+    let g = wallet;
     for (let s = 0; s < st.slots; s++) {
       const d = st.dir[s];
       if (d === 0 || st.isolated[s] || s === except) continue;

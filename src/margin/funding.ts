@@ -14,6 +14,8 @@ export class FundingAccrual {
   /** time of the latest settlement accrued */
   private pendingMs = 0;
   private unposted = false;
+  /** the cross wallet as the ledger held it when accrual began */
+  private walletBeforeAccrual = 0;
 
   constructor(private readonly core: AccountCore) {
     this.pending = new Float64Array(core.store.slots);
@@ -39,6 +41,7 @@ export class FundingAccrual {
   accrue(s: number, paid: number, price: number, time: number): void {
     const st = this.core.store;
     if (st.dir[s] === 0) return;
+    if (!this.unposted) this.walletBeforeAccrual = st.wallet;
     this.pending[s] += paid;
     this.pendingPrice[s] = price;
     this.pendingMs = time;
@@ -48,6 +51,11 @@ export class FundingAccrual {
       this.core.moveIsolatedLiquidation(s, paid);
     } else st.wallet -= paid;
     st.version++;
+  }
+
+  /** the cross wallet without the funding accrued since the last posting */
+  get postedWallet(): number {
+    return this.unposted ? this.walletBeforeAccrual : this.core.store.wallet;
   }
 
   post(): void {

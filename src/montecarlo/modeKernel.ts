@@ -269,7 +269,7 @@ export class ModeKernel {
     const at = this.scratch;
     const place = (lambda: number) => {
       for (let i = 0; i < n; i++) at[i] = c.s0[i] * Math.exp(-lambda * move[i]);
-      return this.account.crossExcess(at);
+      return this.account.postedCrossExcess(at); // placed on the posted wallet, as it always has been (the engine then walks with funding posted)
     };
     let lo = 0;
     let hi = d0;
