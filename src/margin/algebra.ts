@@ -53,8 +53,11 @@ export function tierMaintenance<T>(N: Num<T>, tier: Tier, notional: T): T {
 
 /** Maintenance margin of a position of `size` (> 0) at `price`: its tier's piece, the venue's floor, the fee to close (GMX). */
 export function maintenance<T>(N: Num<T>, rule: MaintenanceRule, size: T, entry: T, price: T): T {
-  const notional = maintenanceNotional(N, rule, size, entry, price);
-  const mm = N.max(tierMaintenance(N, tierAt(rule.tiers, N.toNumber(notional)), notional), rule.minMaintenance);
+  // written out (not through maintenanceNotional / tierMaintenance): this is the hot path of every check
+  const notional = N.mul(size, rule.family === "mm-at-entry" ? entry : price);
+  const tiers = rule.tiers;
+  const t = tiers.length === 1 ? tiers[0] : tierAt(tiers, N.toNumber(notional));
+  const mm = N.max(N.sub(N.mul(notional, t.mmr), t.deduction), rule.minMaintenance);
   return rule.closeFeeRate === 0 ? mm : N.add(mm, N.mul(N.mul(size, entry), rule.closeFeeRate));
 }
 

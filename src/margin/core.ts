@@ -1,5 +1,5 @@
 import type { Venue } from "../venues/index.ts";
-import { isLinearRule, liquidationRoot, positionExcess, rootPerAvailable, unrealisedPnl, type Dir } from "./algebra.ts";
+import { entryRoot, isLinearRule, liquidationRoot, maintenance, rootPerAvailable, unrealisedPnl, type Dir } from "./algebra.ts";
 import type { EventSink, EventType } from "./events.ts";
 import type { Ledger } from "./ledger.ts";
 import { bankruptcyPriceF, liquidationPriceF, maintenanceMargin } from "./maintenance.ts";
@@ -62,6 +62,7 @@ export class AccountCore {
     st.liqRaw[s] = root;
     st.liq[s] = root > 0 ? root : 0;
     st.liqPerMargin[s] = isLinearRule(rule) ? rootPerAvailable(FLOAT, rule.family, rule.tiers[0], dir, st.size[s]) : 0;
+    if (rule.family === "mm-at-entry") st.mmAtEntry[s] = maintenance(FLOAT, rule, st.size[s], st.entry[s], st.entry[s]);
     st.bankrupt[s] = bankruptcyPriceF(dir, st.size[s], st.entry[s], st.margin[s]);
   }
 
@@ -80,7 +81,7 @@ export class AccountCore {
     let e = st.wallet;
     for (let s = 0; s < st.slots; s++) {
       const d = st.dir[s];
-      if (d !== 0) e += st.margin[s] + unrealisedPnl(FLOAT, d as Dir, st.size[s], st.entry[s], prices[s]);
+      if (d !== 0) e += st.margin[s] + d * st.size[s] * (prices[s] - st.entry[s]); // unrealisedPnl, written out: the kernel calls this every step
     }
     return e;
   }
@@ -92,7 +93,8 @@ export class AccountCore {
     for (let s = 0; s < st.slots; s++) {
       const d = st.dir[s];
       if (d === 0 || st.isolated[s] || s === except) continue;
-      g += positionExcess(FLOAT, st.rules[s], d as Dir, st.size[s], st.entry[s], prices[s]);
+      const px = prices[s];
+      g += d * st.size[s] * (px - st.entry[s]) - maintenance(FLOAT, st.rules[s], st.size[s], st.entry[s], px); // positionExcess, written out (per step)
     }
     return g;
   }
@@ -104,7 +106,8 @@ export class AccountCore {
     for (let s = 0; s < st.slots; s++) {
       const d = st.dir[s];
       if (d === 0 || st.isolated[s]) continue;
-      g += positionExcess(FLOAT, st.rules[s], d as Dir, st.size[s], st.entry[s], from[s] + u * (to[s] - from[s]));
+      const px = from[s] + u * (to[s] - from[s]);
+      g += d * st.size[s] * (px - st.entry[s]) - maintenance(FLOAT, st.rules[s], st.size[s], st.entry[s], px); // positionExcess, written out (per step)
     }
     return g;
   }
@@ -135,6 +138,10 @@ export class AccountCore {
     if (slope !== 0) {
       st.liqRaw[s] -= paid * slope;
       st.liq[s] = st.liqRaw[s] > 0 ? st.liqRaw[s] : 0;
+    } else if (st.rules[s].family === "mm-at-entry") {
+      // liquidationRoot with the maintenance at entry it would compute again
+      const root = entryRoot(FLOAT, st.dir[s] as Dir, st.size[s], st.entry[s], st.margin[s], st.mmAtEntry[s]);
+      st.liq[s] = root > 0 ? root : 0;
     } else st.liq[s] = liquidationPriceF(st.rules[s], st.dir[s] as Dir, st.size[s], st.entry[s], st.margin[s]);
   }
 

@@ -39,6 +39,8 @@ export class PositionStore implements PositionStoreView {
   readonly liqRaw: Float64Array;
   readonly liqPerMargin: Float64Array;
   readonly bankrupt: Float64Array;
+  /** isolated, maintenance taken at entry (Bybit, GMX): that maintenance, constant until the next fill */
+  readonly mmAtEntry: Float64Array;
   readonly leverage: Float64Array;
   readonly rules: MaintenanceRule[];
   wallet = 0;
@@ -56,6 +58,7 @@ export class PositionStore implements PositionStoreView {
     this.liqRaw = new Float64Array(slots);
     this.liqPerMargin = new Float64Array(slots);
     this.bankrupt = new Float64Array(slots);
+    this.mmAtEntry = new Float64Array(slots);
     this.leverage = new Float64Array(slots).fill(1);
     this.rules = rules;
   }
