@@ -1,7 +1,9 @@
 import { Decimal } from "decimal.js";
 import { InputError } from "../market/index.ts";
 import { tierAt, type MarginMode, type Venue } from "../venues/index.ts";
+import { bankruptcyRoot, liquidationRoot, maintenance, positionExcess, unrealisedPnl, type Dir } from "./algebra.ts";
 import { maintenanceRule, maxLeverageAt, type MaintenanceRule } from "./maintenance.ts";
+import { decimalNum } from "./numbers.ts";
 import type { Side } from "./types.ts";
 
 /** One position as the calculator (and `perpsim liq --account`) takes it. */
@@ -37,10 +39,11 @@ export interface LiquidationQuote {
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 type Dec = InstanceType<typeof D>;
+const DEC = decimalNum(D);
 
 interface Prepared {
   p: CalcPosition;
-  s: number;
+  s: Dir;
   q: Dec;
   e: Dec;
   mark: Dec;
@@ -74,9 +77,8 @@ export function accountLiquidationPrices(venue: Venue, walletBalance: number, po
     let equity = crossWallet;
     for (const o of prepared) {
       if (o === x || o.p.mode !== "cross") continue;
-      const upnl = o.q.times(o.mark.minus(o.e)).times(o.s);
-      available = available.plus(upnl).minus(mm(o.rule, o.q, o.e, o.mark));
-      equity = equity.plus(upnl);
+      available = DEC.add(available, positionExcess(DEC, o.rule, o.s, o.q, o.e, o.mark));
+      equity = DEC.add(equity, unrealisedPnl(DEC, o.s, o.q, o.e, o.mark));
     }
     return quote(venue, x, available, equity);
   });
@@ -165,39 +167,15 @@ function checkCrossInitialMargin(prepared: Prepared[], crossWallet: Dec, prefix:
   if (crossWallet.lt(im)) throw new InputError(`${prefix}cross balance ${crossWallet.toString()} is below the initial margin ${im.toSignificantDigits(10).toString()} of the cross positions`);
 }
 
-/** maintenance margin in decimals, the same rule as the engine's float `maintenanceMargin` */
-function mm(rule: MaintenanceRule, q: Dec, e: Dec, price: Dec): Dec {
-  const notional = q.times(rule.family === "mm-at-entry" ? e : price);
-  const t = tierAt(rule.tiers, notional.toNumber());
-  let m = D.max(notional.times(t.mmr).minus(t.deduction), rule.minMaintenance);
-  if (rule.closeFeeRate !== 0) m = m.plus(q.times(e).times(rule.closeFeeRate));
-  return m;
-}
-
-/** Solve available + s·q·(P − E) = MM(P), iterating tiers (the tier is the one at P). null when none above zero. */
+/** Solve available + s·q·(P − E) = MM(P) with the engine's algebra, in decimals. null when none above zero. */
 function solveLiquidation(x: Prepared, available: Dec): Dec | null {
-  const { rule, q, e, s } = x;
-  let p: Dec;
-  if (rule.family === "mm-at-entry") {
-    p = e.minus(available.minus(mm(rule, q, e, e)).times(s).div(q));
-  } else {
-    // the same tier test as the engine's `liquidationPriceF`: the last tier whose floor is at or before the root
-    let k = 0;
-    for (let i = 1; i < rule.tiers.length; i++) {
-      const t = rule.tiers[i];
-      const g = available.plus(new D(t.floor).minus(q.times(e)).times(s)).minus(new D(t.floor).times(t.mmr).minus(t.deduction));
-      if (g.times(s).gt(0)) break;
-      k = i;
-    }
-    const t = rule.tiers[k];
-    p = available.plus(t.deduction).minus(q.times(e).times(s)).div(q.times(t.mmr).minus(q.times(s)));
-  }
+  const p = liquidationRoot(DEC, x.rule, x.s, x.q, x.e, available);
   return p.gt(0) ? p : null;
 }
 
 function quote(venue: Venue, x: Prepared, available: Dec, equityExcludingPosition: Dec): LiquidationQuote {
   const lp = solveLiquidation(x, available);
-  const bp = x.e.minus(equityExcludingPosition.times(x.s).div(x.q));
+  const bp = bankruptcyRoot(DEC, x.s, x.q, x.e, equityExcludingPosition);
   const tick = venue.priceDecimals;
   return {
     symbol: x.p.symbol,
@@ -205,7 +183,7 @@ function quote(venue: Venue, x: Prepared, available: Dec, equityExcludingPositio
     mode: x.p.mode,
     liquidationPrice: lp ? lp.toDecimalPlaces(tick).toNumber() : null,
     bankruptcyPrice: bp.gt(0) ? bp.toDecimalPlaces(tick).toNumber() : null,
-    maintenanceMargin: mm(x.rule, x.q, x.e, x.mark).toDecimalPlaces(venue.settlementDecimals).toNumber(),
+    maintenanceMargin: maintenance(DEC, x.rule, x.q, x.e, x.mark).toDecimalPlaces(venue.settlementDecimals).toNumber(),
     distancePct: lp ? x.mark.minus(lp).times(x.s).div(x.mark).times(100).toDecimalPlaces(2).toNumber() : null,
   };
 }

@@ -9,8 +9,21 @@
  *   funding) becomes the latest price its margin checks of new orders use.
  * - `accountLiquidationPrices`, `liquidationPrice`, `compareModes`: the calculator (decimal.js).
  * - `maintenanceRule`, `maintenanceMargin`, `maxLeverageAt`, `liquidationPriceF`: the shared float rules, for kernels.
+ * - The venue algebra (algebra.ts), generic over the number type (`FLOAT`, or decimal.js in the
+ *   calculator): `maintenance`, `liquidationTier`, `tierRoot`, `entryRoot`, `liquidationRoot`, and the
+ *   linear pieces a tight loop precomputes once per position (`excessSlope`, `excessIntercept`,
+ *   `linearRoot`, `rootPerAvailable`, `isLinearRule`). Allocation-free with `FLOAT`.
+ * - `account.store`: the positions as typed arrays by slot with a version counter, read in place.
+ * - Liquidation policies are objects (policies/): `liquidationRule(venue.liquidation).apply(bucket)`.
  * - `ExactLedger` / `FastLedger`: where the money is kept.
  */
+export {
+  maintenance, maintenanceNotional as notionalOf, tierMaintenance, maintenanceTier, unrealisedPnl, positionExcess, liquidationTier, tierRoot,
+  entryRoot, liquidationRoot, bankruptcyRoot, isLinearRule, excessSlope, excessIntercept, linearRoot, rootPerAvailable, type Num,
+} from "./algebra.ts";
+export { FLOAT, decimalNum } from "./numbers.ts";
+export type { PositionStoreView } from "./store.ts";
+export { liquidationRule, type LiquidationBucket, type LiquidationRule } from "./policies/index.ts";
 export { Account, type AccountOptions, type OpenOptions, type PositionView, type TradeResult } from "./account.ts";
 export { accountLiquidationPrices, liquidationPrice, compareModes, type CalcPosition, type LiquidationQuote } from "./calculator.ts";
 export { ExactLedger, FastLedger, type Ledger, type LedgerTotals, type LiquidatedPart } from "./ledger.ts";

@@ -1,6 +1,7 @@
 import { InputError } from "../market/index.ts";
 import {
-  Account, liquidationPriceF, maintenanceMargin, maintenanceRule, type EngineEvent, type EventSink, type MaintenanceRule, type MarginMode,
+  Account, FLOAT, excessIntercept, excessSlope, isLinearRule, liquidationPriceF, type EngineEvent, type EventSink, type MarginMode,
+  type PositionStoreView,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction } from "./bridge.ts";
@@ -49,8 +50,10 @@ export interface StepContext {
 
 /**
  * One margin mode's account on one path: the margin engine's `Account` (float ledger) holds the money
- * and does every liquidation; this kernel keeps the few floats the per-step checks need (sizes,
- * entries, margins, liquidation prices, funding not yet posted) and calls the engine only on events.
+ * and the positions and does every liquidation; this kernel reads the account's position store in
+ * place, keeps only what it derives from it (linear pieces of the cross excess, the lone cross
+ * position's trigger), accrues funding into the account each settlement (`accrueFunding`, posted to
+ * the ledger before the engine acts) and calls the engine only on events.
  *
  * Checks between steps use the Brownian-bridge crossing probability: per position on its log price
  * (isolated, and a cross account with one position, whose liquidation price is exact), and on
@@ -59,34 +62,28 @@ export interface StepContext {
 export class ModeKernel {
   readonly isolated: boolean;
   private readonly n: number;
-  private readonly rules: MaintenanceRule[];
-  /** share of notional that maintenance grows by with price (0 for venues that take it at entry) */
-  private readonly mmrSlope: Float64Array;
-  private readonly dir: Float64Array;
-  private readonly size: Float64Array;
-  private readonly entry: Float64Array;
-  private readonly margin: Float64Array;
-  private readonly liq: Float64Array;
-  /** funding accrued per position and not yet posted to the engine, with the price of its latest settlement */
-  private readonly pending: Float64Array;
-  private readonly pendingPrice: Float64Array;
-  /** time of the latest settlement accrued (ms from the path's start) */
-  private pendingMs = 0;
-  /** isolated, linear rule: how the unclamped liquidation price moves per unit of margin (0 = use the engine's rule) */
-  private readonly liqPerMargin: Float64Array;
-  private readonly liqRaw: Float64Array;
   private readonly scratch: Float64Array;
   private readonly rest: Float64Array;
   private readonly gradient: Float64Array;
-  /** a rule whose maintenance is linear in price at every notional (one tier, no floor, no close fee) */
-  private readonly linearRule: Uint8Array;
+  private account!: Account;
+  private store!: PositionStoreView;
+  /** trigger price of each position for the per-position checks: the store's isolated liquidation prices, or `crossTrigger` */
+  private triggers!: ArrayLike<number>;
+  /** cross: liquidation price of the lone position against the wallet */
+  private readonly crossTrigger: Float64Array;
+  // derived from the store at version `derivedAt` (cross only)
+  private derivedAt = -1;
   /** when every open position has a linear rule: D = wallet + crossConstant + Σ crossSlope_i × price_i */
   private crossLinear = false;
   private crossConstant = 0;
   private readonly crossSlope: Float64Array;
-  private account!: Account;
-  private wallet = 0;
-  private open = 0;
+  /**
+   * ∂D/∂price per position on its first tier, for the bridge's bound and variance. A slot a partial
+   * liquidation closed keeps the term of its last size, as the kernel always has (kept so results stay
+   * the same bytes; arguably it should be 0).
+   */
+  private readonly gradSlope: Float64Array;
+  private readonly lastSize: Float64Array;
   /** cross D at the end of the last step (multi-position cross only) */
   private excess = Infinity;
   private fundingPaid = 0;
@@ -112,26 +109,17 @@ export class ModeKernel {
   ) {
     this.isolated = mode === "isolated";
     const n = (this.n = symbols.length);
-    this.rules = symbols.map((s) => maintenanceRule(venue, s));
-    this.mmrSlope = Float64Array.from(this.rules, (r) => (r.family === "mm-at-entry" ? 0 : r.tiers[0].mmr));
-    this.dir = new Float64Array(n);
-    this.size = new Float64Array(n);
-    this.entry = new Float64Array(n);
-    this.margin = new Float64Array(n);
-    this.liq = new Float64Array(n);
-    this.pending = new Float64Array(n);
-    this.pendingPrice = new Float64Array(n);
-    this.liqPerMargin = new Float64Array(n);
-    this.liqRaw = new Float64Array(n);
     this.scratch = new Float64Array(n);
     this.rest = new Float64Array(n);
     this.gradient = new Float64Array(n);
-    this.linearRule = Uint8Array.from(this.rules, (r) => (r.tiers.length === 1 && r.minMaintenance === 0 && r.closeFeeRate === 0 ? 1 : 0));
+    this.crossTrigger = new Float64Array(n);
     this.crossSlope = new Float64Array(n);
+    this.gradSlope = new Float64Array(n);
+    this.lastSize = new Float64Array(n);
   }
 
   get hasPositions(): boolean {
-    return this.open > 0;
+    return this.store.open > 0;
   }
 
   /** liquidation actions so far on this path (a trace marks the step where it grows) */
@@ -147,29 +135,32 @@ export class ModeKernel {
       if (result !== "filled") throw new InputError(`portfolio: the legs need more initial margin than initialBalance ${this.initialBalance} holds in ${this.mode} mode`);
     }
     this.account = account;
-    this.pending.fill(0);
-    this.pendingMs = 0;
+    this.store = account.store;
+    this.triggers = this.isolated ? this.store.liq : this.crossTrigger;
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
-    this.reload(prices);
+    this.lastSize.fill(0);
+    this.derive();
+    if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
     this.minEquity = this.equity(prices);
   }
 
   /** Check liquidations over one step, settle funding due at its end, track equity. */
   step(c: StepContext): void {
-    if (this.open === 0) return;
-    if (this.isolated || this.open === 1) this.checkPositions(c);
+    const st = this.store;
+    if (st.open === 0) return;
+    if (this.isolated || st.open === 1) this.checkPositions(c);
     else this.checkCrossAccount(c);
-    if (this.open > 0 && c.settlements > 0) this.settleFunding(c);
-    if (this.open > 0 && (c.jumped || c.settlements > 0)) this.checkPoint(c);
+    if (st.open > 0 && c.settlements > 0) this.settleFunding(c);
+    if (st.open > 0 && (c.jumped || c.settlements > 0)) this.checkPoint(c);
     const e = this.equity(c.s1);
     if (e < this.minEquity) this.minEquity = e;
   }
 
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
-    this.syncFunding();
+    this.account.postFunding();
     const liquidated = !Number.isNaN(this.firstLiquidationMs);
     out[at + FIELD.liquidated] = liquidated ? 1 : 0;
     out[at + FIELD.liquidationHour] = liquidated ? this.firstLiquidationMs / MS_PER_HOUR : NaN;
@@ -179,21 +170,20 @@ export class ModeKernel {
     out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
   }
 
-  /** Equity at these prices (wallet + isolated margins + unrealised PnL), from the kernel's floats. */
+  /** Equity at these prices (wallet + isolated margins + unrealised PnL, funding accrued included). */
   equity(prices: Float64Array): number {
-    let e = this.wallet;
-    for (let i = 0; i < this.n; i++) if (this.dir[i] !== 0) e += this.margin[i] + this.dir[i] * this.size[i] * (prices[i] - this.entry[i]);
-    return e;
+    return this.account.equity(prices);
   }
 
   // ---------------------------------------------------------------- checks
 
   /** Log-price bridge per position: isolated positions, or the lone position of a cross account. */
   private checkPositions(c: StepContext): void {
+    const dir = this.store.dir;
     for (let i = 0; i < this.n; i++) {
-      const d = this.dir[i];
+      const d = dir[i];
       if (d === 0) continue;
-      const liq = this.liq[i];
+      const liq = this.triggers[i];
       // ln a ≥ 1 − 1/a bounds the log distances from below without a logarithm: most steps stop here
       const b0 = d > 0 ? 1 - liq / c.s0[i] : 1 - c.s0[i] / liq;
       if (b0 <= 0) {
@@ -236,8 +226,7 @@ export class ModeKernel {
     const n = this.n;
     let bound = 0;
     for (let i = 0; i < n; i++) {
-      const q = this.dir[i] * this.size[i];
-      const gi = (q - this.mmrSlope[i] * this.size[i]) * c.s0[i] * Math.sqrt(c.variance[i]);
+      const gi = this.gradSlope[i] * c.s0[i] * Math.sqrt(c.variance[i]);
       g[i] = gi;
       bound += gi < 0 ? -gi : gi;
     }
@@ -280,7 +269,7 @@ export class ModeKernel {
     const at = this.scratch;
     const place = (lambda: number) => {
       for (let i = 0; i < n; i++) at[i] = c.s0[i] * Math.exp(-lambda * move[i]);
-      return this.account.crossExcess(at);
+      return this.account.postedCrossExcess(at); // placed on the posted wallet, as it always has been (the engine then walks with funding posted)
     };
     let lo = 0;
     let hi = d0;
@@ -300,24 +289,23 @@ export class ModeKernel {
   /** After a jump or a funding settlement: liquidate whatever is past its trigger at the step's end. */
   private checkPoint(c: StepContext): void {
     let past = false;
-    if (this.isolated || this.open === 1) {
+    if (this.isolated || this.store.open === 1) {
+      const dir = this.store.dir;
       for (let i = 0; i < this.n; i++) {
-        const d = this.dir[i];
-        if (d !== 0 && (d > 0 ? c.s1[i] < this.liq[i] : c.s1[i] > this.liq[i])) past = true;
+        const d = dir[i];
+        if (d !== 0 && (d > 0 ? c.s1[i] < this.triggers[i] : c.s1[i] > this.triggers[i])) past = true;
       }
     } else {
       this.excess = this.crossExcess(c.s1);
       past = this.excess < 0;
     }
     if (!past) return;
-    this.syncFunding();
     this.account.checkLiquidations(c.t1Ms, c.s1);
     this.afterEvent(c, c.s1);
   }
 
   /** Let the engine walk the straight segment from the step's start to `to` and liquidate on it. */
   private liquidateAlong(c: StepContext, to: Float64Array): void {
-    this.syncFunding();
     this.account.checkSegment(c.t0Ms, c.t1Ms, c.s0, to);
     this.afterEvent(c, to);
   }
@@ -329,15 +317,14 @@ export class ModeKernel {
    * liquidation's remainder can be liquidated again on the way).
    */
   private liquidateAt(c: StepContext, touch: Float64Array, touchMs: number, rest: Float64Array | null): void {
-    this.syncFunding();
     this.account.checkSegment(c.t0Ms, touchMs, c.s0, touch);
     if (rest) this.account.checkSegment(touchMs, c.t1Ms, touch, rest);
     this.afterEvent(c, touch); // the equity right after the liquidation; the step end is tracked by step()
   }
 
   private afterEvent(c: StepContext, prices: Float64Array): void {
-    this.reload(prices);
-    if (!this.isolated && this.open > 1) this.excess = this.crossExcess(c.s1);
+    if (this.store.version !== this.derivedAt) this.derive();
+    if (!this.isolated && this.store.open > 1) this.excess = this.crossExcess(c.s1);
     const e = this.account.equity(prices);
     if (e < this.minEquity) this.minEquity = e;
   }
@@ -346,147 +333,72 @@ export class ModeKernel {
 
   /** Funding due inside the step, each settlement at its own time (stepFunding.ts); isolated from the margin (its liquidation price creeps). */
   private settleFunding(c: StepContext): void {
+    const st = this.store;
     let walletMoved = false;
     for (let i = 0; i < this.n; i++) {
-      const d = this.dir[i];
+      const d = st.dir[i];
       if (d === 0 || c.rates[i] === 0) continue;
-      const paid = stepFunding(c, i, d * this.size[i]);
-      this.pending[i] += paid;
-      this.pendingPrice[i] = c.s1[i];
-      this.pendingMs = c.t1Ms;
+      const paid = stepFunding(c, i, d * st.size[i]);
       this.fundingPaid += paid;
-      if (this.isolated) {
-        this.margin[i] -= paid;
-        const slope = this.liqPerMargin[i];
-        if (slope !== 0) {
-          this.liqRaw[i] -= paid * slope;
-          this.liq[i] = this.liqRaw[i] > 0 ? this.liqRaw[i] : 0;
-        } else this.setLiquidationPrice(i, liquidationPriceF(this.rules[i], d as 1 | -1, this.size[i], this.entry[i], this.margin[i]));
-      } else {
-        this.wallet -= paid;
-        walletMoved = true;
-      }
+      this.account.accrueFunding(i, paid, c.s1[i], c.t1Ms);
+      if (!this.isolated) walletMoved = true;
     }
-    if (walletMoved && this.open === 1) this.crossSingleLiquidationPrice();
+    if (walletMoved && st.open === 1) this.setCrossTrigger();
   }
 
-  /**
-   * Post the funding the kernel has accrued into the engine's ledger (before any engine call, and at the
-   * end): one amount per position, stamped with the time and price of the latest settlement it covers.
-   * Accruing keeps the engine out of the per-step loop; the amounts are exact, only grouped.
-   */
-  private syncFunding(): void {
+  // ---------------------------------------------------------------- derived from the store
+
+  /** Recompute what the checks derive from the positions (after the engine changed them). */
+  private derive(): void {
+    this.derivedAt = this.store.version;
+    if (this.isolated) return;
+    this.linearizeCross();
+    if (this.store.open === 1) this.setCrossTrigger();
+  }
+
+  /** the lone cross position's liquidation price against the wallet (0: never for a long, always for a short) */
+  private setCrossTrigger(): void {
+    const st = this.store;
     for (let i = 0; i < this.n; i++) {
-      const paid = this.pending[i];
-      if (paid === 0) continue;
-      this.pending[i] = 0;
-      if (this.dir[i] === 0) continue;
-      this.account.creditFunding(this.pendingMs, this.symbols[i], -paid, this.pendingPrice[i]);
+      const d = st.dir[i];
+      if (d !== 0) this.crossTrigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], st.wallet);
     }
   }
 
-  // ---------------------------------------------------------------- state
-
-  /** Re-read positions, margins and liquidation prices from the engine (after it acted). */
-  private reload(prices: Float64Array): void {
-    const a = this.account;
-    this.open = 0;
-    this.dir.fill(0);
-    for (const p of a.positions()) {
-      const i = p.slot;
-      this.dir[i] = p.side === "long" ? 1 : -1;
-      this.size[i] = p.size;
-      this.entry[i] = p.entryPrice;
-      this.margin[i] = p.margin;
-      this.open++;
-      if (this.isolated) {
-        this.setLiquidationPrice(i, a.isolatedLiquidationPriceAt(i));
-        this.linearizeIsolated(i);
-      }
-    }
-    this.wallet = a.walletBalance;
-    if (!this.isolated) {
-      this.linearizeCross();
-      if (this.open === 1) this.crossSingleLiquidationPrice();
-      this.excess = this.open > 0 ? this.crossExcess(prices) : Infinity;
-    }
-  }
-
-  private crossSingleLiquidationPrice(): void {
-    for (let i = 0; i < this.n; i++) {
-      const d = this.dir[i];
-      if (d !== 0) this.setLiquidationPrice(i, liquidationPriceF(this.rules[i], d as 1 | -1, this.size[i], this.entry[i], this.wallet));
-    }
-  }
-
-  /** 0 means "never" for a long and "always" for a short. */
-  private setLiquidationPrice(i: number, price: number): void {
-    this.liq[i] = price;
-  }
-
-  /**
-   * For a one-tier rule the liquidation price is linear in the margin: (margin + deduction − dir·size·entry)
-   * ÷ (size·(mmr − dir)), or entry − dir·(margin − maintenance at entry)/size when maintenance is taken
-   * at entry. Funding then moves it by a product instead of a solve (same value as liquidationPriceF).
-   */
-  private linearizeIsolated(i: number): void {
-    const d = this.dir[i];
-    const rule = this.rules[i];
-    if (!this.linearRule[i] || d === 0) {
-      this.liqPerMargin[i] = 0;
-      return;
-    }
-    const tier = rule.tiers[0];
-    const size = this.size[i];
-    const entry = this.entry[i];
-    const margin = this.margin[i];
-    if (rule.family === "mm-at-entry") {
-      this.liqPerMargin[i] = -d / size;
-      this.liqRaw[i] = entry - (d * (margin - (size * entry * tier.mmr - tier.deduction))) / size;
-    } else {
-      this.liqPerMargin[i] = 1 / (size * (tier.mmr - d));
-      this.liqRaw[i] = (margin + tier.deduction - d * size * entry) / (size * tier.mmr - d * size);
-    }
-  }
-
-  /** Write the cross excess as wallet + constant + Σ slope × price when every rule allows it. */
+  /** The cross excess as wallet + constant + Σ slope × price when every rule is one linear piece; the bridge's gradient terms. */
   private linearizeCross(): void {
+    const st = this.store;
+    for (let i = 0; i < this.n; i++) {
+      const d = st.dir[i];
+      const rule = st.rules[i];
+      if (d !== 0) {
+        this.lastSize[i] = st.size[i];
+        this.gradSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
+      } else this.gradSlope[i] = 0 - (rule.family === "mm-at-entry" ? 0 : rule.tiers[0].mmr) * this.lastSize[i];
+    }
     this.crossLinear = true;
     this.crossConstant = 0;
     this.crossSlope.fill(0);
     for (let i = 0; i < this.n; i++) {
-      const d = this.dir[i];
+      const d = st.dir[i];
       if (d === 0) continue;
-      if (!this.linearRule[i]) {
+      const rule = st.rules[i];
+      if (!isLinearRule(rule)) {
         this.crossLinear = false;
         return;
       }
-      const tier = this.rules[i].tiers[0];
-      const q = d * this.size[i];
-      if (this.rules[i].family === "mm-at-entry") {
-        this.crossSlope[i] = q;
-        this.crossConstant += -q * this.entry[i] - (this.size[i] * this.entry[i] * tier.mmr - tier.deduction);
-      } else {
-        this.crossSlope[i] = q - this.size[i] * tier.mmr;
-        this.crossConstant += -q * this.entry[i] + tier.deduction;
-      }
+      this.crossSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
+      this.crossConstant += excessIntercept(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i], st.entry[i]);
     }
   }
 
-  /** cross account value minus maintenance at these prices, from the kernel's floats */
+  /** cross account value minus maintenance at these prices, funding accrued included */
   private crossExcess(prices: Float64Array): number {
     if (this.crossLinear) {
-      let g = this.wallet + this.crossConstant;
+      let g = this.store.wallet + this.crossConstant;
       for (let i = 0; i < this.n; i++) g += this.crossSlope[i] * prices[i];
       return g;
     }
-    let g = this.wallet;
-    for (let i = 0; i < this.n; i++) {
-      const d = this.dir[i];
-      if (d === 0) continue;
-      const px = prices[i];
-      g += d * this.size[i] * (px - this.entry[i]) - maintenanceMargin(this.rules[i], this.size[i], this.entry[i], px);
-    }
-    return g;
+    return this.account.crossExcess(prices);
   }
 }
