@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { InputError } from "../errors/index.ts";
 import { isStrategy } from "./define.ts";
 import type { Strategy } from "./types.ts";
+import { registerTypeScript, runningCompiled } from "./typescript.ts";
 
 /** The folder of shipped and user strategies: a file `strategies/NAME.ts` is the strategy `--strategy NAME`. */
 export const STRATEGIES_DIR = new URL("../../strategies/", import.meta.url);
@@ -57,11 +58,13 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
  * CommonJS, whose require() these hooks do not see). Strategy files are ES modules.
  */
 let taught = false;
-function importModule(url: string): Promise<unknown> {
+async function importModule(url: string): Promise<unknown> {
   if (!taught) {
     taught = true;
     register(`data:text/javascript,${encodeURIComponent(RESOLVE_PERPSIM)}`, { data: { self: new URL("../../package.json", import.meta.url).href } });
   }
+  // the compiled CLI (dist/) has no TypeScript loader of its own: strategy files, shipped or not, load through tsx's hooks
+  if (runningCompiled && /\.[cm]?ts$/.test(new URL(url).pathname)) await registerTypeScript();
   return import(url);
 }
 
