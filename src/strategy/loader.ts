@@ -57,14 +57,15 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
  * file outside any `"type": "module"` package as an ES module (tsx would otherwise compile it to
  * CommonJS, whose require() these hooks do not see). Strategy files are ES modules.
  */
-let taught = false;
+let taught: Promise<void> | null = null;
 async function importModule(url: string): Promise<unknown> {
-  if (!taught) {
-    taught = true;
+  taught ??= (async () => {
+    // The compiled CLI (dist/) has no TypeScript loader of its own: tsx's hooks go in first, so that the
+    // hooks below (registered later, so consulted first) still make a strategy file an ES module.
+    if (runningCompiled) await registerTypeScript();
     register(`data:text/javascript,${encodeURIComponent(RESOLVE_PERPSIM)}`, { data: { self: new URL("../../package.json", import.meta.url).href } });
-  }
-  // the compiled CLI (dist/) has no TypeScript loader of its own: strategy files, shipped or not, load through tsx's hooks
-  if (runningCompiled && /\.[cm]?ts$/.test(new URL(url).pathname)) await registerTypeScript();
+  })();
+  await taught;
   return import(url);
 }
 

@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,21 @@ describe("the compiled CLI (dist/cli.js)", () => {
     await run(process.execPath, [join(dist, "cli.js"), "stress", "--config", byName, "--no-report", "--workers", "1", "--out", join(dir, "name")]);
     // the built-in hedger (bundled) and strategies/hedger.ts (compiled by tsx at run time) are the same code
     expect(await readFile(join(dir, "file", "paths.csv"), "utf8")).toBe(await readFile(join(dir, "name", "paths.csv"), "utf8"));
+  }, 120_000);
+
+  it("runs a strategy file outside the project that imports from \"perpsim\"", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "perpsim-user-strategy-"));
+    try {
+      const file = join(outside, "mine.ts");
+      await writeFile(file, 'import { defineStrategy } from "perpsim";\nexport default defineStrategy({ name: "mine", description: "holds nothing", params: {}, onBar() {} });\n');
+      const out = join(dir, "mine");
+      await run(process.execPath, [join(dist, "cli.js"), "backtest", "--strategy", file, "--symbols", "BTCUSDT", "--from", "2020-03-01", "--to", "2020-03-03", "--out", out]);
+      const summary = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
+      expect(summary.strategy).toBe("mine");
+      expect(summary.runs.map((r: { liquidations: unknown[] }) => r.liquidations.length)).toEqual([0, 0]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("keeps vega, vega-lite and danfojs out of the modules `liq` loads", async () => {
