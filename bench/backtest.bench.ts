@@ -9,6 +9,7 @@ import { loadMarket } from "../src/data/index.ts";
 import { lowFirst, type MarketData } from "../src/market/index.ts";
 import { loadStrategy } from "../src/strategy/index.ts";
 import { getVenue } from "../src/venues/index.ts";
+import { cpuSeconds } from "./measure.ts";
 
 const TARGET_MS = 2000;
 
@@ -24,14 +25,18 @@ function baseline(m: MarketData): number {
   return acc;
 }
 
-function best(fn: () => unknown, runs: number): number {
+/** The fastest of `runs` runs: wall ms, and the CPU ms of that run. */
+function best(fn: () => unknown, runs: number): { ms: number; cpuMs: number } {
   let ms = Infinity;
+  let cpuMs = Infinity;
   for (let r = 0; r < runs; r++) {
+    const c = cpuSeconds();
     const t = performance.now();
     fn();
-    ms = Math.min(ms, performance.now() - t);
+    const wall = performance.now() - t;
+    if (wall < ms) [ms, cpuMs] = [wall, (cpuSeconds() - c) * 1000];
   }
-  return ms;
+  return { ms, cpuMs };
 }
 
 export default async function (): Promise<void> {
@@ -40,12 +45,13 @@ export default async function (): Promise<void> {
   const venue = getVenue("binance");
   const run = () => runBacktest({ market, venue, strategy, balance: 10000, modes: ["cross", "isolated"] });
   run(); // warm-up
-  const base = best(() => baseline(market), 5);
-  const ours = best(run, 3);
+  const b = best(() => baseline(market), 5);
+  const o = best(run, 3);
+  const [base, ours] = [b.ms, o.ms];
   const bars = market.length * market.symbols.length * 2;
   const rate = (ms: number) => `${Math.round(bars / (ms / 1000)).toLocaleString("en-US")} symbol-bars/s`;
   console.log(`clock ${new Date(market.from).toISOString().slice(0, 10)} → ${new Date(market.to).toISOString().slice(0, 10)}, ${market.length} steps × 3 symbols × 2 modes`);
-  console.log(`baseline 4-point walk      ${base.toFixed(1)} ms  ${rate(base)}`);
-  console.log(`runBacktest hedger, both   ${ours.toFixed(0)} ms  ${rate(ours)}  (exact ledger, events and equity recorded)`);
-  console.log(`ratio replay / baseline time: ${(ours / base).toFixed(1)}x; target < ${TARGET_MS} ms: ${ours < TARGET_MS ? "met" : "MISSED"}`);
+  console.log(`baseline 4-point walk      ${base.toFixed(1)} ms (${b.cpuMs.toFixed(1)} CPU-ms)  ${rate(base)}`);
+  console.log(`runBacktest hedger, both   ${ours.toFixed(0)} ms (${o.cpuMs.toFixed(0)} CPU-ms)  ${rate(ours)}  (exact ledger, events and equity recorded)`);
+  console.log(`ratio replay / baseline time: ${(ours / base).toFixed(1)}x; target < ${TARGET_MS} ms: ${ours < TARGET_MS ? "met" : "not met"}`);
 }

@@ -5,6 +5,7 @@
  */
 import { getVenue } from "../src/venues/index.ts";
 import { Account, maintenanceMargin, maintenanceRule } from "../src/margin/index.ts";
+import { cpuSeconds } from "./measure.ts";
 
 export default async function bench(): Promise<void> {
   const venue = getVenue("binance");
@@ -17,14 +18,17 @@ export default async function bench(): Promise<void> {
   const b = new Float64Array([50_500, 2_990, 151]);
   const N = 2_000_000;
 
+  let c0 = cpuSeconds();
   let t0 = performance.now();
   let hits = 0;
   for (let i = 0; i < N; i++) hits += acc.checkSegment(i, i + 1, (i & 1) ? a : b, (i & 1) ? b : a);
   const engineMs = performance.now() - t0;
+  const engineCpu = (cpuSeconds() - c0) * 1000;
 
   const rules = symbols.map((s) => maintenanceRule(venue, s));
   const sizes = [0.5, 5, 50], entries = [50_000, 3_000, 150], dirs = [1, -1, 1];
   const liq = acc.isolatedLiquidationPriceAt(2);
+  c0 = cpuSeconds();
   t0 = performance.now();
   let sink = 0;
   for (let i = 0; i < N; i++) {
@@ -35,14 +39,18 @@ export default async function bench(): Promise<void> {
     sink += p[2] < liq ? 1 : 0;
   }
   const baseMs = performance.now() - t0;
+  const baseCpu = (cpuSeconds() - c0) * 1000;
 
+  c0 = cpuSeconds();
   t0 = performance.now();
   for (let i = 0; i < N; i++) acc.settleFunding(symbols[i % 3], 1e-6, a[i % 3], i);
   const fundMs = performance.now() - t0;
+  const fundCpu = (cpuSeconds() - c0) * 1000;
 
   const rate = (ms: number) => ((N / ms) * 1000 / 1e6).toFixed(1);
-  console.log(`checkSegment (2 cross + 1 isolated): ${rate(engineMs)} M/s  (liquidations ${hits})`);
-  console.log(`inline baseline (endpoint only):     ${rate(baseMs)} M/s  (sink ${sink})`);
+  const both = (ms: number, cpu: number) => `${rate(ms)} M/s (${rate(cpu)} M per CPU-s)`;
+  console.log(`checkSegment (2 cross + 1 isolated): ${both(engineMs, engineCpu)}  (liquidations ${hits})`);
+  console.log(`inline baseline (endpoint only):     ${both(baseMs, baseCpu)}  (sink ${sink})`);
   console.log(`ratio engine / baseline: ${(baseMs / engineMs).toFixed(2)}`);
-  console.log(`settleFunding, no sink:              ${rate(fundMs)} M/s`);
+  console.log(`settleFunding, no sink:              ${both(fundMs, fundCpu)}`);
 }

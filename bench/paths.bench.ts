@@ -5,16 +5,19 @@
  * check and the joint high/low sampler (against the two marginal samplers).
  */
 import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import {
   bridgeCrossed, createModel, fillNormals, parseStressConfig, pathStream, sampleBridgeExtremes, sampleBridgeMax, sampleBridgeMin,
   cholesky, toSquareMatrix,
-  HOURS_PER_YEAR, SUBSTREAM,
+  HOURS_PER_YEAR, SUBSTREAM, PathSimulator, PATH_FIELDS,
 } from "../src/montecarlo/index.ts";
+import { cpuSeconds } from "./measure.ts";
 
 const PATHS = 1000;
 const STEPS = 2160;
 
-function modelRun(withBridge: boolean): number {
+/** asset-steps per second and per CPU-second */
+function modelRun(withBridge: boolean): [number, number] {
   const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
   if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
   const model = createModel(config.model);
@@ -24,6 +27,7 @@ function modelRun(withBridge: boolean): number {
   const dt = config.stepMinutes / 60 / HOURS_PER_YEAR;
   let checksum = 0;
   let crossings = 0;
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   for (let p = 0; p < PATHS; p++) {
     const rng = pathStream(config.seed, p, SUBSTREAM.market);
@@ -42,11 +46,12 @@ function modelRun(withBridge: boolean): number {
     checksum += x[0];
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds() - c0;
   if (!Number.isFinite(checksum) || crossings < 0) throw new Error("bad run");
-  return (PATHS * STEPS * n) / seconds;
+  return [(PATHS * STEPS * n) / seconds, (PATHS * STEPS * n) / cpu];
 }
 
-function baselineBoxMuller(): number {
+function baselineBoxMuller(): [number, number] {
   const l = cholesky(toSquareMatrix([[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]]))!;
   const vol = [0.6, 0.75, 1];
   const dt = 1 / HOURS_PER_YEAR;
@@ -65,6 +70,7 @@ function baselineBoxMuller(): number {
     spare = r * Math.sin(a);
     return r * Math.cos(a);
   };
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   for (let p = 0; p < PATHS; p++) {
     x.fill(0);
@@ -78,29 +84,37 @@ function baselineBoxMuller(): number {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds() - c0;
   if (!Number.isFinite(x[0])) throw new Error("bad baseline");
-  return (PATHS * STEPS * 3) / seconds;
+  return [(PATHS * STEPS * 3) / seconds, (PATHS * STEPS * 3) / cpu];
 }
 
-function normalsPerSecond(): number {
+/** Per second and per CPU-second. */
+function perSecond(count: number, c0: number, t0: number): [number, number] {
+  return [count / ((performance.now() - t0) / 1000), count / (cpuSeconds() - c0)];
+}
+
+function normalsPerSecond(): [number, number] {
   const rng = pathStream(1, 0);
   const buf = new Float64Array(1 << 16);
   const rounds = 200;
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   for (let k = 0; k < rounds; k++) fillNormals(rng, buf);
-  return (rounds * buf.length) / ((performance.now() - t0) / 1000);
+  return perSecond(rounds * buf.length, c0, t0);
 }
 
 /**
  * Hourly bars at 60 % vol with returns uniform in ±1 % (about ±1.6 sd): the exact joint sampler, or
  * (the baseline) the two independent marginal samplers on the same inputs and the same two draws.
  */
-function barsPerSecond(joint: boolean): number {
+function barsPerSecond(joint: boolean): [number, number] {
   const rng = pathStream(1, 1);
   const out = new Float64Array(2);
   const count = 300_000;
   const v = 0.6 ** 2 / HOURS_PER_YEAR;
   let checksum = 0;
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   for (let k = 0; k < count; k++) {
     const x = (rng.next() - 0.5) * 0.02;
@@ -111,12 +125,45 @@ function barsPerSecond(joint: boolean): number {
     }
     checksum += out[1] - out[0];
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const rate = perSecond(count, c0, t0);
   if (!Number.isFinite(checksum)) throw new Error("bad bars");
-  return count / seconds;
+  return rate;
 }
 
 const m = (x: number) => `${(x / 1e6).toFixed(1)} M`;
+const mc = ([wall, cpu]: [number, number]) => `${m(wall)} asset-steps/s (${m(cpu)} per CPU-s)`;
+
+/**
+ * Bytes allocated per step on the JS heap: the young generation's growth over a stretch of work with
+ * no scavenge in it (the minimum over several stretches). A boxed double costs 16 bytes.
+ */
+function bytesPerStep(run: () => void, steps: number): number {
+  const young = () => getHeapSpaceStatistics().find((s) => s.space_name === "new_space")!.space_used_size;
+  for (let k = 0; k < 30; k++) run();
+  let best = Infinity;
+  for (let k = 0; k < 40; k++) {
+    const a = young();
+    run();
+    const b = young();
+    if (b >= a) best = Math.min(best, (b - a) / steps);
+  }
+  return best;
+}
+
+function allocation(): { model: number; path: number } {
+  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
+  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
+  const model = createModel(config.model);
+  model.reset(pathStream(config.seed, 0, SUBSTREAM.market));
+  const r = new Float64Array(3), v = new Float64Array(3);
+  const dt = 1 / HOURS_PER_YEAR;
+  const modelBytes = bytesPerStep(() => { for (let s = 0; s < 2000; s++) model.step(dt, r, v); }, 2000);
+  const sim = new PathSimulator(config);
+  const out = new Float64Array(config.modes.length * PATH_FIELDS);
+  let p = 0;
+  const pathBytes = bytesPerStep(() => sim.run(p++, out, 0), config.steps);
+  return { model: modelBytes, path: pathBytes };
+}
 
 export default async function (): Promise<void> {
   modelRun(false); // warm up
@@ -124,14 +171,18 @@ export default async function (): Promise<void> {
   const base = baselineBoxMuller();
   const model = modelRun(false);
   const withBridge = modelRun(true);
-  console.log(`baseline Math.random Box–Muller correlated GBM: ${m(base)} asset-steps/s`);
-  console.log(`ssw model (t shocks, 3 assets, hourly):          ${m(model)} asset-steps/s per core  (×${(model / base).toFixed(2)} baseline)`);
-  console.log(`ssw model + bridge check per asset per step:     ${m(withBridge)} asset-steps/s per core  (×${(withBridge / base).toFixed(2)} baseline)`);
-  console.log(`Ziggurat bulk fill:                               ${m(normalsPerSecond())} normals/s`);
+  console.log(`baseline Math.random Box–Muller correlated GBM: ${mc(base)}`);
+  console.log(`ssw model (t shocks, 3 assets, hourly):          ${mc(model)} per core  (×${(model[0] / base[0]).toFixed(2)} baseline)`);
+  console.log(`ssw model + bridge check per asset per step:     ${mc(withBridge)} per core  (×${(withBridge[0] / base[0]).toFixed(2)} baseline)`);
+  const bytes = allocation();
+  // before issue 13's sampler change: 65 bytes per model step (4 boxed normals), 80 per path step
+  console.log(`heap allocated: ${bytes.model.toFixed(1)} bytes per model step, ${bytes.path.toFixed(1)} per path step (both modes, per-path set-up included)`);
+  const z = normalsPerSecond();
+  console.log(`Ziggurat bulk fill:                               ${m(z[0])} normals/s (${m(z[1])} per CPU-s)`);
   barsPerSecond(true); // warm up
   const marginals = barsPerSecond(false);
   const joint = barsPerSecond(true);
   // before the Newton inversion (bisection, 44 series evaluations a bar) this read ~108 k bars/s
-  console.log(`independent marginal high/low (biased range²):   ${m(marginals)} bars/s`);
-  console.log(`exact joint high/low (sampleBridgeExtremes):      ${(joint / 1e3).toFixed(0)} k bars/s  (×${(joint / marginals).toFixed(2)} the marginals)`);
+  console.log(`independent marginal high/low (biased range²):   ${m(marginals[0])} bars/s (${m(marginals[1])} per CPU-s)`);
+  console.log(`exact joint high/low (sampleBridgeExtremes):      ${(joint[0] / 1e3).toFixed(0)} k bars/s (${(joint[1] / 1e3).toFixed(0)} k per CPU-s)  (×${(joint[0] / marginals[0]).toFixed(2)} the marginals)`);
 }

@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await run(rest);
   } catch (err) {
-    if (err instanceof InputError) {
+    // by name too: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the class
+    if (err instanceof InputError || (err instanceof Error && err.name === "InputError")) {
       console.error(`perpsim ${name ?? ""}: ${err.message}`.replace(/\s+/g, " ").trim());
       return 1;
     }

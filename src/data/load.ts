@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { type Bars, InputError, sliceFunding, type Interval, INTERVALS, formatDuration, isoTime, type MarketData, type SeriesInfo, type SymbolData } from "../market/index.ts";
 import { alignBars, alignedGaps, describeGaps, presentSpan } from "./align.ts";
-import { readCandles } from "./candles.ts";
+import { readCandlesCached, readFundingCached } from "./cachedReaders.ts";
 import { type CandleSource, DEFAULT_DATA_DIR, type FundingSource, MARK_SOURCES, datasetPath, venueSymbol } from "./catalog.ts";
-import { type FundingFile, readFunding } from "./funding.ts";
+import type { FundingFile } from "./funding.ts";
 import { resample } from "./resample.ts";
 
 export interface LoadMarketOptions {
@@ -52,7 +52,7 @@ async function loadCandles(dataDir: string, source: CandleSource, kind: "klines"
   for (const iv of candidates) {
     const path = datasetPath(dataDir, source, kind, symbol, iv);
     if (!existsSync(path)) continue;
-    const file = await readCandles(path, { expectedIntervalMs: INTERVALS[iv] });
+    const file = await readCandlesCached(path, { expectedIntervalMs: INTERVALS[iv] }); // parsed once, then from the binary cache
     const r = resample(file.bars, target);
     return { bars: r.bars, info: file.info, partialBuckets: r.partialBuckets };
   }
@@ -177,5 +177,5 @@ function reportHoles(warnings: string[], label: string, aligned: Bars, partial: 
 
 async function loadFundingFile(dataDir: string, source: FundingSource, symbol: string): Promise<FundingFile | undefined> {
   const path = datasetPath(dataDir, source, "funding", symbol);
-  return existsSync(path) ? readFunding(path) : undefined;
+  return existsSync(path) ? readFundingCached(path) : undefined;
 }

@@ -4,6 +4,7 @@ import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { createSimulator, type PathRunner } from "./simulate.ts";
 import { prepareBook } from "./strategyPaths.ts";
+import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
 
 /** One chunk of paths for a worker: the validated config and a contiguous range of path indices. */
 export interface ChunkTask {
@@ -15,22 +16,6 @@ export interface ChunkTask {
 }
 
 let cached: { key: string; simulator: PathRunner } | null = null;
-
-/**
- * A pool thread loads this file through tsx's CommonJS hook, but a dynamic `import()` of a `.ts`
- * strategy module there fails ("Unknown file extension .ts") unless tsx's ESM hooks are registered
- * in the thread itself: do that once, before the first strategy loads.
- */
-let tsHooks: Promise<unknown> | null = null;
-function typescriptImports(): Promise<unknown> {
-  return (tsHooks ??= import("tsx/esm/api").then(
-    (m) => m.register(),
-    (err: unknown) => {
-      tsHooks = null; // a later task tries again
-      throw err;
-    },
-  ));
-}
 
 /** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
 export function simulateChunk(task: ChunkTask): Float64Array {
@@ -60,7 +45,8 @@ export default async function (task: ChunkTask): Promise<Float64Array | ChunkInp
   if (task.config.book.kind === "strategy") {
     // The main thread loaded this strategy already: failing to load it here is the worker's fault, not the user's.
     try {
-      await typescriptImports();
+      // under tsx a pool thread loads this file through tsx's CommonJS hook only: a .ts strategy's `import()` needs its ESM hooks
+      if (!runningCompiled) await registerTypeScript();
       await prepareBook(task.config); // a strategy is code: each worker loads it from the config's file or name
     } catch (err) {
       throw new Error(`the worker could not load the strategy: ${err instanceof Error ? err.message : String(err)}`);

@@ -12,6 +12,8 @@ export { defineStrategy, isStrategy, resolveParams, typedParams } from "./define
 export { atr, ema, rollingVolatility, sma } from "./indicators.ts";
 export { listStrategies, loadStrategy, STRATEGIES_DIR } from "./loader.ts";
 export { describeParams, rangeText } from "./params.ts";
+// runtime plumbing for the compiled CLI and the pool threads (not for strategy files)
+export { registerTypeScript, runningCompiled } from "./typescript.ts";
 export type {
   BooleanParam, JsonParam, NumberParam, ParamDecl, ParamDecls, ParamSpec, ParamsOf, ParamValue, Params, StringParam, SymbolsParam,
 } from "./params.ts";

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { InputError } from "../errors/index.ts";
 import { isStrategy } from "./define.ts";
 import type { Strategy } from "./types.ts";
+import { registerTypeScript, runningCompiled } from "./typescript.ts";
 
 /** The folder of shipped and user strategies: a file `strategies/NAME.ts` is the strategy `--strategy NAME`. */
 export const STRATEGIES_DIR = new URL("../../strategies/", import.meta.url);
@@ -56,12 +57,15 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
  * file outside any `"type": "module"` package as an ES module (tsx would otherwise compile it to
  * CommonJS, whose require() these hooks do not see). Strategy files are ES modules.
  */
-let taught = false;
-function importModule(url: string): Promise<unknown> {
-  if (!taught) {
-    taught = true;
+let taught: Promise<void> | null = null;
+async function importModule(url: string): Promise<unknown> {
+  taught ??= (async () => {
+    // The compiled CLI (dist/) has no TypeScript loader of its own: tsx's hooks go in first, so that the
+    // hooks below (registered later, so consulted first) still make a strategy file an ES module.
+    if (runningCompiled) await registerTypeScript();
     register(`data:text/javascript,${encodeURIComponent(RESOLVE_PERPSIM)}`, { data: { self: new URL("../../package.json", import.meta.url).href } });
-  }
+  })();
+  await taught;
   return import(url);
 }
 

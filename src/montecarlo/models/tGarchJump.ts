@@ -1,7 +1,7 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
 import { ChiSquareSampler, exponential, poisson } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { normal } from "../random/ziggurat.ts";
+import { fillNormals } from "../random/ziggurat.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
 
 const CALM = 0;
@@ -105,10 +105,11 @@ export class TGarchJumpModel implements PathModel {
     this.stressed = regime;
     this.stepCorrelation = this.correlation[regime];
 
-    const mix = this.tScale / this.chi.sample(rng); // (ν−2)/W: the variance multiplier of this step
+    this.chi.draw(rng);
+    const mix = this.tScale / this.chi.result[0]; // (ν−2)/W: the variance multiplier of this step
     const sqrtMix = Math.sqrt(mix);
     const z = this.z;
-    for (let i = 0; i < n; i++) z[i] = normal(rng);
+    fillNormals(rng, z, n); // the same draws as n calls of normal(rng), none returned boxed
 
     const l = this.chol[regime];
     const h = this.h;

@@ -26,7 +26,14 @@ export class GammaSampler {
     this.invShape = 1 / shape;
   }
 
-  sample(rng: RandomStream): number {
+  /**
+   * The last draw of `draw()`. Hot loops call `draw` and read it here: a double returned from a call
+   * that is not inlined is boxed in a fresh heap number, a typed-array slot is not.
+   */
+  readonly result = new Float64Array(1);
+
+  /** One draw into `result[0]`. */
+  draw(rng: RandomStream): void {
     const { d, c } = this;
     let g: number;
     for (;;) {
@@ -41,18 +48,31 @@ export class GammaSampler {
         break;
       }
     }
-    return this.boosted ? g * Math.pow(rng.nextOpen(), this.invShape) : g;
+    this.result[0] = this.boosted ? g * Math.pow(rng.nextOpen(), this.invShape) : g;
+  }
+
+  sample(rng: RandomStream): number {
+    this.draw(rng);
+    return this.result[0];
   }
 }
 
 /** Chi-square with `dof` degrees of freedom: 2·Gamma(dof/2). */
 export class ChiSquareSampler {
   private readonly gamma: GammaSampler;
+  /** the last draw of `draw()` (see GammaSampler.result) */
+  readonly result = new Float64Array(1);
   constructor(readonly dof: number) {
     this.gamma = new GammaSampler(dof / 2);
   }
+  /** One draw into `result[0]`. */
+  draw(rng: RandomStream): void {
+    this.gamma.draw(rng);
+    this.result[0] = 2 * this.gamma.result[0];
+  }
   sample(rng: RandomStream): number {
-    return 2 * this.gamma.sample(rng);
+    this.draw(rng);
+    return this.result[0];
   }
 }
 
