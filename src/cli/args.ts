@@ -12,10 +12,13 @@ export function parseFlags<O extends Options>(argv: string[], options: O, allowP
   }
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InputError(`--${name}: '${value}' is not a number`);
+  // decimal only: Number() also reads 0x10, 0b1 and 0o7, which nobody means as a leverage or a price
+  if (!DECIMAL.test(value.trim()) || !Number.isFinite(n)) throw new InputError(`--${name}: '${value}' is not a number`);
   return n;
 }
 

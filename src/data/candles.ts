@@ -91,6 +91,10 @@ export async function readCandles(file: string, opts: ReadCandlesOptions = {}): 
     if (!(h > 0)) throw positive(file, line, "high", f[hi]);
     if (!(l > 0)) throw positive(file, line, "low", f[li]);
     if (!(c > 0)) throw positive(file, line, "close", f[ci]);
+    for (const [name, x, text] of [["open", o, f[oi]], ["high", h, f[hi]], ["low", l, f[li]], ["close", c, f[ci]]] as const) {
+      if (x < MIN_PRICE || x > MAX_PRICE) throw new InputError(`${file}:${line}: field '${name}' ${text} is outside the plausible price range ${MIN_PRICE} to ${MAX_PRICE}`);
+    }
+    if (!(v < 1e300)) throw new InputError(`${file}:${line}: field 'volume' ${f[vi]} is not a plausible volume`);
     if (v < 0) throw new InputError(`${file}:${line}: field 'volume' is negative (${f[vi]})`);
     if (h < o || h < c) throw new InputError(`${file}:${line}: field 'high' ${f[hi]} is below max(open, close) ${Math.max(o, c)}`);
     if (l > o || l > c) throw new InputError(`${file}:${line}: field 'low' ${f[li]} is above min(open, close) ${Math.min(o, c)}`);
@@ -111,6 +115,10 @@ export async function readCandles(file: string, opts: ReadCandlesOptions = {}): 
     info: { file, rows: bars.length, first: bars.time[0], last: bars.time[bars.length - 1], gaps: findGaps(bars.time, intervalMs) },
   };
 }
+
+/** Prices outside this range are corrupt data (no listed perpetual trades below 1e-9 or above 1e10); the engine would overflow on them. */
+const MIN_PRICE = 1e-9;
+const MAX_PRICE = 1e10;
 
 function positive(file: string, line: number, field: string, text: string): InputError {
   return new InputError(`${file}:${line}: field '${field}' must be a positive price, found ${text}`);

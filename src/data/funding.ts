@@ -3,6 +3,9 @@ import { findGaps } from "./gaps.ts";
 import { forEachRecord, parseNumber, parseTime } from "./source.ts";
 
 /** The funding layouts we read, recognised by their header row. */
+/** A funding rate beyond ±10 % per settlement is corrupt data (venue caps are a few percent at most). */
+const MAX_RATE = 0.1;
+
 export const FUNDING_FORMATS = {
   /** Binance's public fundingRate files: rate per settlement, interval per row */
   "binance-funding": ["calc_time", "funding_interval_hours", "last_funding_rate"],
@@ -61,6 +64,10 @@ export async function readFunding(file: string): Promise<FundingFile> {
     } else {
       h = 0; // filled in from the spacing below
       r = parseNumber(f[1], file, line, "fundingRate");
+    }
+    if (!(Math.abs(r) <= MAX_RATE)) {
+      const at = format === "binance-funding" || format === "hyperliquid-funding" ? 2 : 1;
+      throw new InputError(`${file}:${line}: field '${cols[at]}' ${f[at]} is outside the plausible range ±${MAX_RATE} (±${MAX_RATE * 100} %) per settlement`);
     }
     const t = Math.round(raw / HOUR_MS) * HOUR_MS;
     const jitter = Math.abs(raw - t);

@@ -33,6 +33,12 @@ export function parseTimeArg(value: number | string, what: string): number {
   const s = value.trim();
   const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(s) || /^\d{4}-\d\d-\d\d$/.test(s) ? s : `${s}Z`;
   const t = /^\d{10,16}$/.test(s) ? Number(s) : Date.parse(zoned);
+  const ymd = /^(\d{4})-(\d\d)-(\d\d)/.exec(s);
+  if (ymd) {
+    const day = new Date(Date.UTC(+ymd[1], +ymd[2] - 1, +ymd[3]));
+    // Date.parse rolls 2020-02-30 over to 03-01; a day the calendar does not have is a typo
+    if (day.getUTCMonth() !== +ymd[2] - 1 || day.getUTCDate() !== +ymd[3]) throw new InputError(`--${what}: '${value}' is not a day of the calendar`);
+  }
   if (!Number.isFinite(t)) throw new InputError(`--${what}: '${value}' is not a date (use 2020-03-12 or 2020-03-12T02:00Z)`);
   return t;
 }
@@ -119,7 +125,12 @@ export async function loadMarket(opts: LoadMarketOptions): Promise<MarketData> {
   let to = userTo !== undefined ? Math.min(userTo, Math.max(...ends)) : Math.min(...ends);
   from = Math.ceil(from / iv) * iv;
   to = Math.floor(to / iv) * iv;
+  if (userFrom !== undefined && from > userFrom && to > from) warnings.push(`--from ${isoTime(userFrom)} is before the data: the run starts at ${isoTime(from)}, where the data starts`);
+  if (userTo !== undefined && to < userTo && to > from) warnings.push(`--to ${isoTime(userTo)} is after the data: the run ends at ${isoTime(to)}, where the data ends`);
   if (!(to > from)) {
+    const dataSpan = `${isoTime(Math.max(...firsts))} → ${isoTime(Math.min(...ends))}`;
+    if (userTo !== undefined && userTo <= Math.max(...firsts)) throw new InputError(`--to ${isoTime(userTo)} is not after the start of the data for ${symbols.join(", ")} (${dataSpan})`);
+    if (userFrom !== undefined && userFrom >= Math.min(...ends)) throw new InputError(`--from ${isoTime(userFrom)} is not before the end of the data for ${symbols.join(", ")} (${dataSpan})`);
     const span = `${isoTime(userFrom ?? Math.max(...firsts))} → ${isoTime(userTo ?? Math.min(...ends))}`;
     throw new InputError(`no ${interval} data for ${symbols.join(", ")} in ${span}`);
   }

@@ -4,7 +4,7 @@ import type { MarginMode, Side } from "../results/index.ts";
 import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
 import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest } from "./bootstrap/index.ts";
 import { ConfigReader, join } from "./configFields.ts";
-import type { FundingSpec } from "./funding.ts";
+import { MIN_SETTLE_HOURS, type FundingSpec } from "./funding.ts";
 import { kouMgf } from "./models/tGarchJump.ts";
 import {
   assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation, presetPairCorrelation,
@@ -90,6 +90,11 @@ const MODES: readonly MarginMode[] = ["cross", "isolated"];
  * row (~100 bytes). A run may use a quarter of the machine's memory for them.
  */
 export const BYTES_PER_PATH_AND_MODE = 8 * 8 + 100;
+/** Steps a path may have: a year of one-minute steps (per-step tables and sample traces grow with it). */
+export const MAX_STEPS = 525_600;
+/** bytes held per step before any path runs (settlement counts, schedule, strategy bars per asset): a rough floor for the message */
+const STEP_BYTES = 64;
+
 export function maxPathsInMemory(modes: number, memoryBytes: number): number {
   return Math.floor(memoryBytes / 4 / (BYTES_PER_PATH_AND_MODE * Math.max(1, modes)));
 }
@@ -153,6 +158,7 @@ function bootstrapRequest(raw: unknown, source: string, overrides: ConfigOverrid
 
 /** JSON.parse with the error turned into `file:line:column: message`. */
 export function parseJson(text: string, source: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as editors on Windows write (CSVs accept it too)
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -203,6 +209,7 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const stepsExact = (horizonHours * 60) / stepMinutes;
   const steps = Math.round(stepsExact);
   if (steps < 1 || Math.abs(steps - stepsExact) > 1e-9 * stepsExact) r.fail("stepMinutes", `must divide the horizon (${horizonHours} h = ${horizonHours * 60} min) into whole steps`);
+  if (steps > MAX_STEPS) r.fail("stepMinutes", `${horizonHours} h in ${stepMinutes}-minute steps is ${steps.toLocaleString("en-US")} steps (per-step tables alone about ${gib(steps * STEP_BYTES)}); at most ${MAX_STEPS.toLocaleString("en-US")} steps per path`);
   const paths = r.number(top, "paths", "", { gt: 0, integer: true, default: 10000 });
   const limit = limits.memoryBytes === undefined ? Infinity : maxPathsInMemory(modes.length, limits.memoryBytes);
   if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);
@@ -323,7 +330,7 @@ function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean, venue
     case "history":
       if (!bootstrap) r.fail("funding.type", "\"history\" is the funding of a bootstrap model's sampled hours; this model is not a bootstrap");
       r.onlyKeys(f, "funding", ["type", "settleEveryHours"], " for funding type history");
-      return { type, settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }) };
+      return { type, settleEveryHours: r.number(f, "settleEveryHours", "funding", { ge: MIN_SETTLE_HOURS, default: venueHours }) };
     case "none":
       r.onlyKeys(f, "funding", ["type"], " for funding type none");
       return { type };
@@ -332,7 +339,7 @@ function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean, venue
       return {
         type,
         ratePer8h: r.number(f, "ratePer8h", "funding", { gt: -1, lt: 1 }),
-        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }),
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { ge: MIN_SETTLE_HOURS, default: venueHours }),
       };
     default: {
       r.onlyKeys(f, "funding", ["type", "mean", "halfLifeHours", "volPer8h", "momentumWeight", "lookbackHours", "capPer8h", "settleEveryHours"], " for funding type mean-reverting");
@@ -345,7 +352,7 @@ function parseFunding(r: ConfigReader, value: unknown, bootstrap: boolean, venue
         momentumWeight: r.number(f, "momentumWeight", "funding", { default: 0.01 }),
         lookbackHours: r.number(f, "lookbackHours", "funding", { gt: 0, default: 24 }),
         capPer8h,
-        settleEveryHours: r.number(f, "settleEveryHours", "funding", { gt: 0, default: venueHours }),
+        settleEveryHours: r.number(f, "settleEveryHours", "funding", { ge: MIN_SETTLE_HOURS, default: venueHours }),
       };
     }
   }

@@ -71,6 +71,7 @@ export function join(field: string, key: string): string {
 }
 
 function show(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value); // 1e400 parses to Infinity, which JSON would print as null
   const s = JSON.stringify(value);
   return s === undefined ? String(value) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

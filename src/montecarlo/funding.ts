@@ -89,6 +89,12 @@ class MeanRevertingProcess implements FundingProcess {
   }
 }
 
+/**
+ * The shortest funding interval a config may set: 0.01 h (36 s). No venue settles more often than
+ * hourly; below this the count of settlements per step grows without bound for no real case.
+ */
+export const MIN_SETTLE_HOURS = 0.01;
+
 /** Settlements falling in (fromHours, toHours]: how many times funding is charged over a step. */
 export function settlementsBetween(fromHours: number, toHours: number, settleEveryHours: number): number {
   if (!Number.isFinite(settleEveryHours)) return 0;

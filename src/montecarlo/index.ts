@@ -45,7 +45,7 @@ export { PathSimulator, bookLegs, stressVenue, createSimulator, type PathRunner,
 export { PathDriver } from "./pathDriver.ts";
 export { StrategyPathSimulator, SyntheticMarket, prepareBook, strategyFailure, CANDLE_SUBSTREAM } from "./strategyPaths.ts";
 export { simulateChunk, type ChunkTask, type ChunkInputError } from "./worker.ts";
-export { simulateAll, simulateRange, StressPool, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, CHUNK_RETRIES, type PoolOptions } from "./pool.ts";
+export { simulateAll, simulateRange, StressPool, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, CHUNK_RETRIES, WORKER_MEMORY_MB, type PoolOptions } from "./pool.ts";
 export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHARE } from "./aggregate.ts";
 export { pathsCsv, samplesCsv, SAMPLE_PATHS } from "./outputs.ts";
 export { runStress, stressOutputs, stressSettings, type StressResult, type RunOptions } from "./run.ts";

@@ -63,7 +63,8 @@ export class StressPool {
   /** rejects when the current threads broke (see `start`) */
   private broken: Promise<never> | null = null;
 
-  constructor(workers: number = defaultWorkers()) {
+  /** `memoryMb`: each thread's heap limit (resourceLimits); a chunk that passes it fails the run with one line */
+  constructor(workers: number = defaultWorkers(), readonly memoryMb: number = WORKER_MEMORY_MB) {
     this.workers = Math.max(1, Math.floor(workers));
   }
 
@@ -76,7 +77,10 @@ export class StressPool {
   }
 
   private start(): void {
-    const piscina = new Piscina({ filename: workerModule(), minThreads: this.workers, maxThreads: this.workers });
+    const piscina = new Piscina({
+      filename: workerModule(), minThreads: this.workers, maxThreads: this.workers,
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb }, // a strategy that allocates without bound is stopped, not the machine
+    });
     piscina.on("workerCreate", () => this.started++);
     // A thread that fails while starting (its module does not load) is reported as an 'error' event and
     // piscina starts no more: the queued chunks would wait forever. Fail them instead, and start afresh next run.
@@ -209,7 +213,8 @@ async function runChunks(pool: StressPool, tasks: ChunkTask[], finished: (task: 
             (error: unknown) => {
               running--;
               if (signal?.aborted) return settle();
-              if (attempt < CHUNK_RETRIES) queue.push({ task, attempt: attempt + 1 });
+              if ((error as { code?: unknown } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") failure = reported(failure, { task, input: true, message: outOfMemory(task, pool.memoryMb) });
+              else if (attempt < CHUNK_RETRIES) queue.push({ task, attempt: attempt + 1 });
               else failure = reported(failure, { task, input: false, error });
               submit();
               settle();
@@ -228,6 +233,13 @@ async function runChunks(pool: StressPool, tasks: ChunkTask[], finished: (task: 
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** Heap limit of each worker thread, MB. */
+export const WORKER_MEMORY_MB = 4096;
+
+function outOfMemory(task: ChunkTask, memoryMb: number): string {
+  return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on paths ${task.start}–${task.start + task.count - 1}; stopped, nothing written (a strategy keeping data without bound?)`;
 }
 
 function workerFailed(task: ChunkTask, err: unknown): WorkerFailed {

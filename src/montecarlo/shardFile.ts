@@ -3,6 +3,7 @@ import { InputError } from "../market/index.ts";
 import type { MarginMode } from "../results/index.ts";
 import type { ConfigOverrides } from "./config.ts";
 import type { PathRange, ShardSpec } from "./shard.ts";
+import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 
 /**
  * A shard file: the 8-byte magic `PSIMSHD1`, the header's length (uint32 little-endian), the header
@@ -86,6 +87,10 @@ export function decodeShard(bytes: Uint8Array, file: string): ShardFile {
   }
   if (header.format !== "perpsim-shard" || header.formatVersion !== SHARD_FORMAT_VERSION)
     fail(`shard file format ${String(header.formatVersion)} is not the one this perpsim reads (${SHARD_FORMAT_VERSION})`);
+  const { start, end } = header.range ?? {};
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !(start >= 0 && end > start) || !Array.isArray(header.modes) || header.modes.length === 0 || header.fields !== PATH_FIELDS) {
+    fail("damaged shard file: its header's range, modes or field count are not those of a shard");
+  }
   const payload = buf.subarray(payloadAt);
   const expected = (header.range.end - header.range.start) * header.modes.length * header.fields * 8;
   if (payload.length !== header.payload.bytes || payload.length !== expected)
@@ -94,5 +99,22 @@ export function decodeShard(bytes: Uint8Array, file: string): ShardFile {
   const results = new Float64Array(payload.length / 8);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   for (let i = 0; i < results.length; i++) results[i] = view.getFloat64(i * 8, true);
+  const bad = outOfDomain(results);
+  if (bad !== null) fail(`damaged shard file: path ${start + Math.floor(bad.record / header.modes.length)}, mode ${header.modes[bad.record % header.modes.length]}: ${bad.why}`);
   return { header, results };
+}
+
+/** The first per-path record whose fields a simulation cannot produce (a forged or corrupted shard with a recomputed checksum). */
+function outOfDomain(results: Float64Array): { record: number; why: string } | null {
+  for (let at = 0, record = 0; at < results.length; at += PATH_FIELDS, record++) {
+    const liquidated = results[at + FIELD.liquidated];
+    const hour = results[at + FIELD.liquidationHour];
+    if (liquidated !== 0 && liquidated !== 1) return { record, why: `field 'liquidated' is ${liquidated}, not 0 or 1` };
+    if (liquidated === 1 && !(Number.isFinite(hour) && hour >= 0)) return { record, why: `field 'liquidationHour' is ${hour} on a liquidated path` };
+    for (const f of ["terminalEquity", "minEquity", "fundingPaid", "badDebt"] as const) {
+      if (!Number.isFinite(results[at + FIELD[f]])) return { record, why: `field '${f}' is ${results[at + FIELD[f]]}` };
+    }
+    if (results[at + FIELD.badDebt] < 0) return { record, why: `field 'badDebt' is negative` };
+  }
+  return null;
 }

@@ -51,7 +51,7 @@ export class PathSimulator {
   private readonly kernels: ModeKernel[];
   private readonly bridges: RandomStream[];
   private readonly steps: number;
-  private readonly settlements: Uint16Array;
+  private readonly settlements: Uint32Array; // a 16-bit count wrapped at 65 536 settlements per step
   private readonly ctx: StepContext;
 
   constructor(private readonly config: StressConfig) {
@@ -64,7 +64,7 @@ export class PathSimulator {
     this.modes = this.kernels.length;
     this.steps = config.steps;
     const every = driver.funding.settleEveryHours;
-    this.settlements = new Uint16Array(this.steps);
+    this.settlements = new Uint32Array(this.steps);
     for (let s = 0; s < this.steps; s++) this.settlements[s] = settlementsBetween(s * driver.stepHours, (s + 1) * driver.stepHours, every);
     this.ctx = {
       t0Ms: 0, t1Ms: 0, x0: driver.x0, xPre: driver.xPre, s0: driver.s0, sPre: driver.sPre, s1: driver.s1, variance: driver.variance,

@@ -2,6 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors/index.ts";
 import type { BacktestSummary, StressSummary } from "../results/index.ts";
+import { checkBacktestRuns, checkStressRuns } from "./summaryFields.ts";
 
 /** The result files a report is made from. CSVs are optional; a chart whose file is absent is left out. */
 export const RESULT_FILES = ["equity.csv", "events.csv", "paths.csv", "samples.csv", "sweep.csv"] as const;
@@ -64,11 +65,13 @@ export function parseSummary(file: string, text: string): Summary {
     }
   });
   if (s.command === "backtest") {
+    checkBacktestRuns(file, s.runs as Record<string, unknown>[]);
     for (const field of ["venue", "strategy", "from", "to"]) {
       if (typeof s[field] !== "string") throw new InputError(`${file}: field '${field}' is missing or not a string`);
     }
     if (!Array.isArray(s.symbols)) throw new InputError(`${file}: field 'symbols' is missing`);
   } else {
+    checkStressRuns(file, s.runs as Record<string, unknown>[]);
     for (const field of ["paths", "seed", "horizonHours"]) {
       if (typeof s[field] !== "number") throw new InputError(`${file}: field '${field}' is missing or not a number`);
     }

@@ -16,7 +16,7 @@ const RUN_FILES: readonly string[] = ["summary.json", ...RESULT_FILES, "report.h
  * backtest, a report.html of the old results) are removed, so a folder never mixes two runs. A write
  * without a summary (report.html alone, a shard, a model file) adds to the folder and removes nothing.
  */
-export async function writeOutputs(dir: string, files: Record<string, string | Uint8Array>): Promise<string[]> {
+export async function writeOutputs(dir: string, files: Record<string, string | Uint8Array>, options: { removeStale?: boolean } = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const names = Object.keys(files).sort((a, b) => (a === "summary.json" ? 1 : b === "summary.json" ? -1 : a.localeCompare(b)));
   const tmp = names.map((n) => join(dir, `.${n}.tmp-${process.pid}`));
@@ -27,7 +27,7 @@ export async function writeOutputs(dir: string, files: Record<string, string | U
     await Promise.all(tmp.map((t) => rm(t, { force: true })));
     throw err;
   }
-  if (names.includes("summary.json")) {
+  if (names.includes("summary.json") && options.removeStale !== false) {
     const stale = RUN_FILES.filter((n) => !names.includes(n));
     await Promise.all(stale.map((n) => rm(join(dir, n), { force: true })));
   }

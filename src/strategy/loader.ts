@@ -13,6 +13,19 @@ export const STRATEGIES_DIR = new URL("../../strategies/", import.meta.url);
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 const looksLikePath = (s: string) => /[\\/]/.test(s) || /\.(ts|mts|js|mjs)$/.test(s);
 
+/** Why a strategy module did not load: a syntax error (esbuild's, through tsx) as file:line:column and its text. */
+function loadError(err: unknown, file: string): string {
+  const first = (err as { errors?: { text?: string; location?: { line?: number; column?: number } | null }[] }).errors?.[0];
+  if (first?.text) return first.location ? `${file}:${first.location.line}:${(first.location.column ?? 0) + 1}: ${first.text}` : `${file}: ${first.text}`;
+  const lines = ((err as Error)?.message ?? String(err)).replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  if (!/^Transform failed/.test(lines[0]) || !lines[1]) return lines[0];
+  // tsx (esbuild): "<file>:1:16: ERROR: Expected …" on the next line; vite (tests): "[PARSE_ERROR] Unexpected token" and the place below
+  if (/ ERROR: /.test(lines[1])) return lines[1].replace(/ ERROR: /, " ");
+  const at = /:(\d+):(\d+)\s*\]/.exec(lines.slice(2).join("\n"));
+  const text = lines[1].replace(/^\[[A-Z_]+\]\s*/, "");
+  return at ? `${file}:${at[1]}:${at[2]}: ${text}` : `${file}: ${text}`;
+}
+
 /**
  * The names of the strategies in strategies/: every `.ts` file whose default export is a strategy
  * (helper modules such as legs.ts are skipped), sorted.
@@ -43,7 +56,7 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
   try {
     mod = (await importModule(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new InputError(`--strategy ${key}: cannot load: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
+    throw new InputError(`--strategy ${key}: cannot load: ${loadError(err, file)}`);
   }
   if (!isStrategy(mod.default)) throw new InputError(`--strategy ${key}: does not export a strategy (its default export must be made with defineStrategy)`);
   return mod.default;

@@ -22,11 +22,9 @@ export function getVenue(nameOrSpec: string | CustomVenueSpec): Venue {
     return customVenue(nameOrSpec);
   }
   const key = String(nameOrSpec).trim().toLowerCase();
-  const venue = VENUES[key];
-  if (!venue) {
-    const hint = key === "custom" ? " (custom needs a spec with maintenanceMarginRate, takerFee, liquidationFee)" : "";
-    throw new InputError(`unknown venue '${nameOrSpec}' (known: ${VENUE_NAMES.join(", ")})${hint}`);
-  }
+  const venue = Object.hasOwn(VENUES, key) ? VENUES[key] : undefined;
+  if (key === "custom") throw new InputError(`venue 'custom' is not a named venue: give its spec in a config file ({"name": "custom", "maintenanceMarginRate": …, "takerFee": …, "liquidationFee": …})`);
+  if (!venue) throw new InputError(`unknown venue '${nameOrSpec}' (known: ${VENUE_NAMES.filter((n) => n !== "custom").join(", ")}, or a custom spec in a config file)`);
   return venue;
 }
 

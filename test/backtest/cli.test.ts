@@ -52,7 +52,7 @@ describe("perpsim backtest", () => {
 
   const bad: [string, string[], RegExp][] = [
     ["unknown symbol", ["--strategy", "hold", "--symbols", "FOOUSDT", "--from", "2020-03-01", "--to", "2020-03-08"], /unknown symbol FOOUSDT/],
-    ["a range with no data", ["--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2010-01-01", "--to", "2010-02-01"], /no 1h data for BTCUSDT/],
+    ["a range with no data", ["--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2010-01-01", "--to", "2010-02-01"], /--to 2010-02-01T00:00:00Z is not after the start of the data for BTCUSDT/],
     ["--from after --to", ["--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2020-04-01", "--to", "2020-03-01"], /--from 2020-04-01 is not before --to 2020-03-01/],
     ["malformed params", [...base, "--params", "{legs:"], /--params: not valid JSON/],
     ["unknown param key", [...base, "--params", '{"leverage":5}'], /unknown key 'leverage' for strategy 'hold'/],

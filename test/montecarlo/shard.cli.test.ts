@@ -69,7 +69,7 @@ describe("perpsim stress --shard i/n, then perpsim merge", () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     for (const f of ["summary.json", "paths.csv", "samples.csv"]) expect(await readFile(join(out, f), "utf8")).toBe(await readFile(join(dir, "whole", f), "utf8"));
-    expect((await readdir(out)).sort()).toEqual(["paths.csv", "report.html", "samples.csv", "summary.json"]);
+    expect((await readdir(out)).sort()).toEqual([".perpsim-run", "paths.csv", "report.html", "samples.csv", "summary.json"]);
     const summary = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
     expect(summary).toMatchObject({ command: "stress", paths: 300, seed: 5, horizonHours: 240 });
     expect((await readFile(join(out, "paths.csv"), "utf8")).trim().split("\n")).toHaveLength(1 + 300 * 2);

@@ -63,6 +63,7 @@ function shard(spec: ShardSpec, paths: number, fingerprint = "f".repeat(64), ran
   const results = new Float64Array((range.end - range.start) * modes * PATH_FIELDS);
   for (let i = 0; i < results.length; i++) results[i] = (range.start * modes * PATH_FIELDS + i) * 0.5;
   for (let i = FIELD.liquidationHour; i < results.length; i += PATH_FIELDS) results[i] = NaN;
+  for (let i = FIELD.liquidated; i < results.length; i += PATH_FIELDS) results[i] = 0; // in its domain: merge checks every field
   const header: ShardHeaderInput = {
     fingerprint, version: "0.1.0", shard: spec, range, paths, modes: ["cross", "isolated"], fields: PATH_FIELDS,
     config: { source: "c.json", text: "{}", overrides: { seed: 3 } },
@@ -78,7 +79,7 @@ describe("shard files", () => {
     expect(header).toMatchObject({ format: "perpsim-shard", shard: { index: 1, count: 3 }, range: { start: 3, end: 6 }, paths: 10, fields: PATH_FIELDS, config: { overrides: { seed: 3 } } });
     expect(Buffer.from(b.subarray(0, 8)).toString("latin1")).toBe("PSIMSHD1");
     expect(results.length).toBe(3 * 2 * PATH_FIELDS);
-    expect(results[0]).toBe(3 * 2 * PATH_FIELDS * 0.5); // path 3's first field
+    expect(results[FIELD.terminalEquity]).toBe((3 * 2 * PATH_FIELDS + FIELD.terminalEquity) * 0.5); // path 3's terminal equity
     expect(Number.isNaN(results[FIELD.liquidationHour])).toBe(true);
   });
 
@@ -100,7 +101,7 @@ describe("mergeShards", () => {
     const { header, results } = mergeShards(all().reverse());
     expect(header.shard.index).toBe(0);
     expect(results.length).toBe(10 * 2 * PATH_FIELDS);
-    for (let i = 0; i < results.length; i++) if (i % PATH_FIELDS !== FIELD.liquidationHour) expect(results[i]).toBe(i * 0.5);
+    for (let i = 0; i < results.length; i++) if (i % PATH_FIELDS !== FIELD.liquidationHour && i % PATH_FIELDS !== FIELD.liquidated) expect(results[i]).toBe(i * 0.5);
   });
 
   it("a missing shard, a duplicate, another run's shard, another split's or a wrong range is one line naming the file", () => {

@@ -1,18 +1,19 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { runBacktestJob, type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
+import { type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMode, type TriggerSource } from "../../backtest/index.ts";
 import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
-import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { RunFolder } from "../../report/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
+import { Interrupted, runIsolated } from "../isolate.ts";
+import type { BacktestThreadResult } from "./backtestJob.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
   [--venue binance] [--balance 10000] [--modes MODES] [--data DIR] [--liq-price mark|last]
   [--interval 1h|4h|1d] [--intrabar path|worst] [--detail 5m|1h|none] [--funding binance-usdm|hyperliquid|none]
-  [--slippage 0] [--ledger exact|fast] [--out DIR]
+  [--slippage 0] [--ledger exact|fast] [--out DIR] [--force] [--timeout SECONDS] [--max-memory MB]
 dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin modes); default the venue's modes. --strategy NAME: a file strategies/NAME.ts (shipped: hold, scalper, swing, hedger, funding-carry, margin-keeper); with --help, its params.
 --interval: the strategy's bar (default 1h; 4h and 1d are resampled from the 1h files); orders fill at the next bar's open.
 --detail: finer candles walked inside each bar for liquidations, stops and funding (default: none for 1h, 1h for 4h/1d).
@@ -20,21 +21,47 @@ dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin 
   and the bar's mark candle the levels (clipped into its [low, high]; its low/high fall where the last-trade low/high did).
 Funding settlements inside a bar are paid at their own time on the path's trigger price there.
 --funding: whose funding history is settled (default: the venue's own where the data has it — Hyperliquid's hourly
-  funding for --venue hyperliquid — else Binance's); none charges no funding (stated in the summary).`;
+  funding for --venue hyperliquid — else Binance's); none charges no funding (stated in the summary).
+--out: a new or empty folder, or an earlier perpsim run folder (replaced whole, in one step); --force writes into any
+  other folder in place (files of the same names replaced, the rest kept).
+The strategy runs in its own thread: Ctrl-C stops it (exit 130), so do --timeout SECONDS and --max-memory MB
+  (its heap limit, default 4096); each is one line on stderr, exit 1, nothing written.`;
 
 const MODES = new Set(["cross", "isolated", "hybrid"]);
 const STRATEGY_INTERVALS: readonly Interval[] = ["1h", "4h", "1d"];
 
 /** The flags of `perpsim backtest`: a job with its params still JSON text, and the output folder. */
-export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & { params?: string; out?: string };
+export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & {
+  params?: string;
+  out?: string;
+  /** write into a non-empty --out that is not a perpsim run folder */
+  force?: boolean;
+  /** stop the run after this many seconds */
+  timeout?: number;
+  /** heap limit of the thread the strategy runs in, MB (default DEFAULT_MEMORY_MB) */
+  maxMemoryMb?: number;
+};
+
+/** The backtest thread's default heap limit: a full 2019–2026 hourly run of three symbols needs well under half of it. */
+export const DEFAULT_MEMORY_MB = 4096;
 
 /** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
 export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string }> {
-  const { result, files } = await runBacktestJob({ ...o, params: parseParams(o.params), version: await packageVersion() }, warn);
-  const dir = resolve(o.out ?? defaultRunDir("backtest"));
-  await writeOutputs(dir, files);
-  const report = await writeReport(dir);
-  return { dir, result, report };
+  const params = parseParams(o.params);
+  const folder = await RunFolder.open(o.out, "backtest", { force: o.force }); // before any work: a bad --out fails first
+  try {
+    const { out: _out, force: _force, timeout: _timeout, maxMemoryMb: _memory, ...rest } = o;
+    const job: BacktestJob = { ...rest, params, version: await packageVersion() };
+    // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it
+    const { files, result, warnings } = await runIsolated<BacktestThreadResult>(new URL("./backtestJob.ts", import.meta.url), "backtestThread", job, {
+      what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,
+    });
+    for (const w of warnings) warn(w);
+    const report = (await folder.commit(files, { report: true }))!;
+    return { dir: folder.dir, result, report };
+  } finally {
+    await folder.release();
+  }
 }
 
 function parseParams(text: string | undefined): unknown {
@@ -82,7 +109,7 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
     strategy: { type: "string" }, params: { type: "string" }, symbols: { type: "string" }, venue: { type: "string" },
     from: { type: "string" }, to: { type: "string" }, balance: { type: "string" }, modes: { type: "string" },
     data: { type: "string" }, "liq-price": { type: "string" }, intrabar: { type: "string" }, detail: { type: "string" }, interval: { type: "string" },
-    slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, funding: { type: "string" }, help: { type: "boolean", short: "h" },
+    slippage: { type: "string" }, ledger: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, timeout: { type: "string" }, "max-memory": { type: "string" }, funding: { type: "string" }, help: { type: "boolean", short: "h" },
   });
   if (v.help) return null;
   if (!v.strategy) throw new InputError("--strategy is required (a built-in name or a file)");
@@ -115,7 +142,12 @@ export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
   if (!(balance > 0)) throw new InputError(`--balance ${balance} must be positive`);
   if (v.from !== undefined) parseTimeArg(v.from, "from");
   if (v.to !== undefined) parseTimeArg(v.to, "to");
+  const timeout = numberFlag("timeout", v.timeout);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
+  const maxMemoryMb = numberFlag("max-memory", v["max-memory"]);
+  if (maxMemoryMb !== undefined && !(Number.isSafeInteger(maxMemoryMb) && maxMemoryMb >= 64)) throw new InputError(`--max-memory ${v["max-memory"]}: must be a whole number of MB ≥ 64`);
   return {
+    timeout, maxMemoryMb, force: v.force,
     strategy: v.strategy, params: v.params, symbols, venue: v.venue ?? "binance", from: v.from, to: v.to, balance,
     modes: modes as RunMode[], dataDir: v.data, liqPrice: liq as TriggerSource | undefined, intrabar, interval: interval as Interval, detail: v.detail as Interval | "none" | undefined,
     slippage: numberFlag("slippage", v.slippage) ?? 0, ledger, out: v.out, funding: funding as FundingSource | "none" | undefined,
@@ -130,7 +162,15 @@ export async function run(argv: string[]): Promise<number> {
     if (named) console.log(await strategyHelp(named));
     return 0;
   }
-  const { dir, result, report } = await backtestToFolder(o);
+  let done;
+  try {
+    done = await backtestToFolder(o);
+  } catch (err) {
+    if (!(err instanceof Interrupted)) throw err;
+    console.error("perpsim backtest: interrupted; nothing written");
+    return 130;
+  }
+  const { dir, result, report } = done;
   console.log(`backtest ${o.strategy} on ${o.venue}, ${o.symbols.join(", ")}, ${isoTime(parseTimeArg(o.from ?? 0, "from"))}`.replace(/, 1970.*$/, ""));
   console.log(formatRuns(result, o.balance));
   console.log(`outputs: ${dir}`);

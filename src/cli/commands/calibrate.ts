@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/index.ts";
 import { calibrate, modelFile, totalVol } from "../../montecarlo/index.ts";
-import { defaultRunDir, writeOutputs } from "../../report/index.ts";
+import { RunFolder } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 
 export const usage = `usage: perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from DATE] [--to DATE] [--data DIR] [--out DIR]
@@ -12,26 +12,35 @@ symbol's trailing 24 h volatility above its 90th percentile), jumps and funding 
 model.json (a stress-config fragment: model + funding, for perpsim stress) and calibration.json.`;
 
 /**
- * `perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from 2023-01-01] [--to 2026-01-01] [--data DIR] [--out DIR]`
+ * `perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from 2023-01-01] [--to 2026-01-01] [--data DIR] [--out DIR] [--force]`
  * writes `model.json` (a stress-config fragment: model + funding) and `calibration.json` (the data's own
  * statistics and the rules used).
  */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { symbols: { type: "string" }, from: { type: "string" }, to: { type: "string" }, data: { type: "string" }, out: { type: "string" } });
+  const { values } = parseFlags(argv, { symbols: { type: "string" }, from: { type: "string" }, to: { type: "string" }, data: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } });
   if (!values.symbols) throw new InputError("--symbols is required, e.g. --symbols BTCUSDT,ETHUSDT,SOLUSDT");
   const symbols = values.symbols.split(",").map((s) => s.trim()).filter(Boolean);
+  const folder = await RunFolder.open(values.out, "calibrate", { force: values.force });
+  try {
+    return await calibrateInto(folder, symbols, values);
+  } finally {
+    await folder.release();
+  }
+}
+
+async function calibrateInto(folder: RunFolder, symbols: string[], values: { from?: string; to?: string; data?: string }): Promise<number> {
   const market = await loadMarket({ symbols, from: values.from, to: values.to, dataDir: values.data, interval: "1h" });
   for (const w of market.warnings) console.error(`warning: ${w}`);
   let c;
   try {
     c = calibrate(market);
   } catch (err) {
-    if (err instanceof RangeError) throw new InputError(`calibrate: ${err.message}`);
+    if (err instanceof RangeError) throw new InputError(err.message);
     throw err;
   }
   const files = modelFile(c, symbols.join(","));
-  const dir = values.out ?? defaultRunDir("calibrate");
-  await writeOutputs(dir, { "model.json": files.model, "calibration.json": files.calibration });
+  await folder.commit({ "model.json": files.model, "calibration.json": files.calibration });
+  const dir = folder.dir;
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   c.stats.assets.forEach((a, i) => {
     const m = c.model.assets[i];

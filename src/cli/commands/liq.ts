@@ -55,6 +55,7 @@ function fromFlags(v: Record<string, string | boolean | undefined>): { venue: Ve
     maxLeverage: numberFlag("max-leverage", str("max-leverage")),
   };
   if (position.leverage === undefined && position.margin === undefined) throw new InputError("give --leverage or --margin");
+  if (position.leverage !== undefined && position.margin !== undefined) throw new InputError("give --leverage or --margin, not both (each sets the position's margin)");
   const balance = numberFlag("balance", str("balance"));
   const where = "flags";
   const flagName: Record<string, string> = { entryPrice: "entry", markPrice: "mark", maxLeverage: "max-leverage", maintenanceAmount: "maintenance-amount", walletBalance: "balance" };

@@ -2,12 +2,12 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../../market/index.ts";
 import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../montecarlo/index.ts";
-import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { RunFolder } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 import { readStrategySource } from "../stressConfigFile.ts";
 import { loadHistory, packageVersion } from "./stress.ts";
 
-const HELP = `usage: perpsim merge DIR|FILE... [--out DIR] [--no-report]
+const HELP = `usage: perpsim merge DIR|FILE... [--out DIR] [--force] [--no-report]
 
 Merges the shard files written by perpsim stress --shard i/n (every shard-<i>-of-<n>.bin in each
 folder, or the files named) into the outputs of one whole run: summary.json, paths.csv, samples.csv
@@ -15,7 +15,7 @@ and report.html, byte-identical to running every path at once. The shards must b
 (same config fingerprint), each once; the config is rebuilt from the text the shards carry, so a
 strategy file or bootstrap data it names must be here too.`;
 
-const OPTIONS = { out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = { out: { type: "string" }, force: { type: "boolean" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
 /** The shard files a command-line argument names: the file itself, or a folder's shard-<i>-of-<n>.bin files. */
 async function shardFiles(arg: string): Promise<string[]> {
@@ -42,15 +42,23 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new InputError("give the folders or files of the shards (perpsim merge DIR...)");
+  const folder = await RunFolder.open(v.out, "stress", { force: v.force });
+  try {
+    return await mergeInto(folder, positionals, !v["no-report"]);
+  } finally {
+    await folder.release();
+  }
+}
+
+async function mergeInto(folder: RunFolder, positionals: string[], report: boolean): Promise<number> {
   const files = (await Promise.all(positionals.map(shardFiles))).flat();
   const shards: NamedShard[] = [];
   for (const f of files) shards.push(await readShard(f)); // one at a time: a large shard's bytes are freed as it is decoded
   const merged = mergeShards(shards);
   const version = await packageVersion();
   const { config, summary, files: outputs } = await mergedOutputs(merged, version, readStrategySource, loadHistory);
-  const dir = v.out ?? defaultRunDir("stress");
-  await writeOutputs(dir, outputs);
-  if (!v["no-report"]) await writeReport(dir);
+  await folder.commit(outputs, { report });
+  const dir = folder.dir;
   const { count } = merged.header.shard;
   console.log(`merged ${count} shard${count > 1 ? "s" : ""} of ${config.paths} paths (seed ${config.seed}, config fingerprint ${merged.header.fingerprint.slice(0, 12)})`);
   for (const r of summary.runs) {

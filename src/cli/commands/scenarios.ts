@@ -1,6 +1,6 @@
 import { InputError } from "../../market/index.ts";
 import { readStressConfig } from "../stressConfigFile.ts";
-import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/index.ts";
+import { evaluateGrid, parseJson, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/index.ts";
 import { baseAsset } from "../../venues/index.ts";
 import { parseFlags } from "../args.ts";
 
@@ -32,7 +32,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!values.config) throw new InputError("--config is required (a stress config with a portfolio)");
     const { config } = await readStressConfig(values.config);
     if (config.book.kind !== "portfolio") throw new InputError(`${values.config}: the grid needs a portfolio, not a strategy`);
-    const spec = parseScenario(values.scenario ?? "span-grid", "--scenario");
+    const arg = values.scenario?.trim();
+    const spec = parseScenario(arg === undefined ? "span-grid" : arg.startsWith("{") ? parseJson(arg, "--scenario") : arg, "--scenario");
     if (spec.type !== "grid") throw new InputError(`--scenario: '${values.scenario}' is a ${spec.type} scenario; the grid command takes a grid`);
     const r = evaluateGrid(spec, config.book.legs, config.initialBalance, baseAsset);
     const show = (s: typeof r.worst.cross) => Object.entries(s.moves).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(", ") + ` (vol ${s.vol}${s.extreme ? `, extreme ×${spec.extremeWeight}` : ""})`;

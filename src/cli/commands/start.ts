@@ -1,7 +1,7 @@
 import { parseFlags } from "../args.ts";
 import { backtestToFolder, formatRuns } from "./backtest.ts";
 
-export const usage = `usage: perpsim start [--out DIR] [--data DIR]
+export const usage = `usage: perpsim start [--out DIR] [--force] [--data DIR]
 
 What \`npm start\` runs: the hedger (long BTC / short ETH, 5x, rebalanced daily) through March 2020 on
 Binance USD-M, cross beside isolated, and prints where its report is.`;
@@ -12,11 +12,11 @@ Binance USD-M, cross beside isolated, and prints where its report is.`;
  * isolated, liquidations triggered on mark-price candles.
  */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { out: { type: "string" }, data: { type: "string" } });
+  const { values } = parseFlags(argv, { out: { type: "string" }, data: { type: "string" }, force: { type: "boolean" } });
   const o = {
     strategy: "hedger", symbols: ["BTCUSDT", "ETHUSDT"], venue: "binance", from: "2020-03-01", to: "2020-04-01", balance: 10000,
     modes: ["cross", "isolated"] as ("cross" | "isolated")[], intrabar: "path" as const, slippage: 0, ledger: "exact" as const,
-    out: values.out, dataDir: values.data,
+    out: values.out, force: values.force, dataDir: values.data,
   };
   console.log("perpsim: hedged book (long BTCUSDT / short ETHUSDT, 5x, rebalanced daily) through March 2020 on Binance USD-M");
   const { dir, result, report } = await backtestToFolder(o);

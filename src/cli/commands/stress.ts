@@ -1,31 +1,39 @@
 import { setMaxListeners } from "node:events";
+import { availableParallelism } from "node:os";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/index.ts";
 import {
-  loadStressConfig, parseJson, parseShard, PathSimulator, RunCancelled, runShard, runStress, StressPool, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
+  loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
   MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow,
 } from "../../montecarlo/index.ts";
-import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import { checkAddFolder, RunFolder, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
 import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { stressOnQueue } from "./stressQueue.ts";
+import { Interrupted, runIsolated } from "../isolate.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
-                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--no-report] [--shard i/n|auto/n]
-                      [--queue redis://[user:pass@]host:port[/db]]
+                      [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
+                      [--queue redis://[user:pass@]host:port[/db]] [--max-memory MB] [--timeout SECONDS]
 
 Runs the config's portfolio on Monte Carlo paths under every margin mode on the same shocks and
 writes summary.json, paths.csv, samples.csv and report.html to --out (default reports/stress-<time>/).
 --model      a model file (perpsim calibrate's model.json, or a config's "model" object) replacing the
              config's model; alone, it runs on a default book (each asset long at 2x, half the balance as margin)
+--out        a new or empty folder, or an earlier perpsim run folder (replaced whole, in one step); another run
+             holding it is refused; --force writes into any other folder in place (same-named files replaced)
 --scenario   a preset (perpsim scenarios lists them) or a JSON object; replaces the config's "scenario"
 --sweep      one or two of correlation, leverage, weight; every cell runs on the same seed (common
              random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
+--workers    at most the machine's cores unless --force; each worker thread's heap is limited to --max-memory MB
+             (default 4096): a strategy that passes it stops the run with one line, exit 1
+--timeout    a strategy book's path 0 is first run in its own thread: Ctrl-C, --timeout SECONDS and --max-memory
+             stop a strategy that never returns or allocates without bound there (exit 130 / 1, nothing written)
 --data       data root for a "bootstrap" model (default data/)
 --shard i/n  simulate only shard i of n (counted from 0): paths ⌊i·P/n⌋ to ⌊(i+1)·P/n⌋ − 1 of the P paths,
              written as shard-<i>-of-<n>.bin (default folder reports/stress-<fingerprint>-shards/);
@@ -38,8 +46,8 @@ Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
 
 const OPTIONS = {
   config: { type: "string" }, model: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
-  out: { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
-  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" },
+  out: { type: "string" }, force: { type: "boolean" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
+  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, "max-memory": { type: "string" }, timeout: { type: "string" }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" },
 } as const;
 
 /** `--scenario`: a preset name, or a JSON object when it starts with `{`. */
@@ -111,7 +119,7 @@ async function interruptible(work: (signal: AbortSignal) => Promise<number>, cle
   try {
     return await work(abort.signal);
   } catch (err) {
-    if (err instanceof RunCancelled) {
+    if (err instanceof RunCancelled || abort.signal.aborted) {
       console.error("perpsim stress: interrupted; nothing written");
       return 130;
     }
@@ -127,7 +135,7 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
   return interruptible(async (signal) => {
     const started = performance.now();
     const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal, version: await packageVersion() });
-    const dir = out ?? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`);
+    const dir = out === undefined ? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`) : await checkAddFolder(out);
     const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
     const { start, end } = r.header.range;
     console.log(`shard ${shard.index}/${shard.count}: paths ${start}–${end - 1} (${end - start} of ${config.paths}), seed ${config.seed}, config fingerprint ${r.header.fingerprint.slice(0, 12)}`);
@@ -151,15 +159,44 @@ export async function run(argv: string[]): Promise<number> {
   if (v.shard !== undefined && axes.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
   const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
+  const cores = availableParallelism();
+  if (workers !== undefined && workers > cores && !v.force) {
+    throw new InputError(`--workers ${workers}: this machine has ${cores} cores; at most ${cores} workers (each holds its own model and strategy in memory), or pass --force`);
+  }
   const text = composed.text;
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
   for (const w of warnings) console.error(`warning: ${w}`);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
-  if (v.shard !== undefined) return runOneShard(config, parseShard(v.shard, config.paths, process.env), { source: file, text, overrides }, workers, v.out);
+  if (config.book.kind === "portfolio") {
+    try {
+      // path 0 opens the book: the venue's limits and the balance are checked here, named with the file they come from
+      new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
+    } catch (err) {
+      if (err instanceof InputError && !err.message.startsWith(file)) throw new InputError(`${file}: ${err.message}`);
+      throw err;
+    }
+  }
+  const memoryMb = wholeFlag("max-memory", v["max-memory"], 64);
+  const timeoutSeconds = numberFlag("timeout", v.timeout);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
+  if (config.book.kind === "strategy") {
+    try {
+      await runIsolated(new URL("./stressProbe.ts", import.meta.url), "probePathZero", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+      console.error("perpsim stress: interrupted; nothing written");
+      return 130;
+    }
+  }
+  if (v.shard !== undefined) {
+    const shard = parseShard(v.shard, config.paths, process.env);
+    if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
+    return runOneShard(config, shard, { source: file, text, overrides }, workers, v.out);
+  }
   if (v.queue !== undefined) return stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), out: v.out, noReport: v["no-report"] === true });
-
-  const pool = new StressPool(workers); // one set of threads for the base run and every sweep cell; starts at the first chunk
+  const folder = await RunFolder.open(v.out, "stress", { force: v.force });
+  const pool = new StressPool(workers, memoryMb); // one set of threads for the base run and every sweep cell; starts at the first chunk
   const started = performance.now();
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
@@ -179,9 +216,8 @@ export async function run(argv: string[]): Promise<number> {
       const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
       files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
     }
-    const dir = v.out ?? defaultRunDir("stress");
-    await writeOutputs(dir, files);
-    if (!v["no-report"]) await writeReport(dir);
+    await folder.commit(files, { report: !v["no-report"], signal });
+    const dir = folder.dir;
     for (const r of result.summary.runs) {
       const [lo, hi] = r.ci95;
       console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}, VaR95 ${r.terminalEquity.var95}, ES97.5 ${r.terminalEquity.es975}, funding paid ${r.fundingPaid.mean}`);
@@ -200,5 +236,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`${config.paths} paths × ${config.steps} steps × ${config.model.assets.length} assets: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
     console.log(`wrote ${dir}`);
     return 0;
-  }, () => pool.destroy(), MAX_SWEEP_CELLS + 2);
+  }, async () => {
+    await pool.destroy();
+    await folder.release();
+  }, MAX_SWEEP_CELLS + 2);
 }

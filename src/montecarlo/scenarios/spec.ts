@@ -1,5 +1,7 @@
 import { InputError } from "../../market/index.ts";
 import { ConfigReader } from "../configFields.ts";
+import { parseCrash } from "./crashSpec.ts";
+import { MIN_SETTLE_HOURS } from "../funding.ts";
 import { CRASHES } from "./crashes.ts";
 import type { GridSpec } from "./grid.ts";
 import type { CrashReplaySpec } from "./replay.ts";
@@ -33,7 +35,7 @@ const TYPES = ["correlation-spike", "crash-replay", "funding-squeeze", "grid"];
 export function parseScenario(value: unknown, source = "scenario"): ScenarioSpec {
   const r = new ConfigReader(source);
   if (typeof value === "string") {
-    const preset = SCENARIO_PRESETS[value];
+    const preset = Object.hasOwn(SCENARIO_PRESETS, value) ? SCENARIO_PRESETS[value] : undefined;
     if (!preset) throw new InputError(`${source}: unknown scenario "${value}" (known: ${Object.keys(SCENARIO_PRESETS).join(", ")})`);
     return preset.spec;
   }
@@ -62,9 +64,7 @@ export function parseScenario(value: unknown, source = "scenario"): ScenarioSpec
     }
     case "crash-replay": {
       r.onlyKeys(o, f, ["type", "crash", "startHour"]);
-      const crash = typeof o.crash === "string" ? CRASHES[o.crash] : (o.crash as CrashReplaySpec["crash"] | undefined);
-      if (!crash || typeof crash !== "object" || !Array.isArray(crash.anchors)) return r.fail("scenario.crash", `must name a recorded crash (${Object.keys(CRASHES).join(", ")})`);
-      return { type, crash: crash as CrashReplaySpec["crash"], startHour: r.number(o, "startHour", f, { ge: 0, default: 24 }) };
+      return { type, crash: parseCrash(o.crash, source), startHour: r.number(o, "startHour", f, { ge: 0, default: 24 }) };
     }
     case "funding-squeeze": {
       r.onlyKeys(o, f, ["type", "ratePer8h", "hours", "afterPer8h", "settleEveryHours"]);
@@ -73,7 +73,7 @@ export function parseScenario(value: unknown, source = "scenario"): ScenarioSpec
         ratePer8h: o.ratePer8h === "cap" || o.ratePer8h === undefined ? "cap" : r.number(o, "ratePer8h", f, { gt: -1, lt: 1 }),
         hours: r.number(o, "hours", f, { gt: 0 }),
         afterPer8h: r.number(o, "afterPer8h", f, { gt: -1, lt: 1, default: 0.0001 }),
-        settleEveryHours: r.number(o, "settleEveryHours", f, { gt: 0, default: 8 }),
+        settleEveryHours: r.number(o, "settleEveryHours", f, { ge: MIN_SETTLE_HOURS, default: 8 }),
       };
     }
     default: {

@@ -33,6 +33,9 @@ export function parseSweep(arg: string): SweepAxis {
     const parts = m[2].split(":").map(num);
     if (parts.length !== 3 || !(parts[2] > 0) || parts[1] < parts[0]) throw new InputError(`--sweep ${arg}: a range is from:to:step with from ≤ to and step > 0`);
     const [a, b, step] = parts;
+    const count = Math.floor((b - a) / step + 1e-9) + 1;
+    // counted before any value is built: 1:1000000:0.001 would build a billion numbers
+    if (!(count <= MAX_SWEEP_CELLS)) throw new InputError(`--sweep ${arg}: ${count.toLocaleString("en-US")} values; a sweep has at most ${MAX_SWEEP_CELLS} cells`);
     values = [];
     for (let k = 0; a + k * step <= b + 1e-9; k++) values.push(+(a + k * step).toFixed(10));
     if (b - values[values.length - 1] > 1e-9) values.push(b);
