@@ -1,6 +1,6 @@
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 import { renderReport, type ReportOptions } from "./report.ts";
 import { defaultRunDir, writeOutputs } from "./write.ts";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../market/index.ts";
+import { InputError } from "../errors/index.ts";
 
 type Json = Record<string, unknown>;
 const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
