@@ -13,6 +13,7 @@ import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
+import { monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
 import { writeOutputs } from "./write.ts";
 
 export interface ReportOptions {
@@ -77,7 +78,9 @@ function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, 
     verdict: backtestVerdict(s),
     comparison: backtestComparison(s),
     reconciliation: reconciliationLines(s),
-    charts: backtestCharts(s, input.files["equity.csv"]),
+    tables: [symbolTable(s), monthlyGrid(s)].filter((t): t is TableSection => t !== null),
+    charts: backtestCharts(s, input.files["equity.csv"], { trades: input.files["trades.csv"], candles: input.files["candles.csv"] }),
+    tablesAfter: input.files["trades.csv"] !== undefined ? [tradeTable(input.files["trades.csv"])] : [],
   };
 }
 
