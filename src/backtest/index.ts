@@ -22,6 +22,7 @@
  */
 export { runBacktest } from "./replay.ts";
 export { runBacktestJob, defaultFunding, type BacktestJob, type BacktestJobResult } from "./run.ts";
+export { observedStrategy, type BacktestProgress } from "./observe.ts";
 export { clipToMark, loadMarkDetail, planDetail, DETAIL_RULE_TEXT, type DetailPlan, type DetailRule, type Ohlc, type SubBars } from "./detail.ts";
 export { fundingCoverage, describeFundingHoles, type FundingCoverage, type FundingHole } from "./fundingGaps.ts";
 export { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";

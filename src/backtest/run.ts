@@ -10,6 +10,7 @@ import { tradesCsv } from "./analysis.ts";
 import { fundingCoverage } from "./fundingGaps.ts";
 import { analyseRuns, buildSummary, candlesCsv, equityCsv, eventsCsv } from "./output.ts";
 import { defaultTrigger, triggerSeries } from "./series.ts";
+import { observedStrategy, type BacktestProgress } from "./observe.ts";
 import { runBacktest } from "./replay.ts";
 import type { BacktestResult, IntrabarPolicy, RunMode, TriggerSource } from "./types.ts";
 
@@ -38,6 +39,8 @@ export interface BacktestJob {
   ledger: "exact" | "fast";
   /** the package version written into summary.settings */
   version?: string;
+  /** told every few hundred bars how far the replay has got (the CLI's progress line) */
+  progress?: BacktestProgress;
 }
 
 export interface BacktestJobResult {
@@ -78,7 +81,7 @@ export async function runBacktestJob(job: BacktestJob, warn: (s: string) => void
   }
   const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, job.dataDir) : undefined;
   const result = runBacktest({
-    market, venue, strategy, params: job.params ?? {}, modes: job.modes, balance: job.balance, intrabar: job.intrabar,
+    market, venue, strategy: job.progress ? observedStrategy(strategy, market.length, job.modes.length, job.progress) : strategy, params: job.params ?? {}, modes: job.modes, balance: job.balance, intrabar: job.intrabar,
     liqPrice: job.liqPrice, detail: detail !== undefined, detailMark, slippage: job.slippage, ledger: job.ledger,
   });
   for (const w of [...market.warnings, ...result.warnings]) warn(`warning: ${w}`);

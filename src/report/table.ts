@@ -53,7 +53,7 @@ function judged(r: ComparisonRow, min: number): ComparisonRow {
 }
 
 const optional = (x: number | null | undefined, f: (x: number) => string) => (x === null || x === undefined ? "–" : f(x));
-const ratio = (x: number) => x.toFixed(2);
+const ratio = (x: number) => `${x < 0 ? "−" : ""}${Math.abs(x).toFixed(2)}`;
 
 export function backtestComparison(s: BacktestSummary): Comparison {
   const runs = s.runs;

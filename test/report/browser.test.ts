@@ -108,7 +108,7 @@ async function markersOnWicks(dir: string, chartId: string): Promise<MarkerCheck
   const out = await page.$eval(`#${chartId}`, (fig) => {
     const spec = JSON.parse(fig.querySelector("script.vl-spec")!.textContent!) as { datasets: Record<string, Record<string, number | string>[]> };
     const wicks = spec.datasets.wicks;
-    const rect = (el: Element) => el.getBoundingClientRect();
+    const rect = (el: { getBoundingClientRect(): { left: number; top: number; width: number; height: number; bottom: number } }) => el.getBoundingClientRect();
     const lines = [...fig.querySelectorAll(".live svg g.mark-rule.role-mark line")].map(rect);
     const dots = [...fig.querySelectorAll(".live svg g.mark-symbol.role-mark path")].map(rect);
     return spec.datasets.markers.map((m, i) => {

@@ -9,6 +9,7 @@ import type { BacktestSummary } from "../../results/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
+import { createProgress } from "../progress.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
   [--venue binance] [--balance 10000] [--modes MODES] [--data DIR] [--liq-price mark|last]
@@ -33,7 +34,16 @@ export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & { par
 
 /** Run a backtest, write summary.json, equity.csv, events.csv, trades.csv, candles.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
 export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string; summary: BacktestSummary }> {
-  const { result, files, summary } = await runBacktestJob({ ...o, params: parseParams(o.params), version: await packageVersion() }, warn);
+  const line = createProgress({ title: "backtest" });
+  const progress = (done: number, total: number, mode: number, modes: number) =>
+    line.update({ fraction: done / total, counters: { bars: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` }, label: `mode ${mode} of ${modes}` });
+  let job;
+  try {
+    job = await runBacktestJob({ ...o, params: parseParams(o.params), version: await packageVersion(), progress }, warn);
+  } finally {
+    line.finish();
+  }
+  const { result, files, summary } = job;
   const dir = resolve(o.out ?? defaultRunDir("backtest"));
   await writeOutputs(dir, files);
   const report = await writeReport(dir);

@@ -9,6 +9,7 @@ import {
 } from "../../montecarlo/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
+import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
@@ -83,14 +84,12 @@ function wholeFlag(name: string, value: string | undefined, min: number): number
   return n;
 }
 
-/** A one-line progress bar on a terminal; nothing when stderr is not a TTY. */
-function progressBar(): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+/** Progress on stderr: a bar with ETA on a terminal, a plain line every 5 s otherwise (logs, CI). */
+function progressBar(): (done: number, total: number) => void {
+  const p = createProgress({ title: "stress" });
   return (done, total) => {
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} paths`);
-    if (done === total) process.stderr.write("\n");
+    p.update({ fraction: done / total, counters: { paths: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` } });
+    if (done === total) p.finish();
   };
 }
 
