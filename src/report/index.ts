@@ -4,4 +4,4 @@ export { readResultsFolder, parseSummary, impliedFiles, RESULT_FILES, type Repor
 export { SWEEP_PARAM_PREFIX, SWEEP_REQUIRED_COLUMNS, SWEEP_OPTIONAL_COLUMNS } from "./sweep.ts";
 export { writeOutputs, defaultRunDir } from "./write.ts";
 export { escapeHtml, jsonForScript } from "./escape.ts";
-export { backtestVerdictSentence, MATERIAL_RULE } from "./verdict.ts";
+export { backtestVerdictSentence, stressVerdictSentence, MATERIAL_RULE } from "./verdict.ts";

@@ -112,7 +112,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
     ], extra.settings, /^(venue|strategy|portfolio)$/),
     spec: { summary: "full model spec (summary.json → model)", value: s.model },
     verdict: stressVerdict(s),
-    comparison: stressComparison(s),
+    comparison: stressComparison(s, input.files["paths.csv"]),
     paired: { ...s.paired, difference: pairedDifference(s.paired) },
     charts,
   };

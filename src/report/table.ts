@@ -1,7 +1,11 @@
 import type { BacktestRun, BacktestSummary, StressSummary } from "../results/index.ts";
 import { hours, money, pct, points, pointsInterval, prob } from "./format.ts";
-import { isClear, pairedDifference } from "./paired.ts";
-import { backtestVerdictSentence, MATERIAL_RULE, MATERIAL_SHARE } from "./verdict.ts";
+import { isClear, pairedDifference, type PairedDifference } from "./paired.ts";
+import { pairedMean, readPathPairs } from "./pairedPaths.ts";
+
+/** a path is wiped out at or below this share of the initial balance (the runner's WIPEOUT_SHARE) */
+const WIPEOUT = 0.1;
+import { backtestVerdictSentence, MATERIAL_RULE, MATERIAL_SHARE, stressVerdictSentence } from "./verdict.ts";
 
 /** Which way a row improves; "none" rows are facts, not contests. */
 type Better = "higher" | "lower" | "none";
@@ -96,8 +100,24 @@ function probCell(p: number, ci95: [number, number] | undefined): string {
   return ci95 ? `${prob(p)} (${prob(ci95[0])} – ${prob(ci95[1])})` : prob(p);
 }
 
-export function stressComparison(s: StressSummary): Comparison {
+/** A ✓ only where the paired interval (cross − isolated on the same paths) excludes zero; none without one. */
+const clear = (d: PairedDifference | null | undefined) => d !== null && d !== undefined && isClear(d);
+
+export const STRESS_RULE =
+  "✓ marks the better figure only where the modes differ beyond sampling noise: the paired 95 % interval of cross − isolated on the same paths " +
+  "(from the discordant paths for liquidation, from paths.csv for wipeout, bad debt, mean terminal equity and mean funding) excludes zero. " +
+  "Times to liquidation and tail quantiles (5th percentile, VaR, ES) carry no paired interval here and get no ✓.";
+
+export function stressComparison(s: StressSummary, pathsCsv?: string): Comparison {
   const runs = s.runs;
+  const pairs = pathsCsv === undefined ? null : readPathPairs(pathsCsv);
+  const paired = (f: Parameters<typeof pairedMean>[1]) => (pairs ? pairedMean(pairs, f) : null);
+  const liq = clear(pairedDifference(s.paired));
+  const wipe = clear(paired((r) => (r.terminalEquity <= WIPEOUT * (typeof s.settings?.initialBalance === "number" ? s.settings.initialBalance : NaN) ? 1 : 0)));
+  const bad = clear(paired((r) => (r.badDebt > 0 ? 1 : 0)));
+  const meanEq = clear(paired((r) => r.terminalEquity));
+  const meanFunding = clear(paired((r) => r.fundingPaid));
+  const judge = (r: ComparisonRow, material: boolean): ComparisonRow => ({ ...r, material });
   const never = (h: number | null) => (h === null ? Infinity : h);
   // a null quantile means too few paths were liquidated within the horizon to reach it
   const time = (h: number | null) => (h === null ? `beyond ${hours(s.horizonHours)}` : hours(h));
@@ -105,20 +125,21 @@ export function stressComparison(s: StressSummary): Comparison {
   const from = typeof start === "number" ? ` from ${money(start)}` : "";
   return {
     modes: runs.map((r) => r.mode),
+    rule: STRESS_RULE,
     rows: [
-      row(runs, "Survived (no liquidation)", "higher", (r) => 1 - r.liquidationProbability, (r) => prob(1 - r.liquidationProbability)),
-      row(runs, "Liquidation probability (95 % interval)", "lower", (r) => r.liquidationProbability,
-        (r) => probCell(r.liquidationProbability, r.ci95)),
-      row(runs, withInterval("Account wiped out", runs.some((r) => r.wipeoutCi95)), "lower", (r) => r.wipeoutProbability, (r) => probCell(r.wipeoutProbability, r.wipeoutCi95)),
-      row(runs, withInterval("Bad debt probability", runs.some((r) => r.badDebtCi95)), "lower", (r) => r.badDebtProbability, (r) => probCell(r.badDebtProbability, r.badDebtCi95)),
-      row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)),
-      row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)),
-      row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)),
-      row(runs, "Terminal equity, 5th pct", "higher", (r) => r.terminalEquity.p5, (r) => money(r.terminalEquity.p5)),
-      row(runs, `VaR 99 (loss${from})`, "lower", (r) => r.terminalEquity.var99, (r) => money(r.terminalEquity.var99)),
-      row(runs, "ES 97.5 (mean loss, worst 2.5 %)", "lower", (r) => r.terminalEquity.es975, (r) => money(r.terminalEquity.es975)),
-      row(runs, "Minimum equity, 5th pct", "higher", (r) => r.minEquity.p5, (r) => money(r.minEquity.p5)),
-      row(runs, "Funding paid, mean", "lower", (r) => r.fundingPaid.mean, (r) => money(r.fundingPaid.mean)),
+      judge(row(runs, "Survived (no liquidation)", "higher", (r) => 1 - r.liquidationProbability, (r) => prob(1 - r.liquidationProbability)), liq),
+      judge(row(runs, "Liquidation probability (95 % interval)", "lower", (r) => r.liquidationProbability,
+        (r) => probCell(r.liquidationProbability, r.ci95)), liq),
+      judge(row(runs, withInterval("Account wiped out", runs.some((r) => r.wipeoutCi95)), "lower", (r) => r.wipeoutProbability, (r) => probCell(r.wipeoutProbability, r.wipeoutCi95)), wipe),
+      judge(row(runs, withInterval("Bad debt probability", runs.some((r) => r.badDebtCi95)), "lower", (r) => r.badDebtProbability, (r) => probCell(r.badDebtProbability, r.badDebtCi95)), bad),
+      judge(row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)), false),
+      judge(row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)), false),
+      judge(row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)), meanEq),
+      judge(row(runs, "Terminal equity, 5th pct", "higher", (r) => r.terminalEquity.p5, (r) => money(r.terminalEquity.p5)), false),
+      judge(row(runs, `VaR 95 (loss${from})`, "lower", (r) => r.terminalEquity.var95, (r) => money(r.terminalEquity.var95)), false),
+      judge(row(runs, "ES 97.5 (mean loss, worst 2.5 %)", "lower", (r) => r.terminalEquity.es975, (r) => money(r.terminalEquity.es975)), false),
+      judge(row(runs, "Minimum equity, 5th pct", "higher", (r) => r.minEquity.p5, (r) => money(r.minEquity.p5)), false),
+      judge(row(runs, "Funding paid, mean", "lower", (r) => r.fundingPaid.mean, (r) => money(r.fundingPaid.mean)), meanFunding),
     ],
   };
 }
@@ -151,7 +172,7 @@ export function backtestVerdict(s: BacktestSummary): string[] {
 export function stressVerdict(s: StressSummary): string[] {
   const cross = s.runs.find((r) => r.mode === "cross"), iso = s.runs.find((r) => r.mode === "isolated");
   if (!cross || !iso) return s.runs.map((r) => `${cap(r.mode)}: liquidation probability ${prob(r.liquidationProbability)}.`);
-  const lines: string[] = [];
+  const lines: string[] = [stressVerdictSentence(s)];
   const pc = cross.liquidationProbability, pi = iso.liquidationProbability;
   // the modes ran on the same shocks: judge them by the paired difference, not by the two marginal intervals
   const d = pairedDifference(s.paired);

@@ -1,5 +1,6 @@
-import type { BacktestRun, BacktestSummary } from "../results/index.ts";
-import { money, pct } from "./format.ts";
+import type { BacktestRun, BacktestSummary, StressSummary } from "../results/index.ts";
+import { money, pct, points, pointsInterval, prob } from "./format.ts";
+import { isClear, pairedDifference } from "./paired.ts";
 
 /**
  * When a backtest difference between modes is material (worth a ✓ and a recommendation): a different
@@ -61,3 +62,23 @@ export function backtestVerdictSentence(s: BacktestSummary): string {
 }
 
 const times = (n: number) => (n === 1 ? "once" : `${n} times`);
+
+/**
+ * One sentence for a stress run: the mode with fewer liquidations when the paired interval excludes
+ * zero (and the loss in the worst 2.5 % of paths, and funding), else that these paths cannot tell them apart.
+ */
+export function stressVerdictSentence(s: StressSummary): string {
+  const cross = s.runs.find((r) => r.mode === "cross"), iso = s.runs.find((r) => r.mode === "isolated");
+  const d = pairedDifference(s.paired);
+  if (!cross || !iso || !d) return `Only ${s.runs.map((r) => r.mode).join(" and ")} ran: no cross-or-isolated recommendation.`;
+  const interval = `paired difference cross − isolated ${points(d.estimate)}, 95 % interval ${pointsInterval(d.ci95)}`;
+  if (!isClear(d)) {
+    return `Either mode for this book as far as these ${s.paths.toLocaleString("en-US")} paths can tell: liquidated in ${prob(cross.liquidationProbability)} (cross) and ${prob(iso.liquidationProbability)} (isolated) of paths, ${interval}, which includes zero.`;
+  }
+  const [pick, other] = d.estimate < 0 ? [cross, iso] : [iso, cross];
+  const why = [`liquidated in ${prob(pick.liquidationProbability)} of paths against ${prob(other.liquidationProbability)} (${interval})`];
+  const ep = pick.terminalEquity.es975, eo = other.terminalEquity.es975;
+  if (ep > eo) why.push(`but its loss in the worst 2.5 % of paths is larger (ES 97.5 ${money(ep)} against ${money(eo)})`);
+  else if (ep < eo) why.push(`and a smaller loss in the worst 2.5 % of paths (ES 97.5 ${money(ep)} against ${money(eo)})`);
+  return `Use ${pick.mode} margin for this book: ${why.join(", ")}.`;
+}
