@@ -6,7 +6,7 @@ import {
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction } from "./bridge.ts";
 import { stepFunding } from "./stepFunding.ts";
-import { FIELD } from "./pathResult.ts";
+import { FIELD, MAX_LEG_SLOTS } from "./pathResult.ts";
 import type { RandomStream } from "./random/stream.ts";
 
 /** Beyond this bridge exponent exp(−k) < 4e-18: no crossing, no uniform drawn (as in bridge.ts). */
@@ -90,11 +90,15 @@ export class ModeKernel {
   private minEquity = Infinity;
   private firstLiquidationMs = NaN;
   private liquidationEvents = 0;
+  /** per symbol slot (the first MAX_LEG_SLOTS): time of that position's first liquidation, NaN while alive */
+  private readonly legFirstMs = new Float64Array(MAX_LEG_SLOTS).fill(NaN);
   private readonly onEvent = (e: EngineEvent) => {
     this.engineEvents?.(e);
     if (e.type !== "liquidation") return;
     this.liquidationEvents++;
     if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
+    const slot = e.symbol === "" ? -1 : this.symbols.indexOf(e.symbol);
+    if (slot >= 0 && slot < MAX_LEG_SLOTS && Number.isNaN(this.legFirstMs[slot])) this.legFirstMs[slot] = e.time;
   };
 
   constructor(
@@ -140,6 +144,7 @@ export class ModeKernel {
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
+    this.legFirstMs.fill(NaN);
     this.lastSize.fill(0);
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
@@ -168,6 +173,7 @@ export class ModeKernel {
     out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
     out[at + FIELD.fundingPaid] = this.fundingPaid;
     out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
+    for (let k = 0; k < MAX_LEG_SLOTS; k++) out[at + FIELD.legHour + k] = this.legFirstMs[k] / MS_PER_HOUR;
   }
 
   /** Equity at these prices (wallet + isolated margins + unrealised PnL, funding accrued included). */

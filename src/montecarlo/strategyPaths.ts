@@ -6,7 +6,7 @@ import { sampleBridgeExtremes } from "./bridge.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
 import { PathDriver } from "./pathDriver.ts";
-import { FIELD, PATH_FIELDS } from "./pathResult.ts";
+import { FIELD, MAX_LEG_SLOTS, PATH_FIELDS } from "./pathResult.ts";
 import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 import type { PathTrace } from "./simulate.ts";
 
@@ -206,6 +206,11 @@ export class StrategyPathSimulator {
       out[o + FIELD.minEquity] = Math.min(this.minEquity[m], run.finalEquity);
       out[o + FIELD.fundingPaid] = run.fundingPaid;
       out[o + FIELD.badDebt] = run.badDebt;
+      for (let k = 0; k < MAX_LEG_SLOTS; k++) out[o + FIELD.legHour + k] = NaN;
+      for (const l of run.liquidations) {
+        const k = this.market.symbols.indexOf(l.symbol);
+        if (k >= 0 && k < MAX_LEG_SLOTS && Number.isNaN(out[o + FIELD.legHour + k])) out[o + FIELD.legHour + k] = Date.parse(l.time) / MS_PER_HOUR;
+      }
       if (trace && equity) this.replayTrace(m, equity, run.liquidations.map((l) => Date.parse(l.time)), trace);
     }
   }

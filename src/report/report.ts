@@ -13,7 +13,7 @@ import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
-import { monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
+import { legsTable, monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
 import { writeOutputs } from "./write.ts";
 
 export interface ReportOptions {
@@ -114,6 +114,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
     verdict: stressVerdict(s),
     comparison: stressComparison(s, input.files["paths.csv"]),
     paired: { ...s.paired, difference: pairedDifference(s.paired) },
+    tables: [legsTable(s)].filter((t): t is TableSection => t !== null),
     charts,
   };
 }

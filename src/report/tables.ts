@@ -1,7 +1,7 @@
-import { TRADE_COLUMNS, type BacktestSummary } from "../results/index.ts";
+import { TRADE_COLUMNS, type BacktestSummary, type StressSummary } from "../results/index.ts";
 import { CsvTable } from "./csv.ts";
 import { escapeHtml as e } from "./escape.ts";
-import { money, pct } from "./format.ts";
+import { hours, money, pct, prob } from "./format.ts";
 
 /** Rows of trades.csv shown on the page; the rest stay in the file (the page says so). */
 export const TRADE_ROWS_SHOWN = 300;
@@ -108,3 +108,17 @@ for (const table of document.querySelectorAll("table.sortable")) {
     for (const r of rows) table.tBodies[0].appendChild(r);
   }));
 }`;
+
+/** Per leg and mode: liquidation probability with its interval, and the time to that position's first liquidation. */
+export function legsTable(s: StressSummary): TableSection | null {
+  if (!s.runs.some((r) => r.legs?.length)) return null;
+  const time = (h: number | null) => (h === null ? `beyond ${hours(s.horizonHours)}` : hours(h));
+  const rows = s.runs.flatMap((r) => (r.legs ?? []).map((l) =>
+    `<tr><th scope="row">${e(l.side === null ? l.symbol : `${l.side} ${l.symbol}`)}</th><td>${e(r.mode)}</td><td>${e(`${prob(l.liquidationProbability)} (${prob(l.ci95[0])} – ${prob(l.ci95[1])})`)}</td><td>${e(time(l.timeToLiquidationHours.median))}</td><td>${e(time(l.timeToLiquidationHours.p10))}</td></tr>`));
+  return {
+    id: "legs",
+    title: "Per leg: which position is liquidated, and when",
+    html: `<table class="legs"><thead><tr><th>leg</th><th>mode</th><th>liquidated (95 % interval)</th><th>time to liquidation, median</th><th>10th pct</th></tr></thead><tbody>${rows.join("")}</tbody></table>
+<p class="legend-note">Isolated positions are liquidated one by one, each on its own margin: a leg's row counts the paths on which that position was liquidated (in full or in part). In cross a liquidation closes every cross position at once, so every leg shows the account's liquidation. Times are Kaplan–Meier, counting paths not liquidated within the horizon as still alive.</p>`,
+  };
+}

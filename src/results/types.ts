@@ -186,6 +186,24 @@ export interface StressRun {
   fundingPaid: { mean: number; p95: number };
   /** Kaplan–Meier: [hour, share of paths not yet liquidated] */
   survivalCurve: [number, number][];
+  /**
+   * per leg (stress always writes it; absent in older summaries): isolated positions are liquidated one
+   * by one, each on its own margin; in cross a liquidation closes every cross position at once, so each
+   * leg reports the account's liquidation (the same probability and times for every leg)
+   */
+  legs?: StressLeg[];
+}
+
+export interface StressLeg {
+  symbol: string;
+  /** the portfolio leg's side; null for a strategy book (the strategy chooses) */
+  side: Side | null;
+  /** share of paths on which this position was liquidated (in full or in part) at least once */
+  liquidationProbability: number;
+  /** Wilson 95 % interval */
+  ci95: [number, number];
+  /** Kaplan–Meier time to this position's first liquidation; null beyond the horizon */
+  timeToLiquidationHours: { median: number | null; p10: number | null };
 }
 
 export interface StressSummary {
