@@ -100,7 +100,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
   const charts = stressCharts(s, { paths: input.files["paths.csv"], samples: input.files["samples.csv"] });
   // a sweep.csv the summary does not name is another run's
   const sweep = s.sweep ? input.files[s.sweep.file] : undefined;
-  if (sweep !== undefined) charts.push(sweepChart(sweep));
+  if (sweep !== undefined) charts.unshift(sweepChart(sweep)); // a sweep's heat map is its answer: first
   return {
     title: `perpsim stress — ${fact("strategy") ?? fact("portfolio") ?? "Monte Carlo"}, ${s.paths} paths`,
     facts: runFacts("stress", [

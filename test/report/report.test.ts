@@ -115,12 +115,12 @@ describe("stress charts", () => {
     expect(bins.filter((b) => b.mode === "cross").reduce((a, b) => a + b.count, 0)).toBe(400);
   });
 
-  it("sweep: cross-minus-isolated survival is P(liq iso) − P(liq cross)", () => {
+  it("sweep: the difference is P(liq cross) − P(liq iso), the paired difference's sign", () => {
     const text = "param:correlation,param:leverage,mode,liquidationProbability\n0.95,10,cross,0.5\n0.95,10,isolated,0.238\n0,2,cross,0.0024\n0,2,isolated,0.04\n";
     const { params, cells } = readSweep(text);
     expect(params).toEqual(["correlation", "leverage"]);
-    expect(cells.find((c) => c.x === 0.95)!.difference).toBeCloseTo(-26.2, 9);
-    expect(cells.find((c) => c.x === 0)!.difference).toBeCloseTo(3.76, 9);
+    expect(cells.find((c) => c.x === 0.95)!.difference).toBeCloseTo(26.2, 9);
+    expect(cells.find((c) => c.x === 0)!.difference).toBeCloseTo(-3.76, 9);
   });
 });
 

@@ -62,7 +62,7 @@ function cellResults(result: StressResult): CellModeResult[] {
 
 /**
  * The sweep's result table, printed with danfojs-node (loaded only when a sweep ran: it takes seconds).
- * `diff pp` = survival under cross − survival under isolated, the report heat map's colour.
+ * `cross − isolated pp` = liquidation probability under cross − under isolated: the sign of the paired difference and of the report heat map.
  */
 export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Promise<void> {
   const dfd = await import("danfojs-node");
@@ -73,7 +73,7 @@ export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Prom
   columns["liq cross %"] = rows.map((r) => pct(p(r, "cross")));
   columns["liq isolated %"] = rows.map((r) => pct(p(r, "isolated")));
   if (rows.every((r) => p(r, "cross") !== undefined && p(r, "isolated") !== undefined))
-    columns["diff pp"] = rows.map((r) => Math.round((p(r, "isolated")! - p(r, "cross")!) * 1e4) / 100);
+    columns["cross − isolated pp"] = rows.map((r) => Math.round((p(r, "cross")! - p(r, "isolated")!) * 1e4) / 100);
   const df = new dfd.DataFrame(columns, { config: { tableMaxRow: rows.length + 1 } });
   console.log(df.toString());
 }
