@@ -106,7 +106,7 @@ const clear = (d: PairedDifference | null | undefined) => d !== null && d !== un
 export const STRESS_RULE =
   "✓ marks the better figure only where the modes differ beyond sampling noise: the paired 95 % interval of cross − isolated on the same paths " +
   "(from the discordant paths for liquidation, from paths.csv for wipeout, bad debt, mean terminal equity and mean funding) excludes zero. " +
-  "Times to liquidation and tail quantiles (5th percentile, VaR, ES) carry no paired interval here and get no ✓.";
+  "Times to liquidation follow the liquidation row's judgement (the same events); tail quantiles (5th percentile, VaR, ES) carry no paired interval here and get no ✓.";
 
 export function stressComparison(s: StressSummary, pathsCsv?: string): Comparison {
   const runs = s.runs;
@@ -132,8 +132,8 @@ export function stressComparison(s: StressSummary, pathsCsv?: string): Compariso
         (r) => probCell(r.liquidationProbability, r.ci95)), liq),
       judge(row(runs, withInterval("Account wiped out", runs.some((r) => r.wipeoutCi95)), "lower", (r) => r.wipeoutProbability, (r) => probCell(r.wipeoutProbability, r.wipeoutCi95)), wipe),
       judge(row(runs, withInterval("Bad debt probability", runs.some((r) => r.badDebtCi95)), "lower", (r) => r.badDebtProbability, (r) => probCell(r.badDebtProbability, r.badDebtCi95)), bad),
-      judge(row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)), false),
-      judge(row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)), false),
+      judge(row(runs, "Time to liquidation, median", "higher", (r) => never(r.timeToLiquidationHours.median), (r) => time(r.timeToLiquidationHours.median)), liq),
+      judge(row(runs, "Time to liquidation, 10th pct", "higher", (r) => never(r.timeToLiquidationHours.p10), (r) => time(r.timeToLiquidationHours.p10)), liq),
       judge(row(runs, "Terminal equity, mean", "higher", (r) => r.terminalEquity.mean, (r) => money(r.terminalEquity.mean)), meanEq),
       judge(row(runs, "Terminal equity, 5th pct", "higher", (r) => r.terminalEquity.p5, (r) => money(r.terminalEquity.p5)), false),
       judge(row(runs, `VaR 95 (loss${from})`, "lower", (r) => r.terminalEquity.var95, (r) => money(r.terminalEquity.var95)), false),
