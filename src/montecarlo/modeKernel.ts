@@ -163,6 +163,20 @@ export class ModeKernel {
     if (e < this.minEquity) this.minEquity = e;
   }
 
+  /**
+   * Each symbol's liquidation price at `prices` into `out` (NaN: no position or none above zero), for
+   * traced sample paths only: the kernel's own for isolated positions and a lone cross position, the
+   * engine's for a cross account of several (funding not yet posted to the engine left out).
+   */
+  liquidationPrices(prices: Float64Array, out: Float64Array): Float64Array {
+    for (let i = 0; i < this.n; i++) {
+      if (this.dir[i] === 0) out[i] = NaN;
+      else if (this.isolated || this.open === 1) out[i] = this.liq[i] > 0 ? this.liq[i] : NaN;
+      else out[i] = this.account.liquidationPrice(this.symbols[i], prices) ?? NaN;
+    }
+    return out;
+  }
+
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
     this.account.postFunding();

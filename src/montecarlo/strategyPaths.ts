@@ -219,15 +219,20 @@ export class StrategyPathSimulator {
   private replayTrace(m: number, e: NonNullable<ReturnType<typeof runBacktest>["runs"][number]["equity"]>, liquidations: number[], trace: PathTrace): void {
     const n = e.symbols.length;
     const prices = new Float64Array(n);
+    const liqs = new Float64Array(n).fill(NaN);
     for (let i = 0; i < n; i++) prices[i] = this.market.data.symbols[i].bars.open[0];
-    trace(m, 0, this.config.initialBalance, prices, false);
+    trace(m, 0, this.config.initialBalance, prices, false, liqs);
     const iv = this.market.data.intervalMs;
     for (let row = 0; row < e.rows; row++) {
       const r = row * e.stride;
       const t0 = e.data[r];
-      for (let i = 0; i < n; i++) prices[i] = e.data[r + 5 + 3 * i];
+      for (let i = 0; i < n; i++) {
+        prices[i] = e.data[r + 5 + 3 * i];
+        const lp = e.data[r + 6 + 3 * i];
+        liqs[i] = lp > 0 ? lp : NaN;
+      }
       const liquidatedNow = liquidations.some((t) => t >= t0 && t < t0 + iv);
-      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow);
+      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow, liqs);
     }
   }
 

@@ -277,6 +277,7 @@ export const PATH_COLUMNS = ["path", "mode", "liquidated", "liquidationHour", "t
 
 /**
  * stress `samples.csv`: a handful of whole sample paths for the report (never all paths):
- * `path,mode,hour,equity,<ASSET>:price,...,liquidated` (liquidated = 1 on the row of a liquidation).
+ * `path,mode,hour,equity,<ASSET>:price,...,<ASSET>:liqPrice,...,liquidated` (liquidated = 1 on the row of a
+ * liquidation; liqPrice empty when that asset has no position or no liquidation price above zero).
  */
 export const SAMPLE_FIXED_COLUMNS = ["path", "mode", "hour", "equity"] as const;

@@ -196,7 +196,7 @@ describe.runIf(haveBrowser)("reports of real runs in chromium", () => {
 
   it("stress, the GBM example with 300 paths: every chart live with marks, paired table and model shown", async () => {
     const v = await visit(dirs.stress, "stress");
-    expectCleanAndLive(v, ["chart-survival", "chart-terminal-equity", "chart-minimum-equity", "chart-time-to-liquidation", "chart-sample-paths"]);
+    expectCleanAndLive(v, ["chart-survival", "chart-terminal-equity", "chart-minimum-equity", "chart-time-to-liquidation", "chart-sample-paths", "chart-sample-liquidation-0"]);
     expect(v.text).toContain("Paired outcomes: the same 300 paths under both modes");
     // the model line reads the config back: GBM, BTC from 60,000 at 60 % annual volatility
     expect(v.text).toMatch(/gbm · BTC 60,000 at 60 % vol/);

@@ -3,6 +3,7 @@ import { CsvTable } from "../csv.ts";
 import { extremaIndices } from "../downsample.ts";
 import { money, round } from "../format.ts";
 import { CHART_WIDTH, modeColor, topLevel, type Chart } from "./chart.ts";
+import { sampleLiquidationCharts } from "./sampleLiq.ts";
 
 const HISTOGRAM_BINS = 40;
 const MAX_SAMPLE_PATHS = 6;
@@ -140,7 +141,10 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
     });
   }
 
-  if (files.samples !== undefined) charts.push(samplePathsChart(files.samples, color, summary.horizonHours));
+  if (files.samples !== undefined) {
+    charts.push(samplePathsChart(files.samples, color, summary.horizonHours));
+    charts.push(...sampleLiquidationCharts(files.samples, summary.horizonHours, color));
+  }
   return charts;
 }
 
@@ -180,7 +184,7 @@ function samplePathsChart(text: string, color: (title?: string | null) => unknow
       layer: [
         { data: { name: "samples" }, params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }],
           mark: { type: "line", strokeWidth: 1.2, opacity: 0.85, tooltip: true },
-          encoding: { x: { field: "hour", type: "quantitative", title: "hours", scale: { domain: [0, horizon] } }, y: { field: "equity", type: "quantitative", title: "equity", scale: { zero: false } }, color: color(), detail: { field: "path" } } },
+          encoding: { x: { field: "hour", type: "quantitative", title: "hours", scale: { domain: [0, horizon], nice: false } }, y: { field: "equity", type: "quantitative", title: "equity", scale: { zero: false } }, color: color(), detail: { field: "path" } } },
         { data: { name: "sampleLiquidations" }, mark: { type: "point", shape: "cross", size: 120, filled: true, stroke: "#111", strokeWidth: 1 },
           encoding: { x: { field: "hour", type: "quantitative" }, y: { field: "equity", type: "quantitative" }, color: color(), tooltip: [{ field: "path" }, { field: "mode" }, { field: "hour", type: "quantitative" }, { field: "equity", type: "quantitative", format: ",.2f" }] } },
       ],
