@@ -6,7 +6,8 @@ import {
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction } from "./bridge.ts";
 import { stepFunding } from "./stepFunding.ts";
-import { FIELD, MAX_LEG_SLOTS } from "./pathResult.ts";
+import { LegLiquidations } from "./legs.ts";
+import { FIELD } from "./pathResult.ts";
 import type { RandomStream } from "./random/stream.ts";
 
 /** Beyond this bridge exponent exp(−k) < 4e-18: no crossing, no uniform drawn (as in bridge.ts). */
@@ -90,15 +91,13 @@ export class ModeKernel {
   private minEquity = Infinity;
   private firstLiquidationMs = NaN;
   private liquidationEvents = 0;
-  /** per symbol slot (the first MAX_LEG_SLOTS): time of that position's first liquidation, NaN while alive */
-  private readonly legFirstMs = new Float64Array(MAX_LEG_SLOTS).fill(NaN);
+  private readonly legDeaths = new LegLiquidations();
   private readonly onEvent = (e: EngineEvent) => {
     this.engineEvents?.(e);
     if (e.type !== "liquidation") return;
     this.liquidationEvents++;
     if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
-    const slot = e.symbol === "" ? -1 : this.symbols.indexOf(e.symbol);
-    if (slot >= 0 && slot < MAX_LEG_SLOTS && Number.isNaN(this.legFirstMs[slot])) this.legFirstMs[slot] = e.time;
+    this.legDeaths.record(e, this.symbols);
   };
 
   constructor(
@@ -144,7 +143,7 @@ export class ModeKernel {
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
-    this.legFirstMs.fill(NaN);
+    this.legDeaths.reset();
     this.lastSize.fill(0);
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
@@ -163,19 +162,7 @@ export class ModeKernel {
     if (e < this.minEquity) this.minEquity = e;
   }
 
-  /**
-   * Each symbol's liquidation price at `prices` into `out` (NaN: no position or none above zero), for
-   * traced sample paths only: the kernel's own for isolated positions and a lone cross position, the
-   * engine's for a cross account of several (funding not yet posted to the engine left out).
-   */
-  liquidationPrices(prices: Float64Array, out: Float64Array): Float64Array {
-    for (let i = 0; i < this.n; i++) {
-      if (this.dir[i] === 0) out[i] = NaN;
-      else if (this.isolated || this.open === 1) out[i] = this.liq[i] > 0 ? this.liq[i] : NaN;
-      else out[i] = this.account.liquidationPrice(this.symbols[i], prices) ?? NaN;
-    }
-    return out;
-  }
+  get engine(): Account { return this.account; } // traced sample paths read liquidation prices from it (legs.ts)
 
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
@@ -187,7 +174,7 @@ export class ModeKernel {
     out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
     out[at + FIELD.fundingPaid] = this.fundingPaid;
     out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
-    for (let k = 0; k < MAX_LEG_SLOTS; k++) out[at + FIELD.legHour + k] = this.legFirstMs[k] / MS_PER_HOUR;
+    this.legDeaths.write(out, at);
   }
 
   /** Equity at these prices (wallet + isolated margins + unrealised PnL, funding accrued included). */

@@ -2,6 +2,7 @@ import { InputError } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
+import { tracedLiquidationPrices } from "./legs.ts";
 import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
@@ -88,7 +89,7 @@ export class PathSimulator {
     for (let m = 0; m < kernels.length; m++) {
       this.bridges[m].reseed(bridgeKey); // every mode sees the same bridge uniforms for the same tests
       kernels[m].begin(s1);
-      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, kernels[m].liquidationPrices(s1, liqs!));
+      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, tracedLiquidationPrices(kernels[m].engine, driver.model.symbols, s1, liqs!));
     }
     const stepHours = driver.stepHours;
     for (let s = 0; s < this.steps; s++) {
@@ -104,7 +105,7 @@ export class PathSimulator {
         if (!k.hasPositions) continue;
         const before = k.liquidations;
         k.step(ctx);
-        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, k.liquidationPrices(s1, liqs!));
+        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!));
         open ||= k.hasPositions;
       }
       if (!open) break; // every mode is flat: nothing more can happen on this path
