@@ -25,7 +25,7 @@ export const crashMonth = (out: string) =>
 /** 10x long BTC with a 5 % stop and 10x short ETH with a 20 % take-profit through March 2020: a stop and a take-profit fire. */
 export const stopsMonth = (out: string) =>
   perpsim(["backtest", "--strategy", "hold", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2020-03-01", "--to", "2020-04-01", "--out", out, "--params",
-    JSON.stringify({ legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1, stopLossPct: 0.05 }, { symbol: "ETHUSDT", side: "short", leverage: 10, weight: 0.1, takeProfitPct: 0.2 }] })]);
+    JSON.stringify({ legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1, stopLossPct: 5 }, { symbol: "ETHUSDT", side: "short", leverage: 10, weight: 0.1, takeProfitPct: 20 }] })]);
 
 /** Hyperliquid funding asked for explicitly over January 2022, before its history starts: funding is unknown, not zero. */
 export const unknownFunding = (out: string) =>
