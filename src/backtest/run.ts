@@ -1,12 +1,16 @@
 import { existsSync } from "node:fs";
 import { DEFAULT_DATA_DIR, datasetPath, loadMarket, parseTimeArg, type FundingSource } from "../data/index.ts";
 import { InputError } from "../errors/index.ts";
-import { INTERVALS, type Interval } from "../market/index.ts";
+import { INTERVALS, type Interval, type MarketData } from "../market/index.ts";
 import type { BacktestSummary } from "../results/index.ts";
 import { loadStrategy, resolveParams } from "../strategy/index.ts";
 import { getVenue } from "../venues/index.ts";
 import { loadMarkDetail } from "./detail.ts";
-import { buildSummary, equityCsv, eventsCsv } from "./output.ts";
+import { tradesCsv } from "./analysis.ts";
+import { fundingCoverage } from "./fundingGaps.ts";
+import { analyseRuns, buildSummary, candlesCsv, equityCsv, eventsCsv } from "./output.ts";
+import { defaultTrigger, triggerSeries } from "./series.ts";
+import { observedStrategy, type BacktestProgress } from "./observe.ts";
 import { runBacktest } from "./replay.ts";
 import type { BacktestResult, IntrabarPolicy, RunMode, TriggerSource } from "./types.ts";
 
@@ -35,11 +39,13 @@ export interface BacktestJob {
   ledger: "exact" | "fast";
   /** the package version written into summary.settings */
   version?: string;
+  /** told every few hundred bars how far the replay has got (the CLI's progress line) */
+  progress?: BacktestProgress;
 }
 
 export interface BacktestJobResult {
   summary: BacktestSummary;
-  /** file name → contents: summary.json, equity.csv, events.csv */
+  /** file name → contents: summary.json, equity.csv, events.csv, trades.csv, candles.csv */
   files: Record<string, string>;
   result: BacktestResult;
 }
@@ -61,28 +67,52 @@ export async function runBacktestJob(job: BacktestJob, warn: (s: string) => void
   const detail = job.detail === "none" ? undefined : (job.detail ?? (interval === "1h" ? undefined : "1h"));
   if (detail !== undefined && INTERVALS[detail] >= INTERVALS[interval]) throw new InputError(`--detail ${detail} must be finer than --interval ${interval}`);
   const useMark = job.liqPrice === "last" ? false : undefined;
-  const funding = job.funding ?? defaultFunding(venue.name, job.symbols, job.dataDir ?? DEFAULT_DATA_DIR, warn);
-  const market = await loadMarket({
+  let funding = job.funding ?? defaultFunding(venue.name, job.symbols, job.dataDir ?? DEFAULT_DATA_DIR, warn);
+  const load = () => loadMarket({
     dataDir: job.dataDir, symbols: job.symbols, from: job.from, to: job.to, interval, detail, mark: useMark, funding: funding === "none" ? false : funding,
+    fundingRequired: job.funding !== undefined,
   });
+  let market = await load();
+  // the default may fall back to Binance's history where the venue's own has nothing in the range; an explicit source never does
+  if (job.funding === undefined && funding === "hyperliquid" && fundingUnknown(market).length > 0) {
+    warn(`warning: no Hyperliquid funding in the range for ${fundingUnknown(market).join(", ")}; settling Binance's funding history instead`);
+    funding = "binance-usdm";
+    market = await load();
+  }
   const detailMark = detail !== undefined && useMark !== false ? await loadMarkDetail(market, detail, job.dataDir) : undefined;
   const result = runBacktest({
-    market, venue, strategy, params: job.params ?? {}, modes: job.modes, balance: job.balance, intrabar: job.intrabar,
+    market, venue, strategy: job.progress ? observedStrategy(strategy, market.length, job.modes.length, job.progress) : strategy, params: job.params ?? {}, modes: job.modes, balance: job.balance, intrabar: job.intrabar,
     liqPrice: job.liqPrice, detail: detail !== undefined, detailMark, slippage: job.slippage, ledger: job.ledger,
   });
   for (const w of [...market.warnings, ...result.warnings]) warn(`warning: ${w}`);
   const symbols = market.symbols.map((s) => s.symbol);
-  const summary = buildSummary(
-    { venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: job.balance, settings: { version: job.version ?? "unknown", interval, funding } },
-    result,
-  );
+  const unknown = funding === "none" ? [] : fundingUnknown(market);
+  const fundingNote = job.funding === undefined && funding !== "none" && funding !== venueFunding(venue.name) ? `${funding} (default; the venue's own history is not in the data)` : funding;
+  const header = {
+    venue: venue.name, strategy: strategy.name, symbols, from: market.from, to: market.to, initialBalance: job.balance,
+    settings: { version: job.version ?? "unknown", interval, funding: fundingNote }, fundingUnknown: unknown,
+  };
+  const analyses = analyseRuns(header, result);
+  const summary = buildSummary(header, result, analyses);
+  const trig = triggerSeries(market, job.liqPrice ?? defaultTrigger(venue), venue, []);
   const files = {
     "summary.json": JSON.stringify(summary, null, 2) + "\n",
     "equity.csv": equityCsv(result.runs, symbols),
     "events.csv": eventsCsv(result.runs),
+    "trades.csv": tradesCsv(analyses, unknown.length === 0),
+    "candles.csv": candlesCsv(market.time, symbols, trig),
   };
   return { summary, files, result };
 }
+
+/** Symbols whose funding series has no settlement in the run (no file, or none in range): their funding is unknown. */
+function fundingUnknown(market: MarketData): string[] {
+  const c = fundingCoverage(market);
+  return market.symbols.filter((s) => c.withoutFunding.includes(s.symbol) || (s.funding?.length ?? 0) === 0).map((s) => s.symbol);
+}
+
+/** The venue's own funding history, where the data has one. */
+const venueFunding = (venue: string): FundingSource => (venue === "hyperliquid" ? "hyperliquid" : "binance-usdm");
 
 /**
  * Funding follows the venue: Hyperliquid settles its own hourly funding (on the oracle price), so a

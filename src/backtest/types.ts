@@ -68,7 +68,8 @@ export interface EquityTrace {
 }
 
 export interface ModeResult {
-  run: BacktestRun;
+  /** the engine always knows what it settled; the summary turns funding into null when the data had none */
+  run: BacktestRun & { fundingPaid: number };
   events: BacktestEvent[];
   equity: EquityTrace | null;
   /** bars where `path` and `worst` would disagree on liquidating the cross account */

@@ -13,9 +13,11 @@ export interface IsolateOptions {
   timeoutSeconds?: number;
   /** V8 heap limit of the thread, in MB (`--max-memory`) */
   memoryMb: number;
+  /** progress the thread reports (its function's second argument), as numbers */
+  onProgress?: (...values: number[]) => void;
 }
 
-type Reply = { ok: true; value: unknown } | { ok: false; input: boolean; message: string; stack: string };
+type Reply = { ok: true; value: unknown } | { ok: false; input: boolean; message: string; stack: string } | { progress: number[] };
 
 /**
  * Call `exportName(args)` of a module in a worker thread: user code there (a strategy's onBar) cannot
@@ -45,11 +47,15 @@ export function runIsolated<T>(module: URL, exportName: string, args: unknown, o
     const timer = o.timeoutSeconds === undefined ? undefined : setTimeout(() => {
       finish(() => reject(new InputError(`--timeout ${o.timeoutSeconds}: ${o.what} was still running after ${o.timeoutSeconds} s; stopped, nothing written`)));
     }, o.timeoutSeconds * 1000);
-    worker.on("message", (reply: Reply) => finish(() => {
+    worker.on("message", (reply: Reply) => {
+      if ("progress" in reply) o.onProgress?.(...reply.progress);
+      else settle(reply);
+    });
+    const settle = (reply: Exclude<Reply, { progress: number[] }>) => finish(() => {
       if (reply.ok) resolve(reply.value as T);
       else if (reply.input) reject(new InputError(reply.message));
       else reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
-    }));
+    });
     worker.on("error", (err: Error & { code?: string }) => finish(() => {
       if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
         reject(new InputError(`${o.what} used more than its ${o.memoryMb} MB memory limit (--max-memory); stopped, nothing written (a strategy keeping data without bound?)`));

@@ -7,7 +7,8 @@ register();
 const { module, exportName, args } = workerData;
 try {
   const mod = await import(module);
-  const value = await mod[exportName](args);
+  const progress = (...values) => parentPort.postMessage({ progress: values });
+  const value = await mod[exportName](args, progress);
   parentPort.postMessage({ ok: true, value });
 } catch (err) {
   const input = err !== null && typeof err === "object" && err.constructor?.name === "InputError";

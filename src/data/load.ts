@@ -23,6 +23,8 @@ export interface LoadMarketOptions {
   mark?: boolean;
   /** funding series to attach; default: the source's own (none for spot). `false` for none */
   funding?: FundingSource | false;
+  /** a missing funding file is an InputError (default: when `funding` is given); false: a warning, funding unknown */
+  fundingRequired?: boolean;
   /** finer candles to replay inside each bar, e.g. "5m" */
   detail?: Interval;
 }
@@ -85,7 +87,7 @@ export async function loadMarket(opts: LoadMarketOptions): Promise<MarketData> {
   const wantMark = opts.mark ?? MARK_SOURCES.includes(source);
   const markExplicit = opts.mark === true;
   const fundingSource: FundingSource | false = opts.funding ?? (source === "binance-spot" ? false : source);
-  const fundingExplicit = opts.funding !== undefined;
+  const fundingExplicit = opts.fundingRequired ?? opts.funding !== undefined;
   if (wantMark && !MARK_SOURCES.includes(source)) throw new InputError(`mark-price candles exist only for ${MARK_SOURCES.join(" and ")}, not ${source}`);
   if (opts.detail && INTERVALS[opts.detail] >= iv) throw new InputError(`--detail ${opts.detail} must be finer than the interval ${interval}`);
   const symbols = opts.symbols.map((s) => venueSymbol(source, s));

@@ -1,5 +1,6 @@
 import type { Quantiles, StressPaired, StressRun, StressSummary } from "../results/index.ts";
 import type { StressConfig } from "./config.ts";
+import { legRuns } from "./legs.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
 import { equityQuantiles, meanAndUpper } from "./stats/tail.ts";
 import { kaplanMeier, survivalOnGrid, timeToShare } from "./stats/survival.ts";
@@ -76,6 +77,7 @@ export function modeRun(config: StressConfig, results: Float64Array, modeIndex: 
     minEquity: quantiles(col(FIELD.minEquity), initialBalance),
     fundingPaid: { mean: money(funding.mean), p95: money(funding.upper) },
     survivalCurve: survivalOnGrid(curve, survivalGrid(config)).map(([h, s]) => [share(h), share(s)]),
+    legs: legRuns(config, results, modeIndex),
   };
 }
 

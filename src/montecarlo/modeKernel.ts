@@ -6,6 +6,7 @@ import {
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction } from "./bridge.ts";
 import { stepFunding } from "./stepFunding.ts";
+import { LegLiquidations } from "./legs.ts";
 import { FIELD } from "./pathResult.ts";
 import type { RandomStream } from "./random/stream.ts";
 
@@ -90,11 +91,13 @@ export class ModeKernel {
   private minEquity = Infinity;
   private firstLiquidationMs = NaN;
   private liquidationEvents = 0;
+  private readonly legDeaths = new LegLiquidations();
   private readonly onEvent = (e: EngineEvent) => {
     this.engineEvents?.(e);
     if (e.type !== "liquidation") return;
     this.liquidationEvents++;
     if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
+    this.legDeaths.record(e, this.symbols);
   };
 
   constructor(
@@ -140,6 +143,7 @@ export class ModeKernel {
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
+    this.legDeaths.reset();
     this.lastSize.fill(0);
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
@@ -158,6 +162,8 @@ export class ModeKernel {
     if (e < this.minEquity) this.minEquity = e;
   }
 
+  get engine(): Account { return this.account; } // traced sample paths read liquidation prices from it (legs.ts)
+
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
     this.account.postFunding();
@@ -168,6 +174,7 @@ export class ModeKernel {
     out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
     out[at + FIELD.fundingPaid] = this.fundingPaid;
     out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
+    this.legDeaths.write(out, at);
   }
 
   /** Equity at these prices (wallet + isolated margins + unrealised PnL, funding accrued included). */

@@ -33,14 +33,14 @@ export function samplesCsv(config: StressConfig, simulator: PathSimulator, symbo
   const count = Math.min(SAMPLE_PATHS, config.paths);
   const every = Math.max(1, Math.ceil(config.steps / SAMPLE_POINTS));
   const stepHours = config.stepMinutes / 60;
-  const lines: string[] = [[...SAMPLE_FIXED_COLUMNS, ...symbols.map((s) => `${s}:price`), "liquidated"].join(",")];
+  const lines: string[] = [[...SAMPLE_FIXED_COLUMNS, ...symbols.map((s) => `${s}:price`), ...symbols.map((s) => `${s}:liqPrice`), "liquidated"].join(",")];
   const scratch = new Float64Array(config.modes.length * PATH_FIELDS);
   for (let p = 0; p < count; p++) {
     const rows: string[][] = config.modes.map(() => []);
-    simulator.run(p, scratch, 0, (m, hour, equity, prices, liquidatedNow) => {
+    simulator.run(p, scratch, 0, (m, hour, equity, prices, liquidatedNow, liqs) => {
       const step = Math.round(hour / stepHours);
       if (!liquidatedNow && step % every !== 0 && step !== config.steps) return;
-      rows[m].push([p, config.modes[m], num(hour, 4), num(equity, 2), ...Array.from(prices, (x) => num(x, 6)), liquidatedNow ? 1 : 0].join(","));
+      rows[m].push([p, config.modes[m], num(hour, 4), num(equity, 2), ...Array.from(prices, (x) => num(x, 6)), ...Array.from(liqs, (x) => (x === x ? num(x, 6) : "")), liquidatedNow ? 1 : 0].join(","));
     });
     for (const r of rows) lines.push(...r);
   }

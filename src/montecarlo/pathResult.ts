@@ -15,9 +15,19 @@ export const FIELD = {
   fundingPaid: 4,
   /** loss the venue absorbed beyond the margin (bad debt), positive */
   badDebt: 5,
+  /**
+   * hours to the first liquidation of the position in symbol slot k, at legHour + k (NaN when that
+   * position was never liquidated), for the first MAX_LEG_SLOTS symbols of the model. Isolated
+   * positions die one by one; a cross liquidation closes every cross position at once, so in cross all
+   * legs carry the account's liquidation time.
+   */
+  legHour: 6,
 } as const;
 
-export const PATH_FIELDS = 6;
+/** Symbols whose per-leg liquidation time is kept (a wider book reports per-leg figures for these only). */
+export const MAX_LEG_SLOTS = 8;
+
+export const PATH_FIELDS = 6 + MAX_LEG_SLOTS;
 
 /** Index of (path offset within a block, mode) in a result block. */
 export function resultIndex(pathOffset: number, modeIndex: number, modes: number): number {

@@ -2,6 +2,7 @@ import { InputError } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
+import { tracedLiquidationPrices } from "./legs.ts";
 import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
@@ -10,8 +11,11 @@ import { StrategyPathSimulator } from "./strategyPaths.ts";
 
 const MS_PER_HOUR = 3_600_000;
 
-/** Called at the end of every step of a traced path (sample paths for the report). */
-export type PathTrace = (modeIndex: number, hour: number, equity: number, prices: Float64Array, liquidatedNow: boolean) => void;
+/**
+ * Called at the end of every step of a traced path (sample paths for the report); `liqPrices` holds each
+ * symbol's liquidation price then (NaN: no position, or none above zero).
+ */
+export type PathTrace = (modeIndex: number, hour: number, equity: number, prices: Float64Array, liquidatedNow: boolean, liqPrices: Float64Array) => void;
 
 /** The venue a stress config names (its own validation, one-line InputError). */
 export function stressVenue(config: StressConfig): Venue {
@@ -81,10 +85,11 @@ export class PathSimulator {
     driver.reset(pathIndex);
     const bridgeKey = streamKey(this.config.seed, pathIndex, SUBSTREAM.bridge);
     const s1 = driver.s1;
+    const liqs = trace ? new Float64Array(s1.length) : null;
     for (let m = 0; m < kernels.length; m++) {
       this.bridges[m].reseed(bridgeKey); // every mode sees the same bridge uniforms for the same tests
       kernels[m].begin(s1);
-      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false);
+      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, tracedLiquidationPrices(kernels[m].engine, driver.model.symbols, s1, liqs!));
     }
     const stepHours = driver.stepHours;
     for (let s = 0; s < this.steps; s++) {
@@ -100,7 +105,7 @@ export class PathSimulator {
         if (!k.hasPositions) continue;
         const before = k.liquidations;
         k.step(ctx);
-        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before);
+        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!));
         open ||= k.hasPositions;
       }
       if (!open) break; // every mode is flat: nothing more can happen on this path

@@ -6,7 +6,7 @@ import { sampleBridgeExtremes } from "./bridge.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
 import { PathDriver } from "./pathDriver.ts";
-import { FIELD, PATH_FIELDS } from "./pathResult.ts";
+import { FIELD, MAX_LEG_SLOTS, PATH_FIELDS } from "./pathResult.ts";
 import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 import type { PathTrace } from "./simulate.ts";
 
@@ -206,6 +206,11 @@ export class StrategyPathSimulator {
       out[o + FIELD.minEquity] = Math.min(this.minEquity[m], run.finalEquity);
       out[o + FIELD.fundingPaid] = run.fundingPaid;
       out[o + FIELD.badDebt] = run.badDebt;
+      for (let k = 0; k < MAX_LEG_SLOTS; k++) out[o + FIELD.legHour + k] = NaN;
+      for (const l of run.liquidations) {
+        const k = this.market.symbols.indexOf(l.symbol);
+        if (k >= 0 && k < MAX_LEG_SLOTS && Number.isNaN(out[o + FIELD.legHour + k])) out[o + FIELD.legHour + k] = Date.parse(l.time) / MS_PER_HOUR;
+      }
       if (trace && equity) this.replayTrace(m, equity, run.liquidations.map((l) => Date.parse(l.time)), trace);
     }
   }
@@ -214,15 +219,20 @@ export class StrategyPathSimulator {
   private replayTrace(m: number, e: NonNullable<ReturnType<typeof runBacktest>["runs"][number]["equity"]>, liquidations: number[], trace: PathTrace): void {
     const n = e.symbols.length;
     const prices = new Float64Array(n);
+    const liqs = new Float64Array(n).fill(NaN);
     for (let i = 0; i < n; i++) prices[i] = this.market.data.symbols[i].bars.open[0];
-    trace(m, 0, this.config.initialBalance, prices, false);
+    trace(m, 0, this.config.initialBalance, prices, false, liqs);
     const iv = this.market.data.intervalMs;
     for (let row = 0; row < e.rows; row++) {
       const r = row * e.stride;
       const t0 = e.data[r];
-      for (let i = 0; i < n; i++) prices[i] = e.data[r + 5 + 3 * i];
+      for (let i = 0; i < n; i++) {
+        prices[i] = e.data[r + 5 + 3 * i];
+        const lp = e.data[r + 6 + 3 * i];
+        liqs[i] = lp > 0 ? lp : NaN;
+      }
       const liquidatedNow = liquidations.some((t) => t >= t0 && t < t0 + iv);
-      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow);
+      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow, liqs);
     }
   }
 

@@ -5,3 +5,4 @@ export { SWEEP_PARAM_PREFIX, SWEEP_REQUIRED_COLUMNS, SWEEP_OPTIONAL_COLUMNS } fr
 export { writeOutputs, defaultRunDir } from "./write.ts";
 export { RunFolder, RUN_MARKER, checkAddFolder, type RunFolderOptions, type CommitOptions } from "./runFolder.ts";
 export { escapeHtml, jsonForScript } from "./escape.ts";
+export { backtestVerdictSentence, stressVerdictSentence, MATERIAL_RULE } from "./verdict.ts";

@@ -5,7 +5,7 @@ import type { BacktestSummary, StressSummary } from "../results/index.ts";
 import { checkBacktestRuns, checkStressRuns } from "./summaryFields.ts";
 
 /** The result files a report is made from. CSVs are optional; a chart whose file is absent is left out. */
-export const RESULT_FILES = ["equity.csv", "events.csv", "paths.csv", "samples.csv", "sweep.csv"] as const;
+export const RESULT_FILES = ["equity.csv", "events.csv", "trades.csv", "candles.csv", "paths.csv", "samples.csv", "sweep.csv"] as const;
 export type ResultFile = (typeof RESULT_FILES)[number];
 
 export type Summary = BacktestSummary | StressSummary;
@@ -18,11 +18,11 @@ export interface ReportInput {
 }
 
 /**
- * The CSVs a summary's run wrote: a backtest's equity and events, a stress run's paths and samples, and
+ * The CSVs a summary's run wrote: a backtest's equity, events, trades and trigger candles, a stress run's paths and samples, and
  * sweep.csv only when the summary names it. Anything else in the folder belongs to another run.
  */
 export function impliedFiles(summary: Summary): ResultFile[] {
-  if (summary.command === "backtest") return ["equity.csv", "events.csv"];
+  if (summary.command === "backtest") return ["equity.csv", "events.csv", "trades.csv", "candles.csv"];
   return summary.sweep ? ["paths.csv", "samples.csv", summary.sweep.file] : ["paths.csv", "samples.csv"];
 }
 

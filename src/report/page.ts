@@ -3,6 +3,7 @@ import type { RenderedChart } from "./render.ts";
 import { points, pointsInterval } from "./format.ts";
 import type { PairedDifference } from "./paired.ts";
 import { bestIndex, type Comparison } from "./table.ts";
+import { SORT_SCRIPT, type TableSection } from "./tables.ts";
 
 export interface PageParts {
   title: string;
@@ -16,6 +17,9 @@ export interface PageParts {
   /** a long spec (the stress model) shown folded under the facts, as indented JSON */
   spec?: { summary: string; value: unknown };
   charts: RenderedChart[];
+  /** table sections before the charts (per symbol, monthly returns, per leg) and after them (the trade list) */
+  tables?: TableSection[];
+  tablesAfter?: TableSection[];
   /** vega's browser build, inlined once; absent → static SVG only */
   vegaRuntime?: string;
 }
@@ -55,6 +59,14 @@ figcaption b { color: var(--ink); }
 footer { font-size: 12px; color: var(--muted); text-align: center; }
 .paired td, .paired th { text-align: center; }
 .paired tfoot th, .paired tfoot td { border-top: 2px solid var(--line); }
+.scroll { overflow-x: auto; max-height: 640px; overflow-y: auto; }
+table.trades, table.monthly, table.by-symbol, table.legs { font-size: 12px; }
+table.trades td, table.monthly td { white-space: nowrap; }
+table.sortable th { cursor: pointer; position: sticky; top: 0; background: white; }
+table.sortable th[data-dir="asc"]::after { content: " ▲"; }
+table.sortable th[data-dir="desc"]::after { content: " ▼"; }
+td.up { background: #e7f5ea; } td.down { background: #fbe9e7; }
+tr.exit-liquidation td, tr.exit-partial-liquidation td { color: #b2182b; }
 details.spec { margin-top: 8px; font-size: 13px; }
 details.spec summary { cursor: pointer; color: var(--muted); }
 details.spec pre { margin: 6px 0 0; padding: 8px; background: #f6f7f9; border-radius: 4px; overflow-x: auto; font-size: 12px; }
@@ -68,13 +80,17 @@ function specHtml(spec: NonNullable<PageParts["spec"]>): string {
   return `<details class="spec"><summary>${e(spec.summary)}</summary><pre>${e(JSON.stringify(spec.value, null, 2) ?? "")}</pre></details>`;
 }
 
+function tableHtml(t: TableSection): string {
+  return `<section class="card" id="${e(t.id)}"><h2>${e(t.title)}</h2>${t.html}</section>`;
+}
+
 function comparisonHtml(c: Comparison): string {
   const head = `<thead><tr><th></th>${c.modes.map((m) => `<th class="mode-${e(m)}">${e(m)}</th>`).join("")}</tr></thead>`;
   const body = c.rows.map((row) => {
     const best = bestIndex(row);
     return `<tr><th scope="row">${e(row.label)}</th>${row.cells.map((cell, i) => `<td${i === best ? ' class="better"' : ""}>${e(cell)}</td>`).join("")}</tr>`;
   }).join("");
-  return `<table class="comparison">${head}<tbody>${body}</tbody></table><p class="legend-note">✓ marks the better figure of each row (none on a tie).</p>`;
+  return `<table class="comparison">${head}<tbody>${body}</tbody></table><p class="legend-note">${e(c.rule ?? "✓ marks the better figure of each row (none on a tie).")}</p>`;
 }
 
 function differenceHtml(p: NonNullable<PageParts["paired"]>, total: number, d: PairedDifference): string {
@@ -82,7 +98,7 @@ function differenceHtml(p: NonNullable<PageParts["paired"]>, total: number, d: P
 }
 
 function reconciliationHtml(lines: string[]): string {
-  return `<div class="reconciliation"><h3>Reconciliation: initial + realised PnL − fees − funding − liquidation losses = final equity</h3>${lines.map((l) => `<p>${e(l)}</p>`).join("")}</div>`;
+  return `<div class="reconciliation"><h3>Reconciliation: initial + realised PnL − fees − funding − liquidation losses + unrealised PnL = final equity</h3>${lines.map((l) => `<p>${e(l)}</p>`).join("")}</div>`;
 }
 
 function pairedHtml(p: NonNullable<PageParts["paired"]>): string {
@@ -135,10 +151,13 @@ export function pageHtml(p: PageParts): string {
 <section class="card" id="summary">${comparisonHtml(p.comparison)}${p.reconciliation?.length ? reconciliationHtml(p.reconciliation) : ""}</section>
 <section class="card" id="run">${factsHtml(p.facts)}${p.spec ? specHtml(p.spec) : ""}</section>
 ${p.paired ? pairedHtml(p.paired) : ""}
+${(p.tables ?? []).map(tableHtml).join("\n")}
 ${p.charts.map(chartHtml).join("\n")}
+${(p.tablesAfter ?? []).map(tableHtml).join("\n")}
 <footer>Made by perpsim. Charts are vega-lite specs (each kept in this file in a &lt;script type="application/json" class="vl-spec"&gt;); full data is in the CSV files beside this report.</footer>
 </main>
 ${runtime}
+<script>${SORT_SCRIPT}</script>
 </body></html>
 `;
 }

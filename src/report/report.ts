@@ -13,6 +13,7 @@ import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
+import { legsTable, monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
 import { writeOutputs } from "./write.ts";
 
 export interface ReportOptions {
@@ -77,7 +78,9 @@ function backtestParts(s: BacktestSummary, input: ReportInput): Omit<PageParts, 
     verdict: backtestVerdict(s),
     comparison: backtestComparison(s),
     reconciliation: reconciliationLines(s),
-    charts: backtestCharts(s, input.files["equity.csv"]),
+    tables: [symbolTable(s), monthlyGrid(s)].filter((t): t is TableSection => t !== null),
+    charts: backtestCharts(s, input.files["equity.csv"], { trades: input.files["trades.csv"], candles: input.files["candles.csv"] }),
+    tablesAfter: input.files["trades.csv"] !== undefined ? [tradeTable(input.files["trades.csv"])] : [],
   };
 }
 
@@ -97,7 +100,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
   const charts = stressCharts(s, { paths: input.files["paths.csv"], samples: input.files["samples.csv"] });
   // a sweep.csv the summary does not name is another run's
   const sweep = s.sweep ? input.files[s.sweep.file] : undefined;
-  if (sweep !== undefined) charts.push(sweepChart(sweep));
+  if (sweep !== undefined) charts.unshift(sweepChart(sweep)); // a sweep's heat map is its answer: first
   return {
     title: `perpsim stress — ${fact("strategy") ?? fact("portfolio") ?? "Monte Carlo"}, ${s.paths} paths`,
     facts: runFacts("stress", [
@@ -109,8 +112,9 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
     ], extra.settings, /^(venue|strategy|portfolio)$/),
     spec: { summary: "full model spec (summary.json → model)", value: s.model },
     verdict: stressVerdict(s),
-    comparison: stressComparison(s),
+    comparison: stressComparison(s, input.files["paths.csv"]),
     paired: { ...s.paired, difference: pairedDifference(s.paired) },
+    tables: [legsTable(s)].filter((t): t is TableSection => t !== null),
     charts,
   };
 }

@@ -56,13 +56,85 @@ export interface BacktestRun {
    * liquidation fees, margin the venue kept, less any bad debt the venue absorbed)
    */
   liquidationLosses: number;
-  /** positive when paid, negative when received */
-  fundingPaid: number;
+  /**
+   * positive when paid, negative when received; null when the funding source had no data for a symbol
+   * of the run (funding unknown, settled as zero — the other totals still reconcile with it as 0)
+   */
+  fundingPaid: number | null;
   /** trading fees (taker/maker); liquidation fees are in liquidationLosses */
   feesPaid: number;
   badDebt: number;
   trades: number;
   fundingErosion: FundingErosion;
+  /** standard statistics of the equity curve and the trades (backtest always writes them; absent in older summaries) */
+  stats?: BacktestStats;
+  /** totals per symbol, from the rows of trades.csv (absent in older summaries) */
+  bySymbol?: Record<string, SymbolTotals>;
+  /** return of each calendar month (UTC) the run covers, first and last month partial (absent in older summaries) */
+  monthlyReturns?: MonthlyReturn[];
+}
+
+/**
+ * Annualisation: daily returns of the equity at each UTC midnight (crypto trades every day), × √365 for
+ * volatility, Sharpe and Sortino; risk-free rate 0. A figure that cannot be computed is null (fewer than
+ * two daily returns, no losing trade for the profit factor, no drawdown for Calmar).
+ */
+export interface BacktestStats {
+  /** compound annual growth: (final / initial)^(365 days / run length) − 1, in % (−100 when wiped out) */
+  cagrPct: number | null;
+  /** mean daily return / standard deviation (n − 1) × √365, risk-free 0 */
+  sharpe: number | null;
+  /** mean daily return / downside deviation √(mean of min(r, 0)²) × √365, target 0 */
+  sortino: number | null;
+  /** cagrPct / maxDrawdownPct */
+  calmar: number | null;
+  /** standard deviation of daily returns × √365, in % */
+  volatilityPct: number | null;
+  /** share of trades.csv rows with pnl − fees − funding > 0, in % (null without rows) */
+  winRatePct: number | null;
+  /** Σ of winning rows' net PnL / |Σ of losing rows' net PnL| (null without a losing row) */
+  profitFactor: number | null;
+  /** share of the run's time with at least one position open, in % */
+  exposurePct: number;
+  /** the conventions above, in words, so the file explains itself */
+  basis: string;
+}
+
+export interface SymbolTotals {
+  /** Σ pnl of the symbol's trades.csv rows (realised, liquidation rows net of forfeits, end rows open PnL) */
+  pnl: number;
+  fees: number;
+  /** null when the run's funding is unknown */
+  funding: number | null;
+  /** liquidation events (full and partial) */
+  liquidations: number;
+  /** trades.csv rows */
+  trades: number;
+}
+
+export interface MonthlyReturn {
+  /** "2024-03" */
+  month: string;
+  returnPct: number;
+}
+
+export type ExitReason = "signal" | "stop" | "take-profit" | "liquidation" | "partial-liquidation" | "end";
+
+/** One row of trades.csv: a closed position, a partial close, or a position still open at the end. */
+export interface BacktestTrade {
+  mode: MarginMode | "hybrid";
+  symbol: string;
+  side: Side;
+  openTime: string;
+  closeTime: string;
+  entryPrice: number;
+  exitPrice: number;
+  size: number;
+  pnl: number;
+  fees: number;
+  /** null when funding is unknown */
+  funding: number | null;
+  exitReason: ExitReason;
 }
 
 export interface BacktestSummary {
@@ -114,6 +186,24 @@ export interface StressRun {
   fundingPaid: { mean: number; p95: number };
   /** Kaplan–Meier: [hour, share of paths not yet liquidated] */
   survivalCurve: [number, number][];
+  /**
+   * per leg (stress always writes it; absent in older summaries): isolated positions are liquidated one
+   * by one, each on its own margin; in cross a liquidation closes every cross position at once, so each
+   * leg reports the account's liquidation (the same probability and times for every leg)
+   */
+  legs?: StressLeg[];
+}
+
+export interface StressLeg {
+  symbol: string;
+  /** the portfolio leg's side; null for a strategy book (the strategy chooses) */
+  side: Side | null;
+  /** share of paths on which this position was liquidated (in full or in part) at least once */
+  liquidationProbability: number;
+  /** Wilson 95 % interval */
+  ci95: [number, number];
+  /** Kaplan–Meier time to this position's first liquidation; null beyond the horizon */
+  timeToLiquidationHours: { median: number | null; p10: number | null };
 }
 
 export interface StressSummary {
@@ -169,6 +259,16 @@ export interface StressSweep {
 export const EQUITY_FIXED_COLUMNS = ["time", "mode", "equity", "drawdownPct", "fundingPaid", "feesPaid"] as const;
 export const EQUITY_SYMBOL_FIELDS = ["price", "liqPrice", "marginRatio"] as const;
 
+/**
+ * backtest `trades.csv`: one row per closed position (a partial close is its own row), per mode; see
+ * src/backtest/trades.ts for how fees, funding and liquidation losses land on rows. funding is empty
+ * when unknown. Σ(pnl − fees − funding) over a mode's rows = its final equity − initial balance.
+ */
+export const TRADE_COLUMNS = ["mode", "symbol", "side", "open_time", "close_time", "entry_price", "exit_price", "size", "pnl", "fees", "funding", "exit_reason"] as const;
+
+/** backtest `candles.csv`: the trigger series' candles (mark where used) per symbol: `time,<SYM>:open,<SYM>:high,<SYM>:low,<SYM>:close,...` */
+export const CANDLE_FIELDS = ["open", "high", "low", "close"] as const;
+
 /** backtest `events.csv`: every engine event of every run. */
 export const EVENT_COLUMNS = ["time", "mode", "type", "symbol", "side", "size", "price", "amount", "walletBalance", "detail"] as const;
 
@@ -177,6 +277,7 @@ export const PATH_COLUMNS = ["path", "mode", "liquidated", "liquidationHour", "t
 
 /**
  * stress `samples.csv`: a handful of whole sample paths for the report (never all paths):
- * `path,mode,hour,equity,<ASSET>:price,...,liquidated` (liquidated = 1 on the row of a liquidation).
+ * `path,mode,hour,equity,<ASSET>:price,...,<ASSET>:liqPrice,...,liquidated` (liquidated = 1 on the row of a
+ * liquidation; liqPrice empty when that asset has no position or no liquidation price above zero).
  */
 export const SAMPLE_FIXED_COLUMNS = ["path", "mode", "hour", "equity"] as const;

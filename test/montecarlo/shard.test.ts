@@ -84,8 +84,8 @@ describe("shard files", () => {
   });
 
   it("a truncated, damaged or foreign file is one line naming the file", () => {
-    const b = shard({ index: 0, count: 2 }, 10); // 5 paths × 2 modes × 6 fields × 8 bytes = 480 bytes of results
-    expect(() => decodeShard(b.subarray(0, b.length - 8), "cut.bin")).toThrow(/^cut\.bin: truncated or damaged shard file: 472 bytes of results, expected 480 for paths 0–4$/);
+    const b = shard({ index: 0, count: 2 }, 10); // 5 paths × 2 modes × 14 fields × 8 bytes = 1,120 bytes of results
+    expect(() => decodeShard(b.subarray(0, b.length - 8), "cut.bin")).toThrow(/^cut\.bin: truncated or damaged shard file: 1112 bytes of results, expected 1120 for paths 0–4$/);
     const flipped = Uint8Array.from(b);
     flipped[flipped.length - 1] ^= 1;
     expect(() => decodeShard(flipped, "bad.bin")).toThrow(/^bad\.bin: damaged shard file: its results do not match their checksum$/);

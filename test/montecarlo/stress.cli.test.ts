@@ -44,6 +44,8 @@ describe("perpsim stress through the CLI", () => {
     const summary = JSON.parse(await readFile(join(one, "summary.json"), "utf8"));
     expect(summary).toMatchObject({ command: "stress", paths: 240, seed: 3, horizonHours: 720, stepMinutes: 60 });
     expect(summary.runs.map((r: { mode: string }) => r.mode)).toEqual(["cross", "isolated"]);
+    // per leg, in both modes (and so byte-identical across worker counts with the rest)
+    for (const r of summary.runs) expect(r.legs.map((l: { symbol: string; side: string }) => `${l.side} ${l.symbol}`)).toEqual(["long BTC", "long ETH", "short SOL"]);
     const p = summary.paired;
     expect(p.both + p.onlyCross + p.onlyIsolated + p.neither).toBe(240);
     expect(JSON.stringify(summary)).not.toMatch(/20\d\d-\d\d-\d\dT/); // no wall-clock field

@@ -32,7 +32,8 @@ describe("paired difference of liquidation probability", () => {
     const [cross, iso] = s.runs;
     // the marginal Wilson intervals overlap (8.3 % – 8.8 %): the old verdict called this a draw
     expect(cross.ci95[1]).toBeGreaterThan(iso.ci95[0]);
-    const headline = stressVerdict(s)[0];
+    expect(stressVerdict(s)[0]).toMatch(/^Use cross margin for this book: liquidated in 6\.0 % of paths against 11\.0 % \(paired difference cross − isolated −5\.0 points, 95 % interval −8\.7 to −1\.5 points\)/);
+    const headline = stressVerdict(s)[1];
     expect(headline).toBe("Fewer liquidations with cross: 6.0 % of paths vs 11.0 % with isolated " +
       "(paired difference cross − isolated −5.0 points, 95 % interval −8.7 to −1.5 points): a real difference, not sampling noise.");
   });
@@ -47,7 +48,8 @@ describe("paired difference of liquidation probability", () => {
     expect(scoreStatistic(10, 6, 400, d.ci95[0])).toBeCloseTo(1.959964, 5);
     expect(scoreStatistic(10, 6, 400, d.ci95[1])).toBeCloseTo(-1.959964, 5);
     expect(d.ci95[0]).toBeLessThan(0);
-    expect(stressVerdict(s)[0]).toBe("Fewer liquidations with isolated: 3.5 % of paths vs 4.5 % with cross " +
+    expect(stressVerdict(s)[0]).toMatch(/^Either mode for this book as far as these 400 paths can tell: .* which includes zero\.$/);
+    expect(stressVerdict(s)[1]).toBe("Fewer liquidations with isolated: 3.5 % of paths vs 4.5 % with cross " +
       "(paired difference cross − isolated +1.0 points, 95 % interval −1.1 to +3.2 points); the paired interval includes zero, so these paths cannot tell the modes apart.");
   });
 
@@ -55,7 +57,7 @@ describe("paired difference of liquidation probability", () => {
     const s = await fixture();
     s.paired = { ...s.paired, difference: { estimate: -0.05, ci95: [-0.07, -0.03] } };
     expect(pairedDifference(s.paired)).toEqual({ estimate: -0.05, ci95: [-0.07, -0.03] });
-    expect(stressVerdict(s)[0]).toContain("95 % interval −7.0 to −3.0 points): a real difference");
+    expect(stressVerdict(s)[1]).toContain("95 % interval −7.0 to −3.0 points): a real difference");
     s.paired = { ...s.paired, difference: null }; // one mode only: no paired figure
     expect(pairedDifference(s.paired)).toBeNull();
   });

@@ -74,7 +74,22 @@ describe("summary table", () => {
     expect(bestIndex(rows["Final equity"])).toBe(0);
     expect(bestIndex(rows["Max drawdown"])).toBe(1); // 20.21 % beats 26.62 %
     expect(bestIndex(rows["Fees"])).toBe(-1); // a tie: both 5.40
-    expect(bestIndex(rows["Trades"])).toBe(-1); // not a contest
+    expect(bestIndex(rows["Fills"])).toBe(-1); // not a contest
+  });
+
+  it("no ✓ where a backtest difference is below the material threshold (1 % of the balance, 1 point)", async () => {
+    const s = JSON.parse(await readFile(join(FIXTURES, "backtest/summary.json"), "utf8")) as BacktestSummary;
+    // 10,000 initial: 99.99 apart is under 1 %, 100.00 apart is not
+    Object.assign(s.runs[0], { finalEquity: 9099.99, returnPct: -9.0001, maxDrawdownPct: 20.5 });
+    Object.assign(s.runs[1], { finalEquity: 9000, returnPct: -10, maxDrawdownPct: 21.49 });
+    let rows = Object.fromEntries(backtestComparison(s).rows.map((r) => [r.label, r]));
+    expect(bestIndex(rows["Final equity"])).toBe(-1);
+    expect(bestIndex(rows["Max drawdown"])).toBe(-1); // 0.99 points
+    expect(bestIndex(rows["Return"])).toBe(-1); // 0.9999 points
+    s.runs[0].finalEquity = 9100;
+    rows = Object.fromEntries(backtestComparison(s).rows.map((r) => [r.label, r]));
+    expect(bestIndex(rows["Final equity"])).toBe(0);
+    expect(bestIndex(rows["Survived"])).toBe(0); // survival always counts
   });
 
   it("stress rows: 'never liquidated' beats any time; probabilities carry their interval", async () => {
@@ -100,12 +115,12 @@ describe("stress charts", () => {
     expect(bins.filter((b) => b.mode === "cross").reduce((a, b) => a + b.count, 0)).toBe(400);
   });
 
-  it("sweep: cross-minus-isolated survival is P(liq iso) − P(liq cross)", () => {
+  it("sweep: the difference is P(liq cross) − P(liq iso), the paired difference's sign", () => {
     const text = "param:correlation,param:leverage,mode,liquidationProbability\n0.95,10,cross,0.5\n0.95,10,isolated,0.238\n0,2,cross,0.0024\n0,2,isolated,0.04\n";
     const { params, cells } = readSweep(text);
     expect(params).toEqual(["correlation", "leverage"]);
-    expect(cells.find((c) => c.x === 0.95)!.difference).toBeCloseTo(-26.2, 9);
-    expect(cells.find((c) => c.x === 0)!.difference).toBeCloseTo(3.76, 9);
+    expect(cells.find((c) => c.x === 0.95)!.difference).toBeCloseTo(26.2, 9);
+    expect(cells.find((c) => c.x === 0)!.difference).toBeCloseTo(-3.76, 9);
   });
 });
 

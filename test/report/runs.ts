@@ -22,6 +22,15 @@ export async function perpsim(args: string[]): Promise<string> {
 export const crashMonth = (out: string) =>
   perpsim(["backtest", "--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2020-03-01", "--to", "2020-04-01", "--out", out]);
 
+/** 10x long BTC with a 5 % stop and 10x short ETH with a 20 % take-profit through March 2020: a stop and a take-profit fire. */
+export const stopsMonth = (out: string) =>
+  perpsim(["backtest", "--strategy", "hold", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2020-03-01", "--to", "2020-04-01", "--out", out, "--params",
+    JSON.stringify({ legs: [{ symbol: "BTCUSDT", side: "long", leverage: 10, weight: 0.1, stopLossPct: 5 }, { symbol: "ETHUSDT", side: "short", leverage: 10, weight: 0.1, takeProfitPct: 20 }] })]);
+
+/** Hyperliquid funding asked for explicitly over January 2022, before its history starts: funding is unknown, not zero. */
+export const unknownFunding = (out: string) =>
+  perpsim(["backtest", "--strategy", "hold", "--venue", "hyperliquid", "--funding", "hyperliquid", "--symbols", "BTCUSDT", "--from", "2022-01-01", "--to", "2022-01-15", "--out", out]);
+
 /** `hold` BTCUSDT over the whole shipped 1h history (58,623 bars), both modes. */
 export const fullHistory = (out: string) => perpsim(["backtest", "--strategy", "hold", "--symbols", "BTCUSDT", "--out", out]);
 

@@ -3,11 +3,13 @@ import { type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMod
 import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
-import { RunFolder } from "../../report/index.ts";
+import { backtestVerdictSentence, RunFolder } from "../../report/index.ts";
+import type { BacktestSummary } from "../../results/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
+import { createProgress } from "../progress.ts";
 import type { BacktestThreadResult } from "./backtestJob.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
@@ -21,7 +23,9 @@ dates are UTC; --to is exclusive. --modes: cross, isolated, hybrid (both margin 
   and the bar's mark candle the levels (clipped into its [low, high]; its low/high fall where the last-trade low/high did).
 Funding settlements inside a bar are paid at their own time on the path's trigger price there.
 --funding: whose funding history is settled (default: the venue's own where the data has it — Hyperliquid's hourly
-  funding for --venue hyperliquid — else Binance's); none charges no funding (stated in the summary).
+  funding for --venue hyperliquid — else Binance's, and the run says so); none charges no funding (stated in the summary).
+  An explicit source never falls back: where it has no data for a symbol, funding is unknown (null in summary.json).
+Writes summary.json, equity.csv, events.csv, trades.csv, candles.csv and report.html.
 --out: a new or empty folder, or an earlier perpsim run folder (replaced whole, in one step); --force writes into any
   other folder in place (files of the same names replaced, the rest kept).
 The strategy runs in its own thread: Ctrl-C stops it (exit 130), so do --timeout SECONDS and --max-memory MB
@@ -45,21 +49,26 @@ export type BacktestCliOptions = Omit<BacktestJob, "params" | "version"> & {
 /** The backtest thread's default heap limit: a full 2019–2026 hourly run of three symbols needs well under half of it. */
 export const DEFAULT_MEMORY_MB = 4096;
 
-/** Run a backtest, write summary.json, equity.csv, events.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
-export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string }> {
+/** Run a backtest, write summary.json, equity.csv, events.csv, trades.csv, candles.csv and report.html; returns the folder. Warnings go to `warn` (stderr). */
+export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) => void = (s) => console.error(s)): Promise<{ dir: string; result: BacktestResult; report: string; summary: BacktestSummary }> {
   const params = parseParams(o.params);
   const folder = await RunFolder.open(o.out, "backtest", { force: o.force }); // before any work: a bad --out fails first
+  const line = createProgress({ title: "backtest" });
   try {
     const { out: _out, force: _force, timeout: _timeout, maxMemoryMb: _memory, ...rest } = o;
     const job: BacktestJob = { ...rest, params, version: await packageVersion() };
-    // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it
+    // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it; its progress comes back as messages
     const { files, result, warnings } = await runIsolated<BacktestThreadResult>(new URL("./backtestJob.ts", import.meta.url), "backtestThread", job, {
       what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,
+      onProgress: (done, total, mode, modes) =>
+        line.update({ fraction: done / total, counters: { bars: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` }, label: `mode ${mode} of ${modes}` }),
     });
+    line.finish();
     for (const w of warnings) warn(w);
     const report = (await folder.commit(files, { report: true }))!;
-    return { dir: folder.dir, result, report };
+    return { dir: folder.dir, result, report, summary: JSON.parse(files["summary.json"]) as BacktestSummary };
   } finally {
+    line.finish();
     await folder.release();
   }
 }
@@ -80,28 +89,52 @@ function packageVersion(): Promise<string> {
   return version;
 }
 
-/** The side-by-side table printed after a run. */
-export function formatRuns(result: BacktestResult, balance: number): string {
-  const runs = result.runs.map((r) => r.run);
-  const money = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const rows: [string, (r: (typeof runs)[number]) => string][] = [
+/** thousands separators and a true minus sign, as the report and the stress command print them */
+const fixed = (x: number | null | undefined, d = 2) =>
+  x === null || x === undefined ? "–" : `${Number(x.toFixed(d)) < 0 ? "−" : ""}${Math.abs(x).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d })}`;
+const money = (x: number) => fixed(x);
+
+/** The verdict and the side-by-side table printed after a run (money in the quote currency, percentages with %). */
+export function formatRuns(summary: BacktestSummary): string {
+  const runs = summary.runs;
+  type Run = (typeof runs)[number];
+  const rows: [string, (r: Run) => string][] = [
     ["survived", (r) => (r.survived ? "yes" : "NO")],
     ["first liquidation", (r) => (r.liquidations[0] ? `${r.liquidations[0].time.slice(0, 16)}Z ${r.liquidations[0].symbol}` : "–")],
-    ["liquidations", (r) => String(r.liquidations.length)],
+    ["liquidations", (r) => r.liquidations.length.toLocaleString("en-US")],
     ["final equity", (r) => money(r.finalEquity)],
-    ["return %", (r) => r.returnPct.toFixed(2)],
-    ["max drawdown %", (r) => r.maxDrawdownPct.toFixed(2)],
-    ["funding paid", (r) => money(r.fundingPaid)],
+    ["return", (r) => `${fixed(r.returnPct)} %`],
+    ["max drawdown", (r) => `${fixed(r.maxDrawdownPct)} %`],
+    ["funding paid", (r) => (r.fundingPaid === null ? "unknown" : money(r.fundingPaid))],
     ["fees paid", (r) => money(r.feesPaid)],
     ["bad debt", (r) => money(r.badDebt)],
-    ["trades", (r) => String(r.trades)],
-    ["liq price drift % (funding)", (r) => r.fundingErosion.maxLiqPriceDriftPct.toFixed(3)],
+    ["fills", (r) => r.trades.toLocaleString("en-US")],
+    ["liq price drift (funding)", (r) => `${fixed(r.fundingErosion.maxLiqPriceDriftPct, 3)} %`],
+    ["CAGR", (r) => (r.stats?.cagrPct == null ? "–" : `${fixed(r.stats.cagrPct)} %`)],
+    ["Sharpe / Sortino", (r) => `${fixed(r.stats?.sharpe)} / ${fixed(r.stats?.sortino)}`],
+    ["win rate", (r) => (r.stats?.winRatePct == null ? "–" : `${fixed(r.stats.winRatePct, 1)} %`)],
+    ["profit factor", (r) => fixed(r.stats?.profitFactor)],
+    ["exposure", (r) => (r.stats ? `${fixed(r.stats.exposurePct, 1)} %` : "–")],
   ];
   const w0 = Math.max(...rows.map(([k]) => k.length));
   const cells = rows.map(([, f]) => runs.map(f));
   const widths = runs.map((r, j) => Math.max(r.mode.length, ...cells.map((c) => c[j].length)));
   const line = (k: string, vs: string[]) => `  ${k.padEnd(w0)}  ${vs.map((v, j) => v.padStart(widths[j])).join("  ")}`;
-  return [`initial balance ${money(balance)}`, line("", runs.map((r) => r.mode)), ...rows.map(([k], i) => line(k, cells[i]))].join("\n");
+  const unknown = runs.some((r) => r.fundingPaid === null) ? [`funding: unknown — ${summary.settings?.fundingUnknown ?? "no funding data for the run"}`] : [];
+  return [
+    backtestVerdictSentence(summary),
+    ...unknown,
+    `initial balance ${money(summary.initialBalance)} ${quote(summary.symbols)}`,
+    line("", runs.map((r) => r.mode)),
+    ...rows.map(([k], i) => line(k, cells[i])),
+    "  (Sharpe/Sortino: daily returns × √365, risk-free 0; win rate and profit factor on trades.csv rows net of fees and funding)",
+  ].join("\n");
+}
+
+/** The quote currency of the symbols (USDT, USDC…), or "" when they differ or none is recognised. */
+function quote(symbols: readonly string[]): string {
+  const q = new Set(symbols.map((s) => /(USDT|USDC|USD|BUSD)$/.exec(s)?.[1] ?? ""));
+  return q.size === 1 ? [...q][0] : "";
 }
 
 export function parseBacktestArgs(argv: string[]): BacktestCliOptions | null {
@@ -170,9 +203,9 @@ export async function run(argv: string[]): Promise<number> {
     console.error("perpsim backtest: interrupted; nothing written");
     return 130;
   }
-  const { dir, result, report } = done;
+  const { dir, summary, report } = done;
   console.log(`backtest ${o.strategy} on ${o.venue}, ${o.symbols.join(", ")}, ${isoTime(parseTimeArg(o.from ?? 0, "from"))}`.replace(/, 1970.*$/, ""));
-  console.log(formatRuns(result, o.balance));
+  console.log(formatRuns(summary));
   console.log(`outputs: ${dir}`);
   console.log(`report: ${report}`);
   return 0;

@@ -7,8 +7,9 @@ export interface BacktestThreadResult {
   warnings: string[];
 }
 
-export async function backtestThread(job: BacktestJob): Promise<BacktestThreadResult> {
+/** `progress(done, total, mode, modes)` posts the bars done back to the main thread's progress line. */
+export async function backtestThread(job: BacktestJob, progress?: (done: number, total: number, mode: number, modes: number) => void): Promise<BacktestThreadResult> {
   const warnings: string[] = [];
-  const { files, result } = await runBacktestJob(job, (s) => warnings.push(s));
+  const { files, result } = await runBacktestJob({ ...job, progress }, (s) => warnings.push(s));
   return { files, result, warnings };
 }

@@ -19,9 +19,9 @@ export async function run(argv: string[]): Promise<number> {
     out: values.out, force: values.force, dataDir: values.data,
   };
   console.log("perpsim: hedged book (long BTCUSDT / short ETHUSDT, 5x, rebalanced daily) through March 2020 on Binance USD-M");
-  const { dir, result, report } = await backtestToFolder(o);
-  console.log(formatRuns(result, o.balance));
-  const [cross, iso] = result.runs.map((r) => r.run);
+  const { dir, summary, report } = await backtestToFolder(o);
+  console.log(formatRuns(summary));
+  const [cross, iso] = summary.runs;
   if (cross && iso && cross.survived !== iso.survived) {
     const loser = cross.survived ? iso : cross;
     console.log(`\n${cross.survived ? "cross" : "isolated"} survived; ${loser.mode} was liquidated (${loser.liquidations.map((l) => `${l.symbol} ${l.side} at ${l.time.slice(0, 16)}Z`).join(", ")}).`);

@@ -8,8 +8,9 @@ import {
   loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
   MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow,
 } from "../../montecarlo/index.ts";
-import { checkAddFolder, RunFolder, writeOutputs } from "../../report/index.ts";
+import { checkAddFolder, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
+import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
@@ -69,7 +70,7 @@ function cellResults(result: StressResult): CellModeResult[] {
 
 /**
  * The sweep's result table, printed with danfojs-node (loaded only when a sweep ran: it takes seconds).
- * `diff pp` = survival under cross − survival under isolated, the report heat map's colour.
+ * `cross − isolated pp` = liquidation probability under cross − under isolated: the sign of the paired difference and of the report heat map.
  */
 export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Promise<void> {
   const dfd = await import("danfojs-node");
@@ -80,7 +81,7 @@ export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Prom
   columns["liq cross %"] = rows.map((r) => pct(p(r, "cross")));
   columns["liq isolated %"] = rows.map((r) => pct(p(r, "isolated")));
   if (rows.every((r) => p(r, "cross") !== undefined && p(r, "isolated") !== undefined))
-    columns["diff pp"] = rows.map((r) => Math.round((p(r, "isolated")! - p(r, "cross")!) * 1e4) / 100);
+    columns["cross − isolated pp"] = rows.map((r) => Math.round((p(r, "cross")! - p(r, "isolated")!) * 1e4) / 100);
   const df = new dfd.DataFrame(columns, { config: { tableMaxRow: rows.length + 1 } });
   console.log(df.toString());
 }
@@ -91,14 +92,16 @@ function wholeFlag(name: string, value: string | undefined, min: number): number
   return n;
 }
 
-/** A one-line progress bar on a terminal; nothing when stderr is not a TTY. */
-function progressBar(): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+const cnt = (n: number) => n.toLocaleString("en-US");
+const cash = (x: number) => `${x < 0 ? "−" : ""}${Math.abs(x).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const pc = (x: number, unit = " %") => `${(100 * x).toFixed(2)}${unit}`;
+
+/** Progress on stderr: a bar with ETA on a terminal, a plain line every 5 s otherwise (logs, CI). */
+function progressBar(): (done: number, total: number) => void {
+  const p = createProgress({ title: "stress" });
   return (done, total) => {
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} paths`);
-    if (done === total) process.stderr.write("\n");
+    p.update({ fraction: done / total, counters: { paths: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` } });
+    if (done === total) p.finish();
   };
 }
 
@@ -218,14 +221,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     await folder.commit(files, { report: !v["no-report"], signal });
     const dir = folder.dir;
+    console.log(stressVerdictSentence(result.summary));
     for (const r of result.summary.runs) {
       const [lo, hi] = r.ci95;
-      console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}, VaR95 ${r.terminalEquity.var95}, ES97.5 ${r.terminalEquity.es975}, funding paid ${r.fundingPaid.mean}`);
+      console.log(`${r.mode.padEnd(8)} liquidated ${pc(r.liquidationProbability)} [${pc(lo, "")}, ${pc(hi)}], wipeout ${pc(r.wipeoutProbability)}, terminal equity mean ${cash(r.terminalEquity.mean)}, VaR95 ${cash(r.terminalEquity.var95)}, ES97.5 ${cash(r.terminalEquity.es975)}, funding paid ${cash(r.fundingPaid.mean)}`);
     }
     const p = result.summary.paired;
     const d = p.difference;
-    const diff = d ? `; cross − isolated ${(100 * d.estimate).toFixed(2)} pp [${(100 * d.ci95[0]).toFixed(2)}, ${(100 * d.ci95[1]).toFixed(2)}]` : "";
-    console.log(`paired: both ${p.both}, only cross ${p.onlyCross}, only isolated ${p.onlyIsolated}, neither ${p.neither}${diff}`);
+    const pp = (x: number) => `${x < 0 ? "−" : x > 0 ? "+" : ""}${Math.abs(100 * x).toFixed(2)}`;
+    const diff = d ? `; cross − isolated ${pp(d.estimate)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]` : "";
+    console.log(`paired: both ${cnt(p.both)}, only cross ${cnt(p.onlyCross)}, only isolated ${cnt(p.onlyIsolated)}, neither ${cnt(p.neither)}${diff}`);
     if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
     if (sweep) {
       console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${sweep.rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);
@@ -233,7 +238,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const steps = config.paths * config.steps * config.model.assets.length;
     const total = (performance.now() - started) / 1000;
-    console.log(`${config.paths} paths × ${config.steps} steps × ${config.model.assets.length} assets: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
+    const assets = config.model.assets.length;
+    console.log(`${cnt(config.paths)} paths × ${cnt(config.steps)} steps × ${assets} asset${assets === 1 ? "" : "s"}: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
     console.log(`wrote ${dir}`);
     return 0;
   }, async () => {

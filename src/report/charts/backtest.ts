@@ -3,6 +3,7 @@ import { CsvTable } from "../csv.ts";
 import { extremaIndices, unionIndices } from "../downsample.ts";
 import { round } from "../format.ts";
 import { CHART_WIDTH, TIME_ZOOM, modeColor, topLevel, type Chart } from "./chart.ts";
+import { place, readStops, readWicks, type WickMarker } from "./wicks.ts";
 
 /** Points drawn per series: a full history downsampled to this keeps the page under its size budget. */
 export const MAX_POINTS_PER_SERIES = 900;
@@ -60,18 +61,50 @@ function indexAt(times: number[], t: number): number {
 /** Time-axis label format for a span: vega's default drops the year on long runs ("October April …"). */
 function timeFormat(spanMs: number): string {
   const days = spanMs / 86_400_000;
-  return days > 3 * 365 ? "%Y" : days > 60 ? "%b %Y" : "%b %d";
+  return days > 3 * 365 ? "%Y" : days > 60 ? "%b %Y" : "%b %d, %Y";
 }
-let timeAxisFormat = "%b %d";
+let timeAxisFormat = "%b %d, %Y";
+/** the quote currency of the symbols, for money axes ("USDT"), or "quote currency" when they differ */
+let currency = "quote currency";
+function quoteOf(symbols: string[]): string {
+  const q = new Set(symbols.map((s) => /(USDT|USDC|BUSD|USD)$/.exec(s)?.[1] ?? ""));
+  return q.size === 1 && !q.has("") ? [...q][0] : "quote currency";
+}
 const timeX = (title: string | null = null) => ({ field: "t", type: "temporal", title, axis: { labelOverlap: true, format: timeAxisFormat } });
 const LINE = { type: "line", strokeWidth: 1.4, interpolate: "linear", invalid: "break-paths-show-domains" };
 
-export function backtestCharts(summary: BacktestSummary, equityCsv: string | undefined): Chart[] {
+/** Optional files beside equity.csv: trades.csv (stop markers) and candles.csv (wicks). */
+export interface BacktestChartFiles {
+  trades?: string;
+  candles?: string;
+}
+
+/**
+ * Buy and hold of the same symbols: the initial balance split equally at each symbol's first recorded
+ * trigger price and never touched, valued at the trigger price of each row (no fees, no funding, no leverage).
+ */
+export function buyAndHold(s: ModeSeries, symbols: string[], initial: number): (number | null)[] {
+  const first = symbols.map((sym) => s.price.get(sym)!.find((p) => p !== null) ?? null);
+  const last = [...first];
+  return s.time.map((_, i) => {
+    let v = 0;
+    for (let k = 0; k < symbols.length; k++) {
+      const p = s.price.get(symbols[k])![i];
+      if (p !== null) last[k] = p;
+      if (first[k] === null || last[k] === null) return null;
+      v += (initial / symbols.length) * (last[k]! / first[k]!);
+    }
+    return v;
+  });
+}
+
+export function backtestCharts(summary: BacktestSummary, equityCsv: string | undefined, files: BacktestChartFiles = {}): Chart[] {
   const modes = summary.runs.map((r) => r.mode);
   const color = (title?: string | null) => modeColor(modes, title);
   if (equityCsv === undefined) return [fundingShareChart(summary)];
   const series = readEquity(equityCsv, summary.symbols);
   timeAxisFormat = timeFormat(Date.parse(summary.to) - Date.parse(summary.from));
+  currency = quoteOf(summary.symbols);
   const liqs = summary.runs.flatMap((run) => run.liquidations.map((l) => ({ ...l, mode: run.mode, t: Date.parse(l.time) })));
 
   // keep the bars where liquidations happened, so their markers sit on the drawn line
@@ -86,6 +119,8 @@ export function backtestCharts(summary: BacktestSummary, equityCsv: string | und
     for (const i of extremaIndices(s.drawdownPct, MAX_POINTS_PER_SERIES, keep)) ddRows.push({ t: s.time[i], mode: s.mode, drawdown: round(-Math.abs(s.drawdownPct[i]), 4) });
     for (const i of extremaIndices(s.fundingPaid, MAX_POINTS_PER_SERIES)) fundRows.push({ t: s.time[i], mode: s.mode, funding: round(s.fundingPaid[i]) });
   }
+  const bh = series.length > 0 ? buyAndHold(series[0], summary.symbols, summary.initialBalance) : [];
+  const holdRows = series.length > 0 ? extremaIndices(bh, MAX_POINTS_PER_SERIES).filter((i) => bh[i] !== null).map((i) => ({ t: series[0].time[i], equity: round(bh[i]!) })) : [];
   const liqMarks = liqs.map((l) => {
     const s = series.find((x) => x.mode === l.mode);
     const equity = s ? s.equity[indexAt(s.time, l.t)] : null;
@@ -96,20 +131,24 @@ export function backtestCharts(summary: BacktestSummary, equityCsv: string | und
     {
       id: "equity",
       title: "Equity per margin mode",
-      howToRead: "Each line is the account's equity under one margin mode, on the same trades. A ✕ marks a liquidation (hover for symbol, price and loss). Drag to pan, scroll to zoom the time axis, double-click to reset.",
+      howToRead: `Each line is the account's equity under one margin mode, on the same trades, in ${currency}. The grey dashed line is buy and hold of the same symbols (the initial balance split equally at the first price, no leverage, fees or funding): the benchmark. A ✕ marks a liquidation (hover for symbol, price and loss). Drag to pan, scroll to zoom the time axis, double-click to reset.`,
       spec: topLevel({
         width: CHART_WIDTH, height: 260,
         layer: [
-          { data: { name: "equity" }, params: [TIME_ZOOM], mark: { ...LINE, tooltip: true }, encoding: { x: timeX(), y: { field: "equity", type: "quantitative", title: "equity", scale: { zero: false } }, color: color() } },
+          { data: { name: "buyAndHold" }, mark: { ...LINE, color: "#9aa3ad", strokeDash: [4, 3], tooltip: true }, encoding: { x: timeX(), y: { field: "equity", type: "quantitative" } } },
+          { data: { name: "equity" }, params: [TIME_ZOOM], mark: { ...LINE, tooltip: true }, encoding: { x: timeX(), y: { field: "equity", type: "quantitative", title: `equity (${currency})`, scale: { zero: false } }, color: color() } },
           { data: { name: "liquidations" }, mark: { type: "point", shape: "cross", size: 140, filled: true, strokeWidth: 1, stroke: "#111" },
             encoding: { x: timeX(), y: { field: "equity", type: "quantitative" }, color: color(),
               tooltip: [{ field: "t", type: "temporal", title: "time", format: "%Y-%m-%d %H:%M" }, { field: "mode" }, { field: "symbol" }, { field: "side" }, { field: "price", type: "quantitative", format: ",.2f" }, { field: "loss", type: "quantitative", format: ",.2f" }] } },
         ],
-      }, { equity: equityRows, liquidations: liqMarks }),
+      }, { equity: equityRows, buyAndHold: holdRows, liquidations: liqMarks }),
     },
   ];
 
-  summary.symbols.forEach((sym, k) => charts.push(priceChart(sym, k, series, liqMarks.filter((l) => l.symbol === sym), color)));
+  summary.symbols.forEach((sym, k) => {
+    const markers = files.candles === undefined ? null : wickMarkers(sym, files.candles, files.trades, liqs);
+    charts.push(priceChart(sym, k, series, liqMarks.filter((l) => l.symbol === sym), color, markers));
+  });
 
   charts.push({
     id: "funding",
@@ -118,7 +157,7 @@ export function backtestCharts(summary: BacktestSummary, equityCsv: string | und
     spec: topLevel({
       width: CHART_WIDTH, height: 200, data: { name: "funding" }, params: [TIME_ZOOM],
       mark: { ...LINE, tooltip: true },
-      encoding: { x: timeX(), y: { field: "funding", type: "quantitative", title: "funding paid" }, color: color() },
+      encoding: { x: timeX(), y: { field: "funding", type: "quantitative", title: `funding paid (${currency})` }, color: color() },
     }, { funding: fundRows }),
   });
   charts.push(fundingShareChart(summary));
@@ -135,7 +174,20 @@ export function backtestCharts(summary: BacktestSummary, equityCsv: string | und
   return charts;
 }
 
-function priceChart(sym: string, k: number, series: ModeSeries[], liqMarks: Record<string, unknown>[], color: (title?: string | null) => unknown): Chart {
+/** Wicks of one symbol from candles.csv and its liquidations and stops placed on them. */
+function wickMarkers(sym: string, candles: string, trades: string | undefined, liqs: { t: number; mode: string; symbol: string; side: string; price: number }[]) {
+  const wicks = readWicks(candles, sym);
+  const events = [
+    ...liqs.filter((l) => l.symbol === sym).map((l) => ({ time: l.t, mode: l.mode, kind: "liquidation" as const, side: l.side, price: l.price })),
+    ...(trades === undefined ? [] : readStops(trades, sym)),
+  ];
+  const markers = events.map((e) => place(wicks, e)).filter((m): m is WickMarker => m !== null);
+  return { wicks: wicks.map((w) => ({ t: w.t, low: round(w.low, 8), high: round(w.high, 8), close: round(w.close, 8) })), markers };
+}
+
+type WickData = ReturnType<typeof wickMarkers>;
+
+function priceChart(sym: string, k: number, series: ModeSeries[], liqMarks: Record<string, unknown>[], color: (title?: string | null) => unknown, wicks: WickData | null): Chart {
   const priceRows: Record<string, unknown>[] = [];
   const liqRows: Record<string, unknown>[] = [];
   // the trigger price is the same in every mode; draw it once, from the first mode that has it
@@ -162,22 +214,34 @@ function priceChart(sym: string, k: number, series: ModeSeries[], liqMarks: Reco
       liqRows.push({ t: s.time[i], mode: s.mode, liqPrice: x === null || !reach(x) ? null : round(x) });
     }
   }
+  if (wicks) {
+    for (const w of wicks.wicks) { lo = Math.min(lo, w.low); hi = Math.max(hi, w.high); }
+  }
   const hidden = [...offChart].map(([mode, x]) => `${mode}, as far as ${round(x, 4)}`).join("; ");
   const hiddenNote = hidden === "" ? "" : ` Not drawn, to keep the price readable: liquidation prices more than ${FAR}× away from the price range, which the price never came near (${hidden}).`;
   return {
     id: `price-${k}`,
     title: `${sym}: trigger price and liquidation price per mode`,
-    howToRead: "The grey line is the price liquidations trigger on (mark price where the venue uses it). Each dashed line is the position's liquidation price under one mode; gaps mean no position (or, in cross, a price so low it cannot be reached). Where an isolated line creeps toward the price while the price stands still, funding is eating its margin. ✕ marks a liquidation fill." + hiddenNote,
+    howToRead: (wicks
+      ? "Grey wicks span each bar's low to high on the price liquidations and stops trigger on (mark price where the venue uses it; long runs merge bars into one wick that keeps their lowest low and highest high); the grey line is the close. ✕ marks a liquidation and ▲ a stop (▼ a take-profit) on the wick that hit it, at the fill price (held inside the wick when slippage filled beyond it; the tooltip gives the fill). "
+      : "The grey line is the close of the price liquidations trigger on (mark price where the venue uses it). ✕ marks a liquidation fill. ") +
+      `Each dashed line is the position's liquidation price under one mode; gaps mean no position (or, in cross, a price so low it cannot be reached). Where an isolated line creeps toward the price while the price stands still, funding is eating its margin. Prices in ${currency}.` + hiddenNote,
     spec: topLevel({
-      width: CHART_WIDTH, height: 220,
+      width: CHART_WIDTH, height: 240,
       layer: [
-        { data: { name: "price" }, params: [TIME_ZOOM], mark: { ...LINE, color: "#6b7280", tooltip: true }, encoding: { x: timeX(), y: { field: "price", type: "quantitative", title: `${sym} price`, scale: { zero: false } } } },
+        ...(wicks ? [{ data: { name: "wicks" }, mark: { type: "rule", color: "#b8bec7", strokeWidth: 1 }, encoding: { x: timeX(), y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }] : []),
+        { data: { name: "price" }, params: [TIME_ZOOM], mark: { ...LINE, color: "#6b7280", tooltip: true }, encoding: { x: timeX(), y: { field: "price", type: "quantitative", title: `${sym} price (${currency})`, scale: { zero: false } } } },
         { data: { name: "liqPrice" }, mark: { ...LINE, strokeDash: [5, 3], tooltip: true }, encoding: { x: timeX(), y: { field: "liqPrice", type: "quantitative" }, color: color("liquidation price") } },
-        { data: { name: "liquidations" }, mark: { type: "point", shape: "cross", size: 140, filled: true, strokeWidth: 1, stroke: "#111" },
-          encoding: { x: timeX(), y: { field: "price", type: "quantitative" }, color: color("liquidation price"),
-            tooltip: [{ field: "t", type: "temporal", title: "time", format: "%Y-%m-%d %H:%M" }, { field: "mode" }, { field: "side" }, { field: "price", type: "quantitative", format: ",.2f" }, { field: "loss", type: "quantitative", format: ",.2f" }] } },
+        wicks
+          ? { data: { name: "markers" }, mark: { type: "point", size: 140, filled: true, strokeWidth: 1, stroke: "#111" },
+            encoding: { x: timeX(), y: { field: "y", type: "quantitative" }, color: color("liquidation price"),
+              shape: { field: "kind", type: "nominal", title: "marker", scale: { domain: ["liquidation", "stop", "take-profit"], range: ["cross", "triangle-up", "triangle-down"] } },
+              tooltip: [{ field: "time", type: "temporal", title: "time", format: "%Y-%m-%d %H:%M" }, { field: "kind" }, { field: "mode" }, { field: "side" }, { field: "price", type: "quantitative", title: "fill", format: ",.2f" }, { field: "wickLow", type: "quantitative", title: "wick low", format: ",.2f" }, { field: "wickHigh", type: "quantitative", title: "wick high", format: ",.2f" }] } }
+          : { data: { name: "liquidations" }, mark: { type: "point", shape: "cross", size: 140, filled: true, strokeWidth: 1, stroke: "#111" },
+            encoding: { x: timeX(), y: { field: "price", type: "quantitative" }, color: color("liquidation price"),
+              tooltip: [{ field: "t", type: "temporal", title: "time", format: "%Y-%m-%d %H:%M" }, { field: "mode" }, { field: "side" }, { field: "price", type: "quantitative", format: ",.2f" }, { field: "loss", type: "quantitative", format: ",.2f" }] } },
       ],
-    }, { price: priceRows, liqPrice: liqRows, liquidations: liqMarks }),
+    }, wicks ? { price: priceRows, liqPrice: liqRows, wicks: wicks.wicks, markers: wicks.markers as unknown as Record<string, unknown>[] } : { price: priceRows, liqPrice: liqRows, liquidations: liqMarks }),
   };
 }
 

@@ -3,6 +3,7 @@ import { CsvTable } from "../csv.ts";
 import { extremaIndices } from "../downsample.ts";
 import { money, round } from "../format.ts";
 import { CHART_WIDTH, modeColor, topLevel, type Chart } from "./chart.ts";
+import { sampleLiquidationCharts } from "./sampleLiq.ts";
 
 const HISTOGRAM_BINS = 40;
 const MAX_SAMPLE_PATHS = 6;
@@ -21,11 +22,24 @@ export function readPaths(text: string): PathOutcome[] {
   return t.rows.map((_, r) => ({ mode: t.text(r, cMode), liquidationHour: t.num(r, cHour, true), terminalEquity: t.num(r, cTerm), minEquity: t.num(r, cMin) }));
 }
 
+/**
+ * The range the bins cover: from the smallest to the largest value, unless a few outliers stretch it
+ * (the range of all values more than 3× that of the middle 99 %): then the 0.5th to 99.5th percentile,
+ * the outer bins holding the paths beyond (clipped: counted, not dropped).
+ */
+export function binRange(values: number[]): { lo: number; hi: number; clipped: boolean } {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number) => v[Math.min(v.length - 1, Math.max(0, Math.round(q * (v.length - 1))))];
+  const lo = v[0], hi = v[v.length - 1];
+  const qlo = at(0.005), qhi = at(0.995);
+  if (qhi > qlo && hi - lo > 3 * (qhi - qlo)) return { lo: qlo, hi: qhi, clipped: true };
+  return { lo, hi, clipped: false };
+}
+
 /** Equal-width bins shared by every mode (so the modes' bars line up), as rows {mode, lo, hi, count, share}. */
 export function histogram(values: { mode: string; v: number }[], modes: string[], bins = HISTOGRAM_BINS) {
   if (values.length === 0) return [];
-  let lo = Infinity, hi = -Infinity;
-  for (const { v } of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let { lo, hi } = binRange(values.map((x) => x.v));
   if (hi === lo) hi = lo + 1;
   const width = (hi - lo) / bins;
   const counts = new Map(modes.map((m) => [m, new Array<number>(bins).fill(0)]));
@@ -33,7 +47,7 @@ export function histogram(values: { mode: string; v: number }[], modes: string[]
   for (const { mode, v } of values) {
     const c = counts.get(mode);
     if (!c) continue;
-    c[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+    c[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))]++;
     totals.set(mode, totals.get(mode)! + 1);
   }
   return modes.flatMap((mode) => counts.get(mode)!.map((count, b) => ({
@@ -91,13 +105,15 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
   for (const [field, id, title] of [["terminalEquity", "terminal", "Terminal equity"], ["minEquity", "minimum", "Minimum equity along the path"]] as const) {
     if (outcomes.length === 0) break;
     const bins = histogram(outcomes.map((o) => ({ mode: o.mode, v: o[field] })), modes);
+    const range = binRange(outcomes.map((o) => o[field]));
+    const clippedNote = range.clipped ? ` The axis covers the middle 99 % of paths (${money(range.lo)} to ${money(range.hi)}); the few beyond are counted in the first and last bars.` : "";
     const marks = summary.runs.flatMap((r) => tailMarkers(r.mode, field === "terminalEquity" ? r.terminalEquity : r.minEquity, start));
     charts.push({
       id: `${id}-equity`,
       title: `${title}: distribution per mode`,
       howToRead: start === null
         ? "Bars: share of paths ending in each equity band, per mode. The vertical line marks each mode's 5th percentile (the run did not record its starting equity, so VaR/ES cannot be placed)."
-        : `Bars: share of paths in each equity band, per mode. Vertical lines mark the equity left after a loss equal to VaR 95 (solid), VaR 99 (dashed) and ES 97.5 (dotted), measured from the starting equity ${money(start)}. Lines further left mean a worse tail.`,
+        : `Bars: share of paths in each equity band, per mode. Vertical lines mark the equity left after a loss equal to VaR 95 (solid), VaR 99 (dashed) and ES 97.5 (dotted), measured from the starting equity ${money(start)}. Lines further left mean a worse tail.` + clippedNote,
       spec: topLevel({
         width: CHART_WIDTH, height: 200,
         layer: [
@@ -125,11 +141,14 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
     });
   }
 
-  if (files.samples !== undefined) charts.push(samplePathsChart(files.samples, color));
+  if (files.samples !== undefined) {
+    charts.push(samplePathsChart(files.samples, color, summary.horizonHours));
+    charts.push(...sampleLiquidationCharts(files.samples, summary.horizonHours, color));
+  }
   return charts;
 }
 
-function samplePathsChart(text: string, color: (title?: string | null) => unknown): Chart {
+function samplePathsChart(text: string, color: (title?: string | null) => unknown, horizon: number): Chart {
   const t = new CsvTable("samples.csv", text, SAMPLE_FIXED_COLUMNS);
   const [cPath, cMode, cHour, cEq] = SAMPLE_FIXED_COLUMNS.map((c) => t.column(c));
   const cLiq = t.has("liquidated") ? t.column("liquidated") : -1;
@@ -151,19 +170,21 @@ function samplePathsChart(text: string, color: (title?: string | null) => unknow
   const rows: Record<string, unknown>[] = [];
   const liqRows: Record<string, unknown>[] = [];
   for (const s of series.values()) {
+    // a path with nothing left open stops being traced; its equity stays where it was until the horizon
+    if (s.hour.length > 0 && s.hour[s.hour.length - 1] < horizon) { s.hour.push(horizon); s.equity.push(s.equity[s.equity.length - 1]); }
     for (const i of extremaIndices(s.equity, MAX_POINTS_PER_SAMPLE, s.liq)) rows.push({ path: `path ${s.path}`, mode: s.mode, hour: round(s.hour[i]), equity: round(s.equity[i]) });
     for (const i of s.liq) liqRows.push({ path: `path ${s.path}`, mode: s.mode, hour: round(s.hour[i]), equity: round(s.equity[i]) });
   }
   return {
     id: "sample-paths",
     title: `Sample paths (${paths.length}): equity under each mode on the same shocks`,
-    howToRead: "Each pair of lines is one simulated market run under both modes (common random numbers), so the two colours differ only by the margin mode. ✕ marks a liquidation. Hover a line for its path number.",
+    howToRead: "Each pair of lines is one simulated market run under both modes (common random numbers), so the two colours differ only by the margin mode, from hour 0 to the horizon (after a liquidation that leaves nothing open the line stays flat). ✕ marks a liquidation. Hover a line for its path number.",
     spec: topLevel({
       width: CHART_WIDTH, height: 240,
       layer: [
         { data: { name: "samples" }, params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }],
           mark: { type: "line", strokeWidth: 1.2, opacity: 0.85, tooltip: true },
-          encoding: { x: { field: "hour", type: "quantitative", title: "hours" }, y: { field: "equity", type: "quantitative", title: "equity", scale: { zero: false } }, color: color(), detail: { field: "path" } } },
+          encoding: { x: { field: "hour", type: "quantitative", title: "hours", scale: { domain: [0, horizon], nice: false } }, y: { field: "equity", type: "quantitative", title: "equity", scale: { zero: false } }, color: color(), detail: { field: "path" } } },
         { data: { name: "sampleLiquidations" }, mark: { type: "point", shape: "cross", size: 120, filled: true, stroke: "#111", strokeWidth: 1 },
           encoding: { x: { field: "hour", type: "quantitative" }, y: { field: "equity", type: "quantitative" }, color: color(), tooltip: [{ field: "path" }, { field: "mode" }, { field: "hour", type: "quantitative" }, { field: "equity", type: "quantitative", format: ",.2f" }] } },
       ],

@@ -7,7 +7,7 @@ import { topLevel, type Chart } from "./chart.ts";
 export interface SweepCell {
   x: number;
   y: number | null;
-  /** survival(cross) − survival(isolated) = P(liq | isolated) − P(liq | cross), in percentage points */
+  /** P(liq | cross) − P(liq | isolated), in percentage points: the sign of the paired difference everywhere (negative: cross is liquidated less) */
   difference: number;
   cross: number;
   isolated: number;
@@ -35,7 +35,7 @@ export function readSweep(text: string): { params: string[]; cells: SweepCell[] 
   }
   const cells = [...byCell.values()]
     .filter((c): c is SweepCell & { cross: number; isolated: number } => c.cross !== undefined && c.isolated !== undefined)
-    .map((c) => ({ x: c.x, y: c.y, cross: c.cross, isolated: c.isolated, difference: round((c.isolated - c.cross) * 100, 6) }));
+    .map((c) => ({ x: c.x, y: c.y, cross: c.cross, isolated: c.isolated, difference: round((c.cross - c.isolated) * 100, 6) }));
   return { params: paramCols.map(([h]) => h.slice(SWEEP_PARAM_PREFIX.length)), cells };
 }
 
@@ -43,29 +43,29 @@ export function sweepChart(text: string): Chart {
   const { params, cells } = readSweep(text);
   const rows = cells.map((c) => ({ ...c, cross: round(c.cross * 100, 5), isolated: round(c.isolated * 100, 5) }));
   const extent = Math.max(1e-9, ...rows.map((r) => Math.abs(r.difference)));
-  const color = { field: "difference", type: "quantitative", title: "cross − isolated, pp", legend: { titleLimit: 300, gradientLength: 220 }, scale: { scheme: "redblue", domain: [-extent, extent] } };
+  const color = { field: "difference", type: "quantitative", title: "liquidation probability, cross − isolated, pp", legend: { titleLimit: 300, gradientLength: 220 }, scale: { scheme: "redblue", reverse: true, domain: [-extent, extent] } };
   const tooltip = [
     ...params.map((p, i) => ({ field: i === 0 ? "x" : "y", type: "quantitative", title: p })),
     { field: "cross", type: "quantitative", title: "P(liq) cross %", format: ".2f" },
     { field: "isolated", type: "quantitative", title: "P(liq) isolated %", format: ".2f" },
-    { field: "difference", type: "quantitative", title: "difference, pp", format: "+.2f" },
+    { field: "difference", type: "quantitative", title: "cross − isolated, pp", format: "+.2f" },
   ];
-  const howToRead = "Survival under cross minus survival under isolated, in percentage points, for each setting of the swept parameter(s). Blue: cross liquidates less often there; red: isolated does. White: no difference.";
+  const howToRead = "Liquidation probability under cross minus under isolated, in percentage points (the sign the paired difference and the terminal use), for each setting of the swept parameter(s). Blue, negative: cross is liquidated less often there; red, positive: isolated is. White: no difference. Hover a cell for both modes' own probabilities.";
   if (params.length === 1) {
     return {
       id: "sweep",
-      title: `Sweep over ${params[0]}: cross minus isolated survival`,
+      title: `Sweep over ${params[0]}: liquidation probability, cross minus isolated`,
       howToRead,
       spec: topLevel({
         width: 820, height: 200, data: { name: "sweep" },
         mark: { type: "bar", tooltip: true },
-        encoding: { x: { field: "x", type: "ordinal", title: params[0] }, y: { field: "difference", type: "quantitative", title: "cross − isolated survival, pp" }, color, tooltip },
+        encoding: { x: { field: "x", type: "ordinal", title: params[0] }, y: { field: "difference", type: "quantitative", title: "liquidation probability, cross − isolated, pp" }, color, tooltip },
       }, { sweep: rows }),
     };
   }
   return {
     id: "sweep",
-    title: `Sweep over ${params[0]} × ${params[1]}: cross minus isolated survival`,
+    title: `Sweep over ${params[0]} × ${params[1]}: liquidation probability, cross minus isolated`,
     howToRead,
     spec: topLevel({
       width: { step: 80 }, height: { step: 36 }, data: { name: "sweep" },
