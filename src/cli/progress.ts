@@ -44,6 +44,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   let state: ProgressState = { fraction: 0 };
   let lastDraw = -Infinity;
   let drawn = false;
+  let finished = false;
 
   const text = (): string => {
     const f = Math.max(0, Math.min(1, state.fraction));
@@ -80,6 +81,8 @@ export function createProgress(opts: ProgressOptions): Progress {
       if (tty && drawn) draw(true);
     },
     finish() {
+      if (finished) return; // idempotent: a caller may finish on success and again in its finally
+      finished = true;
       if (tty) {
         draw(true);
         stream.write("\n");
