@@ -1,6 +1,7 @@
 import { InputError } from "../market/index.ts";
 import type { CustomVenueSpec, Venue } from "./types.ts";
 import { flatTier } from "./tiers.ts";
+import type { LiquidationLossRule, TableChoice } from "./tableTypes.ts";
 
 function rate(spec: Record<string, unknown>, field: string, fallback?: number): number {
   const v = spec[field] ?? fallback;
@@ -20,6 +21,16 @@ export function customVenue(spec: CustomVenueSpec): Venue {
   const intervalHours = spec.fundingIntervalHours ?? 8;
   if (!(intervalHours > 0)) throw new InputError("custom venue: fundingIntervalHours must be above 0");
   const table = flatTier(mmr, maxLeverage);
+  const liquidationFee = rate(s, "liquidationFee");
+  const loss: LiquidationLossRule = {
+    closePrice: "trigger price (worsened by the run's liquidation slippage)", feeRate: liquidationFee, feeBase: "notional liquidated",
+    remainder: "trader", partial: "none (full liquidation)", bankrupt: "deficit written off as bad debt", sources: ["the user's custom venue spec"], unsourced: [],
+  };
+  const choice: TableChoice = Object.freeze({
+    id: "custom", asOf: "", asOfMs: 0, source: "the user's custom venue spec", file: "", venueSymbol: null,
+    table: { symbol: null, tiers: table, tick: { kind: "unknown" } as const, unsourced: [], notes: [] },
+    unsourced: [], liquidationLoss: { cross: loss, isolated: loss },
+  });
   return {
     name: "custom",
     label: `custom (mmr ${mmr})`,
@@ -27,7 +38,7 @@ export function customVenue(spec: CustomVenueSpec): Venue {
     triggerPrice: "mark",
     takerFee: rate(s, "takerFee"),
     makerFee: rate(s, "makerFee", 0),
-    liquidationFee: rate(s, "liquidationFee"),
+    liquidationFee,
     liquidation: { kind: "full" },
     funding: { intervalHours, priceSource: "mark", cap8h: null },
     liqPriceFamily: "mm-at-liquidation",
@@ -35,8 +46,11 @@ export function customVenue(spec: CustomVenueSpec): Venue {
     minMaintenance: 0,
     settlementDecimals: 8,
     priceDecimals: 2,
+    openFeeInMarginCheck: true,
     mmrFromMaxLeverage: false,
+    tables: null,
     tiers: () => table,
+    table: () => choice,
     minIsolatedMarginAfterRemoval: (_notional, initialMargin) => initialMargin,
   };
 }

@@ -1,10 +1,15 @@
 /**
  * Venues: data plus a few functions. `getVenue("binance")` or `getVenue({ name: "custom", ... })`;
- * `venue.tiers(symbol)` gives the maintenance tiers (`tierAt(table, notional)` picks one).
+ * `venue.tiers(symbol, time?)` gives the maintenance tiers in force (`tierAt(table, notional)` picks
+ * one), `venue.table(symbol, time?)` the dated table behind them (id, asOf, source, tick, unsourced
+ * figures, liquidation loss). Tables are data files (src/venues/tables/*.json, dated); a user's newer
+ * files (`perpsim venues update`) are parsed with `parseVenueTables` and added with `withTableFiles`.
  */
 export type { Venue, VenueName, Tier, TierTable, LiqPriceFamily, LiquidationPolicy, FundingRules, CustomVenueSpec, MarginMode } from "./types.ts";
-export { getVenue, withTiers, VENUE_NAMES } from "./registry.ts";
+export type { LiquidationLossRule, SymbolTable, TableChoice, TickRule, VenueTableFile } from "./tableTypes.ts";
+export { getVenue, withTiers, withTableFiles, VENUE_NAMES } from "./registry.ts";
 export { buildTiers, flatTier, tierAt, tierIndex, validateTiers, GENERIC_TIERS, type TierRow } from "./tiers.ts";
-export { baseAsset } from "./symbols.ts";
-export { BINANCE_TIERS } from "./binance.ts";
-export { HYPERLIQUID_TIERS, HYPERLIQUID_DEFAULT_TIERS } from "./hyperliquid.ts";
+export { baseAsset, symbolKeys } from "./symbols.ts";
+export { parseVenueTables, TABLE_FORMAT } from "./tableParse.ts";
+export { VenueTables, describeSpans, STALE_AFTER_DAYS, type TableSpan } from "./tableSet.ts";
+export { formatPrice, describeTick } from "./ticks.ts";

@@ -1,5 +1,7 @@
 import { InputError } from "../market/index.ts";
 import type { CustomVenueSpec, TierTable, Venue } from "./types.ts";
+import type { VenueTableFile } from "./tableTypes.ts";
+import { onTables } from "./tabled.ts";
 import { hyperliquid } from "./hyperliquid.ts";
 import { binance } from "./binance.ts";
 import { bybit } from "./bybit.ts";
@@ -36,8 +38,26 @@ export function withTiers(venue: Venue, byAsset: Readonly<Record<string, TierTab
   const own: Record<string, TierTable> = {};
   for (const [asset, table] of Object.entries(byAsset)) own[baseAsset(asset)] = validateTiers(table, `tiers for ${asset}`);
   const fallback = defaultTiers ? validateTiers(defaultTiers, "default tiers") : undefined;
+  const pinned = (symbol: string): TierTable | undefined => own[baseAsset(symbol)] ?? fallback;
   return {
     ...venue,
-    tiers: (symbol) => own[baseAsset(symbol)] ?? fallback ?? venue.tiers(symbol),
+    tiers: (symbol, time) => pinned(symbol) ?? venue.tiers(symbol, time),
+    table: (symbol, time) => {
+      const base = venue.table(symbol, time);
+      const t = pinned(symbol);
+      if (!t) return base;
+      return { ...base, id: `${base.id}+pinned`, source: "tiers pinned by the caller (withTiers)", table: { ...base.table, tiers: t } };
+    },
   };
+}
+
+/**
+ * The same venue with more dated table files (a user's `perpsim venues update` output, parsed by
+ * the caller with `parseVenueTables`): each symbol runs on the newest file in force at the bar's time.
+ */
+export function withTableFiles(venue: Venue, files: readonly VenueTableFile[]): Venue {
+  if (files.length === 0) return venue;
+  if (!venue.tables) throw new InputError(`${venue.label} has no dated tables to add to`);
+  const { tiers: _t, table: _c, tables: _s, liquidationFee: _f, ...rules } = venue;
+  return onTables(rules, venue.tables.with(files));
 }

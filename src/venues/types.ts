@@ -1,4 +1,6 @@
 /** The data that describes one venue's margin rules. Every engine, calculator and kernel reads these. */
+import type { TableChoice } from "./tableTypes.ts";
+import type { VenueTables } from "./tableSet.ts";
 
 export type MarginMode = "cross" | "isolated";
 
@@ -57,7 +59,10 @@ export interface Venue {
   readonly triggerPrice: "mark" | "oracle" | "oracle-pessimistic";
   readonly takerFee: number;
   readonly makerFee: number;
-  /** liquidation / clearance fee as a share of the notional liquidated, taken only from what is left */
+  /**
+   * liquidation / clearance fee as a share of the notional liquidated, taken only from what is left:
+   * the `feeRate` of the newest table file's `liquidationLoss` rule (see `table(symbol).liquidationLoss`)
+   */
   readonly liquidationFee: number;
   readonly liquidation: LiquidationPolicy;
   readonly funding: FundingRules;
@@ -67,15 +72,27 @@ export interface Venue {
   readonly minMaintenance: number;
   /** money is settled to this many decimals (USDT 8, USDC 6) */
   readonly settlementDecimals: number;
-  /** prices are reported to this many decimals */
+  /** @deprecated prices print at the symbol's tick (`table(symbol).table.tick`); kept for old callers */
   readonly priceDecimals: number;
+  /**
+   * Whether the open check counts the opening fee against the initial margin. Hyperliquid checks
+   * the initial margin and takes the fee from the fill, so a 1x cross position the size of the
+   * balance opens (its collateral ends a fee below the initial margin; leverage is only checked on
+   * opening); the others keep the conservative check.
+   */
+  readonly openFeeInMarginCheck: boolean;
   /** Hyperliquid derives mmr from max leverage (mmr = 1 / (2 × maxLeverage)) */
   readonly mmrFromMaxLeverage: boolean;
   /**
-   * The tier table for a symbol (`BTCUSDT`, `BTC`, `BTC-USD` all map to `BTC`); unknown assets get
-   * the venue's generic default table. Throws InputError for a malformed symbol.
+   * The tier table for a symbol (`BTCUSDT`, `BTC`, `BTC-USD` find the venue's own name) in force at
+   * `time` (epoch ms; the newest table when omitted); symbols in no table get the venue's default
+   * table, flagged unsourced. Throws InputError for a malformed symbol.
    */
-  tiers(symbol: string): TierTable;
+  tiers(symbol: string, time?: number): TierTable;
+  /** The dated table behind `tiers(symbol, time)`: id, asOf, source, tick rule, unsourced figures, liquidation loss. */
+  table(symbol: string, time?: number): TableChoice;
+  /** the venue's dated tables (null for `custom`) */
+  readonly tables: VenueTables | null;
   /**
    * The least isolated margin that must stay after a removal, given the position's notional at the
    * current price and its initial margin (notional / leverage).

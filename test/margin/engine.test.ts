@@ -10,12 +10,14 @@ interface Case { venue: Venue; mode: MarginMode; side: "long" | "short"; entry: 
 
 /**
  * `small`: 1k–91k of notional, below Hyperliquid's 100k partial threshold and in every venue's first tier;
- * `large`: 120k–25M, log-uniform, across Binance's brackets (300k, 800k, 3M, 12M), Bybit's (2M, 10M)
- * and above Hyperliquid's partial threshold.
+ * `large`: 120k–25M, log-uniform, across Binance's brackets (300k, 800k, 3M, 12M), Bybit's (2M, 4M)
+ * and above Hyperliquid's partial threshold; capped below the venue's largest tier (Bybit's sourced
+ * BTCUSDT rows stop at 6M).
  */
 function randomCase(rng: () => number, venue: Venue, mode: MarginMode, band: "small" | "large" = "small"): Case {
   const entry = 100 + rng() * 60_000;
-  const notional = band === "small" ? 1_000 + rng() * 90_000 : 120_000 * Math.exp(rng() * Math.log(25_000_000 / 120_000));
+  const top = venue.tiers("BTC").at(-1)!.cap;
+  const notional = Math.min(band === "small" ? 1_000 + rng() * 90_000 : 120_000 * Math.exp(rng() * Math.log(25_000_000 / 120_000)), 0.8 * top);
   const maxLev = tierAt(venue.tiers("BTC"), notional).maxLeverage;
   const leverage = Math.max(1, Math.floor(1 + rng() * (Math.min(maxLev, 50) - 1)));
   return { venue, mode, side: rng() < 0.5 ? "long" : "short", entry, size: notional / entry, leverage, balance: (notional / leverage) * (1.2 + rng() * 3) };

@@ -6,14 +6,14 @@ describe("creditFunding: posting a funding amount computed elsewhere", () => {
   it("isolated: comes out of the position's margin and its liquidation price moves by paid / (q (1 − mmr))", () => {
     const events: EngineEvent[] = [];
     const acc = new Account({ venue: getVenue("binance"), balance: 10_000, symbols: ["SOLUSDT"], events: (e) => events.push(e) });
-    acc.trade(0, "SOLUSDT", "long", 100, 150, { mode: "isolated", leverage: 5 }); // margin 3,000; generic tier 1: mmr 2.5 %
-    // LP = (M − q E) / (q mmr − q) = (3,000 − 15,000) / (2.5 − 100) = 123.0769…
-    expect(acc.liquidationPrice("SOLUSDT")!).toBeCloseTo(12_000 / 97.5, 9);
+    acc.trade(0, "SOLUSDT", "long", 100, 150, { mode: "isolated", leverage: 5 }); // margin 3,000; Binance's SOLUSDT bracket 1 (2024-10-24 table): mmr 0.5 %
+    // LP = (M − q E) / (q mmr − q) = (3,000 − 15,000) / (0.5 − 100) = 120.6030…
+    expect(acc.liquidationPrice("SOLUSDT")!).toBeCloseTo(12_000 / 99.5, 9);
     const wallet = acc.walletBalance;
     expect(acc.creditFunding(3_600_000, "SOLUSDT", -15, 151)).toBe(-15);
     expect(acc.position("SOLUSDT")!.margin).toBe(2_985);
     expect(acc.walletBalance).toBe(wallet);
-    expect(acc.liquidationPrice("SOLUSDT")!).toBeCloseTo(12_015 / 97.5, 9);
+    expect(acc.liquidationPrice("SOLUSDT")!).toBeCloseTo(12_015 / 99.5, 9);
     expect(events.at(-1)).toMatchObject({ time: 3_600_000, type: "funding", symbol: "SOLUSDT", side: "long", size: 100, price: 151, amount: -15 });
   });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { baseAsset, BINANCE_TIERS, buildTiers, getVenue, HYPERLIQUID_TIERS, tierAt, VENUE_NAMES, withTiers } from "../../src/venues/index.ts";
+import { baseAsset, buildTiers, getVenue, tierAt, VENUE_NAMES, withTiers } from "../../src/venues/index.ts";
+
+const BINANCE_TIERS = { BTC: getVenue("binance").tiers("BTCUSDT"), ETH: getVenue("binance").tiers("ETHUSDT") };
+const HYPERLIQUID_TIERS = { BTC: getVenue("hyperliquid").tiers("BTC"), ETH: getVenue("hyperliquid").tiers("ETH") };
 import { InputError } from "../../src/market/errors.ts";
 
 describe("tier tables", () => {

@@ -1,0 +1,76 @@
+import type { MarginMode, TierTable } from "./types.ts";
+
+/**
+ * What a liquidated trader loses on one venue in one margin mode, as the venue states it: the price
+ * the position is closed at, the fee, where what is left goes, the partial steps. `feeRate` is the
+ * number the engine charges (share of the notional liquidated, from what is left only); the rest is
+ * text for `venues show`, with its sources.
+ */
+export interface LiquidationLossRule {
+  readonly closePrice: string;
+  readonly feeRate: number;
+  readonly feeBase: string;
+  /** who gets what is left after the fee: "trader", "insurance fund", "backstop vault" */
+  readonly remainder: string;
+  readonly partial: string;
+  readonly bankrupt: string;
+  readonly sources: readonly string[];
+  readonly unsourced: readonly string[];
+}
+
+/**
+ * How a symbol's prices are quoted: a fixed tick (Binance PRICE_FILTER.tickSize, dYdX tickSize), or
+ * Hyperliquid's rule (5 significant figures, at most 6 − szDecimals decimals, integers always), or
+ * unknown (printed to 6 significant figures).
+ */
+export type TickRule =
+  | { readonly kind: "tick"; readonly tickSize: string }
+  | { readonly kind: "significant"; readonly figures: number; readonly maxDecimals: number }
+  | { readonly kind: "unknown" };
+
+/** One symbol's entry in a dated table file. */
+export interface SymbolTable {
+  /** the venue's own name (`SOLUSDT`, `kPEPE`, `xyz:AAPL`, `BTC-USD`); null for the file's default table */
+  readonly symbol: string | null;
+  readonly tiers: TierTable;
+  readonly tick: TickRule;
+  /** Hyperliquid meta fields, when the file has them */
+  readonly szDecimals?: number;
+  readonly marginTableId?: number;
+  readonly unsourced: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** A parsed, validated dated table file (`src/venues/tables/*.json` or a user's `venues update` file). */
+export interface VenueTableFile {
+  readonly venue: string;
+  readonly id: string;
+  /** YYYY-MM-DD */
+  readonly asOf: string;
+  /** asOf as epoch ms (UTC midnight) */
+  readonly asOfMs: number;
+  readonly source: string;
+  readonly notes: readonly string[];
+  readonly unsourced: readonly string[];
+  readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
+  readonly defaultTable: SymbolTable | null;
+  /** by the venue's own symbol name */
+  readonly symbols: ReadonlyMap<string, SymbolTable>;
+  /** where it came from (file name), for messages */
+  readonly file: string;
+}
+
+/** The table a symbol runs on at a time, with where it came from. */
+export interface TableChoice {
+  readonly id: string;
+  readonly asOf: string;
+  readonly asOfMs: number;
+  readonly source: string;
+  readonly file: string;
+  /** the venue's name of the symbol; null when the symbol is not in any table and a default is used */
+  readonly venueSymbol: string | null;
+  readonly table: SymbolTable;
+  /** every unsourced figure behind this choice: the file's and the symbol's */
+  readonly unsourced: readonly string[];
+  readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
+}
