@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   start: { summary: "the default job on the shipped data (what `npm start` runs)", load: () => import("./commands/start.ts") },
   data: { summary: "list, inspect and validate datasets", load: () => import("./commands/data.ts") },
   liq: { summary: "liquidation-price calculator, cross beside isolated", load: () => import("./commands/liq.ts") },
+  venues: { summary: "show a venue's dated table for a symbol; fetch newer tables (update)", load: () => import("./commands/venues.ts") },
   backtest: { summary: "replay a strategy on real candles under each margin mode", load: () => import("./commands/backtest.ts") },
   stress: { summary: "Monte Carlo stress test on correlated-shock paths", load: () => import("./commands/stress.ts") },
   scenarios: { summary: "list the stress scenario presets", load: () => import("./commands/scenarios.ts") },

@@ -9,3 +9,6 @@ export { DEFAULT_DATA_DIR, MARK_SOURCES, listDatasets, datasetPath, venueSymbol,
 export { summariseDatasets, type DatasetSummary } from "./summary.ts";
 export { inspectSymbol, formatTable, type InspectRow } from "./inspect.ts";
 export { fetchData, FETCH_KINDS, FETCH_VENUES, type FetchOptions, type FetchEvent, type FetchReport, type SeriesResult, type FetchKind, type FetchVenue } from "./fetch/index.ts";
+export {
+  VENUE_API_BASE, fetchHyperliquidMetas, fetchBinanceBrackets, fetchBinanceExchangeInfo, signBinanceQuery, fetchBybitRiskLimits, fetchBybitInstruments, fetchDydxMarkets,
+} from "./venueApi.ts";

@@ -65,6 +65,8 @@ export class Account {
   private readonly liquidator: Liquidator;
   private readonly funding: FundingAccrual;
   private readonly slots = new Map<string, number>();
+  /** each open position's rule overrides (to re-resolve its rule on a newer table) */
+  private readonly overrides: RuleOverrides[] = [];
 
   constructor(o: AccountOptions) {
     this.venue = o.venue;
@@ -204,7 +206,7 @@ export class Account {
       return "filled";
     }
     const rest = size - st.size[s];
-    const check = this.canOpen(s, dir, rest, price, o);
+    const check = this.canOpen(time, s, dir, rest, price, o);
     if (check !== "filled") return check;
     this.reduceBy(time, s, st.size[s], price, o.maker ?? false);
     return this.increase(time, s, dir, rest, price, o);
@@ -242,25 +244,26 @@ export class Account {
     return this.trade(time, symbol, sideOf(-st.dir[s]), st.size[s] + (size ?? st.size[s]), price, { mode, leverage: st.leverage[s], ...o });
   }
 
-  private canOpen(s: number, dir: Dir, size: number, price: number, o: OpenOptions): TradeResult {
+  private canOpen(time: number, s: number, dir: Dir, size: number, price: number, o: OpenOptions): TradeResult {
     const st = this.st;
     const fresh = st.dir[s] === 0 || st.dir[s] !== dir;
     const mode = fresh ? o.mode ?? "cross" : st.isolated[s] ? "isolated" : "cross";
     if (!this.venue.modes.includes(mode)) throw new InputError(`${this.venue.label} has no ${mode} margin`);
     const notional = (fresh ? size : st.size[s] + size) * price;
-    const rule = fresh ? maintenanceRule(this.venue, this.symbols[s], o) : st.rules[s];
+    const rule = fresh ? maintenanceRule(this.venue, this.symbols[s], o, time) : st.rules[s];
     const maxLev = maxLeverageAt(rule, notional);
-    const lev = this.leverageFor(s, fresh, size * price, o);
+    const lev = this.leverageFor(time, s, fresh, size * price, o);
     if (lev > maxLev * (1 + 1e-9)) throw new InputError(`${this.symbols[s]}: leverage ${round4(lev)} above the venue's maximum ${maxLev} at notional ${round4(notional)}`);
     const fee = size * price * (o.maker ? this.venue.makerFee : this.venue.takerFee);
     const im = (size * price) / lev;
     // flipping frees the old position's margin before the new one is taken
     const freed = st.dir[s] !== 0 && st.dir[s] !== dir ? (st.isolated[s] ? st.margin[s] : (st.size[s] * price) / st.leverage[s]) : 0;
-    if (this.core.freeCollateral() + freed - fee - im < -1e-9) return "insufficient-margin";
+    // Hyperliquid checks the initial margin before its fee (see Venue.openFeeInMarginCheck)
+    if (this.core.freeCollateral() + freed - (this.venue.openFeeInMarginCheck ? fee : 0) - im < -1e-9) return "insufficient-margin";
     return "filled";
   }
 
-  private leverageFor(s: number, fresh: boolean, addNotional: number, o: OpenOptions): number {
+  private leverageFor(time: number, s: number, fresh: boolean, addNotional: number, o: OpenOptions): number {
     if (!fresh) return this.st.leverage[s];
     if (o.margin !== undefined) {
       checkPositive("margin", o.margin);
@@ -270,18 +273,19 @@ export class Account {
       checkPositive("leverage", o.leverage);
       return o.leverage;
     }
-    return Math.min(20, maxLeverageAt(maintenanceRule(this.venue, this.symbols[s], o), addNotional));
+    return Math.min(20, maxLeverageAt(maintenanceRule(this.venue, this.symbols[s], o, time), addNotional));
   }
 
   private increase(time: number, s: number, dir: Dir, size: number, price: number, o: OpenOptions): TradeResult {
-    const check = this.canOpen(s, dir, size, price, o);
+    const check = this.canOpen(time, s, dir, size, price, o);
     if (check !== "filled") return check;
     const st = this.st;
     const fresh = st.dir[s] === 0;
     if (fresh) {
       const overrides: RuleOverrides = { mmr: o.mmr, maintenanceAmount: o.maintenanceAmount, maxLeverage: o.maxLeverage };
-      const rule = maintenanceRule(this.venue, this.symbols[s], overrides);
-      st.openAt(s, dir, size, price, (o.mode ?? "cross") === "isolated", this.leverageFor(s, true, size * price, o), rule);
+      const rule = maintenanceRule(this.venue, this.symbols[s], overrides, time);
+      this.overrides[s] = overrides;
+      st.openAt(s, dir, size, price, (o.mode ?? "cross") === "isolated", this.leverageFor(time, s, true, size * price, o), rule);
     } else {
       st.entry[s] = (st.entry[s] * st.size[s] + price * size) / (st.size[s] + size);
       st.size[s] += size;
@@ -352,6 +356,26 @@ export class Account {
     if (amount > removable + 1e-9) throw new InputError(`${symbol}: cannot remove ${round4(amount)}; at most ${round4(removable)} may leave the isolated margin on ${this.venue.label}`);
     this.core.moveMargin(time, s, -amount, "remove");
     this.core.refresh(s);
+  }
+
+  /**
+   * Put every open position on the venue's table in force at `time` (a venue may have several dated
+   * tables; the runner calls this when a table's date falls between two bars). Positions with a flat
+   * override (`mmr`, or Hyperliquid's `maxLeverage`) keep it. Returns how many positions changed table.
+   */
+  retable(time: number): number {
+    const st = this.st;
+    let changed = 0;
+    for (let s = 0; s < this.symbols.length; s++) {
+      if (st.dir[s] === 0) continue;
+      const rule = maintenanceRule(this.venue, this.symbols[s], this.overrides[s] ?? {}, time);
+      if (rule.tiers === st.rules[s].tiers) continue;
+      st.rules[s] = rule;
+      st.version++;
+      this.core.refresh(s);
+      changed++;
+    }
+    return changed;
   }
 
   /**

@@ -23,7 +23,7 @@ export interface CalcPosition {
   maxLeverage?: number;
 }
 
-/** What the calculator says of one position. Prices are rounded to the venue's tick, money to its settlement precision. */
+/** What the calculator says of one position. Prices are not rounded (print them with the venues' `formatPrice`); money is at the venue's settlement precision. */
 export interface LiquidationQuote {
   symbol: string;
   side: Side;
@@ -176,14 +176,14 @@ function solveLiquidation(x: Prepared, available: Dec): Dec | null {
 function quote(venue: Venue, x: Prepared, available: Dec, equityExcludingPosition: Dec): LiquidationQuote {
   const lp = solveLiquidation(x, available);
   const bp = bankruptcyRoot(DEC, x.s, x.q, x.e, equityExcludingPosition);
-  const tick = venue.priceDecimals;
+  // prices unrounded (the CLI prints them at the symbol's tick); money at the venue's settlement precision
   return {
     symbol: x.p.symbol,
     side: x.p.side,
     mode: x.p.mode,
-    liquidationPrice: lp ? lp.toDecimalPlaces(tick).toNumber() : null,
-    bankruptcyPrice: bp.gt(0) ? bp.toDecimalPlaces(tick).toNumber() : null,
+    liquidationPrice: lp ? lp.toNumber() : null,
+    bankruptcyPrice: bp.gt(0) ? bp.toNumber() : null,
     maintenanceMargin: maintenance(DEC, x.rule, x.q, x.e, x.mark).toDecimalPlaces(venue.settlementDecimals).toNumber(),
-    distancePct: lp ? x.mark.minus(lp).times(x.s).div(x.mark).times(100).toDecimalPlaces(2).toNumber() : null,
+    distancePct: lp ? x.mark.minus(lp).times(x.s).div(x.mark).times(100).toNumber() : null,
   };
 }

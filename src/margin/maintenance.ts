@@ -19,9 +19,9 @@ export interface RuleOverrides {
   maxLeverage?: number;
 }
 
-/** Resolve a position's maintenance rule from its venue, symbol and overrides. */
-export function maintenanceRule(venue: Venue, symbol: string, o: RuleOverrides = {}): MaintenanceRule {
-  let tiers = venue.tiers(symbol);
+/** Resolve a position's maintenance rule from its venue, symbol and overrides, on the table in force at `time` (ms; newest when omitted). */
+export function maintenanceRule(venue: Venue, symbol: string, o: RuleOverrides = {}, time?: number): MaintenanceRule {
+  let tiers = venue.tiers(symbol, time);
   if (o.maxLeverage !== undefined && !(o.maxLeverage >= 1)) throw new InputError(`max leverage ${o.maxLeverage} must be at least 1`);
   if (o.mmr !== undefined) {
     if (!(o.mmr > 0 && o.mmr < 1)) throw new InputError(`mmr ${o.mmr} must be in (0, 1)`);

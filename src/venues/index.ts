@@ -13,3 +13,4 @@ export { baseAsset, symbolKeys } from "./symbols.ts";
 export { parseVenueTables, TABLE_FORMAT } from "./tableParse.ts";
 export { VenueTables, describeSpans, STALE_AFTER_DAYS, type TableSpan } from "./tableSet.ts";
 export { formatPrice, describeTick } from "./ticks.ts";
+export { fromHyperliquidMeta, fromBinanceBrackets, fromBybitRiskLimits, fromDydxMarkets, type ConvertOptions } from "./convert.ts";

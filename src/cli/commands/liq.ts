@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { InputError } from "../../market/index.ts";
-import { getVenue, type Venue } from "../../venues/index.ts";
+import { formatPrice, getVenue, type Venue } from "../../venues/index.ts";
 import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosition, type LiquidationQuote } from "../../margin/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 
@@ -28,7 +28,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { venue, quotes } = v.account ? await fromAccountFile(v.account) : fromFlags(v);
-  console.log(v.json ? JSON.stringify({ venue: venue.name, positions: quotes }, null, 2) : table(venue, quotes));
+  const tables = Object.fromEntries(quotes.map((q) => {
+    const t = venue.table(q.symbol);
+    return [q.symbol, { id: t.id, asOf: t.asOf, venueSymbol: t.venueSymbol, unsourced: t.unsourced }];
+  }));
+  console.log(v.json ? JSON.stringify({ venue: venue.name, positions: quotes, tables }, null, 2) : table(venue, quotes));
   return 0;
 }
 
@@ -107,18 +111,25 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
   return { venue, quotes: accountLiquidationPrices(venue, o.walletBalance, o.positions as CalcPosition[], path) };
 }
 
-function fmt(x: number | null, digits: number): string {
-  return x === null ? "none" : x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+function money(x: number): string {
+  return x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+/** Prices at the symbol's tick (never 0 for a price that exists), money to the cent; `--json` keeps every digit. */
 function table(venue: Venue, quotes: LiquidationQuote[]): string {
+  const price = (q: LiquidationQuote, x: number | null) => (x === null ? "none" : formatPrice(x, venue.table(q.symbol).table.tick));
   const head = ["symbol", "side", "mode", "liquidation", "bankruptcy", "maint. margin", "distance"];
   const rows = quotes.map((q) => [
-    q.symbol, q.side, q.mode, fmt(q.liquidationPrice, venue.priceDecimals), fmt(q.bankruptcyPrice, venue.priceDecimals),
-    fmt(q.maintenanceMargin, 2), q.distancePct === null ? "-" : `${q.distancePct.toFixed(2)} %`,
+    q.symbol, q.side, q.mode, price(q, q.liquidationPrice), price(q, q.bankruptcyPrice),
+    money(q.maintenanceMargin), q.distancePct === null ? "-" : `${q.distancePct.toFixed(2)} %`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   const notes = quotes.filter((q) => q.liquidationPrice === null).map((q) => `${q.symbol} ${q.mode}: no liquidation price above zero (over-collateralised)`);
-  return [`${venue.label}`, line(head), ...rows.map(line), ...notes].join("\n");
+  const tables = [...new Set(quotes.map((q) => {
+    const t = venue.table(q.symbol);
+    const flag = t.unsourced.length > 0 ? " (has unsourced figures: perpsim venues show)" : "";
+    return t.id === "custom" ? "" : `${q.symbol}: table ${t.id} (asOf ${t.asOf})${t.venueSymbol === null ? ", not listed: default table" : ""}${flag}`;
+  }).filter((x) => x !== ""))];
+  return [`${venue.label}`, line(head), ...rows.map(line), ...notes, ...tables].join("\n");
 }

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InputError } from "../market/index.ts";
+import { parseVenueTables, withTableFiles, type Venue, type VenueTableFile } from "../venues/index.ts";
+
+/**
+ * Where `perpsim venues update` writes and every command reads a user's dated table files:
+ * $PERPSIM_VENUE_TABLES, else `data/venues` under the working directory.
+ */
+export function userTablesDir(): string {
+  return resolve(process.env.PERPSIM_VENUE_TABLES ?? join("data", "venues"));
+}
+
+export interface UserTable {
+  file: string;
+  raw: unknown;
+  parsed: VenueTableFile;
+}
+
+/** Every `<venue>-*.json` table file in the directory (none when it does not exist); a bad file is a one-line InputError. */
+export function readUserTables(venue: string, dir = userTablesDir()): UserTable[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(`${venue}-`) && n.endsWith(".json")).sort();
+  } catch {
+    return [];
+  }
+  return names.map((n) => {
+    const file = join(dir, n);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new InputError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
+    }
+    return { file, raw, parsed: parseVenueTables(raw, file, venue) };
+  });
+}
+
+/** The venue with the user's dated tables added (shipped tables stay; the newest in force wins). */
+export function withUserTables(venue: Venue, dir?: string): { venue: Venue; files: UserTable[] } {
+  if (!venue.tables) return { venue, files: [] };
+  const files = readUserTables(venue.name, dir);
+  return { venue: withTableFiles(venue, files.map((f) => f.parsed)), files };
+}
