@@ -2,6 +2,7 @@ import { InputError } from "../errors/index.ts";
 import { formatDuration, isoTime, type MarketData } from "../market/index.ts";
 import { resolveParams, typedParams } from "../strategy/index.ts";
 import type { Venue } from "../venues/index.ts";
+import { recordTables, tableBoundaries } from "./tables.ts";
 import { ReplayContext } from "./context.ts";
 import { DETAIL_RULE_TEXT, planDetail, type DetailPlan } from "./detail.ts";
 import { FundingClock } from "./fundingClock.ts";
@@ -58,6 +59,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   settings.fundingComplete = coverage.complete;
   const holes = describeFundingHoles(coverage);
   if (holes) warnings.push(holes);
+  recordTables(o.venue, o.market.symbols.map((s) => s.symbol), o.market.from, o.market.to, settings, warnings);
   return { params, runs, settings, warnings };
 }
 
@@ -97,8 +99,14 @@ function runMode(o: BacktestOptions, params: unknown, mode: RunMode, trig: Trigg
   const calls = new StrategyCalls(strategy, new ReplayContext(params, o.balance, state), state.totals.notices);
 
   calls.init(market.from, o.balance);
+  const retable = tableBoundaries(o.venue, market.symbols.map((s) => s.symbol), market.time[0]);
   for (let i = 0; i < market.length; i++) {
     const t = market.time[i];
+    // a venue table dated at or before t replaces the older one for the positions held
+    if (retable.length && retable[0] <= t) {
+      while (retable.length && retable[0] <= t) retable.shift();
+      state.account.retable(t);
+    }
     funding.settleAtOpen(i, t);
     fillQueued(state, router, calls, i, t);
     walker.walkBar(i, t, market.intervalMs);

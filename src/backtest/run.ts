@@ -4,7 +4,7 @@ import { InputError } from "../errors/index.ts";
 import { INTERVALS, type Interval, type MarketData } from "../market/index.ts";
 import type { BacktestSummary } from "../results/index.ts";
 import { loadStrategy, resolveParams } from "../strategy/index.ts";
-import { getVenue } from "../venues/index.ts";
+import { getVenue, withTableFiles, type VenueTableFile } from "../venues/index.ts";
 import { loadMarkDetail } from "./detail.ts";
 import { tradesCsv } from "./analysis.ts";
 import { fundingCoverage } from "./fundingGaps.ts";
@@ -41,6 +41,8 @@ export interface BacktestJob {
   version?: string;
   /** told every few hundred bars how far the replay has got (the CLI's progress line) */
   progress?: BacktestProgress;
+  /** a user's dated venue tables (`perpsim venues update` files, parsed by the caller) beside the shipped ones */
+  venueTables?: readonly VenueTableFile[];
 }
 
 export interface BacktestJobResult {
@@ -57,7 +59,7 @@ export interface BacktestJobResult {
  * Warnings (the data's and the run's) go to `warn`; writing is the caller's.
  */
 export async function runBacktestJob(job: BacktestJob, warn: (s: string) => void): Promise<BacktestJobResult> {
-  const venue = getVenue(job.venue);
+  const venue = withTableFiles(getVenue(job.venue), job.venueTables ?? []);
   const strategy = await loadStrategy(job.strategy);
   resolveParams(strategy, job.params); // bad params fail before any data is read
   if (job.from !== undefined && job.to !== undefined && parseTimeArg(job.from, "from") >= parseTimeArg(job.to, "to")) {

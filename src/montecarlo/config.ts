@@ -44,6 +44,8 @@ export type PathScenarioSpec = Exclude<ScenarioSpec, GridSpec>;
 
 export interface StressConfig {
   venue: VenueChoice;
+  /** the user's dated venue tables (`perpsim venues update` files), carried to every worker; none = the shipped tables */
+  venueTables?: readonly { file: string; data: unknown }[];
   initialBalance: number;
   book: Book;
   model: StressModelSpec;

@@ -48,7 +48,7 @@ export { simulateChunk, type ChunkTask, type ChunkInputError } from "./worker.ts
 export { simulateAll, simulateRange, StressPool, defaultWorkers, defaultChunkSize, RunCancelled, WorkerFailed, CHUNK_RETRIES, WORKER_MEMORY_MB, type PoolOptions } from "./pool.ts";
 export { stressSummary, modeRun, pairedCounts, survivalGrid, column, WIPEOUT_SHARE } from "./aggregate.ts";
 export { pathsCsv, samplesCsv, SAMPLE_PATHS } from "./outputs.ts";
-export { runStress, stressOutputs, stressSettings, type StressResult, type RunOptions } from "./run.ts";
+export { runStress, stressOutputs, stressSettings, stressTableWarnings, type StressResult, type RunOptions } from "./run.ts";
 export { type ShardSpec, type PathRange, shardRange, parseShard, shardFileName, SHARD_FILE_PATTERN, SHARD_INDEX_VARIABLES } from "./shard.ts";
 export { configFingerprint, canonicalJson, type StrategySourceReader } from "./fingerprint.ts";
 export { encodeShard, decodeShard, SHARD_MAGIC, SHARD_FORMAT_VERSION, type ShardHeader, type ShardHeaderInput, type ShardConfigSource, type ShardFile } from "./shardFile.ts";

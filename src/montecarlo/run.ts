@@ -7,6 +7,7 @@ import { simulateAll, type PoolOptions } from "./pool.ts";
 import { createSimulator, stressVenue, type PathRunner, type PathSimulator } from "./simulate.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { describeScenario } from "./scenarios/spec.ts";
+import { STALE_AFTER_DAYS, type Venue } from "../venues/index.ts";
 
 export interface StressResult {
   summary: StressSummary;
@@ -40,8 +41,40 @@ export function stressSettings(config: StressConfig, version: string): Record<st
     intrabar: "Brownian-bridge crossing probability (per position; cross: equity − maintenance with σ_D² = gᵀΣg)",
     triggerPrice: "model price (mark)",
     wipeout: "terminal equity ≤ 10 % of the initial balance",
+    ...stressTableSettings(venue, config),
     version,
   };
+}
+
+/**
+ * The table each symbol runs on (model paths carry no dates: the newest table, as of the run). The
+ * staleness warning for it is `stressTableWarnings`.
+ */
+function stressTableSettings(venue: Venue, config: StressConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const symbol of stressSymbols(config)) {
+    const t = venue.table(symbol);
+    out[`venueTable:${symbol}`] = t.id === "custom" ? "custom" : `${t.id} (asOf ${t.asOf})${t.venueSymbol === null ? ", not listed: the venue's default table (unsourced)" : ""}`;
+  }
+  return out;
+}
+
+function stressSymbols(config: StressConfig): string[] {
+  return config.book.kind === "portfolio" ? config.book.legs.map((l) => l.symbol) : config.model.assets.map((a) => a.symbol);
+}
+
+/** One warning per symbol whose table is more than a year older than `now` (the run's date), or in no table. */
+export function stressTableWarnings(config: StressConfig, now = Date.now()): string[] {
+  const venue = stressVenue(config);
+  if (!venue.tables) return [];
+  const out: string[] = [];
+  for (const symbol of stressSymbols(config)) {
+    const t = venue.table(symbol);
+    const days = (now - t.asOfMs) / 86_400_000;
+    if (days > STALE_AFTER_DAYS) out.push(`venue tables: ${symbol} runs on ${t.id} (asOf ${t.asOf}), ${Math.round(days)} days old (more than ${STALE_AFTER_DAYS}: refresh with perpsim venues update --venue ${venue.name})`);
+    if (t.venueSymbol === null) out.push(`venue tables: ${symbol} is in no ${venue.label} table; it runs on the default table (unsourced)`);
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InputError } from "../market/index.ts";
-import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
+import type { Venue } from "../venues/index.ts";
+import { configVenue } from "./venue.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
 import { tracedLiquidationPrices } from "./legs.ts";
@@ -19,7 +20,7 @@ export type PathTrace = (modeIndex: number, hour: number, equity: number, prices
 
 /** The venue a stress config names (its own validation, one-line InputError). */
 export function stressVenue(config: StressConfig): Venue {
-  return getVenue(config.venue as string | CustomVenueSpec);
+  return configVenue(config);
 }
 
 /** A portfolio's legs in the model's slots: notional = initialBalance × weight × leverage at the initial price. */

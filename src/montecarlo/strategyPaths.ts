@@ -1,7 +1,8 @@
 import { runBacktest } from "../backtest/index.ts";
 import { InputError, type Bars, type FundingSeries, type MarketData, type SymbolData } from "../market/index.ts";
 import { loadStrategy, type SetupContext, type Strategy, type StrategyContext } from "../strategy/index.ts";
-import { getVenue, type CustomVenueSpec, type Venue } from "../venues/index.ts";
+import type { Venue } from "../venues/index.ts";
+import { configVenue } from "./venue.ts";
 import { sampleBridgeExtremes } from "./bridge.ts";
 import type { StressConfig } from "./config.ts";
 import { settlementsBetween } from "./funding.ts";
@@ -175,7 +176,7 @@ export class StrategyPathSimulator {
 
   constructor(private readonly config: StressConfig) {
     if (config.book.kind !== "strategy") throw new Error("StrategyPathSimulator: the config's book is a portfolio");
-    this.venue = getVenue(config.venue as string | CustomVenueSpec);
+    this.venue = configVenue(config);
     this.market = new SyntheticMarket(config, this.venue);
     this.modes = config.modes.length;
     this.minEquity = new Float64Array(this.modes);

@@ -10,6 +10,7 @@ import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 import { createProgress } from "../progress.ts";
+import { readUserTables } from "../venueTables.ts";
 import type { BacktestThreadResult } from "./backtestJob.ts";
 
 const HELP = `usage: perpsim backtest --strategy NAME|FILE [--params JSON] --symbols A,B --from DATE --to DATE
@@ -56,7 +57,8 @@ export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) 
   const line = createProgress({ title: "backtest" });
   try {
     const { out: _out, force: _force, timeout: _timeout, maxMemoryMb: _memory, ...rest } = o;
-    const job: BacktestJob = { ...rest, params, version: await packageVersion() };
+    const venueTables = readUserTables(getVenue(o.venue).name).map((u) => u.parsed);
+    const job: BacktestJob = { ...rest, params, version: await packageVersion(), venueTables };
     // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it; its progress comes back as messages
     const { files, result, warnings } = await runIsolated<BacktestThreadResult>(new URL("./backtestJob.ts", import.meta.url), "backtestThread", job, {
       what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,

@@ -3,6 +3,7 @@ import { InputError } from "../../market/index.ts";
 import { formatPrice, getVenue, type Venue } from "../../venues/index.ts";
 import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosition, type LiquidationQuote } from "../../margin/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
+import { withUserTables } from "../venueTables.ts";
 
 const HELP = `usage:
   perpsim liq --venue <name> --side long|short --entry <price> --size <qty> (--leverage <x> | --margin <usd>)
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
 
 function fromFlags(v: Record<string, string | boolean | undefined>): { venue: Venue; quotes: LiquidationQuote[] } {
   const str = (k: string) => v[k] as string | undefined;
-  const venue = getVenue(requireFlag("venue", str("venue")));
+  const { venue } = withUserTables(getVenue(requireFlag("venue", str("venue"))));
   const side = requireFlag("side", str("side"));
   if (side !== "long" && side !== "short") throw new InputError(`--side must be long or short (got '${side}')`);
   const mode = str("mode");
@@ -97,7 +98,7 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
   if (typeof o.venue !== "string" && (typeof o.venue !== "object" || o.venue === null)) throw new InputError(`${path}: venue must be a venue name`);
   let venue: Venue;
   try {
-    venue = getVenue(o.venue as string);
+    venue = withUserTables(getVenue(o.venue as string)).venue;
   } catch (err) {
     throw new InputError(`${path}: venue: ${(err as Error).message}`);
   }

@@ -3,10 +3,11 @@ import { availableParallelism } from "node:os";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
+import { readUserTables } from "../venueTables.ts";
 import { InputError } from "../../market/index.ts";
 import {
   loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
-  MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow,
+  MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow, stressTableWarnings,
 } from "../../montecarlo/index.ts";
 import { checkAddFolder, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
@@ -168,7 +169,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = composed.text;
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
-  for (const w of warnings) console.error(`warning: ${w}`);
+  if (typeof config.venue === "string") {
+    const user = readUserTables(config.venue.trim().toLowerCase());
+    if (user.length) config.venueTables = user.map((u) => ({ file: u.file, data: u.raw }));
+  }
+  for (const w of [...warnings, ...stressTableWarnings(config)]) console.error(`warning: ${w}`);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
   if (config.book.kind === "portfolio") {

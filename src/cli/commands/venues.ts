@@ -81,7 +81,7 @@ function lossLines(mode: string, l: LiquidationLossRule): string[] {
   return [
     `liquidation loss, ${mode}:`,
     `  closed at    ${l.closePrice}`,
-    `  fee          ${+(l.feeRate * 100).toPrecision(6)} % of the ${l.feeBase}, from what is left only`,
+    l.feeRate === 0 ? "  fee          none" : `  fee          ${+(l.feeRate * 100).toPrecision(6)} % of the ${l.feeBase}, from what is left only`,
     `  remainder    ${l.remainder}`,
     `  partial      ${l.partial}`,
     `  bankrupt     ${l.bankrupt}`,
