@@ -70,7 +70,7 @@ export function accountLiquidationPrices(venue: Venue, walletBalance: number, po
   for (const x of prepared) if (x.p.mode === "isolated") isolatedMargins = isolatedMargins.plus(x.margin);
   const crossWallet = new D(walletBalance).minus(isolatedMargins);
   if (crossWallet.lt(0)) throw new InputError(`${prefix}walletBalance ${walletBalance} is less than the isolated margins ${isolatedMargins.toString()}`);
-  checkCrossInitialMargin(prepared, crossWallet, prefix);
+  checkCrossInitialMargin(venue, prepared, crossWallet, prefix);
   return prepared.map((x) => {
     if (x.p.mode === "isolated") return quote(venue, x, x.margin, x.margin);
     let available = crossWallet;
@@ -157,12 +157,18 @@ function prepare(venue: Venue, p: CalcPosition, field: string): Prepared {
   return { p, s: p.side === "long" ? 1 : -1, q: new D(size), e: new D(entry), mark: new D(mark), rule, margin };
 }
 
-function checkCrossInitialMargin(prepared: Prepared[], crossWallet: Dec, prefix: string): void {
+/**
+ * The cross balance must cover the cross positions' initial margin. On a venue that takes the opening
+ * fee after its initial-margin check (Hyperliquid), a balance that is the fee short of it is what the
+ * venue leaves after opening (a 1x position the size of the balance), and is accepted.
+ */
+function checkCrossInitialMargin(venue: Venue, prepared: Prepared[], crossWallet: Dec, prefix: string): void {
   let im = new D(0);
   for (const x of prepared) {
     if (x.p.mode !== "cross") continue;
     const lev = x.p.leverage ?? maxLeverageAt(x.rule, x.q.times(x.e).toNumber());
     im = im.plus(x.q.times(x.e).div(lev));
+    if (!venue.openFeeInMarginCheck) im = im.minus(x.q.times(x.e).times(venue.takerFee));
   }
   if (crossWallet.lt(im)) throw new InputError(`${prefix}cross balance ${crossWallet.toString()} is below the initial margin ${im.toSignificantDigits(10).toString()} of the cross positions`);
 }

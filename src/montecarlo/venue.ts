@@ -1,4 +1,4 @@
-import { getVenue, parseVenueTables, withTableFiles, type CustomVenueSpec, type Venue } from "../venues/index.ts";
+import { getVenue, parseVenueTables, undated, withTableFiles, type CustomVenueSpec, type Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
 
 /**
@@ -9,6 +9,7 @@ import type { StressConfig } from "./config.ts";
 export function configVenue(config: StressConfig): Venue {
   const venue = getVenue(config.venue as string | CustomVenueSpec);
   const extra = config.venueTables ?? [];
-  if (extra.length === 0) return venue;
-  return withTableFiles(venue, extra.map((t) => parseVenueTables(t.data, t.file, venue.name)));
+  // model paths carry no calendar date: every step runs on the newest table
+  if (extra.length === 0) return undated(venue);
+  return undated(withTableFiles(venue, extra.map((t) => parseVenueTables(t.data, t.file, venue.name))));
 }

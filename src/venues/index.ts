@@ -7,7 +7,7 @@
  */
 export type { Venue, VenueName, Tier, TierTable, LiqPriceFamily, LiquidationPolicy, FundingRules, CustomVenueSpec, MarginMode } from "./types.ts";
 export type { LiquidationLossRule, SymbolTable, TableChoice, TickRule, VenueTableFile } from "./tableTypes.ts";
-export { getVenue, withTiers, withTableFiles, VENUE_NAMES } from "./registry.ts";
+export { getVenue, withTiers, withTableFiles, undated, VENUE_NAMES } from "./registry.ts";
 export { buildTiers, flatTier, tierAt, tierIndex, validateTiers, GENERIC_TIERS, type TierRow } from "./tiers.ts";
 export { baseAsset, symbolKeys } from "./symbols.ts";
 export { parseVenueTables, TABLE_FORMAT } from "./tableParse.ts";

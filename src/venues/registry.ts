@@ -61,3 +61,11 @@ export function withTableFiles(venue: Venue, files: readonly VenueTableFile[]): 
   const { tiers: _t, table: _c, tables: _s, liquidationFee: _f, ...rules } = venue;
   return onTables(rules, venue.tables.with(files));
 }
+
+/**
+ * The same venue with its tables frozen at the newest (today's) whatever the time asked: for
+ * synthetic paths (Monte Carlo), whose clocks start at 0 and carry no calendar date.
+ */
+export function undated(venue: Venue): Venue {
+  return { ...venue, tiers: (symbol) => venue.tiers(symbol), table: (symbol) => venue.table(symbol) };
+}

@@ -77,10 +77,13 @@ export class VenueTables {
     return out;
   }
 
-  /** The table in force for a symbol at `time` (ms); the newest when no time is given. */
+  /**
+   * The table in force for a symbol at `time` (epoch ms); undated (no time, or time ≤ 0, as the
+   * engine's own tests and synthetic paths that start at 0 give) means the newest.
+   */
   choose(symbol: string, time?: number): TableChoice {
     const c = this.candidates(symbol);
-    if (time === undefined) return c[c.length - 1];
+    if (time === undefined || time <= 0) return c[c.length - 1];
     let k = 0;
     for (let i = 1; i < c.length; i++) if (c[i].asOfMs <= time) k = i;
     return c[k];

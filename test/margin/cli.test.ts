@@ -21,12 +21,16 @@ describe("perpsim liq", () => {
     const r = liq(...classic, "--leverage", "10", "--balance", "10000", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out);
-    expect(out.positions).toEqual([
+    expect(out.positions).toMatchObject([
       { symbol: "BTCUSDT", side: "long", mode: "cross", liquidationPrice: null, bankruptcyPrice: null, maintenanceMargin: 40, distancePct: null },
-      { symbol: "BTCUSDT", side: "long", mode: "isolated", liquidationPrice: 45180.72, bankruptcyPrice: 45000, maintenanceMargin: 40, distancePct: 9.64 },
+      { symbol: "BTCUSDT", side: "long", mode: "isolated", bankruptcyPrice: 45000, maintenanceMargin: 40 },
     ]);
+    // --json keeps every digit: (1000 − 10000) / (0.2 × 0.004 − 0.2)
+    expect(out.positions[1].liquidationPrice).toBeCloseTo(9000 / 0.1992, 9);
+    expect(out.tables.BTCUSDT).toMatchObject({ id: "binance-2026-03-05", asOf: "2026-03-05", venueSymbol: "BTCUSDT" });
     const human = liq(...classic, "--margin", "1000", "--balance", "10000");
-    expect(human.out).toMatch(/isolated\s+45,180\.72/);
+    expect(human.out).toMatch(/isolated\s+45,180\.7/); // tick unknown in the table: 6 significant figures
+    expect(human.out).toMatch(/BTCUSDT: table binance-2026-03-05 \(asOf 2026-03-05\)/);
     expect(human.out).toMatch(/no liquidation price above zero/);
   });
 
