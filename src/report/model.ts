@@ -8,9 +8,9 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const num = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
-/** A price with thousands separators and no more decimals than it needs (60,000; 3,300; 0.85). */
+/** A price with thousands separators and no more decimals than it needs (60,000; 3,300; 0.85; 0.00001234, never 0). */
 function price(x: number): string {
-  const digits = x >= 100 ? 0 : x >= 1 ? 2 : 4;
+  const digits = x >= 100 ? 0 : x >= 1 ? 2 : x > 0 ? Math.min(20, Math.max(4, 3 - Math.floor(Math.log10(x)))) : 4;
   const [int, frac] = x.toFixed(digits).split(".");
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (frac && Number(frac) !== 0 ? `.${frac.replace(/0+$/, "")}` : "");
 }

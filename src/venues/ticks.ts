@@ -13,12 +13,12 @@ function group(fixed: string): string {
   return `${neg ? "-" : ""}${g}${frac !== undefined ? `.${frac}` : ""}`;
 }
 
-/** `figures` significant figures, at least two decimals for prices from 1 up; never 0 for a price above 0. */
+/** `figures` significant figures (all the digits of a larger integer part); never 0 for a price above 0. */
 function significant(p: number, figures: number): string {
   if (p === 0) return "0";
   const mag = Math.floor(Math.log10(Math.abs(p)));
-  const decimals = Math.max(mag >= 0 ? 2 : 0, figures - 1 - mag);
-  return Number(p.toPrecision(figures)).toFixed(Math.min(decimals, 20));
+  const decimals = Math.max(0, figures - 1 - mag);
+  return Number(p.toPrecision(Math.max(figures, mag + 1))).toFixed(Math.min(decimals, 20));
 }
 
 /**
