@@ -201,3 +201,36 @@ describe("bad table files are refused with one line naming file and field", () =
   it("a bad date", () => refuse((t) => { t.asOf = "2025-13-40"; }, /asOf: must be a date/));
   it("another venue's file", () => refuse((t) => { t.venue = "bybit"; }, /venue: is "bybit", expected "binance"/));
 });
+
+describe("what a liquidation costs, per venue (the tables' liquidationLoss, charged by the engine)", () => {
+  /** open 1 unit isolated, cross the liquidation price by a hair, return what came back to the wallet */
+  function liquidate(venueName: string, symbol: string, entry: number, leverage: number) {
+    const venue = getVenue(venueName);
+    const acc = new Account({ venue, balance: 100_000, symbols: [symbol] });
+    acc.trade(1, symbol, "long", 1, entry, { mode: "isolated", leverage });
+    const before = acc.walletBalance;
+    const lp = acc.liquidationPrice(symbol)!;
+    expect(acc.checkLiquidations(2, new Float64Array([lp * (1 - 1e-12)]))).toBe(1);
+    return { returned: acc.walletBalance - before, lp, loss: venue.table(symbol).liquidationLoss.isolated! };
+  }
+
+  it("Binance: a small position is already bankrupt — the 0.5 % fee takes the 0.5 % maintenance that is left", () => {
+    const r = liquidate("binance", "SOLUSDT", 150, 10);
+    expect(r.loss).toMatchObject({ feeRate: 0.005, remainder: "trader" });
+    expect(r.returned).toBeCloseTo(0, 6); // left at LP: 0.005 × 135.678 = 0.678; fee 0.005 × 135.678
+  });
+
+  it("Hyperliquid: no clearance fee, the maintenance margin left goes back to the trader", () => {
+    const r = liquidate("hyperliquid", "SOL", 150, 10);
+    expect(r.loss).toMatchObject({ feeRate: 0, remainder: "trader" });
+    expect(r.lp).toBeCloseTo(135 / 0.975, 9);
+    expect(r.returned).toBeCloseTo(0.025 * (135 / 0.975), 6); // 3.4615
+  });
+
+  it("Bybit: taken over at the bankruptcy price, the maintenance margin goes to the insurance fund", () => {
+    const r = liquidate("bybit", "BTCUSDT", 20_000, 50);
+    expect(r.loss).toMatchObject({ closePrice: "bankruptcy", remainder: "insurance fund" });
+    expect(r.lp).toBeCloseTo(19_700, 9);
+    expect(r.returned).toBe(0);
+  });
+});
