@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === "show") return show(rest);
   if (sub === "update") return update(rest);
-  throw new InputError(`venues: expected 'show' or 'update' (got ${sub === undefined ? "nothing" : `'${sub}'`})`);
+  throw new InputError(`expected 'show' or 'update' (got ${sub === undefined ? "nothing" : `'${sub}'`})`);
 }
 
 function show(argv: string[]): number {
