@@ -194,3 +194,36 @@ describe("perpsim venues update (loopback) and show", () => {
     expect(existsSync(bad)).toBe(true);
   });
 });
+
+describe("a user's table reaches every stress worker", () => {
+  it("SOLUSDT on a user table (5x, maintenance 15 %): recorded in settings, same bytes with 1 and 2 workers, and it changes the answer", async () => {
+    const tables = mkdtempSync(join(tmpdir(), "perpsim-usertables-"));
+    const shipped = JSON.parse(readFileSync("src/venues/tables/binance-2024-10-24.json", "utf8"));
+    writeFileSync(join(tables, "binance-2030-01-01.json"), JSON.stringify({
+      ...shipped, id: "binance-2030-01-01", asOf: "2030-01-01", source: "test: a deliberately harsh SOLUSDT table", unsourced: [],
+      symbols: { SOLUSDT: { tiers: [[0, null, 5, 0.15, 0]] } },
+    }));
+    const config = join(tables, "book.json");
+    writeFileSync(config, JSON.stringify({
+      venue: "binance", initialBalance: 10000,
+      model: { type: "gbm", assets: { BTCUSDT: { price: 60000, vol: 0.5 }, SOLUSDT: { price: 150, vol: 0.9 } }, correlation: [[1, 0.7], [0.7, 1]] },
+      portfolio: [{ symbol: "BTCUSDT", side: "long", leverage: 5, weight: 0.3 }, { symbol: "SOLUSDT", side: "short", leverage: 5, weight: 0.2 }],
+      funding: { type: "none" }, horizonHours: 240, stepMinutes: 60, paths: 64, seed: 5, modes: ["isolated"],
+    }));
+    const runOne = async (workers: string, env: Record<string, string>) => {
+      const o = join(tables, `out-${workers}-${Object.keys(env).length}`);
+      const r = await perpsim(["stress", "--config", config, "--workers", workers, "--out", o, "--no-report"], env);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(readFileSync(join(o, "summary.json"), "utf8"));
+    };
+    const one = await runOne("1", { PERPSIM_VENUE_TABLES: tables });
+    const two = await runOne("2", { PERPSIM_VENUE_TABLES: tables });
+    expect(one.settings["venueTable:SOLUSDT"]).toBe("binance-2030-01-01 (asOf 2030-01-01)");
+    expect(one.settings["venueTable:BTCUSDT"]).toBe("binance-2026-03-05 (asOf 2026-03-05)");
+    expect(JSON.stringify(two.runs)).toBe(JSON.stringify(one.runs));
+    const shippedRun = await runOne("2", { PERPSIM_VENUE_TABLES: join(tables, "none") });
+    expect(shippedRun.settings["venueTable:SOLUSDT"]).toBe("binance-2024-10-24 (asOf 2024-10-24)");
+    // a short at 5x with 15 % maintenance is liquidated by a ~4 % rise; with Binance's 0.5 % by ~19 %
+    expect(one.runs[0].liquidationProbability).toBeGreaterThan(shippedRun.runs[0].liquidationProbability);
+  });
+});
