@@ -1,6 +1,7 @@
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors/index.ts";
+import { RESULT_FILES } from "./input.ts";
 import { renderReport, type ReportOptions } from "./report.ts";
 import { defaultRunDir, writeOutputs } from "./write.ts";
 
@@ -8,9 +9,7 @@ import { defaultRunDir, writeOutputs } from "./write.ts";
 export const RUN_MARKER = ".perpsim-run";
 
 /** File names a run of ours writes into its folder (anything else in a marked folder is the user's). */
-const OUR_FILES = new Set([
-  RUN_MARKER, "summary.json", "report.html", "equity.csv", "events.csv", "paths.csv", "samples.csv", "sweep.csv", "model.json", "calibration.json",
-]);
+const OUR_FILES = new Set<string>([RUN_MARKER, "summary.json", "report.html", ...RESULT_FILES, "model.json", "calibration.json"]);
 /** Temporary files of the per-file writer (`.<name>.tmp-<pid>`), ours even when a killed run left them. */
 const OUR_TEMP = /^\..+\.tmp-\d+$/;
 

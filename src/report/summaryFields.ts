@@ -42,9 +42,11 @@ export function checkStressRuns(file: string, runs: Json[]): void {
 
 /** The numbers a backtest run's report draws. */
 export function checkBacktestRuns(file: string, runs: Json[]): void {
-  const fields = ["finalEquity", "returnPct", "maxDrawdownPct", "fundingPaid", "feesPaid", "badDebt"];
+  const fields = ["finalEquity", "returnPct", "maxDrawdownPct", "feesPaid", "badDebt"];
   runs.forEach((r, i) => {
     for (const f of fields) number(file, r, i, f);
+    // unknown is not zero: null when the funding source had no data for the run
+    if (r.fundingPaid !== null) number(file, r, i, "fundingPaid");
     if (typeof r.survived !== "boolean") throw new InputError(`${file}: field 'runs[${i}].survived' must be true or false`);
     if (!Array.isArray(r.liquidations)) throw new InputError(`${file}: field 'runs[${i}].liquidations' must be a list`);
   });

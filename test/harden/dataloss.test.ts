@@ -61,7 +61,7 @@ describe("row 1: a non-empty folder that is not a perpsim run folder is refused 
   it("a perpsim run folder is replaced whole by the next run: no file of the old run stays", async () => {
     const dir = join(work, "rerun");
     expect((await cli(backtest(dir))).code).toBe(0);
-    expect(ls(dir)).toEqual([".perpsim-run", "equity.csv", "events.csv", "report.html", "summary.json"]);
+    expect(ls(dir)).toEqual([".perpsim-run", "candles.csv", "equity.csv", "events.csv", "report.html", "summary.json", "trades.csv"]);
     expect((await cli(stress(dir, "--no-report"))).code).toBe(0);
     expect(ls(dir)).toEqual([".perpsim-run", "paths.csv", "samples.csv", "summary.json"]);
   }, 60_000);
