@@ -51,7 +51,8 @@ export function backtestVerdictSentence(s: BacktestSummary): string {
   if (materialMoney(s, pick.finalEquity, other.finalEquity)) {
     const d = pick.finalEquity - other.finalEquity;
     if (d > 0) why.push(`it ended ${money(d)} higher (${pct(pick.returnPct)} against ${pct(other.returnPct)})`);
-    else but = `; but ${other.mode} lost less when wrong (${pct(other.returnPct)} against ${pct(pick.returnPct)}), its liquidation capping the loss at the margin`;
+    else if (other.returnPct < 0) but = `; but ${other.mode} lost less when wrong (${pct(other.returnPct)} against ${pct(pick.returnPct)}), its liquidation capping the loss at the margin`;
+    else but = `; but ${other.mode} ended ${money(-d)} higher despite its liquidation (${pct(other.returnPct)} against ${pct(pick.returnPct)}): the positions it kept earned more than the one it lost`;
   }
   const wp = worstLoss(pick), wo = worstLoss(other);
   if (wp > 0 && wo > 0 && materialMoney(s, wp, wo)) why.push(`its largest liquidation loss was ${money(wp)} against ${money(wo)}`);
