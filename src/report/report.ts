@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { InputError } from "../errors/index.ts";
 import type { BacktestSummary, StressSummary } from "../results/index.ts";
 import { backtestCharts } from "./charts/backtest.ts";
 import type { Chart } from "./charts/chart.ts";
@@ -131,7 +132,14 @@ export async function buildReportHtml(input: ReportInput, options: ReportOptions
 
 /** Read a results folder and return its report page. */
 export async function renderReport(dir: string, options: ReportOptions = {}): Promise<string> {
-  return buildReportHtml(await readResultsFolder(dir), options);
+  const input = await readResultsFolder(dir);
+  try {
+    return await buildReportHtml(input, options);
+  } catch (err) {
+    // the CSV readers name the file ("paths.csv line 7: …"); the user needs to know which folder's
+    if (err instanceof InputError && /^[\w.-]+\.csv line \d+/.test(err.message)) throw new InputError(`${join(dir, err.message)}`);
+    throw err;
+  }
 }
 
 /** (Re)write `report.html` in a results folder, atomically; returns its path. What the runners call last. */
