@@ -29,7 +29,7 @@ def main() -> None:
     names = [leg["symbol"] for leg in cfg["portfolio"]]
     assets = cfg["model"]["assets"]
     n = len(names)
-    vol = np.array([assets[s]["vol"] for s in names])
+    vol = np.array([assets[s].get("diffusionVol", assets[s].get("vol")) for s in names])
     price0 = np.array([assets[s]["price"] for s in names], dtype=float)
     corr = np.array(cfg["model"]["correlation"], dtype=float)
     chol = np.linalg.cholesky(corr)
