@@ -170,7 +170,7 @@ describe("pages and folders", () => {
     lines[7] = lines[7].replace(/^([^,]*,[^,]*,)[^,]*/, "$1oops");
     files["equity.csv"] = lines.join("\n");
     await writeFolder(dir, files);
-    await expect(writeReport(dir)).rejects.toThrow(new InputError("equity.csv line 8: field 'equity' is 'oops', not a number"));
+    await expect(writeReport(dir)).rejects.toThrow(new InputError(`${join(dir, "equity.csv")} line 8: field 'equity' is 'oops', not a number`));
     expect((await readdir(dir)).sort()).toEqual(["equity.csv", "events.csv", "summary.json"]);
 
     await writeFile(join(dir, "summary.json"), JSON.stringify({ command: "merge", runs: [] }));
