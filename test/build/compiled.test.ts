@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../../scripts/build.mjs";
+import { standardBook } from "../montecarlo/fixtures/standardBook.ts";
 
 const run = promisify(execFile);
 let dir: string;
@@ -25,22 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = {
-  venue: { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0.0004, liquidationFee: 0.005 },
-  initialBalance: 20000,
-  portfolio: [
-    { symbol: "BTC", side: "long", leverage: 5, weight: 0.3 },
-    { symbol: "ETH", side: "long", leverage: 5, weight: 0.2 },
-    { symbol: "SOL", side: "short", leverage: 5, weight: 0.1 },
-  ],
-  model: {
-    type: "t-garch-jump",
-    assets: { BTC: { price: 60000, vol: 0.6 }, ETH: { price: 3000, vol: 0.75 }, SOL: { price: 150, vol: 1.0 } },
-    correlation: [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]],
-  },
-  funding: { type: "mean-reverting" },
-  horizonHours: 480, stepMinutes: 60, paths: 120, seed: 11, modes: ["cross", "isolated"],
-};
+const config = standardBook({ horizonHours: 480, paths: 120, seed: 11 });
 
 describe("the compiled CLI (dist/cli.js)", () => {
   it("writes the same stress bytes with 2 bundled workers as the sources under tsx with 1", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { decodeShard, encodeShard } from "../../src/montecarlo/index.ts";
+import { standardBook } from "./fixtures/standardBook.ts";
 
 /** Run the CLI in this process (one worker: no threads), capturing what it prints. */
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -28,22 +29,7 @@ const overrides = ["--paths", "300", "--seed", "5", "--workers", "1"];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "perpsim-shard-"));
   config = join(dir, "book.json");
-  await writeFile(config, JSON.stringify({
-    venue: { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0.0004, liquidationFee: 0.005 },
-    initialBalance: 20000,
-    portfolio: [
-      { symbol: "BTC", side: "long", leverage: 5, weight: 0.3 },
-      { symbol: "ETH", side: "long", leverage: 5, weight: 0.2 },
-      { symbol: "SOL", side: "short", leverage: 5, weight: 0.1 },
-    ],
-    model: {
-      type: "t-garch-jump",
-      assets: { BTC: { price: 60000, diffusionVol: 0.6 }, ETH: { price: 3000, diffusionVol: 0.75 }, SOL: { price: 150, diffusionVol: 1.0 } },
-      correlation: [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]],
-    },
-    funding: { type: "mean-reverting" },
-    horizonHours: 240, stepMinutes: 60, paths: 1000, seed: 1, modes: ["cross", "isolated"],
-  }));
+  await writeFile(config, JSON.stringify(standardBook({ horizonHours: 240, paths: 1000, seed: 1 })));
   expect((await cli(["stress", "--config", config, ...overrides, "--out", join(dir, "whole"), "--no-report"])).code).toBe(0);
   for (let i = 0; i < 3; i++) {
     const r = await cli(["stress", "--config", config, ...overrides, "--shard", `${i}/3`, "--out", shardsDir()]);

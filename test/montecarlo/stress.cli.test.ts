@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
+import { standardBook } from "./fixtures/standardBook.ts";
 
 const run = promisify(execFile);
 let dir: string;
@@ -15,22 +16,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const base = () => ({
-  venue: { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0.0004, liquidationFee: 0.005 },
-  initialBalance: 20000,
-  portfolio: [
-    { symbol: "BTC", side: "long", leverage: 5, weight: 0.3 },
-    { symbol: "ETH", side: "long", leverage: 5, weight: 0.2 },
-    { symbol: "SOL", side: "short", leverage: 5, weight: 0.1 },
-  ],
-  model: {
-    type: "t-garch-jump",
-    assets: { BTC: { price: 60000, diffusionVol: 0.6 }, ETH: { price: 3000, diffusionVol: 0.75 }, SOL: { price: 150, diffusionVol: 1.0 } },
-    correlation: [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]],
-  },
-  funding: { type: "mean-reverting" },
-  horizonHours: 720, stepMinutes: 60, paths: 240, seed: 3, modes: ["cross", "isolated"],
-});
+const base = () => standardBook({ horizonHours: 720, paths: 240, seed: 3 });
 
 describe("perpsim stress through the CLI", () => {
   it("writes byte-identical summary.json and paths.csv with --workers 1 and --workers 2", async () => {

@@ -8,6 +8,7 @@ import { main } from "../../src/cli/main.ts";
 import { loadStressConfig, RunCancelled, simulateAll, type StressConfig } from "../../src/montecarlo/index.ts";
 import { parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX, runOnQueue, specKey } from "../../src/queue/index.ts";
 import { startRedis, startWorker, stop, type Child } from "./servers.ts";
+import { standardBook } from "../montecarlo/fixtures/standardBook.ts";
 
 /** Run the CLI in this process, capturing what it prints. */
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -22,22 +23,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
   }
 }
 
-const BOOK = {
-  venue: { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0.0004, liquidationFee: 0.005 },
-  initialBalance: 20000,
-  portfolio: [
-    { symbol: "BTC", side: "long", leverage: 5, weight: 0.3 },
-    { symbol: "ETH", side: "long", leverage: 5, weight: 0.2 },
-    { symbol: "SOL", side: "short", leverage: 5, weight: 0.1 },
-  ],
-  model: {
-    type: "t-garch-jump",
-    assets: { BTC: { price: 60000, vol: 0.6 }, ETH: { price: 3000, vol: 0.75 }, SOL: { price: 150, vol: 1.0 } },
-    correlation: [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]],
-  },
-  funding: { type: "mean-reverting" },
-  horizonHours: 120, stepMinutes: 60, paths: 120, seed: 7, modes: ["cross", "isolated"],
-};
+const BOOK = standardBook({ horizonHours: 120, paths: 120, seed: 7 });
 
 const HAVE_REDIS = existsSync("/usr/bin/redis-server");
 if (!HAVE_REDIS) console.warn("queue tests skipped: /usr/bin/redis-server is not installed (apt-get install -y redis-server; CI installs it)");
