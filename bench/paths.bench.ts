@@ -6,11 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { getHeapSpaceStatistics } from "node:v8";
-import {
-  bridgeCrossed, createModel, fillNormals, parseStressConfig, pathStream, sampleBridgeExtremes, sampleBridgeMax, sampleBridgeMin,
-  cholesky, toSquareMatrix,
-  HOURS_PER_YEAR, SUBSTREAM, PathSimulator, PATH_FIELDS,
-} from "../src/montecarlo/index.ts";
+import { bridgeCrossed, sampleBridgeMax, sampleBridgeMin } from "../src/paths/bridge.ts";
+import { createModel, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_YEAR, SUBSTREAM } from "../src/paths/index.ts";
+import { fillNormals } from "../src/paths/random/ziggurat.ts";
+import { parseStressConfig } from "../src/stress/config.ts";
+import { pathStream } from "../src/paths/random/stream.ts";
+import { PathSimulator, PATH_FIELDS } from "../src/stress/index.ts";
 import { cpuSeconds } from "./measure.ts";
 
 const PATHS = 1000;

@@ -8,7 +8,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { parseStressConfig, simulateAll, StressPool, type StressConfig } from "../src/montecarlo/index.ts";
+import { parseStressConfig } from "../src/stress/config.ts";
+import { simulateAll } from "../src/stress/pool.ts";
+import { StressPool, type StressConfig } from "../src/stress/index.ts";
 import { parseRedisUrl, runOnQueue, startWorker } from "../src/queue/index.ts";
 
 const THREADS = 2;

@@ -13,7 +13,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseStressConfig, simulateAll } from "../src/montecarlo/index.ts";
+import { parseStressConfig } from "../src/stress/config.ts";
+import { simulateAll } from "../src/stress/pool.ts";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../scripts/build.mjs";
 import { mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";

@@ -69,7 +69,7 @@ export async function build(outdir = resolve(root, "dist")) {
     }),
     esbuild.build({
       ...common(outdir),
-      entryPoints: { worker: resolve(root, "src/montecarlo/worker.ts") },
+      entryPoints: { worker: resolve(root, "src/stress/worker.ts") },
       outdir,
     }),
   ]);

@@ -55,7 +55,9 @@ function violations(file: string, text: string): Violation[] {
  * draft). `errors` (InputError, the one error a user's mistake raises) is a leaf every room may
  * import; `market` re-exports it, so older imports of it from market still hold. `results` (the
  * summary.json and CSV schemas) is for the runners that produce them and the report that reads them.
- * So reports read results, never engines; workers (montecarlo) never import the CLI.
+ * So reports read results, never engines; workers (stress) never import the CLI. The Monte Carlo side
+ * is layered: `paths` (random streams, models, funding) under `scenarios` under `stress` (config, kernel,
+ * pool, shards, aggregation, the runner); `calibration` fits `paths`' models and only the CLI calls it.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   errors: [],
@@ -65,11 +67,14 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   margin: ["venues", "market", "errors"],
   strategy: ["margin", "market", "errors"],
   backtest: ["data", "market", "venues", "margin", "strategy", "results", "errors"],
-  montecarlo: ["market", "venues", "margin", "strategy", "backtest", "results", "errors"],
+  paths: ["market", "venues"],
+  calibration: ["paths", "market"],
+  scenarios: ["paths", "market", "venues", "margin", "results", "errors"],
+  stress: ["paths", "scenarios", "market", "venues", "margin", "strategy", "backtest", "results", "errors"],
   report: ["results", "errors"],
   results: [],
-  queue: ["montecarlo", "results", "errors"],
-  cli: ["backtest", "data", "errors", "margin", "market", "montecarlo", "queue", "report", "results", "strategy", "venues"],
+  queue: ["stress", "paths", "results", "errors"],
+  cli: ["backtest", "calibration", "data", "errors", "margin", "market", "paths", "queue", "report", "results", "scenarios", "strategy", "stress", "venues"],
   "": ["cli"],
 };
 
@@ -96,7 +101,7 @@ describe("room boundaries (DESIGN.md §2)", () => {
 
   it("every room has an index.ts", () => {
     const rooms = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    expect(rooms).toEqual(expect.arrayContaining(["backtest", "cli", "data", "errors", "margin", "market", "montecarlo", "report", "results", "strategy", "venues"]));
+    expect(rooms).toEqual(expect.arrayContaining(["backtest", "calibration", "cli", "data", "errors", "margin", "market", "paths", "report", "results", "scenarios", "strategy", "stress", "venues"]));
     expect(rooms.filter((r) => !readdirSync(join(SRC, r)).includes("index.ts"))).toEqual([]);
   });
 
@@ -126,12 +131,12 @@ describe("room boundaries (DESIGN.md §2)", () => {
       'import type { Bars } from "../market/bars.ts";',
       'import { InputError } from "../market/index.ts";',
       'import { readCandles } from "./candles.ts";',
-      'export { calibrate } from "../montecarlo/calibrate/index.ts";',
+      'export { calibrate } from "../calibration/calibrate.ts";',
       'const s = () => import("../../strategies/hold.ts");',
       'const w = () => import("../report/write.ts");',
       'import { readFile } from "node:fs/promises";',
     ].join("\n");
-    expect(violations(file, text).map((v) => v.specifier)).toEqual(["../market/bars.ts", "../montecarlo/calibrate/index.ts", "../report/write.ts"]);
+    expect(violations(file, text).map((v) => v.specifier)).toEqual(["../market/bars.ts", "../calibration/calibrate.ts", "../report/write.ts"]);
     expect(violations(join(SRC, "cli.ts"), 'import { main } from "./cli/main.ts";').map((v) => v.specifier)).toEqual(["./cli/main.ts"]);
     expect(roomsImported(join(SRC, "report", "charts", "x.ts"), 'import { run } from "../../backtest/index.ts";\nimport { f } from "../format.ts";')).toEqual(["backtest"]);
   });

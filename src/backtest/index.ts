@@ -17,7 +17,7 @@
  * output files; `analyseRuns` derives the trades (trades.ts), statistics, per-symbol totals and monthly
  * returns (stats.ts) from each run's events and equity trace.
  *
- * `runBacktestJob(job, warn)` (run.ts) is the runner the CLI calls, beside montecarlo's `runStress`:
+ * `runBacktestJob(job, warn)` (run.ts) is the runner the CLI calls, beside the stress room's `runStress`:
  * names and dates in, the summary and the output files' contents out; the caller writes them.
  */
 export { runBacktest } from "./replay.ts";

@@ -53,7 +53,7 @@ export interface BacktestJobResult {
 }
 
 /**
- * The backtest runner, beside the stress runner (montecarlo/run.ts): load the strategy and check its
+ * The backtest runner, beside the stress runner (stress/run.ts): load the strategy and check its
  * params (before any data is read), pick the defaults (detail for coarse bars, the venue's funding),
  * load the market, replay every mode, and return the summary and the output files' contents.
  * Warnings (the data's and the run's) go to `warn`; writing is the caller's.

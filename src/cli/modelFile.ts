@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { InputError } from "../market/index.ts";
-import { parseJson } from "../montecarlo/index.ts";
+import { parseJson } from "../stress/index.ts";
 import { readConfigText } from "./stressConfigFile.ts";
 
 /** A stress config's text and where it came from, after any model file it names has been folded in. */

@@ -1,4 +1,4 @@
-import type { StressConfig } from "../montecarlo/index.ts";
+import type { StressConfig } from "../stress/index.ts";
 
 /**
  * One terminal line with each model asset's annual volatility: the total that returns realise (jumps and

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { resolve } from "node:path";
 import { InputError } from "../market/index.ts";
-import { loadStressConfig, parseJson, type ConfigOverrides, type HistoryLoader, type ParsedStressConfig } from "../montecarlo/index.ts";
+import { loadStressConfig, parseJson, type ConfigOverrides, type HistoryLoader, type ParsedStressConfig } from "../stress/index.ts";
 
 /** A stress config file's text (a shard carries it, so the merge rebuilds the same config). */
 export async function readConfigText(file: string): Promise<string> {

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { InputError } from "../errors/index.ts";
 import {
   configFingerprint, encodeShard, PATH_FIELDS, prepareBook, StressPool, type ChunkTask, type StressConfig,
-} from "../montecarlo/index.ts";
+} from "../stress/index.ts";
 import { bullConnection, connectRedis } from "./connection.ts";
 import {
   CHUNK_ATTEMPTS, INPUT_FAILURE, KEY_TTL_SECONDS, MAX_STALLED, QUEUE_NAME, QUEUE_PREFIX, QUEUE_SCHEMA, REFUSED_FAILURE, resultKey, specKey,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { InputError } from "../errors/index.ts";
-import { configFingerprint, decodeShard, PATH_FIELDS, RunCancelled, type StressConfig } from "../montecarlo/index.ts";
+import { configFingerprint, decodeShard, PATH_FIELDS, RunCancelled, type StressConfig } from "../stress/index.ts";
 import { bullConnection, connectRedis } from "./connection.ts";
 import {
   CHUNK_ATTEMPTS, INPUT_FAILURE, jobId, KEY_TTL_SECONDS, QUEUE_NAME, QUEUE_PREFIX, QUEUE_SCHEMA, REFUSED_FAILURE, resultKey, specKey,

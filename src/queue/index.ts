@@ -1,7 +1,7 @@
 /**
  * Runs beyond one machine on Redis + BullMQ (DESIGN.md §5): `perpsim worker` takes chunks of paths,
  * `perpsim stress --queue` enqueues a run's chunks and gathers them in path order, byte for byte the
- * local run's. Scheduling, retries and stalled-job recovery are BullMQ's; determinism is the montecarlo room's.
+ * local run's. Scheduling, retries and stalled-job recovery are BullMQ's; determinism is the stress room's.
  */
 export { parseRedisUrl, type RedisTarget } from "./url.ts";
 export { runOnQueue, defaultChunkPaths, type QueuedRunOptions, type QueueProgress } from "./coordinator.ts";

@@ -1,4 +1,5 @@
-import { BootstrapHistory, type StressConfig } from "../montecarlo/index.ts";
+import { BootstrapHistory } from "../paths/index.ts";
+import { type StressConfig } from "../stress/index.ts";
 import { InputError } from "../errors/index.ts";
 import { QUEUE_SCHEMA } from "./protocol.ts";
 

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeShard, encodeShard, FIELD, PATH_FIELDS } from "../../src/montecarlo/index.ts";
+import { decodeShard, encodeShard, PATH_FIELDS } from "../../src/stress/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
 import { cli, ls, oneLine, ROOT } from "./cli.ts";
 
 const work = mkdtempSync(join(tmpdir(), "perpsim-limits-"));

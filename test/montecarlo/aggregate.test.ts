@@ -1,6 +1,9 @@
 import { scoreStatistic } from "../stats/pairedReference.ts";
 import { describe, expect, it } from "vitest";
-import { FIELD, PATH_FIELDS, pairedDifference, parseStressConfig, stressSummary } from "../../src/montecarlo/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { PATH_FIELDS, stressSummary } from "../../src/stress/index.ts";
+import { pairedDifference } from "../../src/stress/stats/paired.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
 
 /**
  * 100 hand-made paths under cross and isolated (no simulation): cross liquidates paths 0–21, isolated

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  bridgeCrossed, crossingProbability, lowerBarrierProbability, normal, RandomStream, sampleBridgeExtremes, sampleBridgeMax, sampleBridgeMin, sampleCrossingFraction, pathStream,
+  bridgeCrossed, crossingProbability, lowerBarrierProbability, sampleBridgeMax, sampleBridgeMin,
   upperBarrierProbability,
-} from "../../src/montecarlo/index.ts";
+} from "../../src/paths/bridge.ts";
+import { normal } from "../../src/paths/random/ziggurat.ts";
+import { RandomStream, sampleBridgeExtremes, sampleCrossingFraction } from "../../src/paths/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 
 describe("bridge crossing probability", () => {
   it("is exp(−2(x0−b)(x1−b)/(σ²Δt)) for a lower barrier and symmetric for an upper one", () => {

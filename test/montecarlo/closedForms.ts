@@ -1,5 +1,7 @@
 /** Closed forms the Monte Carlo tests hold the simulation to (written from the textbook, not the code). */
-import { FIELD, normCdf, PATH_FIELDS } from "../../src/montecarlo/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { normCdf } from "../../src/paths/math.ts";
+import { PATH_FIELDS } from "../../src/stress/index.ts";
 
 const YEAR_HOURS = 365 * 24;
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/errors.ts";
 import { readStressConfig } from "../../src/cli/stressConfigFile.ts";
-import { maxPathsInMemory, parseStressConfig } from "../../src/montecarlo/index.ts";
+import { maxPathsInMemory, parseStressConfig } from "../../src/stress/config.ts";
 
 const ssw = JSON.parse(readFileSync(new URL("../../bench/ssw.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(ssw);

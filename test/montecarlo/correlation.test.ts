@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  blendCorrelation, cholesky, correlationProblem, equicorrelation, minEigenvalue, nearestCorrelation, repairCorrelation,
-  symmetricEigen, toRows, toSquareMatrix,
-} from "../../src/montecarlo/index.ts";
+  blendCorrelation, cholesky, correlationProblem, equicorrelation, repairCorrelation, toRows, toSquareMatrix,
+} from "../../src/paths/index.ts";
+import { minEigenvalue, nearestCorrelation, symmetricEigen } from "../../src/paths/correlation.ts";
 
 describe("correlation validation", () => {
   const ok = [[1, 0.8, 0.7], [0.8, 1, 0.75], [0.7, 0.75, 1]];

@@ -6,7 +6,9 @@
  * at the day's close overpaid a long by about μ × 11.5 h (1.05 % at μ = 8/yr).
  */
 import { describe, expect, it } from "vitest";
-import { FIELD, parseStressConfig, simulateAll } from "../../src/montecarlo/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
 
 const venue = { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0, liquidationFee: 0 };
 

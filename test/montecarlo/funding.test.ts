@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createFunding, fundingPayment, pathStream, settlementsBetween } from "../../src/montecarlo/index.ts";
+import { createFunding, fundingPayment, settlementsBetween } from "../../src/paths/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 
 describe("funding paths", () => {
   it("constant funding charges notional × rate × interval/8h at each settlement, longs paying", () => {

@@ -6,7 +6,9 @@
  * account's figures. (Byte-identical legs across worker counts: test/montecarlo/stress.cli.test.ts.)
  */
 import { describe, expect, it } from "vitest";
-import { parseStressConfig, simulateAll, stressSummary, type StressConfig } from "../../src/montecarlo/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
+import { stressSummary, type StressConfig } from "../../src/stress/index.ts";
 import { firstPassage, isolatedLongBarrier } from "./closedForms.ts";
 
 const VOL = 0.8, LEVERAGE = 20, MMR = 0.005, HOURS = 24, PATHS = 2000;

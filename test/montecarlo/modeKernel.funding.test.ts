@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../src/margin/index.ts";
-import { ModeKernel, PATH_FIELDS, FIELD, RandomStream, type StepContext } from "../../src/montecarlo/index.ts";
+import { ModeKernel, type StepContext } from "../../src/stress/modeKernel.ts";
+import { PATH_FIELDS } from "../../src/stress/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { RandomStream } from "../../src/paths/index.ts";
 import { getVenue } from "../../src/venues/index.ts";
 
 const H = 3_600_000;

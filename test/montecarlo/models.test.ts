@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  bridgeCrossed, createModel, normCdf, pathStream, studentTCdf, SUBSTREAM, type ModelSpec, type TGarchJumpSpec,
-} from "../../src/montecarlo/index.ts";
+import { bridgeCrossed } from "../../src/paths/bridge.ts";
+import { createModel, SUBSTREAM, type ModelSpec, type TGarchJumpSpec } from "../../src/paths/index.ts";
+import { normCdf, studentTCdf } from "../../src/paths/math.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 import { firstPassage } from "./closedForms.ts";
 
 const YEAR_HOURS = 8760;

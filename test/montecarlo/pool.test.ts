@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/index.ts";
-import {
-  CHUNK_RETRIES, simulateAll, simulateChunk, StressPool, WorkerFailed, type ChunkInputError, type ChunkTask,
-} from "../../src/montecarlo/index.ts";
+import { CHUNK_RETRIES, simulateAll, WorkerFailed } from "../../src/stress/pool.ts";
+import { simulateChunk, type ChunkInputError } from "../../src/stress/worker.ts";
+import { StressPool, type ChunkTask } from "../../src/stress/index.ts";
 import { poolBook, sha256 } from "./fixtures/poolBook.ts";
 
 const exec = promisify(execFile);

@@ -1,6 +1,10 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { ChiSquareSampler, GammaSampler, exponential, fillNormals, normCdf, normal, pathStream, poisson, RandomStream, streamKey } from "../../src/montecarlo/index.ts";
+import { ChiSquareSampler, GammaSampler, exponential, poisson } from "../../src/paths/random/distributions.ts";
+import { fillNormals, normal } from "../../src/paths/random/ziggurat.ts";
+import { normCdf } from "../../src/paths/math.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
+import { RandomStream, streamKey } from "../../src/paths/index.ts";
 
 /** mean and variance of a sample */
 function moments(xs: ArrayLike<number>): { mean: number; variance: number } {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FIELD, PATH_FIELDS, parseStressConfig, simulateAll } from "../../src/montecarlo/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { PATH_FIELDS } from "../../src/stress/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
 
 const venue = { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0, liquidationFee: 0 };
 

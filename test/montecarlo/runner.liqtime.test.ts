@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FIELD, PATH_FIELDS, parseStressConfig, simulateAll, stressSummary, type StressConfig } from "../../src/montecarlo/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { PATH_FIELDS, stressSummary, type StressConfig } from "../../src/stress/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
 import { firstPassage, isolatedLongBarrier } from "./closedForms.ts";
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
-import { parseShard, SHARD_INDEX_VARIABLES } from "../../src/montecarlo/index.ts";
+import { parseShard } from "../../src/stress/index.ts";
+import { SHARD_INDEX_VARIABLES } from "../../src/stress/shard.ts";
 
 describe("--shard auto/N takes the index from the batch engine", () => {
   it.each(SHARD_INDEX_VARIABLES.map((name) => [name]))("from %s, counted from 0", (name) => {

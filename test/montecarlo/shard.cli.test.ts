@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
-import { decodeShard, encodeShard } from "../../src/montecarlo/index.ts";
+import { decodeShard, encodeShard } from "../../src/stress/index.ts";
 import { standardBook } from "./fixtures/standardBook.ts";
 
 /** Run the CLI in this process (one worker: no threads), capturing what it prints. */

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/index.ts";
 import {
-  configFingerprint, decodeShard, encodeShard, FIELD, mergeShards, parseShard, PATH_FIELDS, shardFileName, shardRange, simulateAll, simulateRange,
-  type NamedShard, type ShardHeaderInput, type ShardSpec,
-} from "../../src/montecarlo/index.ts";
+  configFingerprint, decodeShard, encodeShard, mergeShards, parseShard, PATH_FIELDS, type NamedShard, type ShardSpec,
+} from "../../src/stress/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { shardFileName, shardRange } from "../../src/stress/shard.ts";
+import { simulateAll, simulateRange } from "../../src/stress/pool.ts";
+import { type ShardHeaderInput } from "../../src/stress/shardFile.ts";
 import { poolBook } from "./fixtures/poolBook.ts";
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

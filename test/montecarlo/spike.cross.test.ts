@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createModel, FIELD, parseStressConfig, PATH_FIELDS, pathStream, simulateAll, type PathModel, type StressConfig } from "../../src/montecarlo/index.ts";
-import { CorrelationSpikeModel, CrashReplayModel, CRASHES, parseScenario } from "../../src/montecarlo/scenarios/index.ts";
+import { createModel, type PathModel } from "../../src/paths/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { PATH_FIELDS, type StressConfig } from "../../src/stress/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
+import { CorrelationSpikeModel } from "../../src/scenarios/spike.ts";
+import { CrashReplayModel } from "../../src/scenarios/replay.ts";
+import { CRASHES } from "../../src/scenarios/crashes.ts";
+import { parseScenario } from "../../src/scenarios/index.ts";
 
 /*
  * A cross long BTC / short ETH hedge under a gbm whose calm correlation is +0.8 (the hedge looks safe),

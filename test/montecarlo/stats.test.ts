@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { equityQuantiles, FixedHistogram, kaplanMeier, normInv, normPdf, survivalOnGrid, timeToShare, wilsonInterval } from "../../src/montecarlo/index.ts";
+import { equityQuantiles } from "../../src/stress/stats/tail.ts";
+import { FixedHistogram } from "../../src/stress/stats/histogram.ts";
+import { kaplanMeier, survivalOnGrid, timeToShare } from "../../src/stress/stats/survival.ts";
+import { normInv, normPdf } from "../../src/paths/math.ts";
+import { wilsonInterval } from "../../src/stress/stats/wilson.ts";
 
 describe("Wilson interval", () => {
   it("matches published values", () => {

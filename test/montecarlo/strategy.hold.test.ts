@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  createSimulator, FIELD, PATH_FIELDS, parseStressConfig, prepareBook, simulateAll, type StressConfig,
-} from "../../src/montecarlo/index.ts";
+import { createSimulator, PATH_FIELDS, prepareBook, type StressConfig } from "../../src/stress/index.ts";
+import { FIELD } from "../../src/stress/pathResult.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { simulateAll } from "../../src/stress/pool.ts";
 import { firstPassage, isolatedLongBarrier } from "./closedForms.ts";
 
 /**

@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError, isoTime } from "../../src/market/index.ts";
-import { parseStressConfig, PathSimulator, PATH_FIELDS, runStress } from "../../src/montecarlo/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { PathSimulator, PATH_FIELDS, runStress } from "../../src/stress/index.ts";
 
 const exec = promisify(execFile);
 const CLI = ["--import", "tsx", "src/cli.ts", "stress"];

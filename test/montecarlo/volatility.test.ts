@@ -6,7 +6,9 @@
  * 4-standard-error bound from the spread of the per-path estimates.
  */
 import { describe, expect, it } from "vitest";
-import { createModel, parseStressConfig, pathStream, type TGarchJumpSpec } from "../../src/montecarlo/index.ts";
+import { createModel, type TGarchJumpSpec } from "../../src/paths/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 
 function book(assets: Record<string, unknown>, model: Record<string, unknown> = {}) {
   return {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadMarket } from "../../src/data/index.ts";
-import { BootstrapModel, bootstrapSpec } from "../../src/montecarlo/bootstrap/index.ts";
-import { correlationMatrix, jointReturns, variance } from "../../src/montecarlo/calibrate/index.ts";
-import { pathStream } from "../../src/montecarlo/index.ts";
+import { BootstrapModel, bootstrapSpec } from "../../src/paths/bootstrap/bootstrap.ts";
+import { correlationMatrix, jointReturns, variance } from "../../src/paths/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 import { correlation, DT_HOUR, stdev } from "./helpers.ts";
 
 describe("stationary block bootstrap of BTC/ETH 2024", async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadMarket } from "../../src/data/index.ts";
-import { createModel, parseStressConfig, pathStream } from "../../src/montecarlo/index.ts";
-import { calibrate, correlationMatrix, jointReturns, kurtosis, modelFile, variance } from "../../src/montecarlo/calibrate/index.ts";
+import { createModel, correlationMatrix, jointReturns, kurtosis, variance } from "../../src/paths/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
+import { calibrate, modelFile } from "../../src/calibration/index.ts";
 import { correlation, DT_HOUR } from "./helpers.ts";
 
 describe("calibration on the shipped BTC/ETH/SOL 2023–2025 data", async () => {

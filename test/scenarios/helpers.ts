@@ -1,4 +1,5 @@
-import { createModel, pathStream, type ModelSpec, type PathModel } from "../../src/montecarlo/index.ts";
+import { createModel, type ModelSpec, type PathModel } from "../../src/paths/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 
 export const DT_HOUR = 1 / 8760;
 

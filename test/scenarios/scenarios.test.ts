@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { getVenue } from "../../src/venues/index.ts";
-import { settlementsBetween } from "../../src/montecarlo/index.ts";
-import {
-  CorrelationSpikeModel, CrashReplayModel, CRASHES, evaluateGrid, parseScenario, scheduledFunding, squeezeErosion, squeezeRate,
-  type FundingSqueezeSpec,
-} from "../../src/montecarlo/scenarios/index.ts";
+import { settlementsBetween } from "../../src/paths/index.ts";
+import { CorrelationSpikeModel } from "../../src/scenarios/spike.ts";
+import { CrashReplayModel } from "../../src/scenarios/replay.ts";
+import { CRASHES } from "../../src/scenarios/crashes.ts";
+import { evaluateGrid, parseScenario } from "../../src/scenarios/index.ts";
+import { scheduledFunding, squeezeErosion, squeezeRate, type FundingSqueezeSpec } from "../../src/scenarios/squeeze.ts";
 import { correlation, createModel, DT_HOUR, gbmSpec, median, simulate, stdev } from "./helpers.ts";
 
 describe("correlation spike", () => {

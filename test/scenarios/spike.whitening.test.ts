@@ -6,7 +6,10 @@
  * a sample correlation, (1 − ρ²)/√N.
  */
 import { describe, expect, it } from "vitest";
-import { CorrelationSpikeModel, createModel, describeScenario, parseScenario, pathStream } from "../../src/montecarlo/index.ts";
+import { CorrelationSpikeModel } from "../../src/scenarios/spike.ts";
+import { createModel } from "../../src/paths/index.ts";
+import { describeScenario, parseScenario } from "../../src/scenarios/index.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
 
 describe("correlation spike over a model in its own stress regime", () => {
   it("reaches the target correlation of the diffusive shocks", () => {

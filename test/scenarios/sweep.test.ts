@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { normCdf, parseStressConfig, wilsonInterval } from "../../src/montecarlo/index.ts";
-import { parseSweep, runSweep, type CellModeResult } from "../../src/montecarlo/scenarios/index.ts";
+import { normCdf } from "../../src/paths/math.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { wilsonInterval } from "../../src/stress/stats/wilson.ts";
+import { parseSweep, runSweep, type CellModeResult } from "../../src/stress/index.ts";
 import { readSweep } from "../../src/report/charts/sweep.ts";
 
 const { config } = parseStressConfig({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest, type BacktestEvent } from "../../src/backtest/index.ts";
 import { loadMarket } from "../../src/data/index.ts";
-import { createSimulator, PATH_FIELDS, parseStressConfig, prepareBook } from "../../src/montecarlo/index.ts";
+import { createSimulator, PATH_FIELDS, prepareBook } from "../../src/stress/index.ts";
+import { parseStressConfig } from "../../src/stress/config.ts";
 import { barsFor, loadStrategy } from "../../src/strategy/index.ts";
 import { getVenue } from "../../src/venues/index.ts";
 import { candles } from "../backtest/csv.ts";

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { loadMarket } from "../../data/index.ts";
 import { InputError } from "../../market/index.ts";
-import { calibrate, modelFile, totalVol } from "../../montecarlo/index.ts";
+import { calibrate, modelFile } from "../../calibration/index.ts";
+import { totalVol } from "../../paths/index.ts";
 import { RunFolder } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../../market/index.ts";
-import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../montecarlo/index.ts";
+import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../stress/index.ts";
 import { RunFolder } from "../../report/index.ts";
 import { parseFlags } from "../args.ts";
 import { readStrategySource } from "../stressConfigFile.ts";

@@ -1,6 +1,7 @@
 import { InputError } from "../../market/index.ts";
 import { readStressConfig } from "../stressConfigFile.ts";
-import { evaluateGrid, parseJson, parseScenario, SCENARIO_PRESETS } from "../../montecarlo/index.ts";
+import { evaluateGrid, parseScenario, SCENARIO_PRESETS } from "../../scenarios/index.ts";
+import { parseJson } from "../../stress/index.ts";
 import { baseAsset } from "../../venues/index.ts";
 import { parseFlags } from "../args.ts";
 

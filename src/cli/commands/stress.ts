@@ -8,7 +8,7 @@ import { InputError } from "../../market/index.ts";
 import {
   loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
   MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow, stressTableWarnings,
-} from "../../montecarlo/index.ts";
+} from "../../stress/index.ts";
 import { checkAddFolder, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { createProgress } from "../progress.ts";

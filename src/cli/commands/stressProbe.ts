@@ -1,5 +1,5 @@
 /** What stress runs in an isolated thread before a strategy book's run (see ../isolate.ts): its path 0. */
-import { createSimulator, PATH_FIELDS, prepareBook, type StressConfig } from "../../montecarlo/index.ts";
+import { createSimulator, PATH_FIELDS, prepareBook, type StressConfig } from "../../stress/index.ts";
 
 /**
  * Path 0 of a strategy book, which the runner also simulates on the main thread (to check the book

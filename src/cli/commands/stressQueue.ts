@@ -1,7 +1,7 @@
 import {
   createSimulator, PATH_FIELDS, PathSimulator, prepareBook, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
   type StressConfig, type SweepAxis, type SweepRow,
-} from "../../montecarlo/index.ts";
+} from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
 import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";

@@ -1,9 +1,7 @@
 import type { Venue } from "../venues/index.ts";
 import type { StressConfig } from "./config.ts";
-import type { FundingProcess } from "./funding.ts";
+import { type FundingProcess, HOURS_PER_YEAR, type PathModel, RandomStream, streamKey, SUBSTREAM } from "../paths/index.ts";
 import { buildMarketModel } from "./marketModel.ts";
-import { HOURS_PER_YEAR, type PathModel } from "./models/types.ts";
-import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 
 /**
  * Drives one path's market step by step: the config's model (with its scenario) and funding process,

@@ -1,6 +1,6 @@
-import { liquidationPriceF, maintenanceMargin, maintenanceRule } from "../../margin/index.ts";
-import type { Venue } from "../../venues/index.ts";
-import type { FundingProcess } from "../funding.ts";
+import { liquidationPriceF, maintenanceMargin, maintenanceRule } from "../margin/index.ts";
+import type { Venue } from "../venues/index.ts";
+import type { FundingProcess } from "../paths/index.ts";
 
 /** Funding held at a rate (per 8h) for `hours`, then `afterPer8h`; settled every `settleEveryHours`. */
 export interface FundingSqueezeSpec {

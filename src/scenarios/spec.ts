@@ -1,7 +1,7 @@
-import { InputError } from "../../market/index.ts";
-import { ConfigReader } from "../configFields.ts";
+import { InputError } from "../market/index.ts";
+import { ConfigReader } from "../errors/index.ts";
 import { parseCrash } from "./crashSpec.ts";
-import { MIN_SETTLE_HOURS } from "../funding.ts";
+import { MIN_SETTLE_HOURS } from "../paths/index.ts";
 import { CRASHES } from "./crashes.ts";
 import type { GridSpec } from "./grid.ts";
 import type { CrashReplaySpec } from "./replay.ts";

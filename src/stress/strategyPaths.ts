@@ -3,12 +3,10 @@ import { InputError, type Bars, type FundingSeries, type MarketData, type Symbol
 import { loadStrategy, type SetupContext, type Strategy, type StrategyContext } from "../strategy/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { configVenue } from "./venue.ts";
-import { sampleBridgeExtremes } from "./bridge.ts";
+import { sampleBridgeExtremes, settlementsBetween, RandomStream, streamKey, SUBSTREAM } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
-import { settlementsBetween } from "./funding.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { FIELD, MAX_LEG_SLOTS, PATH_FIELDS } from "./pathResult.ts";
-import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 import type { PathTrace } from "./simulate.ts";
 
 /*

@@ -1,4 +1,4 @@
-import { logGamma } from "../math.ts";
+import { logGamma } from "../paths/index.ts";
 
 /**
  * GARCH(1,1) by Gaussian quasi-maximum likelihood with variance targeting (ω = s²(1 − α − β)), on a

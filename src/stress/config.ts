@@ -1,18 +1,15 @@
 import { InputError, type MarketData } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec } from "../venues/index.ts";
 import type { MarginMode, Side } from "../results/index.ts";
-import { correlationProblem, repairCorrelation, toRows } from "./correlation.ts";
-import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest } from "./bootstrap/index.ts";
-import { ConfigReader, join } from "./configFields.ts";
-import { MIN_SETTLE_HOURS, type FundingSpec } from "./funding.ts";
-import { kouMgf } from "./models/tGarchJump.ts";
 import {
-  assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation, presetPairCorrelation,
-} from "./models/defaults.ts";
-import { diffusionVolFor, jumpVariancePerYear, totalVol } from "./models/volatility.ts";
-import type { AssetSpec, GarchSpec, JumpSizeSpec, JumpSpec, ModelSpec, RegimeSpec, TGarchJumpAssetSpec } from "./models/types.ts";
-import { parseScenario, type ScenarioSpec } from "./scenarios/spec.ts";
-import type { GridSpec } from "./scenarios/grid.ts";
+  correlationProblem, repairCorrelation, toRows, bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest,
+  MIN_SETTLE_HOURS, type FundingSpec, kouMgf, assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA,
+  DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation, presetPairCorrelation, diffusionVolFor, jumpVariancePerYear,
+  totalVol, type AssetSpec, type GarchSpec, type JumpSizeSpec, type JumpSpec, type ModelSpec, type RegimeSpec,
+  type TGarchJumpAssetSpec,
+} from "../paths/index.ts";
+import { ConfigReader, fieldPath as join } from "../errors/index.ts";
+import { parseScenario, type ScenarioSpec, type GridSpec } from "../scenarios/index.ts";
 
 /** One leg of a static book, the same legs as the `hold` strategy. `weight` = share of the balance used as margin. */
 export interface PortfolioLeg {

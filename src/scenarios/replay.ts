@@ -1,5 +1,4 @@
-import type { PathModel } from "../models/types.ts";
-import type { RandomStream } from "../random/stream.ts";
+import type { PathModel, RandomStream } from "../paths/index.ts";
 import { type CrashPreset, crashMove } from "./crashes.ts";
 
 export interface CrashReplaySpec {

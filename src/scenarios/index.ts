@@ -2,19 +2,14 @@
  * Stress scenarios (issue 7): model wrappers (correlation spike, crash replay), funding paths (squeeze,
  * crash funding) and the instant SPAN-style grid. `applyScenario` is what the runner plugs in.
  */
-import { baseAsset, type Venue } from "../../venues/index.ts";
-import type { FundingProcess } from "../funding.ts";
-import type { ModelSpec, PathModel } from "../models/types.ts";
+import { baseAsset, type Venue } from "../venues/index.ts";
+import type { FundingProcess, ModelSpec, PathModel } from "../paths/index.ts";
 import { CrashReplayModel } from "./replay.ts";
 import type { ScenarioSpec } from "./spec.ts";
 import { CorrelationSpikeModel } from "./spike.ts";
 import { scheduledFunding, squeezeRate } from "./squeeze.ts";
 
-export { CRASHES, crashMove, type CrashPreset, type CrashAnchor } from "./crashes.ts";
-export { CorrelationSpikeModel, type CorrelationSpikeSpec } from "./spike.ts";
-export { CrashReplayModel, type CrashReplaySpec } from "./replay.ts";
-export { scheduledFunding, squeezeErosion, squeezeRate, type FundingSqueezeSpec, type SqueezeErosion, type ErosionPoint } from "./squeeze.ts";
-export { evaluateGrid, bookLoss, scanRangeOf, PRICE_FRACTIONS, EXTREME_FRACTIONS, type GridSpec, type GridResult, type GridScenario } from "./grid.ts";
+export { evaluateGrid, type GridSpec } from "./grid.ts";
 export { parseScenario, describeScenario, SCENARIO_PRESETS, type ScenarioSpec } from "./spec.ts";
 
 export interface AppliedScenario {
@@ -59,7 +54,3 @@ function crashFunding(startHour: number, ratePer8h: number, hours: number, settl
     },
   };
 }
-export {
-  parseSweep, applySweepValue, runSweep, sweepCells, sweepCsv, SWEEP_PARAMETERS, MAX_SWEEP_CELLS,
-  type SweepAxis, type SweepCell, type SweepParameter, type SweepRow, type CellModeResult,
-} from "./sweep.ts";

@@ -1,6 +1,4 @@
-import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
-import type { PathModel } from "../models/types.ts";
-import type { RandomStream } from "../random/stream.ts";
+import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix, type PathModel, type RandomStream } from "../paths/index.ts";
 
 /**
  * Correlation spike: from `startHour` (or a uniform random hour in [0, latestStartHour) drawn per path)

@@ -2,12 +2,11 @@ import { InputError } from "../market/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { configVenue } from "./venue.ts";
 import type { StressConfig } from "./config.ts";
-import { settlementsBetween } from "./funding.ts";
+import { settlementsBetween, RandomStream, streamKey, SUBSTREAM } from "../paths/index.ts";
 import { tracedLiquidationPrices } from "./legs.ts";
 import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
 import { StrategyPathSimulator } from "./strategyPaths.ts";
 
 const MS_PER_HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import { PATH_FIELDS } from "./pathResult.ts";
 import { simulateAll, type PoolOptions } from "./pool.ts";
 import { createSimulator, stressVenue, type PathRunner, type PathSimulator } from "./simulate.ts";
 import { prepareBook } from "./strategyPaths.ts";
-import { describeScenario } from "./scenarios/spec.ts";
+import { describeScenario } from "../scenarios/index.ts";
 import { STALE_AFTER_DAYS, type Venue } from "../venues/index.ts";
 
 export interface StressResult {

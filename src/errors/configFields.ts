@@ -1,4 +1,4 @@
-import { InputError } from "../market/index.ts";
+import { InputError } from "./inputError.ts";
 
 /**
  * Small readers for validating a JSON config: each names the field path in its one-line InputError

@@ -1,4 +1,4 @@
-import type { MarketData } from "../../market/index.ts";
+import type { MarketData } from "../market/index.ts";
 
 /** Joint hourly log returns: rows where every symbol has this bar and the previous one. */
 export interface JointReturns {

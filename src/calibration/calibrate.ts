@@ -1,9 +1,9 @@
-import type { MarketData } from "../../market/index.ts";
-import { repairCorrelation, toRows } from "../correlation.ts";
-import type { MeanRevertingFunding } from "../funding.ts";
-import type { JumpSizeSpec, TGarchJumpSpec } from "../models/types.ts";
+import type { MarketData } from "../market/index.ts";
+import {
+  repairCorrelation, toRows, type MeanRevertingFunding, type JumpSizeSpec, type TGarchJumpSpec, correlationMatrix,
+  jointReturns, kurtosis, mean, variance,
+} from "../paths/index.ts";
 import { fitGarch, fitStudentNu } from "./garch.ts";
-import { correlationMatrix, jointReturns, kurtosis, mean, variance } from "./returns.ts";
 
 /** The rules calibration uses, stated in the model file it writes. */
 export const RULES = {

@@ -1,5 +1,5 @@
 import type { MarketData } from "../../market/index.ts";
-import { correlationMatrix, jointReturns, variance } from "../calibrate/returns.ts";
+import { correlationMatrix, jointReturns, variance } from "../returns.ts";
 import type { FundingProcess } from "../funding.ts";
 import type { PathModel } from "../models/types.ts";
 import type { RandomStream } from "../random/stream.ts";

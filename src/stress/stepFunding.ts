@@ -1,4 +1,4 @@
-import { fundingPayment } from "./funding.ts";
+import { fundingPayment } from "../paths/index.ts";
 import type { StepContext } from "./modeKernel.ts";
 
 const MS_PER_HOUR = 3_600_000;

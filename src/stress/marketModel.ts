@@ -1,11 +1,8 @@
 import { InputError } from "../market/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { bootstrapModel } from "./bootstrap/index.ts";
+import { bootstrapModel, createFunding, type FundingProcess, createModel, type PathModel } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
-import { createFunding, type FundingProcess } from "./funding.ts";
-import { createModel } from "./models/create.ts";
-import type { PathModel } from "./models/types.ts";
-import { applyScenario } from "./scenarios/index.ts";
+import { applyScenario } from "../scenarios/index.ts";
 
 /** What drives one path's prices and funding: the config's model and funding with its scenario applied. */
 export interface MarketModel {

@@ -1,4 +1,12 @@
-import type { PortfolioLeg } from "../config.ts";
+import type { Side } from "../results/index.ts";
+
+/** A leg of a static book: the stress config's portfolio leg, as the grid reads it. */
+export interface GridLeg {
+  symbol: string;
+  side: Side;
+  leverage: number;
+  weight: number;
+}
 
 /**
  * SPAN-style deterministic grid (reference/montecarlo.md §3.1, §6.5): every asset moves by 0, ±⅓, ±⅔, ±1
@@ -44,7 +52,7 @@ export function scanRangeOf(spec: GridSpec, baseAsset: string): number {
 }
 
 /** Cross and isolated loss of a static book after simple-return moves (symbol → move). */
-export function bookLoss(legs: readonly PortfolioLeg[], balance: number, moves: Readonly<Record<string, number>>): { cross: number; isolated: number } {
+export function bookLoss(legs: readonly GridLeg[], balance: number, moves: Readonly<Record<string, number>>): { cross: number; isolated: number } {
   let pnl = 0;
   let isolatedPnl = 0;
   for (const leg of legs) {
@@ -56,7 +64,7 @@ export function bookLoss(legs: readonly PortfolioLeg[], balance: number, moves: 
   return { cross: Math.min(balance, -pnl), isolated: -isolatedPnl };
 }
 
-export function evaluateGrid(spec: GridSpec, legs: readonly PortfolioLeg[], balance: number, baseAsset: (symbol: string) => string): GridResult {
+export function evaluateGrid(spec: GridSpec, legs: readonly GridLeg[], balance: number, baseAsset: (symbol: string) => string): GridResult {
   const symbols = legs.map((l) => l.symbol);
   const ranges = symbols.map((s) => scanRangeOf(spec, baseAsset(s)));
   const scenarios: GridScenario[] = [];

@@ -1,5 +1,5 @@
 import type { MarketData } from "../../market/index.ts";
-import { correlationMatrix, variance } from "../calibrate/returns.ts";
+import { correlationMatrix, variance } from "../returns.ts";
 import type { AssetSpec } from "../models/types.ts";
 import { BootstrapModel, bootstrapSpec } from "./bootstrap.ts";
 

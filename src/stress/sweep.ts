@@ -1,6 +1,6 @@
-import { InputError } from "../../market/index.ts";
-import type { MarginMode } from "../../results/index.ts";
-import type { StressConfig } from "../config.ts";
+import { InputError } from "../market/index.ts";
+import type { MarginMode } from "../results/index.ts";
+import type { StressConfig } from "./config.ts";
 
 /**
  * Sweeps: `--sweep correlation=0.3:0.99:0.1 --sweep leverage=2,5,10,20` runs every cell of the grid with

@@ -4,11 +4,10 @@ import {
   type PositionStoreView,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { sampleCrossingFraction } from "./bridge.ts";
+import { sampleCrossingFraction, type RandomStream } from "../paths/index.ts";
 import { stepFunding } from "./stepFunding.ts";
 import { LegLiquidations } from "./legs.ts";
 import { FIELD } from "./pathResult.ts";
-import type { RandomStream } from "./random/stream.ts";
 
 /** Beyond this bridge exponent exp(−k) < 4e-18: no crossing, no uniform drawn (as in bridge.ts). */
 const NEGLIGIBLE_EXPONENT = 40;

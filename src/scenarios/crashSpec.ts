@@ -1,4 +1,4 @@
-import { InputError } from "../../errors/index.ts";
+import { InputError } from "../errors/index.ts";
 import { CRASHES, type CrashAnchor, type CrashPreset } from "./crashes.ts";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
