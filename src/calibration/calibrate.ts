@@ -1,7 +1,7 @@
 import type { MarketData } from "../market/index.ts";
 import {
   repairCorrelation, toRows, type MeanRevertingFunding, type JumpSizeSpec, type TGarchJumpSpec, correlationMatrix,
-  jointReturns, kurtosis, mean, variance,
+  jointReturns, kurtosis, mean, variance, type JointReturns,
 } from "../paths/index.ts";
 import { fitGarch, fitStudentNu } from "./garch.ts";
 
@@ -45,13 +45,36 @@ export interface Calibration {
 
 export function calibrate(market: MarketData): Calibration {
   const j = jointReturns(market);
-  const n = j.symbols.length;
   const T = j.time.length;
   if (T < 24 * 30) throw new RangeError(`calibration needs at least 30 days of joint hourly data, got ${T} hours`);
   const stepsPerYear = 8760 / j.hoursPerStep;
-  const years = T / stepsPerYear;
+  const regimes = fitRegimes(j);
+  const jumps = fitJumps(j, T / stepsPerYear);
+  const diffusion = fitDiffusion(j, regimes, jumps, stepsPerYear);
+  return {
+    model: modelSpec(j, regimes, jumps, diffusion),
+    funding: calibrateFunding(market),
+    stats: calibrationStats(market, j, regimes, jumps, stepsPerYear),
+  };
+}
 
-  // Regimes: the first symbol's trailing 24-step realised variance against its 90th percentile.
+/** The calm and stress regimes: hours, correlations, how long each lasts, how much more volatile stress is. */
+interface Regimes {
+  calmRows: number[];
+  stressRows: number[];
+  calmCorrelation: number[][];
+  stressCorrelation: number[][];
+  stayCalmHour: number;
+  stayStressHour: number;
+  volMultiplier: number;
+  /** mean off-diagonal correlation in stress */
+  stressCorr: number;
+}
+
+/** Regimes: the first symbol's trailing 24-step realised variance against its 90th percentile. */
+function fitRegimes(j: JointReturns): Regimes {
+  const n = j.symbols.length;
+  const T = j.time.length;
   const trailing = new Float64Array(T);
   let acc = 0;
   const r0 = j.returns[0];
@@ -73,13 +96,30 @@ export function calibrate(market: MarketData): Calibration {
     else (stress[t] ? cs++ : cc++);
   }
   const stayCalmHour = cc / Math.max(1, cc + cs), stayStressHour = ss / Math.max(1, ss + sc);
-  const perDay = 24 / j.hoursPerStep;
   const volMultiplier = Math.sqrt(mean(j.returns.map((r) => variance(r, stressRows) / variance(r, calmRows))));
   let offDiag = 0;
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) offDiag += stressCorrelation[a][b];
   const stressCorr = n > 1 ? offDiag / ((n * (n - 1)) / 2) : 0.9;
+  return { calmRows, stressRows, calmCorrelation, stressCorrelation, stayCalmHour, stayStressHour, volMultiplier, stressCorr };
+}
 
-  // GARCH, jumps and the tail index per asset.
+/** Per asset: its GARCH fit, which hours jumped, its jump beta and idiosyncratic rate; the Kou sizes and the tail index. */
+interface Jumps {
+  garch: ReturnType<typeof fitGarch>[];
+  isJump: Uint8Array[];
+  jumpBeta: number[];
+  marketJumps: JumpSizeSpec;
+  idioRate: number[];
+  idiosyncratic: JumpSizeSpec;
+  nus: number[];
+  nu: number;
+}
+
+/** GARCH, jumps and the tail index per asset. */
+function fitJumps(j: JointReturns, years: number): Jumps {
+  const n = j.symbols.length;
+  const T = j.time.length;
+  const r0 = j.returns[0];
   const garch = j.returns.map((r) => fitGarch(r));
   const isJump = j.returns.map((r, a) => Uint8Array.from(r, (x, t) => (Math.abs(x) > JUMP_SIGMAS * garch[a].conditionalSd[t] ? 1 : 0)));
   const marketRows: number[] = [];
@@ -100,8 +140,18 @@ export function calibrate(market: MarketData): Calibration {
   const idiosyncratic = jumpSizes(idioSizes, years * Math.max(1, n - 1));
   const nus = j.returns.map((r, a) => fitStudentNu(Float64Array.from(r, (x, t) => x / garch[a].conditionalSd[t]).filter((_, t) => !isJump[a][t])));
   const nu = Math.max(2.5, Math.min(30, mean(nus)));
+  return { garch, isJump, jumpBeta, marketJumps, idioRate, idiosyncratic, nus, nu };
+}
 
-  const stayCalmPerDay = Math.pow(stayCalmHour, perDay), stayStressPerDay = Math.pow(stayStressHour, perDay);
+/** The diffusion left once regimes and jumps take their share: its variance per asset and its calm correlation. */
+interface Diffusion {
+  diffusiveVar: number[];
+  diffusionCorrelation: number[][];
+}
+
+function fitDiffusion(j: JointReturns, regimes: Regimes, jumps: Jumps, stepsPerYear: number): Diffusion {
+  const { stayCalmHour, stayStressHour, volMultiplier, calmRows, calmCorrelation } = regimes;
+  const { garch, jumpBeta, marketJumps, idioRate, idiosyncratic } = jumps;
   const piStress = (1 - stayCalmHour) / Math.max(1e-12, 2 - stayCalmHour - stayStressHour);
   const regimeUplift = 1 - piStress + piStress * volMultiplier * volMultiplier;
   const kouSecond = (s: JumpSizeSpec) => 2 * (s.upProbability * s.meanUp ** 2 + (1 - s.upProbability) * s.meanDown ** 2);
@@ -112,9 +162,6 @@ export function calibrate(market: MarketData): Calibration {
     const total = variance(r) * stepsPerYear;
     return Math.max(0.25 * total, total - jumpVar[a]) / regimeUplift;
   });
-  const assets = j.symbols.map((symbol, a) => ({
-    symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3), idiosyncraticJumpsPerYear: idioRate[a],
-  }));
   // The diffusion's calm correlation is set so that diffusion + jumps reproduce the data's calm correlation:
   // market jumps add β_a·β_b·λ·E[J²] of covariance, idiosyncratic jumps only variance. Each asset's own
   // GARCH variance moves apart from the others', which lowers the correlation of returns below that of the
@@ -132,49 +179,63 @@ export function calibrate(market: MarketData): Calibration {
       return round(Math.max(-0.99, Math.min(0.99, target / Math.sqrt(diffusiveVar[a] * diffusiveVar[b]) / garchDispersion(a, b))), 4);
     }),
   );
+  return { diffusiveVar, diffusionCorrelation };
+}
+
+/** The t-garch-jump model the fits describe, rounded as the model file states it. */
+function modelSpec(j: JointReturns, regimes: Regimes, jumps: Jumps, diffusion: Diffusion): TGarchJumpSpec {
+  const { garch, jumpBeta, idioRate } = jumps;
+  const { diffusiveVar, diffusionCorrelation } = diffusion;
+  const perDay = 24 / j.hoursPerStep;
+  const stayCalmPerDay = Math.pow(regimes.stayCalmHour, perDay), stayStressPerDay = Math.pow(regimes.stayStressHour, perDay);
+  const assets = j.symbols.map((symbol, a) => ({
+    symbol, price: j.lastPrice[a], vol: round(Math.sqrt(diffusiveVar[a]), 4), drift: 0, jumpBeta: round(jumpBeta[a], 3), idiosyncraticJumpsPerYear: idioRate[a],
+  }));
   const repaired = repairCorrelation(diffusionCorrelation, "calibrated correlation");
 
   const persistence = garch.map((g) => g.alpha + g.beta);
   const hAlpha = mean(garch.map((g) => g.alpha)), hPersist = mean(persistence);
 
-  const model: TGarchJumpSpec = {
+  return {
     type: "t-garch-jump",
     assets,
     correlation: repaired.warning ? toRows(repaired.matrix).map((row) => row.map((x) => round(x, 4))) : diffusionCorrelation,
-    nu: round(nu, 2),
+    nu: round(jumps.nu, 2),
     garch: { alpha: round(hAlpha, 4), beta: round(hPersist - hAlpha, 4), hours: j.hoursPerStep },
     regimes: {
       stayCalmPerDay: round(stayCalmPerDay, 4),
       stayStressPerDay: round(stayStressPerDay, 4),
-      volMultiplier: round(volMultiplier, 3),
-      stressCorrelation: round(stressCorr, 4),
+      volMultiplier: round(regimes.volMultiplier, 3),
+      stressCorrelation: round(regimes.stressCorr, 4),
       blend: 1,
       jumpIntensityMultiplier: 1,
       start: "calm",
     },
-    jumps: { market: marketJumps, idiosyncratic },
+    jumps: { market: jumps.marketJumps, idiosyncratic: jumps.idiosyncratic },
   };
+}
+
+/** What the data showed, written beside the model so a reader can check the fit. */
+function calibrationStats(market: MarketData, j: JointReturns, regimes: Regimes, jumps: Jumps, stepsPerYear: number): Calibration["stats"] {
+  const T = j.time.length;
+  const { garch, isJump, jumpBeta, nus } = jumps;
   return {
-    model,
-    funding: calibrateFunding(market),
-    stats: {
-      from: new Date(market.from).toISOString(),
-      to: new Date(market.to).toISOString(),
-      hours: T * j.hoursPerStep,
-      assets: j.symbols.map((symbol, a) => ({
-        symbol,
-        annualVol: round(Math.sqrt(variance(j.returns[a]) * stepsPerYear), 4),
-        hourlyKurtosis: round(kurtosis(j.returns[a]), 2),
-        garchHourly: { alpha: round(garch[a].alpha, 4), beta: round(garch[a].beta, 4) },
-        nu: nus[a],
-        jumps: isJump[a].reduce((s, x) => s + x, 0),
-        jumpBeta: round(jumpBeta[a], 3),
-      })),
-      calmCorrelation: calmCorrelation.map((row) => row.map((x) => round(x, 4))),
-      stressCorrelation: stressCorrelation.map((row) => row.map((x) => round(x, 4))),
-      stressShare: round(stressRows.length / T, 4),
-      rules: RULES,
-    },
+    from: new Date(market.from).toISOString(),
+    to: new Date(market.to).toISOString(),
+    hours: T * j.hoursPerStep,
+    assets: j.symbols.map((symbol, a) => ({
+      symbol,
+      annualVol: round(Math.sqrt(variance(j.returns[a]) * stepsPerYear), 4),
+      hourlyKurtosis: round(kurtosis(j.returns[a]), 2),
+      garchHourly: { alpha: round(garch[a].alpha, 4), beta: round(garch[a].beta, 4) },
+      nu: nus[a],
+      jumps: isJump[a].reduce((s, x) => s + x, 0),
+      jumpBeta: round(jumpBeta[a], 3),
+    })),
+    calmCorrelation: regimes.calmCorrelation.map((row) => row.map((x) => round(x, 4))),
+    stressCorrelation: regimes.stressCorrelation.map((row) => row.map((x) => round(x, 4))),
+    stressShare: round(regimes.stressRows.length / T, 4),
+    rules: RULES,
   };
 }
 

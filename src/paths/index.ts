@@ -26,5 +26,5 @@ export {
   type MeanRevertingFunding, type FundingProcess, MIN_SETTLE_HOURS, type FundingSpec, createFunding,
   settlementsBetween, fundingPayment,
 } from "./funding.ts";
-export { correlationMatrix, jointReturns, kurtosis, mean, variance } from "./returns.ts";
+export { correlationMatrix, jointReturns, kurtosis, mean, variance, type JointReturns } from "./returns.ts";
 export { BootstrapHistory, bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest, bootstrapModel } from "./bootstrap/spec.ts";
