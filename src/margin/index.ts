@@ -14,7 +14,8 @@
  *   linear pieces a tight loop precomputes once per position (`excessSlope`, `excessIntercept`,
  *   `linearRoot`, `rootPerAvailable`, `isLinearRule`). Allocation-free with `FLOAT`.
  * - `account.store`: the positions as typed arrays by slot with a version counter, read in place.
- * - Liquidation policies are objects (policies/): `liquidationRule(venue.liquidation).apply(bucket)`.
+ * - Liquidation policies are objects (policies/): `liquidationRule(venue.liquidation, venue.liquidationLoss).apply(bucket)`;
+ *   where what is left goes (trader, insurance fund, backstop vault) is the table's `remainder` field.
  * - `ExactLedger` / `FastLedger`: where the money is kept.
  */
 export {

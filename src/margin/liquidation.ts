@@ -13,7 +13,7 @@ export class Liquidator {
   private readonly rule: LiquidationRule;
 
   constructor(private readonly core: AccountCore) {
-    this.rule = liquidationRule(core.venue.liquidation);
+    this.rule = liquidationRule(core.venue.liquidation, core.venue.liquidationLoss);
   }
 
   /**

@@ -39,6 +39,7 @@ export function customVenue(spec: CustomVenueSpec): Venue {
     takerFee: rate(s, "takerFee"),
     makerFee: rate(s, "makerFee", 0),
     liquidationFee,
+    liquidationLoss: { cross: loss, isolated: loss },
     liquidation: { kind: "full" },
     funding: { intervalHours, priceSource: "mark", cap8h: null },
     liqPriceFamily: "mm-at-liquidation",

@@ -58,7 +58,7 @@ export function withTiers(venue: Venue, byAsset: Readonly<Record<string, TierTab
 export function withTableFiles(venue: Venue, files: readonly VenueTableFile[]): Venue {
   if (files.length === 0) return venue;
   if (!venue.tables) throw new InputError(`${venue.label} has no dated tables to add to`);
-  const { tiers: _t, table: _c, tables: _s, liquidationFee: _f, ...rules } = venue;
+  const { tiers: _t, table: _c, tables: _s, liquidationFee: _f, liquidationLoss: _l, ...rules } = venue;
   return onTables(rules, venue.tables.with(files));
 }
 

@@ -1,7 +1,10 @@
 import { InputError } from "../market/index.ts";
 import { validateTiers } from "./tiers.ts";
 import type { Tier } from "./types.ts";
-import type { LiquidationLossRule, SymbolTable, TickRule, VenueTableFile } from "./tableTypes.ts";
+import { RECIPIENTS, type LiquidationLossRule, type Recipient, type SymbolTable, type TickRule, type VenueTableFile } from "./tableTypes.ts";
+
+/** venues whose liquidation policy has a backstop, so their loss rules must say where its remainder goes */
+const HAS_BACKSTOP = new Set(["hyperliquid"]);
 
 export const TABLE_FORMAT = "perpsim-venue-tables/1";
 const COLUMNS = ["floor", "cap", "maxLeverage", "mmr", "deduction"];
@@ -51,7 +54,7 @@ export function parseVenueTables(raw: unknown, file: string, expectVenue?: strin
   if (!Array.isArray(cols) || cols.join(",") !== COLUMNS.join(",")) r.fail("columns", `must be ${JSON.stringify(COLUMNS)}`);
   const loss = r.obj(top.liquidationLoss, "liquidationLoss");
   const liquidationLoss: Partial<Record<"cross" | "isolated", LiquidationLossRule>> = {};
-  for (const mode of ["cross", "isolated"] as const) if (loss[mode] !== undefined) liquidationLoss[mode] = parseLoss(r, loss[mode], `liquidationLoss.${mode}.`);
+  for (const mode of ["cross", "isolated"] as const) if (loss[mode] !== undefined) liquidationLoss[mode] = parseLoss(r, loss[mode], `liquidationLoss.${mode}.`, HAS_BACKSTOP.has(venue));
   if (Object.keys(liquidationLoss).length === 0) r.fail("liquidationLoss", "needs a cross or an isolated rule");
   const symbolsRaw = r.obj(top.symbols, "symbols");
   const symbols = new Map<string, SymbolTable>();
@@ -65,15 +68,22 @@ export function parseVenueTables(raw: unknown, file: string, expectVenue?: strin
   });
 }
 
-function parseLoss(r: Reader, v: unknown, field: string): LiquidationLossRule {
+function parseLoss(r: Reader, v: unknown, field: string, backstop: boolean): LiquidationLossRule {
   const o = r.obj(v, field.slice(0, -1));
   const feeRate = o.feeRate;
   if (typeof feeRate !== "number" || !(feeRate >= 0 && feeRate < 1)) r.fail(`${field}feeRate`, `must be a rate in [0, 1) (got ${JSON.stringify(feeRate)})`);
+  const recipient = (key: string): Recipient => {
+    const x = o[key];
+    if (!RECIPIENTS.includes(x as Recipient)) r.fail(`${field}${key}`, `must be one of ${RECIPIENTS.map((s) => `"${s}"`).join(", ")} (got ${JSON.stringify(x)})`);
+    return x as Recipient;
+  };
+  if (backstop && o.backstopRemainder === undefined) r.fail(`${field}backstopRemainder`, "is missing (this venue's liquidation has a backstop)");
   return Object.freeze({
     closePrice: r.str(o, "closePrice", field),
     feeRate,
     feeBase: r.str(o, "feeBase", field),
-    remainder: r.str(o, "remainder", field),
+    remainder: recipient("remainder"),
+    ...(o.backstopRemainder !== undefined ? { backstopRemainder: recipient("backstopRemainder") } : {}),
     partial: r.str(o, "partial", field),
     bankrupt: r.str(o, "bankrupt", field),
     sources: r.strings(o, "sources", field),

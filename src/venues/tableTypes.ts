@@ -1,5 +1,9 @@
 import type { MarginMode, TierTable } from "./types.ts";
 
+/** Who gets what is left of a liquidated position's margin after the fee. */
+export type Recipient = "trader" | "insurance fund" | "backstop vault";
+export const RECIPIENTS: readonly Recipient[] = ["trader", "insurance fund", "backstop vault"];
+
 /**
  * What a liquidated trader loses on one venue in one margin mode, as the venue states it: the price
  * the position is closed at, the fee, where what is left goes, the partial steps. `feeRate` is the
@@ -10,8 +14,16 @@ export interface LiquidationLossRule {
   readonly closePrice: string;
   readonly feeRate: number;
   readonly feeBase: string;
-  /** who gets what is left after the fee: "trader", "insurance fund", "backstop vault" */
-  readonly remainder: string;
+  /**
+   * who gets what is left after the fee when the liquidation closes the position (in the lowest
+   * tier, for Bybit's tier-down): the margin policies return it to the trader or let the venue keep it
+   */
+  readonly remainder: Recipient;
+  /**
+   * who gets what is left when the venue's backstop takes the position over instead (Hyperliquid, below
+   * 2/3 of the maintenance margin); required for a venue whose policy has a backstop
+   */
+  readonly backstopRemainder?: Recipient;
   readonly partial: string;
   readonly bankrupt: string;
   readonly sources: readonly string[];

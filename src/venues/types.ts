@@ -1,5 +1,5 @@
 /** The data that describes one venue's margin rules. Every engine, calculator and kernel reads these. */
-import type { TableChoice } from "./tableTypes.ts";
+import type { LiquidationLossRule, TableChoice } from "./tableTypes.ts";
 import type { VenueTables } from "./tableSet.ts";
 
 export type MarginMode = "cross" | "isolated";
@@ -64,6 +64,11 @@ export interface Venue {
    * the `feeRate` of the newest table file's `liquidationLoss` rule (see `table(symbol).liquidationLoss`)
    */
   readonly liquidationFee: number;
+  /**
+   * per margin mode, the newest table file's `liquidationLoss` rule: the margin policies read where
+   * what is left goes (`remainder`, `backstopRemainder`) from it
+   */
+  readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
   readonly liquidation: LiquidationPolicy;
   readonly funding: FundingRules;
   readonly liqPriceFamily: LiqPriceFamily;

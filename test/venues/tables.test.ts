@@ -139,12 +139,12 @@ describe("table selection by date", () => {
     expect(binance.table("BTCUSDT", day("2026-03-05")).id).toBe("binance-2026-03-05");
     expect(binance.tiers("BTCUSDT", day("2026-04-01"))[0]).toMatchObject({ cap: 300_000, maxLeverage: 150 });
     expect(binance.table("BTCUSDT").id).toBe("binance-2026-03-05"); // no time: the newest
-    expect(binance.table("BTC-USD", day("2020-01-01")).id).toBe("binance-2024-10-24"); // before every table: the oldest
+    expect(binance.table("BTC-USD", day("2020-01-01")).id).toBe("binance-2022-02-05"); // before every table: the oldest
     expect(binance.table("SOLUSDT", day("2026-06-01")).id).toBe("binance-2024-10-24");
   });
 
   it("a run's spans name each table's stretch and how far its bars lie from the table's date", () => {
-    const spans = binance.tables!.spans("BTCUSDT", day("2024-01-01"), day("2026-06-01"));
+    const spans = binance.tables!.spans("BTCUSDT", day("2024-11-01"), day("2026-06-01"));
     expect(spans.map((s) => s.id)).toEqual(["binance-2024-10-24", "binance-2026-03-05"]);
     expect(spans[0].to).toBe(day("2026-03-05") - 1);
     expect(spans[0].maxDistanceDays).toBeCloseTo((day("2026-03-05") - 1 - day("2024-10-24")) / 86_400_000, 6); // 496 days: warned

@@ -1,11 +1,9 @@
-import type { LiquidationBucket, LiquidationRule } from "./types.ts";
+import type { LiquidationBucket } from "./types.ts";
+import type { Recipient } from "../../venues/index.ts";
+import { endFor } from "./remainder.ts";
 
-/** The venue takes the positions over and keeps the margin left (Hyperliquid's backstop, Bybit's takeover). */
-export function takeOver(b: LiquidationBucket, detail: string): void {
+/** The venue takes the positions over (Hyperliquid's backstop, Bybit's takeover); what is left goes where its table says. */
+export function takeOver(b: LiquidationBucket, detail: string, to: Recipient): void {
   for (const s of b.slots) b.close(s, detail);
-  b.finish("forfeit");
+  b.finish(endFor(to));
 }
-
-export const backstopLiquidation: LiquidationRule = {
-  apply: (b) => takeOver(b, "backstop"),
-};

@@ -1,5 +1,6 @@
 import type { LiquidationBucket, LiquidationRule } from "./types.ts";
 import { takeOver } from "./backstop.ts";
+import { endFor, type Remainders } from "./remainder.ts";
 
 export interface PartialRules {
   readonly aboveNotional: number;
@@ -12,12 +13,14 @@ export interface PartialRules {
  * Hyperliquid: when equity < backstopRatio × maintenance the backstop takes the bucket. Otherwise,
  * outside the cooldown, positions above `aboveNotional` lose `fraction` (and start the cooldown) and
  * smaller ones close; inside it, everything closes. A cross account writes off a negative wallet after
- * a partial liquidation; an isolated position partly liquidated keeps its bucket.
+ * a partial liquidation; an isolated position partly liquidated keeps its bucket. What is left goes
+ * where the table says: `backstopRemainder` after a backstop, `remainder` after a close.
  */
-export function partialLiquidation(p: PartialRules): LiquidationRule {
+export function partialLiquidation(p: PartialRules, to: Remainders): LiquidationRule {
   return {
     apply(b: LiquidationBucket): void {
-      if (b.equityAtFills() < p.backstopRatio * b.maintenanceAtFills()) return takeOver(b, "backstop");
+      if (b.equityAtFills() < p.backstopRatio * b.maintenanceAtFills()) return takeOver(b, "backstop", to.backstop(b.isolated));
+      const closed = endFor(to.closed(b.isolated));
       if (b.time >= b.cooldownUntil) {
         let partial = false;
         for (const s of b.slots) {
@@ -28,10 +31,10 @@ export function partialLiquidation(p: PartialRules): LiquidationRule {
           } else b.close(s, "full");
         }
         if (partial) b.cooldownUntil = b.time + p.cooldownMs;
-        return b.finish(partial && b.isolated ? "none" : "settle");
+        return b.finish(partial && b.isolated ? "none" : closed);
       }
       for (const s of b.slots) b.close(s, "full");
-      b.finish("settle");
+      b.finish(closed);
     },
   };
 }
