@@ -113,10 +113,12 @@ export class VenueTables {
 }
 
 function choice(f: VenueTableFile, t: SymbolTable): TableChoice {
+  // the liquidation rule's own unsourced figures (a fee rate the engine charges) count too, once
+  const loss = [...new Set(Object.values(f.liquidationLoss).flatMap((l) => l.unsourced))].map((u) => `liquidation loss: ${u}`);
   return Object.freeze({
     id: f.id, asOf: f.asOf, asOfMs: f.asOfMs, source: f.source, file: f.file,
     venueSymbol: t.symbol, table: t, liquidationLoss: f.liquidationLoss,
-    unsourced: [...f.unsourced, ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u))],
+    unsourced: [...f.unsourced, ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u)), ...loss],
   });
 }
 

@@ -82,7 +82,7 @@ export interface TableChoice {
   /** the venue's name of the symbol; null when the symbol is not in any table and a default is used */
   readonly venueSymbol: string | null;
   readonly table: SymbolTable;
-  /** every unsourced figure behind this choice: the file's and the symbol's */
+  /** every unsourced figure behind this choice: the file's, the symbol's and its liquidation rule's */
   readonly unsourced: readonly string[];
   readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
 }
