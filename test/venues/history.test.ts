@@ -116,3 +116,27 @@ describe("where a liquidation's remainder goes is the table's field, read by the
     expect(() => parseVenueTables(hl, "data/venues/h.json", "hyperliquid")).toThrow(/^data\/venues\/h\.json: liquidationLoss\.isolated\.backstopRemainder: is missing/);
   });
 });
+
+describe("what each table still flags as unsourced", () => {
+  it("Binance: BTC/ETH ticks are sourced (0.1, 0.01), the fee rate is flagged, other symbols' ticks too", () => {
+    const btc = binance.table("BTCUSDT");
+    expect(btc.table.tick).toEqual({ kind: "tick", tickSize: "0.1" });
+    expect(binance.table("ETHUSDT", day("2022-06-01")).table.tick).toEqual({ kind: "tick", tickSize: "0.01" });
+    expect(btc.unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(true);
+    expect(btc.unsourced.some((u) => /tickSize/.test(u))).toBe(false);
+    expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than BTCUSDT/.test(u))).toBe(true);
+  });
+
+  it("dYdX: ETH-USD's Large-Cap fractions (IMF 2 %, MMF 60 % of it) are sourced, SOL-USD's still flagged", () => {
+    const dydx = getVenue("dydx");
+    expect(dydx.tiers("ETH-USD")[0]).toMatchObject({ maxLeverage: 1 / 0.02, mmr: 0.02 * 0.6 });
+    expect(dydx.table("ETH-USD").unsourced.some((u) => u.startsWith("ETH-USD:"))).toBe(false);
+    expect(dydx.table("SOL-USD").unsourced.some((u) => u.startsWith("SOL-USD: tiers"))).toBe(true);
+    // tickSize = subticks_per_tick × 10^qce × 10^−atomic_resolution × 10^−6 (reference genesis)
+    expect(dydx.table("ETH-USD").table.tick).toEqual({ kind: "tick", tickSize: String(10 ** (5 - 9 + 9 - 6)) }); // 10^5 · 10^−9 · 10^9 · 10^−6
+  });
+
+  it("Hyperliquid: nothing of its liquidation rule is flagged", () => {
+    expect(getVenue("hyperliquid").table("BTC").unsourced.some((u) => u.startsWith("liquidation loss"))).toBe(false);
+  });
+});

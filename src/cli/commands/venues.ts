@@ -87,7 +87,7 @@ function lossLines(mode: string, l: LiquidationLossRule): string[] {
     `  partial      ${l.partial}`,
     `  bankrupt     ${l.bankrupt}`,
     ...l.sources.map((s) => `  source       ${s}`),
-    ...l.unsourced.map((s) => `  UNSOURCED    ${s}`),
+    ...(l.unsourced.length > 0 ? ["  UNSOURCED    see the list above (liquidation loss)"] : []),
   ];
 }
 
