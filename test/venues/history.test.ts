@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getVenue, parseVenueTables, withTableFiles, type Venue } from "../../src/venues/index.ts";
-import { Account } from "../../src/margin/index.ts";
+import { Account, liquidationPrice } from "../../src/margin/index.ts";
 import { InputError } from "../../src/market/index.ts";
 import binance2024 from "../../src/venues/tables/binance-2024-10-24.json" with { type: "json" };
 import binance20220521 from "../../src/venues/tables/binance-2022-05-21.json" with { type: "json" };
@@ -138,5 +138,31 @@ describe("what each table still flags as unsourced", () => {
 
   it("Hyperliquid: nothing of its liquidation rule is flagged", () => {
     expect(getVenue("hyperliquid").table("BTC").unsourced.some((u) => u.startsWith("liquidation loss"))).toBe(false);
+  });
+});
+
+describe("Bybit's recorded ETHUSDT tiers (ccxt #17061, 2023-03-05) and BTCUSDT beyond 6M (ccxt #17055)", () => {
+  const bybit = getVenue("bybit");
+  it("ETHUSDT: 0.5 % to 900k, 1 % to 1.5M, ... 6.5 % to 24M, deductions by Bybit's recursion", () => {
+    const t = bybit.tiers("ETHUSDT");
+    expect(t.map((x) => [x.cap, x.mmr, x.maxLeverage]).slice(0, 3)).toEqual([[900_000, 0.005, 100], [1_500_000, 0.01, 50], [3_000_000, 0.015, 36.37]]);
+    expect(t[12]).toMatchObject({ floor: 22_000_000, cap: 24_000_000, mmr: 0.065, maxLeverage: 9.76 });
+    expect(t[1].deduction).toBeCloseTo(900_000 * 0.005, 6); // 4,500
+    expect(t[2].deduction).toBeCloseTo(4_500 + 1_500_000 * 0.005, 6); // 12,000
+    expect(bybit.table("ETHUSDT").unsourced.some((u) => u.startsWith("ETHUSDT: tiers above 24,000,000"))).toBe(true);
+  });
+
+  it("a 1,000 ETH long at 1,000 (1M, tier 2: MM = 1M × 1 % − 4,500 = 5,500), 10x isolated, liquidates at 905.5", () => {
+    // Bybit's USDT formula: LP = entry − (IM − MM) / size = 1,000 − (100,000 − 5,500) / 1,000
+    const q = liquidationPrice(bybit, { symbol: "ETHUSDT", side: "long", size: 1_000, entryPrice: 1_000, mode: "isolated", leverage: 10 });
+    expect(q.liquidationPrice!).toBeCloseTo(905.5, 9);
+  });
+
+  it("BTCUSDT tiers 15-18 are the recorded rows (30M 7.5 % 8.70x .. 36M 9 % 7.27x); 4-14 are flagged as interpolated", () => {
+    const t = bybit.tiers("BTCUSDT");
+    expect(t.slice(14).map((x) => [x.cap, x.mmr, x.maxLeverage])).toEqual([[30e6, 0.075, 8.7], [32e6, 0.08, 8.16], [34e6, 0.085, 7.69], [36e6, 0.09, 7.27]]);
+    // deduction at 30M: Σ floor_k × 0.5 % over the 14 raises = 0.005 × 2M × (1 + … + 14)
+    expect(t[14].deduction).toBeCloseTo(0.005 * 2e6 * 105, 6); // 1,050,000
+    expect(bybit.table("BTCUSDT").unsourced.some((u) => u.startsWith("BTCUSDT: tiers 4-14"))).toBe(true);
   });
 });
