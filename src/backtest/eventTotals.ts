@@ -10,9 +10,8 @@ export type HookNotice = { kind: "fill" | "funding"; event: EngineEvent } | { ki
 
 /**
  * The engine's event sink for one run: the money totals of the run (fees, realised PnL, funding,
- * bad debt, trades), the liquidations with their whole loss, the events.csv rows, and two flags the
- * other steps read: the positions changed (the position cache must be rebuilt) and the margin in use
- * must be measured again.
+ * bad debt, trades), the liquidations with their whole loss, the events.csv rows, the time of the
+ * latest event, and what the strategy's hooks are to be told.
  */
 export class EventTotals {
   fees = 0;
@@ -23,10 +22,6 @@ export class EventTotals {
   trades = 0;
   readonly liquidations: LiqRecord[] = [];
   firstLiquidation: number | null = null;
-  /** an event since the position cache was last rebuilt */
-  positionsChanged = true;
-  /** an event since the margin in use was last measured */
-  marginStale = false;
   /** time of the latest engine event */
   eventTime: number;
   readonly events: BacktestEvent[] = [];
@@ -40,8 +35,6 @@ export class EventTotals {
   }
 
   readonly sink = (e: EngineEvent): void => {
-    this.positionsChanged = true;
-    this.marginStale = true;
     this.eventTime = e.time;
     const liq = this.currentLiq;
     switch (e.type) {

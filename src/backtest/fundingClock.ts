@@ -32,7 +32,8 @@ export class FundingClock {
   /** Settle every settlement at or before `tau`, each symbol on its price in `P`. */
   settleUpTo(tau: number, P: Float64Array): void {
     const st = this.state;
-    const { n, dir, isCross } = st;
+    const { n, pos } = st;
+    const dir = pos.dir;
     for (let s = 0; s < n; s++) {
       const f = st.market.symbols[s].funding;
       if (!f) continue;
@@ -40,10 +41,11 @@ export class FundingClock {
         const k = this.index[s]++;
         st.lastInterval[s] = f.intervalHours[k];
         st.lastRate[s] = (f.rate[k] * 8) / f.intervalHours[k];
-        st.refresh();
         if (dir[s] === 0) continue;
+        // isolated: its own liquidation price moves; cross: every cross position's (the wallet pays)
+        const cross = !pos.isolated[s];
         for (let q = 0; q < n; q++) {
-          const moved = q === s || (isCross[s] && isCross[q] && dir[q] !== 0);
+          const moved = q === s || (cross && dir[q] !== 0 && !pos.isolated[q]);
           this.liqBefore[q] = moved ? st.liquidationPriceAt(q, P) : NaN;
         }
         st.account.settleFunding(st.symbols[s], f.rate[k], P[s], f.time[k]);
@@ -60,7 +62,7 @@ export class FundingClock {
       if (!(this.liqBefore[q] === this.liqBefore[q])) continue;
       const after = st.liquidationPriceAt(q, P);
       if (!(after === after)) continue;
-      st.drift[q] += (after - this.liqBefore[q]) * st.dir[q];
+      st.drift[q] += (after - this.liqBefore[q]) * st.pos.dir[q];
       const pct = (st.drift[q] / P[q]) * 100;
       if (pct > st.maxDrift) st.maxDrift = pct;
     }

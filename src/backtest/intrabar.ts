@@ -80,9 +80,8 @@ export class IntrabarWalker {
    */
   private walk(t0: number, t1: number, O: Float64Array, H: Float64Array, L: Float64Array, C: Float64Array): boolean {
     const st = this.state;
-    st.refresh();
     const differs = this.pathAndWorstDiffer(O, H, L, C);
-    const { dir, n } = st;
+    const { pos: { dir }, n } = st;
     const pts = this.pts;
     const dt = t1 - t0;
     if (this.policy === "worst") {
@@ -104,12 +103,11 @@ export class IntrabarWalker {
 
   /** With two or more cross positions: would `worst` liquidate where `path` does not, or the reverse? */
   private pathAndWorstDiffer(O: Float64Array, H: Float64Array, L: Float64Array, C: Float64Array): boolean {
-    const { dir, isCross, n, account } = this.state;
+    const { pos, n, account } = this.state;
+    if (pos.crossOpen < 2) return false;
+    const { dir, isolated } = pos;
     const probe = this.probe;
-    let nCross = 0;
-    for (let s = 0; s < n; s++) if (dir[s] !== 0 && isCross[s]) nCross++;
-    if (nCross < 2) return false;
-    for (let s = 0; s < n; s++) probe[s] = dir[s] !== 0 && isCross[s] ? (dir[s] === 1 ? L[s] : H[s]) : C[s];
+    for (let s = 0; s < n; s++) probe[s] = dir[s] !== 0 && !isolated[s] ? (dir[s] === 1 ? L[s] : H[s]) : C[s];
     const worstLiq = account.crossExcess(probe) < 0;
     let pathLiq = account.crossExcess(O) < 0 || account.crossExcess(C) < 0;
     for (let k = 1; k <= 2 && !pathLiq; k++) {
@@ -143,7 +141,8 @@ export class IntrabarWalker {
   /** A piece with no settlement inside: liquidation checks along it, split at each stop it fires. */
   private segment(t0: number, t1: number, A: Float64Array, B: Float64Array): void {
     const st = this.state;
-    const { n, account, dir, sl, tp, totals } = st;
+    const { n, account, sl, tp, totals } = st;
+    const dir = st.pos.dir;
     const { segA, segB } = this;
     let u = 0;
     for (let guard = 0; guard < 4 * n + 4; guard++) {
@@ -160,7 +159,6 @@ export class IntrabarWalker {
       if (c > u) account.checkSegment(t0 + u * (t1 - t0), tc, segA, segB);
       else account.checkLiquidations(tc, segA);
       st.marginInUse.track(totals.eventTime);
-      st.refresh();
       if (dir[s] !== 0) this.fireStop(s, tc, segB[s]);
       sl[s] = NaN;
       tp[s] = NaN;
@@ -171,18 +169,18 @@ export class IntrabarWalker {
   /** Close slot s at the stop's price p (time tc), worsened by the slippage. */
   private fireStop(s: number, tc: number, p: number): void {
     const st = this.state;
-    const d = st.dir[s];
+    const d = st.pos.dir[s];
     const isStop = d === 1 ? p <= st.sl[s] : p >= st.sl[s];
     const fill = p * (1 - d * st.slippage);
     st.totals.note({ time: tc, type: "stop", symbol: st.symbols[s], side: d === 1 ? "long" : "short", size: 0, price: p, amount: 0, walletBalance: st.account.walletBalance, detail: isStop ? "stop-loss" : "take-profit" });
     st.account.close(tc, st.symbols[s], fill);
     st.marginInUse.track(tc);
-    st.refresh();
   }
 
   /** The earliest stop crossing in [u, 1] of the piece A→B (its slot in stopSlot), or Infinity. */
   private firstStop(u: number, A: Float64Array, B: Float64Array): number {
-    const { n, dir, sl, tp } = this.state;
+    const { n, sl, tp } = this.state;
+    const dir = this.state.pos.dir;
     let best = Infinity;
     this.stopSlot = -1;
     for (let s = 0; s < n; s++) {

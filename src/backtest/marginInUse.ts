@@ -1,20 +1,22 @@
-import type { Account } from "../margin/index.ts";
-import type { EventTotals } from "./eventTotals.ts";
+import type { PositionStoreView } from "../margin/index.ts";
 
 /**
  * Margin in use, time-weighted: isolated positions' margin as the engine holds it (funding paid from
  * it lowers it, added margin raises it); cross positions' initial margin, size × entry / leverage. It
- * changes only on engine events, so it is integrated exactly as a step function, measured after each
- * action (`track`). The average over the time anything was held is what funding is a share of.
+ * changes only when the account's position store does, so it is integrated exactly as a step
+ * function, measured again after an action (`track`) when the store's version has moved. The average
+ * over the time anything was held is what funding is a share of.
  */
 export class MarginInUse {
   private now = 0;
   private since: number;
   private area = 0;
   private heldMs = 0;
+  private seen: number;
 
-  constructor(private readonly account: Account, private readonly totals: EventTotals, from: number) {
+  constructor(private readonly pos: PositionStoreView, from: number) {
     this.since = from;
+    this.seen = pos.version;
   }
 
   /** Integrate the current margin up to `t`. */
@@ -25,13 +27,17 @@ export class MarginInUse {
     }
   }
 
-  /** After an action at `t`: measure the margin again if an engine event may have changed it. */
+  /** After an action at `t`: measure the margin again if the positions changed since the last measure. */
   track(t: number): void {
-    if (!this.totals.marginStale) return;
-    this.totals.marginStale = false;
+    const pos = this.pos;
+    if (pos.version === this.seen) return;
+    this.seen = pos.version;
     this.advance(t);
-    this.now = 0;
-    for (const p of this.account.positions()) this.now += p.mode === "isolated" ? p.margin : (p.size * p.entryPrice) / p.leverage;
+    let now = 0;
+    for (let s = 0; s < pos.slots; s++) {
+      if (pos.dir[s] !== 0) now += pos.isolated[s] ? pos.margin[s] : (pos.size[s] * pos.entry[s]) / pos.leverage[s];
+    }
+    this.now = now;
   }
 
   /** the time-weighted average over the time a position was held; 0 when none was */

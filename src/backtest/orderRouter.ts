@@ -16,8 +16,8 @@ export class OrderRouter {
     const s = st.symbols.indexOf(q.kind === "open" ? q.order.symbol : q.symbol);
     const sym = st.symbols[s];
     const open = st.market.symbols[s].bars.open[i];
-    st.refresh();
-    const held = st.dir[s] !== 0;
+    const dir = st.pos.dir;
+    const held = dir[s] !== 0;
     switch (q.kind) {
       case "open":
         if (!(open > 0)) return st.reject(t, sym, "open: no bar to fill at");
@@ -26,17 +26,17 @@ export class OrderRouter {
       case "reduce": {
         if (!held) return;
         if (!(open > 0)) return st.reject(t, sym, `${q.kind}: no bar to fill at`);
-        const fill = open * (1 + st.dir[s] * -1 * st.slippage);
+        const fill = open * (1 + dir[s] * -1 * st.slippage);
         if (q.kind === "close") st.account.close(t, sym, fill);
         else st.account.reduce(t, sym, q.size, fill);
         return;
       }
       case "addMargin":
-        if (!held || st.isCross[s]) return;
+        if (!held || !st.pos.isolated[s]) return;
         if (st.account.addMargin(t, sym, q.amount) === "insufficient-margin") st.reject(t, sym, `addMargin ${q.amount}: insufficient margin`);
         return;
       case "removeMargin":
-        if (!held || st.isCross[s]) return;
+        if (!held || !st.pos.isolated[s]) return;
         try {
           st.account.removeMargin(t, sym, q.amount, st.px[s]);
         } catch (err) {
@@ -56,7 +56,7 @@ export class OrderRouter {
     }
   }
 
-  /** Open or add to slot s at the bar's open; a fresh position's stops are set from its fill. */
+  /** Open or add to slot s at the bar's open; a fresh position starts with no stops but its order's, set from its fill. */
   private fillOpen(t: number, s: number, ord: OpenOrder, open: number): void {
     const st = this.state;
     const sym = st.symbols[s];
@@ -66,13 +66,13 @@ export class OrderRouter {
     const leverage = ord.leverage ?? (ord.margin !== undefined && ord.notional !== undefined ? ord.notional / ord.margin : undefined);
     const notional = ord.notional ?? (ord.margin !== undefined ? ord.margin * leverage! : ord.size! * fill);
     const size = ord.size ?? notional / fill;
-    const wasFlat = st.dir[s] === 0;
-    const margin = m === "isolated" && ord.margin !== undefined && (wasFlat || st.dir[s] !== d) ? ord.margin : undefined;
+    const dir = st.pos.dir;
+    const wasFlat = dir[s] === 0;
+    if (wasFlat) { st.sl[s] = NaN; st.tp[s] = NaN; }
+    const margin = m === "isolated" && ord.margin !== undefined && (wasFlat || dir[s] !== d) ? ord.margin : undefined;
     const res = st.account.trade(t, sym, ord.side, size, fill, { mode: m, leverage: margin === undefined ? leverage : undefined, margin });
     if (res === "insufficient-margin") return st.reject(t, sym, `open ${ord.side} ${size}: insufficient margin`);
-    st.totals.positionsChanged = true;
-    st.refresh();
-    if (st.dir[s] !== d) return;
+    if (dir[s] !== d) return;
     if (wasFlat) st.drift[s] = 0;
     // stopLossPct / takeProfitPct are percents of the fill price (5 = 5 %)
     const slp = ord.stopLossPct !== undefined ? fill * (1 - d * (ord.stopLossPct / 100)) : ord.stopLoss;

@@ -25,9 +25,9 @@ export class Recorder {
   /** Bar i (open time t) has closed at C: move the prices there and record. */
   close(i: number, t: number, C: Float64Array): void {
     const st = this.state;
-    const { px, n, account, dir, symbols, totals } = st;
+    const { px, n, account, symbols, totals } = st;
+    const dir = st.pos.dir;
     for (let s = 0; s < n; s++) px[s] = C[s];
-    st.refresh();
     const equity = (this.equity = account.equity(px));
     if (equity > this.peak) this.peak = equity;
     const dd = this.peak > 0 ? ((this.peak - equity) / this.peak) * 100 : 0;

@@ -12,7 +12,8 @@ export function modeResult(st: ReplayState, rec: Recorder, balance: number, diff
   const T = st.totals;
   st.marginInUse.advance(st.market.to);
   let unrealized = 0;
-  for (const p of st.account.positions()) unrealized += (p.side === "long" ? 1 : -1) * p.size * (st.px[p.slot] - p.entryPrice);
+  const pos = st.pos;
+  for (let s = 0; s < pos.slots; s++) if (pos.dir[s] !== 0) unrealized += pos.dir[s] * pos.size[s] * (st.px[s] - pos.entry[s]);
   const avgMargin = st.marginInUse.average();
   const equity = rec.equity;
   return {

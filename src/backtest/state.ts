@@ -1,4 +1,4 @@
-import { Account } from "../margin/index.ts";
+import { Account, type PositionStoreView } from "../margin/index.ts";
 import type { MarketData } from "../market/index.ts";
 import type { PendingOrder } from "../strategy/index.ts";
 import { EventTotals } from "./eventTotals.ts";
@@ -14,14 +14,16 @@ export const orderSymbol = (q: Order): string => (q.kind === "open" ? q.order.sy
 
 /**
  * Everything one mode's replay shares between its steps (funding clock, order router, intrabar
- * walker, recorder, the strategy's context): the account and its event totals, and per symbol slot
- * the price now, the last funding, the stops and a cache of the positions' direction and mode.
+ * walker, recorder, the strategy's context): the account, its position store read in place (`pos`),
+ * its event totals, and per symbol slot the price now, the last funding and the stops.
  */
 export class ReplayState {
   readonly market: MarketData;
   readonly n: number;
   readonly symbols: readonly string[];
   readonly account: Account;
+  /** the account's positions by slot, read in place (direction, size, entry, isolated, margin, leverage) */
+  readonly pos: PositionStoreView;
   readonly totals: EventTotals;
   readonly marginInUse: MarginInUse;
   /** the mode forced on every position, or undefined (hybrid: the strategy's own choice) */
@@ -35,12 +37,9 @@ export class ReplayState {
   readonly lastRate: Float64Array;
   /** hours covered by the last settlement, by slot */
   readonly lastInterval: Float64Array;
-  /** stop-loss and take-profit trigger levels, by slot (NaN: none) */
+  /** stop-loss and take-profit trigger levels, by slot (NaN: none); a fresh position starts with none but its order's */
   readonly sl: Float64Array;
   readonly tp: Float64Array;
-  /** the position cache: +1 long, −1 short, 0 flat; 1 when cross */
-  readonly dir: Int8Array;
-  readonly isCross: Uint8Array;
   /** how far funding moved each position's liquidation price toward the market since it opened */
   readonly drift: Float64Array;
   /** the largest drift seen, in % of the price */
@@ -56,7 +55,8 @@ export class ReplayState {
     this.account = new Account({
       venue: o.venue, balance: o.balance, symbols: this.symbols, ledger: o.ledger ?? "exact", events: this.totals.sink, liquidationSlippage: o.liquidationSlippage,
     });
-    this.marginInUse = new MarginInUse(this.account, this.totals, market.from);
+    this.pos = this.account.store;
+    this.marginInUse = new MarginInUse(this.pos, market.from);
     this.forced = mode === "hybrid" ? undefined : mode;
     this.slippage = o.slippage ?? 0;
     this.px = new Float64Array(n);
@@ -64,29 +64,14 @@ export class ReplayState {
     this.lastInterval = new Float64Array(n).fill(NaN);
     this.sl = new Float64Array(n).fill(NaN);
     this.tp = new Float64Array(n).fill(NaN);
-    this.dir = new Int8Array(n);
-    this.isCross = new Uint8Array(n);
     this.drift = new Float64Array(n);
     for (let s = 0; s < n; s++) this.px[s] = firstPrice(trig[s]);
   }
 
-  /** Rebuild the position cache after engine events; a flat slot loses its stops. */
-  refresh(): void {
-    if (!this.totals.positionsChanged) return;
-    this.totals.positionsChanged = false;
-    const { dir, isCross } = this;
-    dir.fill(0);
-    isCross.fill(0);
-    for (const p of this.account.positions()) {
-      dir[p.slot] = p.side === "long" ? 1 : -1;
-      isCross[p.slot] = p.mode === "cross" ? 1 : 0;
-    }
-    for (let s = 0; s < this.n; s++) if (dir[s] === 0) { this.sl[s] = NaN; this.tp[s] = NaN; }
-  }
-
   /** The engine's liquidation price of slot q at prices P, NaN when there is none. */
   liquidationPriceAt(q: number, P: Float64Array): number {
-    if (!this.isCross[q]) { const lp = this.account.isolatedLiquidationPriceAt(q); return lp > 0 ? lp : NaN; }
+    if (this.pos.dir[q] === 0) return NaN;
+    if (this.pos.isolated[q]) { const lp = this.pos.liq[q]; return lp > 0 ? lp : NaN; }
     return this.account.liquidationPrice(this.symbols[q], P) ?? NaN;
   }
 

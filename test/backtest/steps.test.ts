@@ -23,7 +23,6 @@ function setUp(stop?: number) {
   const market = handMarket(T0, H, [{ symbol: "BTC", rows, funding: [[T0 + H / 2, 0.0001, 8]] }]);
   const state = new ReplayState({ market, venue: binance, strategy: idle, balance: 10000 }, "isolated", triggerSeries(market, "last", binance, []), false);
   state.account.trade(T0, "BTC", "long", 1, 100, { mode: "isolated", leverage: 10 });
-  state.refresh();
   if (stop !== undefined) state.sl[0] = stop;
   const funding = new FundingClock(state);
   const walker = new IntrabarWalker(state, funding, "path", null, undefined);
@@ -53,7 +52,7 @@ describe("the replay's steps, each alone", () => {
     expect(stop).toMatchObject({ time: T0 + 15 * 60_000, price: 97, detail: "stop-loss" });
     expect(state.totals.realized).toBeCloseTo(-3, 10);
     expect(state.totals.funding).toBe(0); // flat by 00:30
-    expect(state.dir[0]).toBe(0);
+    expect(state.pos.dir[0]).toBe(0);
     expect(Number.isNaN(state.sl[0])).toBe(true);
   });
 
