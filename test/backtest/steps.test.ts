@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FundingClock } from "../../src/backtest/fundingClock.ts";
 import { IntrabarWalker } from "../../src/backtest/intrabar.ts";
+import { OrderRouter } from "../../src/backtest/orderRouter.ts";
 import { Recorder } from "../../src/backtest/recorder.ts";
+import { modeResult } from "../../src/backtest/result.ts";
 import { triggerSeries } from "../../src/backtest/series.ts";
 import { ReplayState } from "../../src/backtest/state.ts";
 import { defineStrategy } from "../../src/strategy/index.ts";
@@ -64,5 +66,45 @@ describe("the replay's steps, each alone", () => {
     expect(rec.equity).toBeCloseTo(10000 - 5 - fee, 8);
     expect(rec.maxDrawdownPct).toBeCloseTo(((5 + fee) / 10000) * 100, 8);
     expect(rec.trace()!.data[1]).toBe(rec.equity);
+  });
+
+  it("the order router fills at the open worsened by the slippage, sets a fresh position's stops from its fill, and rejects what the margin cannot carry", () => {
+    const rows: Candle[] = [[100, 100, 100, 100], [200, 200, 200, 200], [200, 200, 200, 200]];
+    const market = handMarket(T0, H, [{ symbol: "BTC", rows }]);
+    const state = new ReplayState({ market, venue: binance, strategy: idle, balance: 10000, slippage: 0.001 }, "cross", triggerSeries(market, "last", binance, []), false);
+    const router = new OrderRouter(state);
+    router.execute(0, T0, { kind: "open", order: { symbol: "BTC", side: "long", size: 1, leverage: 10, stopLossPct: 5 } });
+    // fill 100 × 1.001 = 100.1; the stop 5 % below it: 95.095
+    expect(state.pos.dir[0]).toBe(1);
+    expect(state.pos.entry[0]).toBeCloseTo(100.1, 12);
+    expect(state.sl[0]).toBeCloseTo(95.095, 12);
+    router.execute(1, T0 + H, { kind: "close", symbol: "BTC" });
+    // closed at 200 × 0.999 = 199.8: realised 99.7
+    expect(state.pos.dir[0]).toBe(0);
+    expect(state.totals.realized).toBeCloseTo(99.7, 8);
+    router.execute(2, T0 + 2 * H, { kind: "open", order: { symbol: "BTC", side: "short", size: 1, leverage: 10 } });
+    expect(state.pos.dir[0]).toBe(-1);
+    expect(Number.isNaN(state.sl[0])).toBe(true); // the old long's stop is not the new short's
+    router.execute(2, T0 + 2 * H, { kind: "open", order: { symbol: "BTC", side: "short", size: 1000, leverage: 10 } });
+    expect(state.totals.events.at(-1)).toMatchObject({ type: "reject", detail: "open short 1000: insufficient margin" });
+    expect(state.pos.size[0]).toBe(1);
+  });
+
+  it("margin in use is integrated as a step function of the position store, and the result values open positions at the last close", () => {
+    const rows: Candle[] = [[100, 100, 100, 100], [100, 100, 100, 100], [100, 100, 100, 100]];
+    const market = handMarket(T0, H, [{ symbol: "BTC", rows }]);
+    const state = new ReplayState({ market, venue: binance, strategy: idle, balance: 10000 }, "isolated", triggerSeries(market, "last", binance, []), false);
+    const { account, marginInUse } = state;
+    account.trade(T0, "BTC", "long", 1, 100, { mode: "isolated", leverage: 10 }); // margin 100 / 10 = 10
+    marginInUse.track(T0);
+    account.addMargin(T0 + H, "BTC", 5); // 15 for the second hour
+    marginInUse.track(T0 + H);
+    marginInUse.track(T0 + 2 * H); // nothing changed: no new step
+    state.px[0] = 104;
+    const rec = new Recorder(state, 10000, false);
+    const r = modeResult(state, rec, 10000, 0).run;
+    // held the whole 3 h (market.to = T0 + 3 h): (10 × 1 h + 15 × 2 h) / 3 h
+    expect(marginInUse.average()).toBeCloseTo((10 + 15 * 2) / 3, 12);
+    expect(r.unrealizedPnl).toBeCloseTo(4, 12);
   });
 });
