@@ -1,6 +1,7 @@
 import { InputError } from "../errors/index.ts";
 import type { OpenOrder } from "../strategy/index.ts";
-import type { Order, ReplayState } from "./state.ts";
+import { orderSymbol, type Order, type ReplayState } from "./state.ts";
+import type { StrategyCalls } from "./strategyCalls.ts";
 
 /**
  * Step 2 of a bar: the orders the strategy queued at the previous close fill at this bar's
@@ -9,6 +10,14 @@ import type { Order, ReplayState } from "./state.ts";
  */
 export class OrderRouter {
   constructor(private readonly state: ReplayState) {}
+
+  /** Fill the orders queued at the previous close at bar i's open (time t), in call order; a throw is the strategy's. */
+  fillQueued(i: number, t: number, calls: StrategyCalls): void {
+    const st = this.state;
+    if (!st.queue.length) return;
+    for (const order of st.queue.splice(0)) calls.guard(t, () => this.execute(i, t, order), orderSymbol(order));
+    st.marginInUse.track(t);
+  }
 
   /** Execute one queued order at bar i (open time t). */
   execute(i: number, t: number, q: Order): void {

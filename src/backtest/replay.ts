@@ -2,7 +2,7 @@ import { InputError } from "../errors/index.ts";
 import { formatDuration, isoTime, type MarketData } from "../market/index.ts";
 import { resolveParams, typedParams } from "../strategy/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { recordTables, tableBoundaries } from "./tables.ts";
+import { recordTables, TableClock } from "./tables.ts";
 import { ReplayContext } from "./context.ts";
 import { DETAIL_RULE_TEXT, planDetail, type DetailPlan } from "./detail.ts";
 import { FundingClock } from "./fundingClock.ts";
@@ -12,7 +12,7 @@ import { OrderRouter } from "./orderRouter.ts";
 import { Recorder } from "./recorder.ts";
 import { modeResult } from "./result.ts";
 import { defaultTrigger, triggerSeries, type TriggerBars } from "./series.ts";
-import { orderSymbol, ReplayState } from "./state.ts";
+import { ReplayState } from "./state.ts";
 import { hasHooks, StrategyCalls } from "./strategyCalls.ts";
 import type { BacktestOptions, BacktestResult, IntrabarPolicy, ModeResult, RunMode } from "./types.ts";
 
@@ -83,44 +83,33 @@ function describePlan(plan: DetailPlan, warnings: string[]): string {
 
 /**
  * One mode's replay: DESIGN.md §4's steps for each bar, each a unit of its own sharing one
- * ReplayState (state.ts): the funding clock (fundingClock.ts), the order router (orderRouter.ts),
- * the intrabar walker with stops, liquidations and detail sub-bars (intrabar.ts, subBars.ts), the
- * recorder (recorder.ts), the strategy's calls (strategyCalls.ts, context.ts), and at the end the
- * result (result.ts). Orders queued at a close fill at the next open, so the router runs before the walk.
+ * ReplayState (state.ts, which reads the account's position store in place): the funding clock
+ * (fundingClock.ts), the order router (orderRouter.ts), the intrabar walker with stops, liquidations
+ * and detail sub-bars (intrabar.ts, subBars.ts), the recorder (recorder.ts), the strategy's calls
+ * (strategyCalls.ts, context.ts), and at the end the result (result.ts). Orders queued at a close
+ * fill at the next open, so the router runs before the walk.
  */
 function runMode(o: BacktestOptions, params: unknown, mode: RunMode, trig: TriggerBars[], intrabar: IntrabarPolicy, plan: DetailPlan | null): ModeResult {
   const market = o.market;
-  const strategy = o.strategy;
-  const state = new ReplayState(o, mode, trig, hasHooks(strategy));
+  const state = new ReplayState(o, mode, trig, hasHooks(o.strategy));
+  const tables = new TableClock(o.venue, state.symbols, market.time[0], state.account);
   const funding = new FundingClock(state);
   const router = new OrderRouter(state);
   const walker = new IntrabarWalker(state, funding, intrabar, plan, o.detailMark);
   const recorder = new Recorder(state, o.balance, o.recordEquity !== false);
-  const calls = new StrategyCalls(strategy, new ReplayContext(params, o.balance, state), state.totals.notices);
+  const calls = new StrategyCalls(o.strategy, new ReplayContext(params, o.balance, state), state.totals.notices);
 
   calls.init(market.from, o.balance);
-  const retable = tableBoundaries(o.venue, market.symbols.map((s) => s.symbol), market.time[0]);
   for (let i = 0; i < market.length; i++) {
     const t = market.time[i];
-    // a venue table dated at or before t replaces the older one for the positions held
-    if (retable.length && retable[0] <= t) {
-      while (retable.length && retable[0] <= t) retable.shift();
-      state.account.retable(t);
-    }
+    tables.advance(t);
     funding.settleAtOpen(i, t);
-    fillQueued(state, router, calls, i, t);
+    router.fillQueued(i, t, calls);
     walker.walkBar(i, t, market.intervalMs);
     recorder.close(i, t, walker.C);
     calls.closedBar(i, t, recorder.equity);
   }
   return modeResult(state, recorder, o.balance, walker.differingBars);
-}
-
-/** Step 2: the orders queued at the previous close fill at bar i's open, in call order. */
-function fillQueued(state: ReplayState, router: OrderRouter, calls: StrategyCalls, i: number, t: number): void {
-  if (!state.queue.length) return;
-  for (const order of state.queue.splice(0)) calls.guard(t, () => router.execute(i, t, order), orderSymbol(order));
-  state.marginInUse.track(t);
 }
 
 export type { Venue, MarketData };

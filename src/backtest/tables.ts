@@ -1,3 +1,4 @@
+import type { Account } from "../margin/index.ts";
 import { describeSpans, type Venue } from "../venues/index.ts";
 
 /**
@@ -25,4 +26,24 @@ export function tableBoundaries(venue: Venue, symbols: readonly string[], start:
   const all = new Set<number>();
   for (const s of symbols) for (const b of venue.tables.boundaries(s)) if (b > start) all.add(b);
   return [...all].sort((a, b) => a - b);
+}
+
+/**
+ * Before a bar: a venue table dated at or before the bar's open replaces the older one for the
+ * positions held (new positions take the table in force at their own time anyway).
+ */
+export class TableClock {
+  private readonly due: number[];
+  private next = 0;
+
+  constructor(venue: Venue, symbols: readonly string[], start: number, private readonly account: Account) {
+    this.due = tableBoundaries(venue, symbols, start);
+  }
+
+  /** Re-table the positions held if a table's date has come by `t`. */
+  advance(t: number): void {
+    if (!(this.next < this.due.length && this.due[this.next] <= t)) return;
+    while (this.next < this.due.length && this.due[this.next] <= t) this.next++;
+    this.account.retable(t);
+  }
 }
