@@ -241,7 +241,8 @@ export interface StressPaired {
 }
 
 export interface StressSweep {
-  axes: { name: "correlation" | "leverage" | "weight"; values: number[] }[];
+  /** `correlation` (the model's), a portfolio's `leverage` / `weight`, or a strategy book's number param */
+  axes: { name: string; values: number[] }[];
   /** number of cells = product of the axes' lengths; each ran `paths` paths */
   cells: number;
   file: "sweep.csv";

@@ -11,7 +11,7 @@ export { barsFor } from "./bars.ts";
 export { defineStrategy, isStrategy, resolveParams, typedParams } from "./define.ts";
 export { atr, ema, rollingVolatility, sma } from "./indicators.ts";
 export { listStrategies, loadStrategy, STRATEGIES_DIR } from "./loader.ts";
-export { describeParams, rangeText } from "./params.ts";
+export { checkParam, defaultSweep, describeParams, paramSummary, rangeText } from "./params.ts";
 // runtime plumbing for the compiled CLI and the pool threads (not for strategy files)
 export { registerTypeScript, runningCompiled } from "./typescript.ts";
 export type {

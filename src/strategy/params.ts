@@ -17,6 +17,8 @@ export interface NumberParam extends Described {
   above?: number;
   below?: number;
   integer?: boolean;
+  /** the values `perpsim stress --sweep NAME` (no values given) runs; default: spread over the range when it has two ends */
+  sweep?: readonly number[];
 }
 export interface StringParam extends Described {
   type: "string";
@@ -94,6 +96,33 @@ function inRange(p: NumberParam, v: number): boolean {
     && (p.below === undefined || v < p.below) && (!p.integer || Number.isInteger(v));
 }
 
+/** How many values a sweep over a two-ended range takes by default (whole numbers: every one when there are at most 9). */
+const SWEEP_POINTS = 5;
+
+/**
+ * The values a sweep of a number param runs when none are given: the declared `sweep`, else points
+ * spread evenly over a range with two ends (an end that is excluded is not a point; whole-number
+ * params get whole numbers), else null: a range open on one side has no sensible default.
+ */
+export function defaultSweep(p: NumberParam): number[] | null {
+  if (p.sweep) return [...p.sweep];
+  const lo = p.above ?? p.min;
+  const hi = p.below ?? p.max;
+  if (lo === undefined || hi === undefined || !(hi > lo)) return null;
+  if (p.integer) {
+    const first = p.above !== undefined ? Math.floor(lo) + 1 : Math.ceil(lo);
+    const last = p.below !== undefined ? Math.ceil(hi) - 1 : Math.floor(hi);
+    if (last < first) return null;
+    if (last - first + 1 <= 9) return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+  }
+  // the gaps between points: one more at each excluded end
+  const gaps = SWEEP_POINTS - 1 + (p.above !== undefined ? 1 : 0) + (p.below !== undefined ? 1 : 0);
+  const start = p.above !== undefined ? 1 : 0;
+  const values = Array.from({ length: SWEEP_POINTS }, (_, k) => lo + ((start + k) * (hi - lo)) / gaps);
+  const shown = values.map((v) => (p.integer ? Math.round(v) : +v.toPrecision(4)));
+  return [...new Set(shown)].filter((v) => inRange(p, v));
+}
+
 /** Check one value against its spec; returns the error text, or null. */
 export function checkParam(key: string, spec: ParamSpec, value: unknown): string | null {
   const got = kind(value);
@@ -129,12 +158,20 @@ export function paramValues(specs: Record<string, ParamSpec>, raw: Params): Reco
   return out;
 }
 
-/** The `--help` lines of a strategy's params: name, type, default, range and doc. */
+/** The `--help` lines of a strategy's params: name, type, default, range, the default sweep (number params with one) and doc. */
 export function describeParams(specs: Record<string, ParamSpec>): string[] {
   return Object.entries(specs).map(([key, p]) => {
     const range = p.type === "number" ? rangeText(p) : p.type === "string" && p.oneOf ? `one of ${p.oneOf.join(", ")}` : "";
-    return `  ${key} (${p.type}, default ${JSON.stringify(p.default)}${range ? `, ${range}` : ""})${p.doc ? `: ${p.doc}` : ""}`;
+    const sweep = p.type === "number" ? defaultSweep(p) : null;
+    const extra = `${range ? `, ${range}` : ""}${sweep ? `, sweep ${sweep.join(",")}` : ""}`;
+    return `  ${key} (${p.type}, default ${JSON.stringify(p.default)}${extra})${p.doc ? `: ${p.doc}` : ""}`;
   });
+}
+
+/** One param in a line: "band (number, ≥ 0)". */
+export function paramSummary(key: string, p: ParamSpec): string {
+  const range = p.type === "number" ? rangeText(p) : p.type === "string" && p.oneOf ? `one of ${p.oneOf.join(", ")}` : "";
+  return `${key} (${p.type}${range ? `, ${range}` : ""})`;
 }
 
 export function paramError(message: string): InputError {

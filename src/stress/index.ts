@@ -15,7 +15,7 @@ export { RunCancelled, StressPool, WORKER_MEMORY_MB } from "./pool.ts";
 export { stressSummary } from "./aggregate.ts";
 export { runStress, type StressResult, stressTableWarnings, stressOutputs, stressSettings } from "./run.ts";
 export {
-  MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow, sweepCsv,
+  MAX_SWEEP_CELLS, parseSweep, resolveSweeps, runSweep, sweepCells, type CellModeResult, type SweepArg, type SweepAxis, type SweepRow, sweepCsv,
 } from "./sweep.ts";
 export { SHARD_FILE_PATTERN, parseShard, type ShardSpec } from "./shard.ts";
 export { configFingerprint } from "./fingerprint.ts";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normCdf } from "../../src/paths/math.ts";
 import { parseStressConfig } from "../../src/stress/config.ts";
 import { wilsonInterval } from "../../src/stress/stats/wilson.ts";
-import { parseSweep, runSweep, type CellModeResult } from "../../src/stress/index.ts";
+import { parseSweep, resolveSweeps, runSweep, type CellModeResult } from "../../src/stress/index.ts";
 import { readSweep } from "../../src/report/charts/sweep.ts";
 
 const { config } = parseStressConfig({
@@ -15,7 +15,9 @@ describe("sweeps", () => {
   it("parses ranges (end included) and lists, and rejects unknown names in one line", () => {
     expect(parseSweep("correlation=0.3:0.99:0.1").values).toEqual([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99]);
     expect(parseSweep("leverage=2,5,10,20")).toEqual({ name: "leverage", values: [2, 5, 10, 20] });
-    expect(() => parseSweep("colour=1,2")).toThrow(/unknown parameter 'colour'/);
+    expect(parseSweep("band")).toEqual({ name: "band", values: null });
+    expect(() => resolveSweeps(config, [parseSweep("colour=1,2")], null)).toThrow(/^--sweep colour=1,2: unknown parameter 'colour' \(known: correlation, leverage, weight\)$/);
+    expect(() => resolveSweeps(config, [parseSweep("leverage")], null)).toThrow(/--sweep leverage: give its values/);
     expect(() => parseSweep("leverage=2,x")).toThrow(/'x' is not a number/);
   });
 
@@ -30,7 +32,7 @@ describe("sweeps", () => {
       const p = 2 * normCdf(-1 / lev[0] / spread);
       return (["cross", "isolated"] as const).map((mode) => ({ mode, liquidationProbability: mode === "cross" ? p / 2 : p, ci95: wilsonInterval(Math.round(p * 1000), 1000), wipeoutProbability: 0, paths: 1000 }));
     };
-    const { rows, csv } = await runSweep(config, [parseSweep("correlation=0.3,0.9"), parseSweep("leverage=2,10")], runOne);
+    const { rows, csv } = await runSweep(config, resolveSweeps(config, [parseSweep("correlation=0.3,0.9"), parseSweep("leverage=2,10")], null), runOne);
     expect(rows.map((r) => r.params)).toEqual([[0.3, 2], [0.3, 10], [0.9, 2], [0.9, 10]]);
     expect(seen.every((s) => s.seed === 42)).toBe(true);
     expect(seen.map((s) => [s.rho, ...s.lev])).toEqual([[0.3, 2, 2], [0.3, 10, 10], [0.9, 2, 2], [0.9, 10, 10]]);
@@ -44,7 +46,7 @@ describe("sweeps", () => {
 
   it("refuses a cell that cannot exist before running any", async () => {
     let runs = 0;
-    await expect(runSweep(config, [parseSweep("weight=0.3,0.6")], async () => (runs++, []))).rejects.toThrow(/weight=0.6/);
+    await expect(runSweep(config, resolveSweeps(config, [parseSweep("weight=0.3,0.6")], null), async () => (runs++, []))).rejects.toThrow(/weight=0.6/);
     expect(runs).toBe(0);
   });
 });

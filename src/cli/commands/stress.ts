@@ -7,8 +7,9 @@ import { readUserTables } from "../venueTables.ts";
 import { InputError } from "../../market/index.ts";
 import {
   loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
-  MAX_SWEEP_CELLS, parseSweep, runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow, stressTableWarnings,
+  MAX_SWEEP_CELLS, parseSweep, prepareBook, resolveSweeps, runSweep, sweepCells, type CellModeResult, type SweepArg, type SweepAxis, type SweepRow, stressTableWarnings,
 } from "../../stress/index.ts";
+import { loadStrategy } from "../../strategy/index.ts";
 import { checkAddFolder, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { createProgress } from "../progress.ts";
@@ -30,8 +31,10 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
 --out        a new or empty folder, or an earlier perpsim run folder (replaced whole, in one step); another run
              holding it is refused; --force writes into any other folder in place (same-named files replaced)
 --scenario   a preset (perpsim scenarios lists them) or a JSON object; replaces the config's "scenario"
---sweep      one or two of correlation, leverage, weight; every cell runs on the same seed (common
-             random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
+--sweep      one or two of: correlation; a portfolio's leverage or weight; a strategy book's number params
+             (perpsim backtest --help --strategy NAME lists them with their ranges), each value checked against
+             its range, or NAME alone for its default sweep. Every cell runs on the same seed (common random
+             numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
 --workers    at most the machine's cores unless --force; each worker thread's heap is limited to --max-memory MB
              (default 4096): a strategy that passes it stops the run with one line, exit 1
 --timeout    a strategy book's path 0 is first run in its own thread: Ctrl-C, --timeout SECONDS and --max-memory
@@ -85,6 +88,14 @@ export async function printSweepTable(axes: SweepAxis[], rows: SweepRow[]): Prom
     columns["cross − isolated pp"] = rows.map((r) => Math.round((p(r, "cross")! - p(r, "isolated")!) * 1e4) / 100);
   const df = new dfd.DataFrame(columns, { config: { tableMaxRow: rows.length + 1 } });
   console.log(df.toString());
+}
+
+/** The --sweep flags resolved against the config's book; a strategy book's params are read from the strategy, loaded here. */
+async function sweepAxes(config: StressConfig, args: SweepArg[]): Promise<SweepAxis[]> {
+  if (!args.length) return [];
+  if (config.book.kind !== "strategy") return resolveSweeps(config, args, null);
+  await prepareBook(config); // a missing file is named with its config field
+  return resolveSweeps(config, args, await loadStrategy(config.book.file ?? config.book.name!));
 }
 
 function wholeFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -158,9 +169,9 @@ export async function run(argv: string[]): Promise<number> {
   const composed = await composeStressConfig(v.config, v.model);
   const file = composed.source;
   if (composed.note) console.log(composed.note);
-  const axes = (v.sweep ?? []).map(parseSweep);
+  const sweepArgs = (v.sweep ?? []).map(parseSweep);
   if (v.shard !== undefined && v.queue !== undefined) throw new InputError("--shard cannot be combined with --queue: the queue splits the run itself");
-  if (v.shard !== undefined && axes.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
+  if (v.shard !== undefined && sweepArgs.length) throw new InputError("--shard cannot be combined with --sweep: shard the base run, or run the sweep on one machine");
   const overrides: ConfigOverrides = { paths: wholeFlag("paths", v.paths, 1), seed: wholeFlag("seed", v.seed, 0), scenario: scenarioArg(v.scenario), dataDir: v.data };
   const workers = wholeFlag("workers", v.workers, 1);
   const cores = availableParallelism();
@@ -174,6 +185,7 @@ export async function run(argv: string[]): Promise<number> {
     if (user.length) config.venueTables = user.map((u) => ({ file: u.file, data: u.raw }));
   }
   for (const w of [...warnings, ...stressTableWarnings(config)]) console.error(`warning: ${w}`);
+  const axes = await sweepAxes(config, sweepArgs);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
   if (config.book.kind === "portfolio") {
