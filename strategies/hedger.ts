@@ -15,9 +15,9 @@ export default defineStrategy({
   params: {
     long: "BTCUSDT",
     short: "ETHUSDT",
-    leverage: { type: "number", default: 5, above: 0 },
+    leverage: { type: "number", default: 5, above: 0, sweep: [2, 3, 5, 10, 20] },
     weight: { type: "number", default: 0.4, above: 0, doc: "share of equity per leg as margin (a fraction)" },
-    rebalanceHours: { type: "number", default: 24, min: 1 },
+    rebalanceHours: { type: "number", default: 24, min: 1, sweep: [4, 8, 24, 72, 168] },
     band: { type: "number", default: 0.1, min: 0, doc: "drift from the target (a fraction) tolerated before rebalancing" },
   },
   validate(p) {

@@ -1,4 +1,4 @@
-import { normaliseParams, checkParam, paramError, paramValues, type ParamDecls, type Params, type ParamsOf } from "./params.ts";
+import { normaliseParams, checkParam, defaultSweep, paramError, paramValues, type ParamDecls, type Params, type ParamsOf } from "./params.ts";
 import { STRATEGY_BRAND, type Strategy, type StrategyDefinition } from "./types.ts";
 
 /**
@@ -14,7 +14,12 @@ export function defineStrategy<const D extends ParamDecls, S = Record<string, un
   }
   const params = normaliseParams(def.params ?? {});
   const defaults: Params = {};
-  for (const [key, spec] of Object.entries(params)) defaults[key] = spec.default as Params[string];
+  for (const [key, spec] of Object.entries(params)) {
+    defaults[key] = spec.default as Params[string];
+    // the default and a declared sweep must themselves be values the param accepts
+    const bad = [spec.default, ...(spec.type === "number" ? defaultSweep(spec) ?? [] : [])].map((v) => checkParam(key, spec, v)).find((m) => m !== null);
+    if (bad) throw new Error(`defineStrategy(${def.name}): ${bad}`);
+  }
   return Object.freeze({ ...(def as object), params, defaults, [STRATEGY_BRAND]: true as const }) as unknown as Strategy<ParamsOf<D>, S>;
 }
 

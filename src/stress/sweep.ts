@@ -1,6 +1,6 @@
 import { InputError } from "../market/index.ts";
 import type { MarginMode } from "../results/index.ts";
-import { checkParam, defaultSweep, paramSummary, resolveParams, type Strategy } from "../strategy/index.ts";
+import { checkParam, defaultSweep, paramSummary, rangeText, resolveParams, type Strategy } from "../strategy/index.ts";
 import type { StressConfig } from "./config.ts";
 
 /**
@@ -92,7 +92,7 @@ function resolveAxis(config: StressConfig, a: SweepArg, strategy: Strategy | nul
     return { name: a.name, values: a.values };
   }
   const specs = strategy.params;
-  const numbers = Object.entries(specs).filter(([, p]) => p.type === "number").map(([k, p]) => paramSummary(k, p));
+  const numbers = Object.entries(specs).flatMap(([k, p]) => (p.type === "number" ? [rangeText(p) ? `${k} (${rangeText(p)})` : k] : []));
   const sweepable = `sweepable: correlation${numbers.length ? `, ${numbers.join(", ")}` : ""}`;
   const spec = Object.hasOwn(specs, a.name) ? specs[a.name] : undefined;
   if (!spec) throw new InputError(`--sweep ${argText(a)}: strategy '${strategy.name}' has no parameter '${a.name}'; ${sweepable}`);

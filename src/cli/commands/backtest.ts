@@ -224,5 +224,6 @@ function strategyFlag(argv: string[]): string | undefined {
 async function strategyHelp(nameOrPath: string): Promise<string> {
   const s = await loadStrategy(nameOrPath);
   const params = describeParams(s.params);
-  return [`\nstrategy ${s.name}: ${s.description}`, params.length ? "params (--params JSON):" : "no params", ...params].join("\n");
+  const sweeps = params.some((l) => l.includes(", sweep ")) ? "; sweep: the values perpsim stress --sweep NAME runs" : "";
+  return [`\nstrategy ${s.name}: ${s.description}`, params.length ? `params (--params JSON${sweeps}):` : "no params", ...params].join("\n");
 }
