@@ -20,7 +20,7 @@ import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { stressOnQueue } from "./stressQueue.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 
-const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...]...
+const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
                       [--queue redis://[user:pass@]host:port[/db]] [--max-memory MB] [--timeout SECONDS]
 
