@@ -34,6 +34,46 @@ export function bridgeCrossed(d0: number, d1: number, variance: number, u: numbe
   return u < Math.exp(-twoProduct / variance);
 }
 
+/**
+ * The kernels' cheap early-out, before any logarithm: `b0`, `b1` are lower bounds of the log distances
+ * at the step's ends (ln a ≥ 1 − 1/a). True when the step ends on the safe side and even these bounds put
+ * the bridge's exponent past the negligible level: no crossing, no uniform drawn.
+ */
+export function farFromBarrier(b0: number, b1: number, variance: number): boolean {
+  return b1 > 0 && 2 * b0 * b1 > NEGLIGIBLE_EXPONENT * variance;
+}
+
+/**
+ * The cross account's early-out: gᵀΣg ≤ (Σ|g_i|)² = bound² for any correlation, so when the exponent is
+ * negligible even against bound² the step is safe without computing gᵀΣg (no uniform drawn).
+ */
+export function farFromBarrierBound(d0: number, d1: number, bound: number): boolean {
+  return d1 > 0 && 2 * d0 * d1 > NEGLIGIBLE_EXPONENT * bound * bound;
+}
+
+/**
+ * Whether the bridge from d0 > 0 to d1 touched the barrier, drawing its uniform from `rng` only when the
+ * exponent is not negligible: the decision and the draws of both portfolio kernels (a stream consumed
+ * the same way gives the same paths). Ending at or past the barrier is a touch, with no draw.
+ */
+export function bridgeTouches(d0: number, d1: number, variance: number, rng: RandomStream): boolean {
+  if (d1 <= 0) return true;
+  const k = 2 * d0 * d1;
+  return !(k > NEGLIGIBLE_EXPONENT * variance || rng.next() >= Math.exp(-k / variance));
+}
+
+/** σ_D² = gᵀΣg for the cross account's gradient g (scaled by each asset's step sd) and the step's correlation, row-major n × n. */
+export function crossVariance(g: Float64Array, correlation: Float64Array, n: number): number {
+  let varD = 0;
+  for (let i = 0; i < n; i++) {
+    if (g[i] === 0) continue;
+    let row = 0;
+    for (let j = 0; j < n; j++) row += correlation[i * n + j] * g[j];
+    varD += g[i] * row;
+  }
+  return varD;
+}
+
 /** The lower-barrier crossing probability on log prices: exp(−2(x0−b)(x1−b)/(σ²Δt)). */
 export function lowerBarrierProbability(x0: number, x1: number, barrier: number, variance: number): number {
   return crossingProbability(x0 - barrier, x1 - barrier, variance);

@@ -8,6 +8,7 @@ import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { StrategyPathSimulator } from "./strategyPaths.ts";
+import { FusedPathSimulator } from "./fusedKernel.ts";
 
 const MS_PER_HOUR = 3_600_000;
 
@@ -36,11 +37,12 @@ export function bookLegs(config: StressConfig, symbols: readonly string[], initi
 export type PathRunner = Pick<PathSimulator, "modes" | "run">;
 
 /**
- * The simulator for a config's book: the portfolio kernel for static legs, the backtester's replay on
- * synthetic candles for a strategy (load it first with `prepareBook`, from strategyPaths.ts).
+ * The simulator for a config's book: the fused portfolio kernel (fusedKernel.ts) for static legs, the
+ * backtester's replay on synthetic candles for a strategy (load it first with `prepareBook`, from
+ * strategyPaths.ts). `PathSimulator` below is the reference the fused kernel matches byte for byte.
  */
 export function createSimulator(config: StressConfig): PathRunner {
-  return config.book.kind === "strategy" ? new StrategyPathSimulator(config) : new PathSimulator(config);
+  return config.book.kind === "strategy" ? new StrategyPathSimulator(config) : new FusedPathSimulator(config);
 }
 
 /**

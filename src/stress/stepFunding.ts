@@ -13,16 +13,24 @@ const MS_PER_HOUR = 3_600_000;
  * streams are the same as before.
  */
 export function stepFunding(c: StepContext, asset: number, signedSize: number): number {
-  const every = c.settleEveryHours;
-  const rate = c.rates[asset];
-  if (c.settlements === 1 && c.t1Ms % (every * MS_PER_HOUR) === 0) return fundingPayment(signedSize * c.s1[asset], rate, every);
-  const t0 = c.t0Ms / MS_PER_HOUR, t1 = c.t1Ms / MS_PER_HOUR;
+  return fundingOverStep(c.t0Ms, c.t1Ms, c.settlements, c.settleEveryHours, c.rates[asset], c.x0[asset], c.xPre[asset], c.variance[asset], c.s1[asset], signedSize);
+}
+
+/**
+ * `stepFunding` on one asset's numbers (the fused kernel's form): the step from `t0Ms` to `t1Ms` with
+ * `settlements` due in it every `every` hours, the capped rate per 8h, log prices at the start (`x0`) and
+ * at the end before any jump (`xPre`), the diffusive variance `v`, and the end price `s1`.
+ */
+export function fundingOverStep(
+  t0Ms: number, t1Ms: number, settlements: number, every: number, rate: number, x0: number, xPre: number, v: number, s1: number, signedSize: number,
+): number {
+  if (settlements === 1 && t1Ms % (every * MS_PER_HOUR) === 0) return fundingPayment(signedSize * s1, rate, every);
+  const t0 = t0Ms / MS_PER_HOUR, t1 = t1Ms / MS_PER_HOUR;
   const first = Math.floor(t0 / every + 1e-9);
-  const x0 = c.x0[asset], x1 = c.xPre[asset], v = c.variance[asset];
   let paid = 0;
-  for (let k = 1; k <= c.settlements; k++) {
+  for (let k = 1; k <= settlements; k++) {
     const u = ((first + k) * every - t0) / (t1 - t0);
-    const price = u >= 1 - 1e-12 ? c.s1[asset] : Math.exp((1 - u) * x0 + u * x1 + 0.5 * u * (1 - u) * v);
+    const price = u >= 1 - 1e-12 ? s1 : Math.exp((1 - u) * x0 + u * xPre + 0.5 * u * (1 - u) * v);
     paid += fundingPayment(signedSize * price, rate, every);
   }
   return paid;

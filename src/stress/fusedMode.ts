@@ -1,0 +1,238 @@
+import { InputError } from "../market/index.ts";
+import {
+  Account, FLOAT, excessIntercept, excessSlope, isLinearRule, liquidationPriceF, type EngineEvent, type MarginMode, type PositionStoreView,
+} from "../margin/index.ts";
+import type { Venue } from "../venues/index.ts";
+import { sampleCrossingFraction, RandomStream } from "../paths/index.ts";
+import { LegLiquidations } from "./legs.ts";
+import type { BookLeg } from "./modeKernel.ts";
+import { FIELD } from "./pathResult.ts";
+
+const MS_PER_HOUR = 3_600_000;
+
+/** What the rare-event code reads of the step in progress (the fused kernel's market, by reference). */
+export interface StepView {
+  readonly t0Ms: number;
+  readonly t1Ms: number;
+  readonly s0: Float64Array;
+  readonly sPre: Float64Array;
+  readonly s1: Float64Array;
+  readonly variance: Float64Array;
+  readonly correlation: Float64Array;
+}
+
+/**
+ * One margin mode's state on one path, for the fused kernel (fusedKernel.ts): plain fields and typed
+ * arrays the kernel's loop reads and writes in place, and the code that runs on events only (the
+ * engine's liquidations, re-deriving the linear pieces). The margin engine's `Account` holds the money
+ * and the positions; the linear pieces come from the margin room's algebra. Mirrors `ModeKernel`
+ * (modeKernel.ts, the reference) operation for operation, so the results are the same bytes.
+ */
+export class FusedMode {
+  readonly isolated: boolean;
+  readonly n: number;
+  /** the mode's bridge uniforms (every mode of a path reseeds it with the same key) */
+  readonly bridge = new RandomStream("0");
+  account!: Account;
+  store!: PositionStoreView;
+  /** trigger price per slot for the per-position checks: the store's isolated prices, or `crossTrigger` */
+  triggers!: Float64Array;
+  readonly crossTrigger: Float64Array;
+  /** D = wallet + crossConstant + Σ crossSlope_i × price_i when `crossLinear` */
+  crossLinear = false;
+  crossConstant = 0;
+  readonly crossSlope: Float64Array;
+  /** ∂D/∂price per slot on its first tier (a slot a partial closed keeps its last size's term, as ModeKernel) */
+  readonly gradSlope: Float64Array;
+  readonly lastSize: Float64Array;
+  readonly gradient: Float64Array;
+  readonly scratch: Float64Array;
+  readonly rest: Float64Array;
+  derivedAt = -1;
+  /** cross D at the end of the last step (multi-position cross) */
+  excess = Infinity;
+  fundingPaid = 0;
+  minEquity = Infinity;
+  firstLiquidationMs = NaN;
+  liquidationEvents = 0;
+  private readonly legDeaths = new LegLiquidations();
+  private readonly onEvent = (e: EngineEvent) => {
+    if (e.type !== "liquidation") return;
+    this.liquidationEvents++;
+    if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
+    this.legDeaths.record(e, this.symbols);
+  };
+
+  constructor(
+    readonly mode: MarginMode,
+    private readonly venue: Venue,
+    private readonly symbols: readonly string[],
+    private readonly legs: readonly BookLeg[],
+    private readonly initialBalance: number,
+  ) {
+    this.isolated = mode === "isolated";
+    const n = (this.n = symbols.length);
+    const f = () => new Float64Array(n);
+    this.crossTrigger = f();
+    this.crossSlope = f();
+    this.gradSlope = f();
+    this.lastSize = f();
+    this.gradient = f();
+    this.scratch = f();
+    this.rest = f();
+  }
+
+  /** Start a path: a fresh account with the book opened at `prices` (time 0). */
+  begin(prices: Float64Array): void {
+    const account = new Account({ venue: this.venue, balance: this.initialBalance, symbols: this.symbols, ledger: "fast", events: this.onEvent });
+    for (const leg of this.legs) {
+      const result = account.trade(0, this.symbols[leg.slot], leg.dir > 0 ? "long" : "short", leg.size, prices[leg.slot], { mode: this.mode, leverage: leg.leverage });
+      if (result !== "filled") throw new InputError(`portfolio: the legs need more initial margin than initialBalance ${this.initialBalance} holds in ${this.mode} mode`);
+    }
+    this.account = account;
+    this.store = account.store;
+    this.triggers = this.isolated ? (this.store.liq as Float64Array) : this.crossTrigger;
+    this.fundingPaid = 0;
+    this.firstLiquidationMs = NaN;
+    this.liquidationEvents = 0;
+    this.legDeaths.reset();
+    this.lastSize.fill(0);
+    this.derive();
+    if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
+    this.minEquity = this.account.equity(prices);
+  }
+
+  /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
+  finish(prices: Float64Array, out: Float64Array, at: number): void {
+    this.account.postFunding();
+    const liquidated = !Number.isNaN(this.firstLiquidationMs);
+    out[at + FIELD.liquidated] = liquidated ? 1 : 0;
+    out[at + FIELD.liquidationHour] = liquidated ? this.firstLiquidationMs / MS_PER_HOUR : NaN;
+    out[at + FIELD.terminalEquity] = this.account.equity(prices);
+    out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
+    out[at + FIELD.fundingPaid] = this.fundingPaid;
+    out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
+    this.legDeaths.write(out, at);
+  }
+
+  // ---------------------------------------------------------------- events (rare)
+
+  /** Let the engine walk the straight segment from the step's start to `to` and liquidate on it. */
+  liquidateAlong(c: StepView, to: Float64Array): void {
+    this.account.checkSegment(c.t0Ms, c.t1Ms, c.s0, to);
+    this.afterEvent(c, to);
+  }
+
+  /** The engine walks to the touch the bridge found (stamped at the sampled first passage), then on to `rest` when the step ended past it. */
+  liquidateAt(c: StepView, touch: Float64Array, touchMs: number, rest: Float64Array | null): void {
+    this.account.checkSegment(c.t0Ms, touchMs, c.s0, touch);
+    if (rest) this.account.checkSegment(touchMs, c.t1Ms, touch, rest);
+    this.afterEvent(c, touch);
+  }
+
+  /** The first-passage time inside the step, from its exact law given the ends (bridge.ts), on this mode's bridge stream. */
+  touchTime(c: StepView, d0: number, d1: number, variance: number): number {
+    return c.t0Ms + sampleCrossingFraction(d0, d1, variance, this.bridge) * (c.t1Ms - c.t0Ms);
+  }
+
+  /** After a jump or a funding settlement moved something past its trigger at the step's end. */
+  liquidateAtEnd(c: StepView): void {
+    this.account.checkLiquidations(c.t1Ms, c.s1);
+    this.afterEvent(c, c.s1);
+  }
+
+  private afterEvent(c: StepView, prices: Float64Array): void {
+    if (this.store.version !== this.derivedAt) this.derive();
+    if (!this.isolated && this.store.open > 1) this.excess = this.crossExcess(c.s1);
+    const e = this.account.equity(prices);
+    if (e < this.minEquity) this.minEquity = e;
+  }
+
+  /**
+   * Where the account most likely touched D = 0 from the step's start: log returns along −Σg, scaled
+   * until D is just below 0 on the posted wallet (as ModeKernel). Uses `gradient` as the check left it.
+   */
+  crossingPoint(c: StepView, d0: number, varD: number): Float64Array {
+    const n = this.n;
+    const g = this.gradient;
+    const move = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let row = 0;
+      for (let j = 0; j < n; j++) row += c.correlation[i * n + j] * g[j];
+      move[i] = (Math.sqrt(c.variance[i]) * row) / varD;
+    }
+    const at = this.scratch;
+    const place = (lambda: number) => {
+      for (let i = 0; i < n; i++) at[i] = c.s0[i] * Math.exp(-lambda * move[i]);
+      return this.account.postedCrossExcess(at);
+    };
+    let lo = 0;
+    let hi = d0;
+    for (let k = 0; k < 200 && place(hi) >= 0; k++) {
+      lo = hi;
+      hi *= 2;
+    }
+    for (let k = 0; k < 60; k++) {
+      const mid = 0.5 * (lo + hi);
+      if (place(mid) >= 0) lo = mid;
+      else hi = mid;
+    }
+    place(hi);
+    return at;
+  }
+
+  // ---------------------------------------------------------------- derived from the store
+
+  /** Recompute what the checks derive from the positions (after the engine changed them). */
+  derive(): void {
+    this.derivedAt = this.store.version;
+    if (this.isolated) return;
+    this.linearizeCross();
+    if (this.store.open === 1) this.setCrossTrigger();
+  }
+
+  /** the lone cross position's liquidation price against the wallet */
+  setCrossTrigger(): void {
+    const st = this.store;
+    for (let i = 0; i < this.n; i++) {
+      const d = st.dir[i];
+      if (d !== 0) this.crossTrigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], st.wallet);
+    }
+  }
+
+  private linearizeCross(): void {
+    const st = this.store;
+    for (let i = 0; i < this.n; i++) {
+      const d = st.dir[i];
+      const rule = st.rules[i];
+      if (d !== 0) {
+        this.lastSize[i] = st.size[i];
+        this.gradSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
+      } else this.gradSlope[i] = 0 - (rule.family === "mm-at-entry" ? 0 : rule.tiers[0].mmr) * this.lastSize[i];
+    }
+    this.crossLinear = true;
+    this.crossConstant = 0;
+    this.crossSlope.fill(0);
+    for (let i = 0; i < this.n; i++) {
+      const d = st.dir[i];
+      if (d === 0) continue;
+      const rule = st.rules[i];
+      if (!isLinearRule(rule)) {
+        this.crossLinear = false;
+        return;
+      }
+      this.crossSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
+      this.crossConstant += excessIntercept(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i], st.entry[i]);
+    }
+  }
+
+  /** cross account value minus maintenance at these prices, funding accrued included */
+  crossExcess(prices: Float64Array): number {
+    if (this.crossLinear) {
+      let g = this.store.wallet + this.crossConstant;
+      for (let i = 0; i < this.n; i++) g += this.crossSlope[i] * prices[i];
+      return g;
+    }
+    return this.account.crossExcess(prices);
+  }
+}
