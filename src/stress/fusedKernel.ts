@@ -1,6 +1,6 @@
 import type { PositionStoreView } from "../margin/index.ts";
 import {
-  bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound, settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM,
+  bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound, fundingPayment, settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM,
   type FundingProcess, type PathModel,
 } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
@@ -8,7 +8,7 @@ import { FusedMode, type StepView } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { bookLegs, PathSimulator, stressVenue, type PathTrace } from "./simulate.ts";
-import { fundingOverStep } from "./stepFunding.ts";
+import { fundingInsideStep, settlesAtStepEndOnly } from "./stepFunding.ts";
 
 const MS_PER_HOUR = 3_600_000;
 /** A barrier target just past the liquidation price, so the engine's strict comparison triggers (as ModeKernel). */
@@ -55,6 +55,9 @@ export class FusedPathSimulator implements StepView {
   private readonly stepHours: number;
   private readonly dtYears: number;
   private readonly settlements: Uint32Array;
+  /** 1 when the step's only settlement falls on its end (stepFunding.ts), decided once per step */
+  private readonly settlesAtEnd: Uint8Array;
+  private fundingAtEnd = false;
   private readonly kernels: FusedMode[];
   private readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
@@ -82,7 +85,11 @@ export class FusedPathSimulator implements StepView {
     this.dtYears = this.stepHours / HOURS_PER_YEAR;
     this.settleEvery = this.funding.settleEveryHours;
     this.settlements = new Uint32Array(this.steps);
-    for (let s = 0; s < this.steps; s++) this.settlements[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.settleEvery);
+    this.settlesAtEnd = new Uint8Array(this.steps);
+    for (let s = 0; s < this.steps; s++) {
+      this.settlements[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.settleEvery);
+      this.settlesAtEnd[s] = settlesAtStepEndOnly((s + 1) * this.stepHours * MS_PER_HOUR, this.settlements[s], this.settleEvery) ? 1 : 0;
+    }
   }
 
   /** Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). */
@@ -185,6 +192,7 @@ export class FusedPathSimulator implements StepView {
     this.t0Ms = s * this.stepHours * MS_PER_HOUR;
     this.t1Ms = (s + 1) * this.stepHours * MS_PER_HOUR;
     this.settlementsNow = this.settlements[s];
+    this.fundingAtEnd = this.settlesAtEnd[s] === 1;
   }
 
   /** Log-price bridge per position: isolated positions, or the lone position of a cross account. */
@@ -258,13 +266,18 @@ export class FusedPathSimulator implements StepView {
   /** Funding due inside the step, each settlement at its own time (stepFunding.ts), accrued into the account. */
   private settleFunding(k: FusedMode, st: PositionStoreView): void {
     const rates = this.rates;
+    const s1 = this.s1;
+    const atEnd = this.fundingAtEnd;
     let walletMoved = false;
     for (let i = 0; i < this.n; i++) {
       const d = st.dir[i];
       if (d === 0 || rates[i] === 0) continue;
-      const paid = fundingOverStep(this.t0Ms, this.t1Ms, this.settlementsNow, this.settleEvery, rates[i], this.x0[i], this.xPre[i], this.variance[i], this.s1[i], d * st.size[i]);
+      const signedSize = d * st.size[i];
+      const paid = atEnd
+        ? fundingPayment(signedSize * s1[i], rates[i], this.settleEvery)
+        : fundingInsideStep(this.t0Ms, this.t1Ms, this.settlementsNow, this.settleEvery, rates[i], this.x0[i], this.xPre[i], this.variance[i], s1[i], signedSize);
       k.fundingPaid += paid;
-      k.account.accrueFunding(i, paid, this.s1[i], this.t1Ms);
+      k.account.accrueFunding(i, paid, s1[i], this.t1Ms);
       if (!k.isolated) walletMoved = true;
     }
     if (walletMoved && st.open === 1) k.setCrossTrigger();

@@ -24,7 +24,22 @@ export function stepFunding(c: StepContext, asset: number, signedSize: number): 
 export function fundingOverStep(
   t0Ms: number, t1Ms: number, settlements: number, every: number, rate: number, x0: number, xPre: number, v: number, s1: number, signedSize: number,
 ): number {
-  if (settlements === 1 && t1Ms % (every * MS_PER_HOUR) === 0) return fundingPayment(signedSize * s1, rate, every);
+  if (settlesAtStepEndOnly(t1Ms, settlements, every)) return fundingPayment(signedSize * s1, rate, every);
+  return fundingInsideStep(t0Ms, t1Ms, settlements, every, rate, x0, xPre, v, s1, signedSize);
+}
+
+/**
+ * The one settlement of the step falls on its end (every step of the standard workload): charged at the
+ * end price, `fundingPayment(signedSize × s1, rate, every)`. A kernel may decide this once per step.
+ */
+export function settlesAtStepEndOnly(t1Ms: number, settlements: number, every: number): boolean {
+  return settlements === 1 && t1Ms % (every * MS_PER_HOUR) === 0;
+}
+
+/** `fundingOverStep` when some settlement falls inside the step: each at its expected price on the bridge. */
+export function fundingInsideStep(
+  t0Ms: number, t1Ms: number, settlements: number, every: number, rate: number, x0: number, xPre: number, v: number, s1: number, signedSize: number,
+): number {
   const t0 = t0Ms / MS_PER_HOUR, t1 = t1Ms / MS_PER_HOUR;
   const first = Math.floor(t0 / every + 1e-9);
   let paid = 0;

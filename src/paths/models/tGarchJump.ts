@@ -56,6 +56,8 @@ export class TGarchJumpModel implements PathModel {
   private readonly idioJumpMean: Float64Array;
   /** baseVariance[regime * n + i] = (σ_i·k_regime)²·dt */
   private readonly baseVariance: Float64Array;
+  /** √baseVariance: the step's sd while GARCH is off (h stays exactly 1, so √(base·h) is this, bit for bit) */
+  private readonly baseSd: Float64Array;
   /** logDrift[regime * n + i] = μ_i·dt − jump compensator */
   private readonly logDrift: Float64Array;
 
@@ -82,6 +84,7 @@ export class TGarchJumpModel implements PathModel {
     this.h = new Float64Array(n).fill(1);
     this.lastJump = new Float64Array(n);
     this.baseVariance = new Float64Array(2 * n);
+    this.baseSd = new Float64Array(2 * n);
     this.idioJumpMean = new Float64Array(2 * n);
     this.logDrift = new Float64Array(2 * n);
   }
@@ -115,16 +118,19 @@ export class TGarchJumpModel implements PathModel {
     const h = this.h;
     const garch = spec.garch !== false;
     const offset = regime * n;
+    const base = this.baseVariance, baseSd = this.baseSd, logDrift = this.logDrift;
     for (let i = 0; i < n; i++) {
       let e = 0;
       const row = i * n;
       for (let k = 0; k <= i; k++) e += l[row + k] * z[k];
-      const v = this.baseVariance[offset + i] * h[i] * mix;
-      logReturnOut[i] = this.logDrift[offset + i] - 0.5 * v + Math.sqrt(this.baseVariance[offset + i] * h[i]) * sqrtMix * e;
+      const hi = h[i];
+      const v = base[offset + i] * hi * mix;
+      const sd = garch ? Math.sqrt(base[offset + i] * hi) : baseSd[offset + i];
+      logReturnOut[i] = logDrift[offset + i] - 0.5 * v + sd * sqrtMix * e;
       stepVarianceOut[i] = v;
       if (garch) {
         const u = sqrtMix * e; // the unit-variance shock
-        h[i] = this.garchOmega + (this.garchAlpha * u * u + this.garchBeta) * h[i];
+        h[i] = this.garchOmega + (this.garchAlpha * u * u + this.garchBeta) * hi;
       }
     }
 
@@ -180,6 +186,7 @@ export class TGarchJumpModel implements PathModel {
       for (let i = 0; i < n; i++) {
         const s = this.vol[i] * volScale;
         this.baseVariance[r * n + i] = s * s * dt;
+        this.baseSd[r * n + i] = Math.sqrt(this.baseVariance[r * n + i]);
         let compensator = 0;
         if (spec.jumps) {
           const b = this.jumpBeta[i];
