@@ -13,11 +13,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseStressConfig } from "../src/stress/config.ts";
+import { parseStressConfig, type StressConfig } from "../src/stress/config.ts";
 import { simulateAll } from "../src/stress/pool.ts";
+import { createSimulator, PATH_FIELDS, PathSimulator } from "../src/stress/index.ts";
+import type { PathRunner } from "../src/stress/simulate.ts";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../scripts/build.mjs";
-import { mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";
+import { cpuSeconds, mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";
 
 const SSW = "bench/ssw.json";
 
@@ -43,12 +45,42 @@ async function numpyReference(): Promise<NumpyRun | string> {
   return JSON.parse(stdout) as NumpyRun;
 }
 
+/**
+ * The fused kernel (createSimulator) against the reference kernel (PathSimulator: PathDriver + one
+ * ModeKernel per mode) on the same SSW paths in this process, alternated so both see the same load:
+ * the best of five rounds, wall and CPU nanoseconds per step.
+ */
+function kernelRatio(config: StressConfig): void {
+  const paths = 300;
+  const out = new Float64Array(config.modes.length * PATH_FIELDS);
+  const kernels: [string, PathRunner][] = [["reference", new PathSimulator(config)], ["fused", createSimulator(config)]];
+  const best = new Map<string, { wall: number; cpu: number }>();
+  for (let round = 0; round < 6; round++) {
+    for (const [name, sim] of kernels) {
+      const c0 = cpuSeconds();
+      const t0 = performance.now();
+      for (let p = 0; p < paths; p++) sim.run(p, out, 0);
+      const steps = paths * config.steps;
+      const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
+      if (round === 0) continue; // warm-up
+      const b = best.get(name);
+      best.set(name, { wall: Math.min(b?.wall ?? Infinity, wall), cpu: Math.min(b?.cpu ?? Infinity, cpu) });
+    }
+  }
+  const ref = best.get("reference")!, fused = best.get("fused")!;
+  console.log(
+    `kernel, one thread, ssw paths (both modes per step): reference ${ref.wall.toFixed(0)} ns/step (${ref.cpu.toFixed(0)} CPU), ` +
+    `fused ${fused.wall.toFixed(0)} ns/step (${fused.cpu.toFixed(0)} CPU): old/fused ×${(ref.wall / fused.wall).toFixed(2)} wall, ×${(ref.cpu / fused.cpu).toFixed(2)} CPU`,
+  );
+}
+
 export default async function (): Promise<void> {
   await build(); // the compiled CLI of the sources as they are now
   const { config } = parseStressConfig(JSON.parse(await readFile(join(ROOT, SSW), "utf8")), SSW);
   const assetSteps = (paths: number) => paths * config.steps * config.model.assets.length;
   const out = await mkdtemp(join(tmpdir(), "perpsim-bench-stress-"));
   try {
+    kernelRatio(config);
     // one thread, steady state: the runner in this process after a warm-up run
     await simulateAll({ ...config, paths: 200 }, { workers: 1 });
     const onePaths = 1000;

@@ -5,6 +5,7 @@ import { parseStressConfig, type StressConfig } from "../../src/stress/config.ts
 import { FusedPathSimulator } from "../../src/stress/fusedKernel.ts";
 import { createSimulator, PATH_FIELDS, PathSimulator, stressOutputs } from "../../src/stress/index.ts";
 import { FIELD } from "../../src/stress/pathResult.ts";
+import { RandomStream } from "../../src/paths/random/stream.ts";
 
 /*
  * The fused kernel (fusedKernel.ts) against the reference (PathSimulator: PathDriver + one ModeKernel
@@ -116,4 +117,19 @@ describe("fused kernel: the same bytes as the reference kernel", () => {
       expectSameBytes(config(raw, 150), 5);
     }
   }, 120_000);
+});
+
+describe("model step: the random stream's int32 without a slow truncation", () => {
+  it("equals ToInt32(next() × 2³²) draw for draw (10⁶ draws, both halves of the range)", () => {
+    const a = new RandomStream("7/3/0"), b = new RandomStream("7/3/0");
+    let negative = 0;
+    for (let k = 0; k < 1_000_000; k++) {
+      const fast = a.int32();
+      const plain = (b.next() * 0x100000000) | 0;
+      if (fast !== plain) throw new Error(`draw ${k}: ${fast} vs ${plain}`);
+      if (fast < 0) negative++;
+    }
+    expect(negative).toBeGreaterThan(490_000); // the upper half of [0, 2³²) maps to negatives
+    expect(negative).toBeLessThan(510_000);
+  });
 });
