@@ -11,7 +11,7 @@ import { createModel, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_
 import { fillNormals } from "../src/paths/random/ziggurat.ts";
 import { parseStressConfig } from "../src/stress/config.ts";
 import { pathStream } from "../src/paths/random/stream.ts";
-import { PathSimulator, PATH_FIELDS } from "../src/stress/index.ts";
+import { PathSimulator, PATH_FIELDS, createSimulator } from "../src/stress/index.ts";
 import { cpuSeconds } from "./measure.ts";
 
 const PATHS = 1000;
@@ -151,7 +151,7 @@ function bytesPerStep(run: () => void, steps: number): number {
   return best;
 }
 
-function allocation(): { model: number; path: number } {
+function allocation(): { model: number; path: number; fused: number } {
   const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
   if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
   const model = createModel(config.model);
@@ -163,7 +163,9 @@ function allocation(): { model: number; path: number } {
   const out = new Float64Array(config.modes.length * PATH_FIELDS);
   let p = 0;
   const pathBytes = bytesPerStep(() => sim.run(p++, out, 0), config.steps);
-  return { model: modelBytes, path: pathBytes };
+  const fused = createSimulator(config);
+  const fusedBytes = bytesPerStep(() => fused.run(p++, out, 0), config.steps);
+  return { model: modelBytes, path: pathBytes, fused: fusedBytes };
 }
 
 export default async function (): Promise<void> {
@@ -177,7 +179,7 @@ export default async function (): Promise<void> {
   console.log(`ssw model + bridge check per asset per step:     ${mc(withBridge)} per core  (×${(withBridge[0] / base[0]).toFixed(2)} baseline)`);
   const bytes = allocation();
   // before issue 13's sampler change: 65 bytes per model step (4 boxed normals), 80 per path step
-  console.log(`heap allocated: ${bytes.model.toFixed(1)} bytes per model step, ${bytes.path.toFixed(1)} per path step (both modes, per-path set-up included)`);
+  console.log(`heap allocated: ${bytes.model.toFixed(1)} bytes per model step, ${bytes.path.toFixed(1)} per path step on the reference kernel, ${bytes.fused.toFixed(1)} on the fused kernel (both modes, per-path set-up included)`);
   const z = normalsPerSecond();
   console.log(`Ziggurat bulk fill:                               ${m(z[0])} normals/s (${m(z[1])} per CPU-s)`);
   barsPerSecond(true); // warm up
