@@ -1,5 +1,5 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
-import { ChiSquareSampler, exponential, poisson } from "../random/distributions.ts";
+import { ChiSquareSampler, exponential, poissonAt } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
 import { fillNormals } from "../random/ziggurat.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
@@ -141,7 +141,7 @@ export class TGarchJumpModel implements PathModel {
     const n = this.n;
     const jump = this.lastJump;
     jump.fill(0);
-    const marketCount = poisson(rng, this.marketJumpMean[this.regime]);
+    const marketCount = poissonAt(rng, this.marketJumpMean, this.regime);
     if (marketCount > 0) {
       let size = 0;
       for (let j = 0; j < marketCount; j++) size += kouJump(rng, market);
@@ -149,7 +149,7 @@ export class TGarchJumpModel implements PathModel {
     }
     const offset = this.regime * n;
     for (let i = 0; i < n; i++) {
-      const count = poisson(rng, this.idioJumpMean[offset + i]);
+      const count = poissonAt(rng, this.idioJumpMean, offset + i);
       for (let j = 0; j < count; j++) jump[i] += this.jumpBeta[i] * kouJump(rng, idio);
       out[i] += jump[i];
     }

@@ -81,6 +81,19 @@ export class ChiSquareSampler {
  * transformed rejection (1993) above 30.
  */
 export function poisson(rng: RandomStream, mean: number): number {
+  meanSlot[0] = mean;
+  return poissonAt(rng, meanSlot, 0);
+}
+
+const meanSlot = new Float64Array(1);
+
+/**
+ * `poisson(rng, means[at])`, the same draws: the mean read from a typed array rather than passed, because
+ * a double passed to a call that is not inlined is boxed in a fresh heap number (16 bytes per jump count
+ * of every step in the t-garch-jump model).
+ */
+export function poissonAt(rng: RandomStream, means: Float64Array, at: number): number {
+  const mean = means[at];
   if (!(mean > 0)) return 0;
   if (mean < 30) {
     let p = Math.exp(-mean);
