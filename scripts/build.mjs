@@ -1,28 +1,39 @@
 /**
  * The compiled build (`npm run build`, run by `prepare` on `npm ci` / `npm install`): esbuild bundles
- * our TypeScript into plain ESM JavaScript in dist/, so the CLI and the pool's threads start without
- * tsx compiling ~90 modules on every run.
+ * our TypeScript into plain ESM JavaScript in dist/, so the CLI and every thread it starts run without
+ * tsx. All files sit flat in dist/ (code finds its neighbours through `import.meta.dirname`):
  *
- *   dist/cli.js      the CLI entry (`bin`, `npm start`); each command stays a lazily loaded chunk beside
- *                    it (dist/chunk-*.js, dist/<command>-*.js), so `liq` never loads vega or danfojs
- *   dist/worker.js   the piscina worker, one module
+ *   cli.js                  the CLI entry (`bin`, `npm start`); each command stays a lazily loaded chunk
+ *                           beside it (chunk-*.js, <command>-*.js), so `liq` never loads vega or danfojs
+ *   worker.js               the stress pool's thread, one module
+ *   thread-<job>.js         each isolated thread (src/cli/threads/<job>.ts: the backtest, the stress probe), one module each
+ *   strategy-<name>.js      each shipped strategy (strategies/<name>.ts), one module each, with
+ *   strategies.json         the content hash of every file under strategies/ each was built from: a bundle
+ *                           whose sources have changed since is not used (the loader falls back to tsx)
  *
  * Only our code is bundled: every npm package stays an external import, resolved from node_modules at
- * run time. Two things differ from running the sources under tsx, both handled here:
+ * run time (a strategy's `import … from "perpsim"` is bundled: it is our code). Two things differ from
+ * running the sources under tsx, both handled here:
  * - `import.meta.url` in each source file is rewritten to that source file's own URL, computed
  *   relative to the bundle at run time, so paths a module finds next to itself (../../data,
  *   package.json) mean the same from dist/ as from src/ and the tree stays relocatable;
- * - `__PERPSIM_BUNDLE__` is defined as true, which tells the pool to start dist/worker.js and the
- *   strategy loader to register tsx before importing a user's .ts strategy file.
+ * - `__PERPSIM_BUNDLE__` is defined as true, which tells the pool, the isolated threads and the
+ *   strategy loader to use the bundles above, and the loader to register tsx before importing a
+ *   user's own .ts strategy file.
  *
- * `node scripts/build.mjs [OUTDIR]` (default dist/). `build(outdir)` is what the tests call.
+ * The build goes to a fresh folder beside OUTDIR, which then replaces OUTDIR whole: no stale chunk of
+ * an earlier build stays behind. `node scripts/build.mjs [OUTDIR]` (default dist/). `build(outdir)` is
+ * what the tests and benches call.
  */
-import { readFile } from "node:fs/promises";
-import { dirname, relative, resolve, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const strategiesDir = resolve(root, "strategies");
+const NAME = /^[a-z0-9][a-z0-9_-]*$/i; // as src/strategy/loader.ts
 
 /** Rewrites `import.meta.url` in our .ts sources to the source file's URL, relative to the output folder. */
 function sourceUrls(outdir) {
@@ -41,6 +52,14 @@ function sourceUrls(outdir) {
   };
 }
 
+/** A strategy's `import … from "perpsim"` is our own strategy API: bundled, not resolved through the package's exports (the .ts sources). */
+const perpsimSelf = {
+  name: "perpsim-self",
+  setup(b) {
+    b.onResolve({ filter: /^perpsim$/ }, () => ({ path: resolve(root, "src/strategy/index.ts") }));
+  },
+};
+
 const common = (outdir) => ({
   bundle: true,
   platform: "node",
@@ -54,25 +73,61 @@ const common = (outdir) => ({
   sourcemap: false,
 });
 
-/** Build dist/cli.js (+ its lazily loaded chunks) and dist/worker.js into `outdir`. */
+const sha256 = async (file) => createHash("sha256").update(await readFile(file)).digest("hex");
+
+/** Bundle each strategies/<name>.ts; returns the manifest (bundle file and source hashes per name). */
+async function buildStrategies(tmp, outdir) {
+  const names = (await readdir(strategiesDir)).filter((f) => f.endsWith(".ts") && NAME.test(f.slice(0, -3))).map((f) => f.slice(0, -3)).sort();
+  const manifest = {};
+  await Promise.all(names.map(async (name) => {
+    const c = common(outdir);
+    const { metafile } = await esbuild.build({
+      ...c, plugins: [perpsimSelf, ...c.plugins],
+      entryPoints: { [`strategy-${name}`]: resolve(strategiesDir, `${name}.ts`) }, outdir: tmp, metafile: true,
+    });
+    // the strategy's own files (not src/, which the rest of dist/ is built from): a change to any of them makes this bundle stale
+    const own = Object.keys(metafile.inputs).map((i) => resolve(root, i)).filter((f) => !f.startsWith(resolve(root, "src") + sep) && !f.includes(`${sep}node_modules${sep}`));
+    const inputs = {};
+    for (const f of own.sort()) inputs[relative(strategiesDir, f).split(sep).join("/")] = await sha256(f);
+    manifest[name] = { file: `strategy-${name}.js`, inputs };
+  }));
+  return Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Build everything above into `outdir` (replacing it whole); returns its absolute path. */
 export async function build(outdir = resolve(root, "dist")) {
   outdir = resolve(outdir);
-  await Promise.all([
-    esbuild.build({
-      ...common(outdir),
-      entryPoints: { cli: resolve(root, "src/cli.ts") },
-      outdir,
-      splitting: true,
-      chunkNames: "[name]-[hash]",
-      // src/cli.ts starts with a tsx shebang (`#!/usr/bin/env -S npx tsx`); the bundle runs on plain node
-      banner: { js: "#!/usr/bin/env node" },
-    }),
-    esbuild.build({
-      ...common(outdir),
-      entryPoints: { worker: resolve(root, "src/stress/worker.ts") },
-      outdir,
-    }),
-  ]);
+  // built beside outdir (same depth: the relative source URLs hold), then swapped in
+  const tmp = resolve(dirname(outdir), `.${basename(outdir)}.build-${process.pid}-${Date.now()}`);
+  try {
+    const [, , , manifest] = await Promise.all([
+      esbuild.build({
+        ...common(outdir),
+        entryPoints: { cli: resolve(root, "src/cli.ts") },
+        outdir: tmp,
+        splitting: true,
+        chunkNames: "[name]-[hash]",
+        // src/cli.ts starts with a tsx shebang (`#!/usr/bin/env -S npx tsx`); the bundle runs on plain node
+        banner: { js: "#!/usr/bin/env node" },
+      }),
+      esbuild.build({ ...common(outdir), entryPoints: { worker: resolve(root, "src/stress/worker.ts") }, outdir: tmp }),
+      esbuild.build({
+        ...common(outdir),
+        entryPoints: { "thread-backtest": resolve(root, "src/cli/threads/backtest.ts"), "thread-stress-probe": resolve(root, "src/cli/threads/stressProbe.ts") },
+        outdir: tmp,
+      }),
+      buildStrategies(tmp, outdir),
+    ]);
+    await writeFile(resolve(tmp, "strategies.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const old = `${tmp}.old`;
+    await rename(outdir, old).catch((err) => {
+      if (err.code !== "ENOENT") throw err;
+    });
+    await rename(tmp, outdir);
+    await rm(old, { recursive: true, force: true });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
   return outdir;
 }
 

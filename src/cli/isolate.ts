@@ -1,5 +1,8 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../market/index.ts";
+import { runningCompiled } from "../strategy/index.ts";
 
 /** Ctrl-C stopped the run (the caller prints one line and exits 130). */
 export class Interrupted extends Error {
@@ -17,17 +20,32 @@ export interface IsolateOptions {
   onProgress?: (...values: number[]) => void;
 }
 
+/** The jobs a thread can run: each is a module src/cli/threads/<job>.ts, bundled on its own as dist/thread-<file>.js. */
+const JOBS = { backtest: "backtest", stressProbe: "stress-probe" } as const;
+export type IsolatedJob = keyof typeof JOBS;
+
+/**
+ * The thread's module and its workerData: from the compiled CLI, the job's one-file bundle beside it
+ * (no tsx at run time); under tsx and vitest, a plain JavaScript shim that registers tsx, then imports
+ * the job's .ts entry.
+ */
+function threadStart(job: IsolatedJob, args: unknown): { file: URL; workerData: unknown } {
+  if (runningCompiled) return { file: pathToFileURL(join(import.meta.dirname, `thread-${JOBS[job]}.js`)), workerData: { args } };
+  return { file: new URL("./isolateWorker.mjs", import.meta.url), workerData: { entry: new URL(`./threads/${job}.ts`, import.meta.url).href, args } };
+}
+
 type Reply = { ok: true; value: unknown } | { ok: false; input: boolean; message: string; stack: string } | { progress: number[] };
 
 /**
- * Call `exportName(args)` of a module in a worker thread: user code there (a strategy's onBar) cannot
+ * Run a job (its function, with `args`) in a worker thread: user code there (a strategy's onBar) cannot
  * hold the main thread, so Ctrl-C and `--timeout` stop it; its heap is bounded (`resourceLimits`), so a
  * strategy that allocates without bound is stopped with one line instead of aborting V8; and a
  * strategy's `process.exit()` ends only that thread, which is reported, not taken for success.
  */
-export function runIsolated<T>(module: URL, exportName: string, args: unknown, o: IsolateOptions): Promise<T> {
-  const worker = new Worker(new URL("./isolateWorker.mjs", import.meta.url), {
-    workerData: { module: module.href, exportName, args },
+export function runIsolated<T>(job: IsolatedJob, args: unknown, o: IsolateOptions): Promise<T> {
+  const { file, workerData } = threadStart(job, args);
+  const worker = new Worker(file, {
+    workerData,
     resourceLimits: { maxOldGenerationSizeMb: o.memoryMb },
     stderr: false,
     stdout: false,

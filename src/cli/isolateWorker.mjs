@@ -1,16 +1,8 @@
-// The thread user code runs in (see isolate.ts): it loads TypeScript through tsx's loader, calls one
-// exported function and posts back its result or its error. Plain JavaScript, so it starts under any loader.
-import { parentPort, workerData } from "node:worker_threads";
+// Under tsx and vitest (not the compiled build): the isolated thread's entry, src/cli/threads/<job>.ts,
+// is TypeScript, so this plain JavaScript shim registers tsx's loader first, then imports it. The
+// compiled CLI starts the bundled dist/thread-<job>.js directly and never loads tsx (see isolate.ts).
+import { workerData } from "node:worker_threads";
 import { register } from "tsx/esm/api";
 
 register();
-const { module, exportName, args } = workerData;
-try {
-  const mod = await import(module);
-  const progress = (...values) => parentPort.postMessage({ progress: values });
-  const value = await mod[exportName](args, progress);
-  parentPort.postMessage({ ok: true, value });
-} catch (err) {
-  const input = err !== null && typeof err === "object" && err.constructor?.name === "InputError";
-  parentPort.postMessage({ ok: false, input, message: err?.message ?? String(err), stack: err?.stack ?? String(err) });
-}
+await import(workerData.entry);

@@ -3,6 +3,7 @@ import { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError } from "../errors/index.ts";
+import { compiledStrategy } from "./compiled.ts";
 import { isStrategy } from "./define.ts";
 import type { Strategy } from "./types.ts";
 import { registerTypeScript, runningCompiled } from "./typescript.ts";
@@ -34,7 +35,8 @@ export async function listStrategies(): Promise<string[]> {
   const names = readdirSync(STRATEGIES_DIR).filter((f) => f.endsWith(".ts") && NAME.test(f.slice(0, -3))).map((f) => f.slice(0, -3)).sort();
   const found: string[] = [];
   for (const name of names) {
-    const mod = (await importModule(new URL(`${name}.ts`, STRATEGIES_DIR).href).catch(() => ({}))) as Record<string, unknown>;
+    const bundle = compiledStrategy(name, STRATEGIES_DIR);
+    const mod = (await (bundle ? import(bundle) : importModule(new URL(`${name}.ts`, STRATEGIES_DIR).href)).catch(() => ({}))) as Record<string, unknown>;
     if (isStrategy(mod.default)) found.push(name);
   }
   return found;
@@ -44,6 +46,7 @@ export async function listStrategies(): Promise<string[]> {
 export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
   const key = nameOrPath.trim();
   let file: string;
+  let bundle: string | null = null;
   if (looksLikePath(key)) {
     file = resolve(key);
     if (!existsSync(file)) throw new InputError(`--strategy ${key}: no such file`);
@@ -51,10 +54,11 @@ export async function loadStrategy(nameOrPath: string): Promise<Strategy> {
     const own = NAME.test(key) ? new URL(`${key}.ts`, STRATEGIES_DIR) : null;
     if (!own || !existsSync(own)) throw new InputError(`--strategy: unknown strategy '${key}' (in strategies/: ${(await listStrategies()).join(", ")}; or a file path)`);
     file = own.pathname;
+    bundle = compiledStrategy(key, STRATEGIES_DIR); // the compiled CLI's bundle of it, when its sources are unchanged
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await importModule(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = (await (bundle ? import(bundle) : importModule(pathToFileURL(file).href))) as Record<string, unknown>;
   } catch (err) {
     throw new InputError(`--strategy ${key}: cannot load: ${loadError(err, file)}`);
   }

@@ -60,7 +60,7 @@ export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) 
     const venueTables = readUserTables(getVenue(o.venue).name).map((u) => u.parsed);
     const job: BacktestJob = { ...rest, params, version: await packageVersion(), venueTables };
     // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it; its progress comes back as messages
-    const { files, result, warnings } = await runIsolated<BacktestThreadResult>(new URL("./backtestJob.ts", import.meta.url), "backtestThread", job, {
+    const { files, result, warnings } = await runIsolated<BacktestThreadResult>("backtest", job, {
       what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,
       onProgress: (done, total, mode, modes) =>
         line.update({ fraction: done / total, counters: { bars: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` }, label: `mode ${mode} of ${modes}` }),

@@ -202,7 +202,7 @@ export async function run(argv: string[]): Promise<number> {
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
   if (config.book.kind === "strategy") {
     try {
-      await runIsolated(new URL("./stressProbe.ts", import.meta.url), "probePathZero", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
+      await runIsolated("stressProbe", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
     } catch (err) {
       if (!(err instanceof Interrupted)) throw err;
       console.error("perpsim stress: interrupted; nothing written");
