@@ -30,6 +30,20 @@ function loadVegaRuntime(): Promise<string> {
   return vegaRuntime;
 }
 
+let renderer: Promise<typeof import("./render.ts")> | undefined;
+/** vega and vega-lite load only when a page is drawn */
+const loadRenderer = () => (renderer ??= import("./render.ts"));
+
+/**
+ * Start loading what drawing a report needs (the renderer with vega, vega's runtime for the page) while
+ * the caller waits on other work — a backtest's thread — so that the report write, later, finds them
+ * loaded. A failure here surfaces there.
+ */
+export function preloadReportRenderer(): void {
+  loadRenderer().catch(() => {});
+  loadVegaRuntime().catch(() => {});
+}
+
 type Settings = Record<string, string | number | boolean>;
 
 function settingOf(settings: Settings | undefined, pattern: RegExp): string {
@@ -123,7 +137,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
 /** The report page of a run, as one self-contained HTML string. */
 export async function buildReportHtml(input: ReportInput, options: ReportOptions = {}): Promise<string> {
   const parts = input.summary.command === "backtest" ? backtestParts(input.summary, input) : stressParts(input.summary, input);
-  const { renderChart } = await import("./render.ts"); // vega and vega-lite load only when a page is drawn
+  const { renderChart } = await loadRenderer();
   const charts = [];
   for (const c of parts.charts) charts.push(await renderChart(c));
   const vegaRuntime = options.interactive === false ? undefined : await loadVegaRuntime();

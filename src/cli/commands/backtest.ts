@@ -3,7 +3,7 @@ import { type BacktestJob, type BacktestResult, type IntrabarPolicy, type RunMod
 import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
-import { backtestVerdictSentence, RunFolder } from "../../report/index.ts";
+import { backtestVerdictSentence, preloadReportRenderer, RunFolder } from "../../report/index.ts";
 import type { BacktestSummary } from "../../results/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
@@ -59,12 +59,15 @@ export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) 
     const { out: _out, force: _force, timeout: _timeout, maxMemoryMb: _memory, ...rest } = o;
     const venueTables = readUserTables(getVenue(o.venue).name).map((u) => u.parsed);
     const job: BacktestJob = { ...rest, params, version: await packageVersion(), venueTables };
-    // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it; its progress comes back as messages
-    const { files, result, warnings } = await runIsolated<BacktestThreadResult>("backtest", job, {
+    // the strategy runs in a worker thread: Ctrl-C, --timeout and the memory limit can stop it; its progress comes back as messages.
+    // Meanwhile this thread, otherwise idle, loads the report's renderer (vega): the other core runs the backtest
+    const running = runIsolated<BacktestThreadResult>("backtest", job, {
       what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,
       onProgress: (done, total, mode, modes) =>
         line.update({ fraction: done / total, counters: { bars: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` }, label: `mode ${mode} of ${modes}` }),
     });
+    preloadReportRenderer();
+    const { files, result, warnings } = await running;
     line.finish();
     for (const w of warnings) warn(w);
     const report = (await folder.commit(files, { report: true }))!;
