@@ -6,7 +6,8 @@
  *   cli.js                  the CLI entry (`bin`, `npm start`); each command stays a lazily loaded chunk
  *                           beside it (chunk-*.js, <command>-*.js), so `liq` never loads vega or danfojs
  *   worker.js               the stress pool's thread, one module
- *   thread-<job>.js         each isolated thread (src/cli/threads/<job>.ts: the backtest, the stress probe), one module each
+ *   thread-<job>.js         each isolated thread (src/cli/threads/<job>.ts: the backtest, the stress probe) and the
+ *                           report's second chart renderer (src/report/renderThread.ts), one module each
  *   strategy-<name>.js      each shipped strategy (strategies/<name>.ts), one module each, with
  *   strategies.json         the content hash of every file under strategies/ each was built from: a bundle
  *                           whose sources have changed since is not used (the loader falls back to tsx)
@@ -121,7 +122,11 @@ export async function build(outdir = resolve(root, "dist")) {
       esbuild.build({ ...common(outdir), entryPoints: { worker: resolve(root, "src/stress/worker.ts") }, outdir: tmp }),
       esbuild.build({
         ...common(outdir),
-        entryPoints: { "thread-backtest": resolve(root, "src/cli/threads/backtest.ts"), "thread-stress-probe": resolve(root, "src/cli/threads/stressProbe.ts") },
+        entryPoints: {
+          "thread-backtest": resolve(root, "src/cli/threads/backtest.ts"),
+          "thread-stress-probe": resolve(root, "src/cli/threads/stressProbe.ts"),
+          "thread-render": resolve(root, "src/report/renderThread.ts"),
+        },
         outdir: tmp,
       }),
       buildStrategies(tmp, outdir),

@@ -13,6 +13,7 @@ import { modelLine } from "./model.ts";
 import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
+import { renderCharts, startRenderThread } from "./renderPool.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
 import { legsTable, monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
 import { writeOutputs } from "./write.ts";
@@ -35,11 +36,12 @@ let renderer: Promise<typeof import("./render.ts")> | undefined;
 const loadRenderer = () => (renderer ??= import("./render.ts"));
 
 /**
- * Start loading what drawing a report needs (the renderer with vega, vega's runtime for the page) while
+ * Start loading what drawing a report needs (the renderer with vega, the second renderer's thread, vega's runtime for the page) while
  * the caller waits on other work — a backtest's thread — so that the report write, later, finds them
  * loaded. A failure here surfaces there.
  */
 export function preloadReportRenderer(): void {
+  startRenderThread();
   loadRenderer().catch(() => {});
   loadVegaRuntime().catch(() => {});
 }
@@ -138,8 +140,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
 export async function buildReportHtml(input: ReportInput, options: ReportOptions = {}): Promise<string> {
   const parts = input.summary.command === "backtest" ? backtestParts(input.summary, input) : stressParts(input.summary, input);
   const { renderChart } = await loadRenderer();
-  const charts = [];
-  for (const c of parts.charts) charts.push(await renderChart(c));
+  const charts = await renderCharts(parts.charts, renderChart);
   const vegaRuntime = options.interactive === false ? undefined : await loadVegaRuntime();
   return pageHtml({ ...parts, charts, vegaRuntime });
 }

@@ -1,0 +1,118 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Chart } from "./charts/chart.ts";
+import type { RenderedChart } from "./render.ts";
+import type { RenderReply, RenderRequest } from "./renderThread.ts";
+
+declare const __PERPSIM_BUNDLE__: true | undefined;
+
+/**
+ * Charts are drawn by vega's headless renderer, whose cost is mostly per chart (parsing the spec,
+ * building its dataflow, cold code), not per datum. On two cores or more the compiled CLI draws them
+ * on two threads: this one and dist/thread-render.js, started early (`startRenderThread`, while a
+ * backtest's own thread runs) so that vega is loaded there by the time the charts are ready. Under tsx
+ * and vitest, and on one core, every chart is drawn here. The page is the same either way: each chart's
+ * SVG depends only on its spec (render.ts renumbers vega's process-wide clip ids per chart).
+ */
+let thread: RenderThread | null = null;
+
+export function startRenderThread(): void {
+  if (thread === null && typeof __PERPSIM_BUNDLE__ !== "undefined" && availableParallelism() >= 2) thread = new RenderThread(join(import.meta.dirname, "thread-render.js"));
+}
+
+/** Draw every chart, in order; `drawHere` draws one on this thread. */
+export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
+  if (charts.length >= 2) startRenderThread();
+  const other = thread;
+  if (other === null || charts.length < 2) return sequential(charts, drawHere);
+  thread = null; // one page's charts per thread: it stops when they are drawn
+  try {
+    const [mine, theirs] = split(charts);
+    const out: RenderedChart[] = new Array(charts.length);
+    // a chart's own error fails the page as it would here; a thread that cannot start or dies leaves its share to this one
+    const there = Promise.all(theirs.map(async (i) => {
+      out[i] = await other.render(charts[i]).catch((err: unknown) => {
+        if (err instanceof RenderThreadFailed) return drawHere(charts[i]);
+        throw err;
+      });
+    }));
+    there.catch(() => {}); // awaited below, after this thread's share
+    for (const i of mine) out[i] = await drawHere(charts[i]);
+    await there;
+    return out;
+  } finally {
+    other.stop();
+  }
+}
+
+async function sequential(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
+  const out: RenderedChart[] = [];
+  for (const c of charts) out.push(await drawHere(c));
+  return out;
+}
+
+/**
+ * The charts' indices in two shares of about equal cost, estimated as a fixed cost per chart plus its
+ * data's size, largest first into the lighter share (the other thread's first, as it may still be loading vega).
+ */
+function split(charts: Chart[]): [number[], number[]] {
+  const cost = charts.map((c) => 50_000 + JSON.stringify(c.spec.datasets).length);
+  const order = charts.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+  const shares: [number[], number[]] = [[], []];
+  const load = [0, 0];
+  for (const i of order) {
+    const k = load[1] <= load[0] ? 1 : 0;
+    shares[k].push(i);
+    load[k] += cost[i];
+  }
+  return [shares[0].sort((a, b) => a - b), shares[1]];
+}
+
+class RenderThreadFailed extends Error {
+  override name = "RenderThreadFailed";
+}
+
+class RenderThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (r: RenderedChart) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  private failed: Error | null = null;
+
+  constructor(file: string) {
+    this.worker = new Worker(pathToFileURL(file), { stdout: false, stderr: false });
+    this.worker.unref(); // kept alive only while a chart is being drawn there (see render)
+    this.worker.on("message", (reply: RenderReply) => {
+      const w = this.waiting.get(reply.id);
+      if (!w) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if (reply.ok) w.resolve(reply.rendered);
+      else w.reject(Object.assign(new Error(reply.message), { stack: reply.stack ?? reply.message }));
+    });
+    const fail = (cause: Error) => {
+      const err = new RenderThreadFailed(cause.message);
+      this.failed = err;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`the chart renderer thread stopped (exit ${code})`)));
+  }
+
+  render(chart: Chart): Promise<RenderedChart> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, chart } satisfies RenderRequest);
+    });
+  }
+
+  stop(): void {
+    this.worker.removeAllListeners("exit");
+    void this.worker.terminate();
+  }
+}
