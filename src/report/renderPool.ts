@@ -82,7 +82,6 @@ class RenderThread {
 
   constructor(file: string) {
     this.worker = new Worker(pathToFileURL(file), { stdout: false, stderr: false });
-    this.worker.unref(); // kept alive only while a chart is being drawn there (see render)
     this.worker.on("message", (reply: RenderReply) => {
       const w = this.waiting.get(reply.id);
       if (!w) return;
@@ -99,6 +98,7 @@ class RenderThread {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`the chart renderer thread stopped (exit ${code})`)));
+    this.worker.unref(); // after the listeners (adding a 'message' one refs it again): kept alive only while a chart is drawn there
   }
 
   render(chart: Chart): Promise<RenderedChart> {

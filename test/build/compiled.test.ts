@@ -1,7 +1,10 @@
 /**
- * The compiled build (scripts/build.mjs → dist/cli.js + dist/worker.js): built here into a temporary
- * folder, it must give the same bytes as the TypeScript sources under tsx, start its pool threads from
- * the bundled worker, load a user's .ts strategy file, and leave vega and danfojs out of `liq`.
+ * The compiled build (scripts/build.mjs → dist/): built here into a temporary folder, it must give the
+ * same bytes as the TypeScript sources under tsx, run every command and every thread it starts (pool
+ * workers, the backtest and stress-probe threads, the report's renderer, shipped strategies) without
+ * loading a single .ts file or tsx — checked by running it with fixtures/noTypeScript.mjs preloaded,
+ * which fails any such load in every thread — still load a user's .ts strategy file through tsx, and
+ * leave vega and danfojs out of `liq`.
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
@@ -14,6 +17,8 @@ import { build } from "../../scripts/build.mjs";
 import { standardBook } from "../montecarlo/fixtures/standardBook.ts";
 
 const run = promisify(execFile);
+/** preloaded into a dist run: resolving tsx or loading a .ts file fails, in the main thread and in every worker thread */
+const NO_TYPESCRIPT = ["--import", resolve("test/build/fixtures/noTypeScript.mjs")];
 let dir: string;
 let dist: string;
 beforeAll(async () => {
@@ -33,7 +38,7 @@ describe("the compiled CLI (dist/cli.js)", () => {
     const file = join(dir, "stress.json");
     await writeFile(file, JSON.stringify(config));
     const args = ["stress", "--config", file, "--no-report"];
-    await run(process.execPath, [join(dist, "cli.js"), ...args, "--workers", "2", "--out", join(dir, "compiled")]);
+    await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), ...args, "--workers", "2", "--out", join(dir, "compiled")]);
     await run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args, "--workers", "1", "--out", join(dir, "tsx")]);
     for (const f of ["summary.json", "paths.csv", "samples.csv"])
       expect(await readFile(join(dir, "compiled", f), "utf8")).toBe(await readFile(join(dir, "tsx", f), "utf8"));
@@ -52,8 +57,9 @@ describe("the compiled CLI (dist/cli.js)", () => {
     const byName = join(dir, "by-name.json");
     await writeFile(byName, (await readFile(file, "utf8")).replace('"file":"strategies/hedger.ts"', '"name":"hedger"'));
     await run(process.execPath, [join(dist, "cli.js"), ...args, "--out", join(dir, "file")]);
-    await run(process.execPath, [join(dist, "cli.js"), "stress", "--config", byName, "--no-report", "--workers", "1", "--out", join(dir, "name")]);
-    // the built-in hedger (bundled) and strategies/hedger.ts (compiled by tsx at run time) are the same code
+    // by name, the shipped hedger is its bundle dist/strategy-hedger.js, in the probe thread, this thread and the pool's
+    await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), "stress", "--config", byName, "--no-report", "--workers", "2", "--out", join(dir, "name")]);
+    // the shipped hedger (bundled) and strategies/hedger.ts (compiled by tsx at run time) are the same code
     expect(await readFile(join(dir, "file", "paths.csv"), "utf8")).toBe(await readFile(join(dir, "name", "paths.csv"), "utf8"));
   }, 120_000);
 
@@ -74,7 +80,7 @@ describe("the compiled CLI (dist/cli.js)", () => {
 
   it("keeps vega, vega-lite and danfojs out of the modules `liq` loads", async () => {
     const liqArgs = ["liq", "--venue", "binance", "--side", "long", "--entry", "50000", "--size", "0.2", "--leverage", "10", "--balance", "10000"];
-    const { stdout } = await run(process.execPath, [join(dist, "cli.js"), ...liqArgs]);
+    const { stdout } = await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), ...liqArgs]);
     expect(stdout).toContain("45,180.7 "); // 6 significant figures where the table has no tick
     // statically: the chunks reachable from cli.js without a dynamic import() plus liq's own chunk name no heavy package
     const files = await readdir(dist);
@@ -89,9 +95,60 @@ describe("the compiled CLI (dist/cli.js)", () => {
         if (spec.startsWith("./")) await visit(spec.slice(2));
         else expect(spec, `${f} imports ${spec} statically`).not.toMatch(/^(vega|vega-lite|danfojs-node|piscina|bullmq|ioredis)$/);
       }
+      // vega is bundled into the report renderer's chunk (esbuild names each bundled package's files in a comment)
+      expect(text, `${f} holds vega's code`).not.toMatch(/node_modules\/vega/);
     };
     await visit("cli.js");
     await visit(liq);
     expect(seen.size).toBeGreaterThan(2);
+  }, 120_000);
+});
+
+describe("the compiled CLI without TypeScript", () => {
+  const backtestArgs = (out: string) => [
+    "backtest", "--strategy", "hold", "--params", '{"legs":[{"symbol":"BTCUSDT","side":"long","leverage":10,"weight":0.1}]}',
+    "--symbols", "BTCUSDT", "--from", "2020-03-01", "--to", "2020-03-15", "--modes", "cross,isolated", "--out", out,
+  ];
+
+  it("runs a backtest (its thread, the shipped strategy, the report's two renderers) to the same bytes as the sources under tsx", async () => {
+    await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), ...backtestArgs(join(dir, "bt-compiled"))]);
+    await run(process.execPath, ["--import", "tsx", "src/cli.ts", ...backtestArgs(join(dir, "bt-tsx"))]);
+    const files = (await readdir(join(dir, "bt-tsx"))).filter((f) => !f.startsWith(".")).sort();
+    expect(files).toEqual(["candles.csv", "equity.csv", "events.csv", "report.html", "summary.json", "trades.csv"]);
+    for (const f of files) expect(await readFile(join(dir, "bt-compiled", f), "utf8"), f).toBe(await readFile(join(dir, "bt-tsx", f), "utf8"));
+    expect((await readFile(join(dir, "bt-compiled", "report.html"), "utf8")).match(/<svg/g)!.length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
+  it("would notice a .ts file loaded: a user's strategy file fails under the same preload (and the process exits: the renderer thread started early holds nothing)", async () => {
+    const out = join(dir, "user-ts");
+    const failed = await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), "backtest", "--strategy", "strategies/hold.ts",
+      "--params", '{"legs":[{"symbol":"BTCUSDT","side":"long","leverage":10,"weight":0.1}]}', "--symbols", "BTCUSDT", "--from", "2020-03-01", "--to", "2020-03-03", "--out", out]).then(() => null, (err: { stderr: string }) => err);
+    expect(failed?.stderr).toMatch(/NO-TYPESCRIPT/);
+  }, 120_000);
+
+  it("loads a shipped strategy whose file changed since the build through tsx, as edited", async () => {
+    // a second build whose manifest records another hash for hold.ts: its bundle is stale and must not be used
+    const stale = await build(join(dir, "dist-stale"));
+    const manifestFile = join(stale, "strategies.json");
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    manifest.hold.inputs["hold.ts"] = "0".repeat(64);
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const refused = await run(process.execPath, [...NO_TYPESCRIPT, join(stale, "cli.js"), ...backtestArgs(join(dir, "stale-no-ts"))]).then(() => null, (err: { stderr: string }) => err);
+    expect(refused?.stderr).toMatch(/--strategy hold: cannot load: NO-TYPESCRIPT: tsx resolved/); // it reached for tsx, to load strategies/hold.ts
+    await run(process.execPath, [join(stale, "cli.js"), ...backtestArgs(join(dir, "stale"))]);
+    expect(await readFile(join(dir, "stale", "summary.json"), "utf8")).toBe(await readFile(join(dir, "bt-tsx", "summary.json"), "utf8"));
+  }, 120_000);
+});
+
+describe("scripts/build.mjs", () => {
+  it("replaces the output folder whole: nothing of an earlier build stays", async () => {
+    const out = join(dir, "dist-again");
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, "chunk-STALE000.js"), "export {};\n");
+    await build(out);
+    const files = await readdir(out);
+    expect(files).not.toContain("chunk-STALE000.js");
+    expect(files).toEqual(expect.arrayContaining(["cli.js", "worker.js", "thread-backtest.js", "thread-stress-probe.js", "thread-render.js", "strategies.json", "strategy-hold.js"]));
+    expect((await readdir(dir)).filter((f) => f.includes(".build-"))).toEqual([]); // no temporary folder left beside it
   }, 120_000);
 });
