@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { alignBars, DEFAULT_DATA_DIR, datasetPath, readCandles, resample } from "../data/index.ts";
+import { alignBars, DEFAULT_DATA_DIR, datasetPath, readCandlesCached, resample } from "../data/index.ts";
 import { InputError } from "../errors/index.ts";
 import { type Bars, type Interval, INTERVALS, type MarketData } from "../market/index.ts";
 
@@ -84,7 +84,7 @@ export function clipToMark(mark: Ohlc, last: Bars, j0: number, count: number, ou
 /**
  * Mark-price candles at the detail interval, one per symbol of `market` (undefined where there is no
  * mark file at or below that interval that divides it), on the detail clock starting at market.from.
- * Read with the data layer's validating reader and resampled with true high/low.
+ * Read with the data layer's validating reader (through its binary cache) and resampled with true high/low.
  */
 export async function loadMarkDetail(market: MarketData, detail: Interval, dataDir = DEFAULT_DATA_DIR): Promise<(Bars | undefined)[]> {
   const target = INTERVALS[detail];
@@ -97,7 +97,7 @@ export async function loadMarkDetail(market: MarketData, detail: Interval, dataD
       for (const iv of candidates) {
         const path = datasetPath(dataDir, "binance-usdm", "mark", s.symbol, iv);
         if (!existsSync(path)) continue;
-        const file = await readCandles(path, { expectedIntervalMs: INTERVALS[iv] });
+        const file = await readCandlesCached(path, { expectedIntervalMs: INTERVALS[iv] }); // parsed once, then from the binary cache
         return alignBars(resample(file.bars, target).bars, market.from, length, file.info.file);
       }
       return undefined;

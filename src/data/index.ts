@@ -1,6 +1,7 @@
 /** The data layer: reading exchange files, validating them, cataloguing a data root, aligning symbols. */
 export { loadMarket, parseTimeArg, type LoadMarketOptions } from "./load.ts";
 export { readCandles, type CandleFile, type ReadCandlesOptions, BINANCE_KLINE_COLUMNS } from "./candles.ts";
+export { readCandlesCached, readFundingCached } from "./cachedReaders.ts";
 export { readFunding, type FundingFile, type FundingFormat, FUNDING_FORMATS } from "./funding.ts";
 export { readDataFile, intervalFromName, type DataFile } from "./detect.ts";
 export { resample, type Resampled } from "./resample.ts";
