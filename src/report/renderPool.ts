@@ -22,24 +22,30 @@ export function startRenderThread(): void {
   if (thread === null && typeof __PERPSIM_BUNDLE__ !== "undefined" && availableParallelism() >= 2) thread = new RenderThread(join(import.meta.dirname, "thread-render.js"));
 }
 
-/** Draw every chart, in order; `drawHere` draws one on this thread. */
+/**
+ * Draw every chart; the results in the charts' order. `drawHere` draws one on this thread. With the
+ * second thread, both take the next chart from one queue (costliest first) as they become free, so a
+ * thread slowed down by the machine's other work takes fewer.
+ */
 export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
   if (charts.length >= 2) startRenderThread();
   const other = thread;
-  if (other === null || charts.length < 2) return sequential(charts, drawHere);
+  const out: RenderedChart[] = new Array(charts.length);
+  const queue = byCost(charts);
+  const take = async (draw: (c: Chart) => Promise<RenderedChart>) => {
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) out[i] = await draw(charts[i]);
+  };
+  if (other === null || charts.length < 2) {
+    await take(drawHere);
+    return out;
+  }
   thread = null; // one page's charts per thread: it stops when they are drawn
   try {
-    const [mine, theirs] = split(charts);
-    const out: RenderedChart[] = new Array(charts.length);
     // a chart's own error fails the page as it would here; a thread that cannot start or dies leaves its share to this one
-    const there = Promise.all(theirs.map(async (i) => {
-      out[i] = await other.render(charts[i]).catch((err: unknown) => {
-        if (err instanceof RenderThreadFailed) return drawHere(charts[i]);
-        throw err;
-      });
-    }));
-    there.catch(() => {}); // awaited below, after this thread's share
-    for (const i of mine) out[i] = await drawHere(charts[i]);
+    const drawThere = (c: Chart) => other.render(c).catch((err: unknown) => (err instanceof RenderThreadFailed ? drawHere(c) : Promise.reject(err)));
+    const there = take(drawThere);
+    there.catch(() => {}); // awaited below
+    await take(drawHere);
     await there;
     return out;
   } finally {
@@ -47,27 +53,10 @@ export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Prom
   }
 }
 
-async function sequential(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
-  const out: RenderedChart[] = [];
-  for (const c of charts) out.push(await drawHere(c));
-  return out;
-}
-
-/**
- * The charts' indices in two shares of about equal cost, estimated as a fixed cost per chart plus its
- * data's size, largest first into the lighter share (the other thread's first, as it may still be loading vega).
- */
-function split(charts: Chart[]): [number[], number[]] {
-  const cost = charts.map((c) => 50_000 + JSON.stringify(c.spec.datasets).length);
-  const order = charts.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
-  const shares: [number[], number[]] = [[], []];
-  const load = [0, 0];
-  for (const i of order) {
-    const k = load[1] <= load[0] ? 1 : 0;
-    shares[k].push(i);
-    load[k] += cost[i];
-  }
-  return [shares[0].sort((a, b) => a - b), shares[1]];
+/** The charts' indices, costliest first: a fixed cost per chart (parsing its spec, building its dataflow) plus its rows. */
+function byCost(charts: Chart[]): number[] {
+  const cost = charts.map((c) => 500 + Object.values(c.spec.datasets).reduce((n, rows) => n + rows.length, 0));
+  return charts.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
 }
 
 class RenderThreadFailed extends Error {
