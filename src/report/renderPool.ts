@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -10,16 +10,23 @@ declare const __PERPSIM_BUNDLE__: true | undefined;
 
 /**
  * Charts are drawn by vega's headless renderer, whose cost is mostly per chart (parsing the spec,
- * building its dataflow, cold code), not per datum. On two cores or more the compiled CLI draws them
- * on two threads: this one and dist/thread-render.js, started early (`startRenderThread`, while a
- * backtest's own thread runs) so that vega is loaded there by the time the charts are ready. Under tsx
- * and vitest, and on one core, every chart is drawn here. The page is the same either way: each chart's
+ * building its dataflow, cold code), not per datum. When a core is free (two cores or more, and the
+ * load average below one less than their number) the compiled CLI draws them on two threads: this one
+ * and dist/thread-render.js, started early (`startRenderThread`, while a backtest's own thread runs) so
+ * that vega is loaded there by the time the charts are ready. On a busy machine a second thread only
+ * adds its start-up and its own cold code (measured: more wall time and CPU under a load of 15 on 2
+ * cores). Under tsx and vitest, on one core or a busy machine, every chart is drawn here. The page is the same either way: each chart's
  * SVG depends only on its spec (render.ts renumbers vega's process-wide clip ids per chart).
  */
 let thread: RenderThread | null = null;
 
 export function startRenderThread(): void {
-  if (thread === null && typeof __PERPSIM_BUNDLE__ !== "undefined" && availableParallelism() >= 2) thread = new RenderThread(join(import.meta.dirname, "thread-render.js"));
+  if (thread === null && typeof __PERPSIM_BUNDLE__ !== "undefined" && aCoreIsFree()) thread = new RenderThread(join(import.meta.dirname, "thread-render.js"));
+}
+
+function aCoreIsFree(): boolean {
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0] < cores - 1;
 }
 
 /**
