@@ -24,7 +24,10 @@ export function startRenderThread(): void {
   if (thread === null && typeof __PERPSIM_BUNDLE__ !== "undefined" && aCoreIsFree()) thread = new RenderThread(join(import.meta.dirname, "thread-render.js"));
 }
 
+/** PERPSIM_RENDER_THREADS=1 or 2 decides instead (the tests use it to draw on two threads whatever the load). */
 function aCoreIsFree(): boolean {
+  const forced = process.env.PERPSIM_RENDER_THREADS;
+  if (forced === "1" || forced === "2") return forced === "2";
   const cores = availableParallelism();
   return cores >= 2 && loadavg()[0] < cores - 1;
 }

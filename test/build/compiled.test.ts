@@ -111,7 +111,8 @@ describe("the compiled CLI without TypeScript", () => {
   ];
 
   it("runs a backtest (its thread, the shipped strategy, the report's two renderers) to the same bytes as the sources under tsx", async () => {
-    await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), ...backtestArgs(join(dir, "bt-compiled"))]);
+    const twoRenderers = { env: { ...process.env, PERPSIM_RENDER_THREADS: "2" } }; // whatever the machine's load
+    await run(process.execPath, [...NO_TYPESCRIPT, join(dist, "cli.js"), ...backtestArgs(join(dir, "bt-compiled"))], twoRenderers);
     await run(process.execPath, ["--import", "tsx", "src/cli.ts", ...backtestArgs(join(dir, "bt-tsx"))]);
     const files = (await readdir(join(dir, "bt-tsx"))).filter((f) => !f.startsWith(".")).sort();
     expect(files).toEqual(["candles.csv", "equity.csv", "events.csv", "report.html", "summary.json", "trades.csv"]);
