@@ -10,7 +10,7 @@ import {
   MAX_SWEEP_CELLS, parseSweep, prepareBook, resolveSweeps, runSweep, sweepCells, type CellModeResult, type SweepArg, type SweepAxis, type SweepRow, stressTableWarnings,
 } from "../../stress/index.ts";
 import { loadStrategy } from "../../strategy/index.ts";
-import { checkAddFolder, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
+import { checkAddFolder, preloadReportRenderer, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
@@ -225,6 +225,7 @@ export async function run(argv: string[]): Promise<number> {
       if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
     };
     if (axes.length) sweepCells(config, axes, validate); // every cell checked before the base run starts
+    if (!v["no-report"]) preloadReportRenderer(); // this thread is idle while the pool simulates: load vega meanwhile
     const result = await runStress(config, { pool, onProgress: progressBar(), signal, version });
     let files = result.files;
     let sweep: Awaited<ReturnType<typeof runSweep>> | null = null;
