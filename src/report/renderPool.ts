@@ -15,8 +15,9 @@ declare const __PERPSIM_BUNDLE__: true | undefined;
  * and dist/thread-render.js, started early (`startRenderThread`, while a backtest's own thread runs) so
  * that vega is loaded there by the time the charts are ready. On a busy machine a second thread only
  * adds its start-up and its own cold code (measured: more wall time and CPU under a load of 15 on 2
- * cores). Under tsx and vitest, on one core or a busy machine, every chart is drawn here. The page is the same either way: each chart's
- * SVG depends only on its spec (render.ts renumbers vega's process-wide clip ids per chart).
+ * cores). Under tsx and vitest, on one core or a busy machine, every chart is drawn here. The page is
+ * the same either way: each chart's SVG depends only on its spec (render.ts renumbers vega's
+ * process-wide clip ids per chart).
  */
 let thread: RenderThread | null = null;
 
