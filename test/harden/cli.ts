@@ -37,8 +37,8 @@ export interface Spawned {
 }
 
 /** `perpsim ...argv` as its own process (tsx), for Ctrl-C and two runs at once. */
-export function spawnCli(argv: string[], cwd = ROOT): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnCli(argv: string[], cwd = ROOT, nodeFlags: string[] = []): Spawned {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", join(ROOT, "src/cli.ts"), ...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => (out += d));

@@ -2,7 +2,7 @@
  * Issue 16, rows 5, 8 and 17 (process.exit): strategy code runs where Ctrl-C, --timeout and a heap limit
  * can stop it; each ends in one line with nothing written.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,14 +11,20 @@ import { cli, ls, oneLine, ROOT, spawnCli } from "./cli.ts";
 const work = mkdtempSync(join(tmpdir(), "perpsim-sandbox-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const strategy = (name: string, onBar: string, prelude = "") => {
+const strategy = (name: string, onBar: string, prelude = "", init = "") => {
   const file = join(work, `${name}.mts`); // .mts: an ES module wherever it lies (no package.json above /tmp)
-  writeFileSync(file, `import { defineStrategy } from ${JSON.stringify(join(ROOT, "src/strategy/index.ts"))};\n${prelude}\nexport default defineStrategy({ name: ${JSON.stringify(name)}, params: {}, init() {}, onBar() { ${onBar} } });\n`);
+  writeFileSync(file, `import { defineStrategy } from ${JSON.stringify(join(ROOT, "src/strategy/index.ts"))};\n${prelude}\nexport default defineStrategy({ name: ${JSON.stringify(name)}, params: {}, init() { ${init} }, onBar() { ${onBar} } });\n`);
   return file;
 };
 const LOOP = strategy("loop", "for (;;) {}");
 const HOG = strategy("hog", "for (;;) keep.push(new Array(100000).fill(1));", "const keep: number[][] = [];");
 const EXIT = strategy("exits", "process.exit(0);");
+/** A strategy whose onBar runs `body` from its second run in a thread on: past path 0, which stress first tries alone in its own thread. */
+const later = (name: string, body: string, prelude = "") =>
+  strategy(name, `if (runs >= 2) { ${body} }`, `let runs = 0;\n${prelude}`, "runs++;");
+const LOOPING = join(work, "looping"); // written when the loop starts, so Ctrl-C is sent inside it
+const LATER_LOOP = later("later-loop", `writeFileSync(${JSON.stringify(LOOPING)}, ""); for (;;) {}`, `import { writeFileSync } from "node:fs";`);
+const LATER_HOG = later("later-hog", "for (;;) keep.push(new Array(100000).fill(1));", "const keep: number[][] = [];");
 const stressConfig = (file: string) => {
   const p = join(work, `cfg-${file.split("/").pop()}.json`);
   writeFileSync(p, JSON.stringify({
@@ -58,5 +64,56 @@ describe("rows 5, 8, 17: a strategy that never returns, allocates without bound 
     expect(oneLine(r.err)).toBe(`perpsim ${name}: interrupted; nothing written`);
     expect(Date.now() - stopped).toBeLessThan(10_000);
     expect(ls(work).filter((n) => /^\.?c\d/.test(n))).toEqual([]);
+  }, 90_000);
+});
+
+/**
+ * Rows 5 and 8 past path 0: with --workers 1 a strategy book's paths used to run on the main thread after
+ * path 0's trial, where Ctrl-C and --timeout never got a turn and no heap limit applied. They run on a
+ * one-thread pool now. Spawned CLIs (a vitest thread cannot start the pool's TypeScript worker); the
+ * child's own heap is held to 768 MB so that, were the strategy on the main thread, it would die there
+ * (exit 134) rather than take the machine's memory.
+ */
+describe("rows 5, 8 with --workers 1: a strategy that loops or allocates past path 0", () => {
+  const stress = (file: string, out: string, ...more: string[]) => ["stress", "--config", stressConfig(file), "--workers", "1", "--out", join(work, out), ...more];
+  /** the child, killed (SIGKILL) if it outlives `seconds`: a strategy holding its main thread cannot be stopped otherwise */
+  const spawned = (argv: string[], seconds: number) => {
+    const child = spawnCli(argv, ROOT, ["--max-old-space-size=768"]);
+    const guard = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
+    void child.done.then(() => clearTimeout(guard));
+    return child;
+  };
+  const run = async (argv: string[]) => spawned(argv, 60).done;
+
+  it("--timeout 6 stops a loop on path 1: exit 1, one line, nothing written", async () => {
+    const started = Date.now();
+    const r = await run(stress(LATER_LOOP, "l1", "--timeout", "6", "--no-report"));
+    expect(r.signal).toBe(null);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toBe("perpsim stress: --timeout 6: the stress run was still running after 6 s; stopped, nothing written");
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(ls(work).filter((n) => /^\.?l1/.test(n))).toEqual([]);
+  }, 90_000);
+
+  it("--max-memory 128 stops unbounded allocation on path 1: exit 1, one line, nothing written", async () => {
+    const r = await run(stress(LATER_HOG, "m1", "--max-memory", "128", "--no-report"));
+    expect(r.signal).toBe(null);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/^perpsim stress: a worker used more than its 128 MB memory limit \(--max-memory\) on paths 1–1; stopped, nothing written/);
+    expect(ls(work).filter((n) => /^\.?m1/.test(n))).toEqual([]);
+  }, 90_000);
+
+  it("Ctrl-C stops a loop on path 1: exit 130, one line, nothing written", async () => {
+    rmSync(LOOPING, { force: true });
+    const child = spawned(stress(LATER_LOOP, "k1"), 60);
+    while (!existsSync(LOOPING)) await new Promise((r) => setTimeout(r, 100)); // past path 0's trial, inside path 1's loop
+    await new Promise((r) => setTimeout(r, 500));
+    const stopped = Date.now();
+    child.kill("SIGINT");
+    const r = await child.done;
+    expect(r.code).toBe(130);
+    expect(oneLine(r.err)).toBe("perpsim stress: interrupted; nothing written");
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    expect(ls(work).filter((n) => /^\.?k1/.test(n))).toEqual([]);
   }, 90_000);
 });

@@ -34,8 +34,9 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
              random numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
 --workers    at most the machine's cores unless --force; each worker thread's heap is limited to --max-memory MB
              (default 4096): a strategy that passes it stops the run with one line, exit 1
---timeout    a strategy book's path 0 is first run in its own thread: Ctrl-C, --timeout SECONDS and --max-memory
-             stop a strategy that never returns or allocates without bound there (exit 130 / 1, nothing written)
+--timeout    stop the run after SECONDS (exit 1, nothing written). A strategy book runs only in worker threads
+             (one with --workers 1; its path 0 first alone): Ctrl-C, --timeout and --max-memory stop a strategy
+             that never returns or allocates without bound (exit 130 / 1, nothing written)
 --data       data root for a "bootstrap" model (default data/)
 --shard i/n  simulate only shard i of n (counted from 0): paths ⌊i·P/n⌋ to ⌊(i+1)·P/n⌋ − 1 of the P paths,
              written as shard-<i>-of-<n>.bin (default folder reports/stress-<fingerprint>-shards/);
@@ -115,23 +116,36 @@ export async function packageVersion(): Promise<string> {
  * Run `work` with Ctrl-C wired to an abort signal: an interrupted run prints one line, writes nothing
  * and exits 130; `cleanup` runs whatever happens.
  */
-async function interruptible(work: (signal: AbortSignal) => Promise<number>, cleanup?: () => Promise<void>, maxListeners?: number): Promise<number> {
+async function interruptible(work: (signal: AbortSignal) => Promise<number>, cleanup?: () => Promise<void>, maxListeners?: number, timeout?: Deadline): Promise<number> {
   const abort = new AbortController();
   if (maxListeners !== undefined) setMaxListeners(maxListeners, abort.signal);
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  let timedOut = false;
+  const timer = timeout && setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, Math.max(0, timeout.at - Date.now()));
   try {
     return await work(abort.signal);
   } catch (err) {
+    if (timedOut) throw new InputError(`--timeout ${timeout!.seconds}: the stress run was still running after ${timeout!.seconds} s; stopped, nothing written`);
     if (err instanceof RunCancelled || abort.signal.aborted) {
       console.error("perpsim stress: interrupted; nothing written");
       return 130;
     }
     throw err;
   } finally {
+    clearTimeout(timer);
     process.off("SIGINT", onSigint);
     await cleanup?.();
   }
+}
+
+/** `--timeout SECONDS`, counted from the start of the run (path 0's trial thread included). */
+interface Deadline {
+  seconds: number;
+  at: number;
 }
 
 /** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
@@ -188,6 +202,7 @@ export async function run(argv: string[]): Promise<number> {
   const memoryMb = wholeFlag("max-memory", v["max-memory"], 64);
   const timeoutSeconds = numberFlag("timeout", v.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
+  const deadline: Deadline | undefined = timeoutSeconds === undefined ? undefined : { seconds: timeoutSeconds, at: Date.now() + timeoutSeconds * 1000 };
   if (config.book.kind === "strategy") {
     try {
       await runIsolated(new URL("./stressProbe.ts", import.meta.url), "probePathZero", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
@@ -204,7 +219,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (v.queue !== undefined) return stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), out: v.out, noReport: v["no-report"] === true });
   const folder = await RunFolder.open(v.out, "stress", { force: v.force });
-  const pool = new StressPool(workers, memoryMb); // one set of threads for the base run and every sweep cell; starts at the first chunk
+  // one set of threads for the base run and every sweep cell; starts at the first chunk. A strategy book
+  // runs only there, whatever --workers is (one thread at least): its code never holds the main thread.
+  const pool = new StressPool(workers, memoryMb);
   const started = performance.now();
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
@@ -250,5 +267,5 @@ export async function run(argv: string[]): Promise<number> {
   }, async () => {
     await pool.destroy();
     await folder.release();
-  }, MAX_SWEEP_CELLS + 2);
+  }, MAX_SWEEP_CELLS + 2, deadline);
 }
