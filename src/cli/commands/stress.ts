@@ -217,8 +217,14 @@ export async function run(argv: string[]): Promise<number> {
     if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
     return runOneShard(config, shard, { source: file, text, overrides }, workers, v.out);
   }
-  if (v.queue !== undefined) return stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), out: v.out, noReport: v["no-report"] === true });
   const folder = await RunFolder.open(v.out, "stress", { force: v.force });
+  if (v.queue !== undefined) {
+    try {
+      return await stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), folder, noReport: v["no-report"] === true });
+    } finally {
+      await folder.release();
+    }
+  }
   // one set of threads for the base run and every sweep cell; starts at the first chunk. A strategy book
   // runs only there, whatever --workers is (one thread at least): its code never holds the main thread.
   const pool = new StressPool(workers, memoryMb);

@@ -3,7 +3,7 @@ import {
   type StressConfig, type SweepAxis, type SweepRow,
 } from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
-import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import type { RunFolder } from "../../report/index.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { printSweepTable } from "./stress.ts";
 
@@ -12,7 +12,8 @@ export interface QueuedStress {
   config: StressConfig;
   axes: SweepAxis[];
   version: string;
-  out: string | undefined;
+  /** where the outputs go, opened (checked and locked) before anything runs; the caller releases it */
+  folder: RunFolder;
   noReport: boolean;
   /** paths per chunk job (default: queue's) */
   chunkPaths?: number;
@@ -87,9 +88,8 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   };
   const files: Record<string, string> = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n" };
   if (axes.length) files["sweep.csv"] = sweepCsv(axes, rows);
-  const dir = q.out ?? defaultRunDir("stress");
-  await writeOutputs(dir, files);
-  if (!q.noReport) await writeReport(dir);
+  if (!(await commit(q.folder, files, !q.noReport))) return 130;
+  const dir = q.folder.dir;
   for (const r of summary.runs) {
     const [lo, hi] = r.ci95;
     console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}`);
@@ -102,4 +102,24 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   console.log(`${paths} paths on the queue at ${target.display}: ${workers.length} worker${workers.length === 1 ? "" : "s"} seen (${workers.join(", ")}), ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
   console.log(`wrote ${dir}`);
   return 0;
+}
+
+/**
+ * The run's files and report replace the folder in one step, as a local run's do (RunFolder). Ctrl-C
+ * while the report renders writes nothing: false, after its one line.
+ */
+async function commit(folder: RunFolder, files: Record<string, string>, report: boolean): Promise<boolean> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    await folder.commit(files, { report, signal: abort.signal });
+    return true;
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+    console.error("perpsim stress: interrupted; nothing written");
+    return false;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
