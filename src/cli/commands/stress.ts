@@ -15,7 +15,7 @@ import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
-import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
+import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { stressOnQueue } from "./stressQueue.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 
@@ -163,6 +163,33 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
   });
 }
 
+/**
+ * Path 0 opens the book before anything else runs: the venue's limits and the balance are checked, named
+ * with the config file and the field. A strategy's path 0 runs in its own thread (isolate.ts), where
+ * Ctrl-C, --timeout and the memory limit stop it. False when Ctrl-C stopped it.
+ */
+async function checkBook(config: StressConfig, file: string, timeoutSeconds: number | undefined, memoryMb: number): Promise<boolean> {
+  try {
+    if (config.book.kind === "portfolio") new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
+    else await runIsolated(new URL("./stressProbe.ts", import.meta.url), "probePathZero", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb });
+    return true;
+  } catch (err) {
+    if (err instanceof Interrupted) return false;
+    if (err instanceof InputError) throw bookError(err, config, file);
+    throw err;
+  }
+}
+
+/** A book's error named with its file and field: "BTC: leverage 200 above …" is portfolio[i].leverage; a strategy's load error is its strategy.* field's. */
+function bookError(err: InputError, config: StressConfig, file: string): InputError {
+  if (err.message.startsWith(file)) return err;
+  const leverage = /^(\S+): (leverage [\d.e+]+ above the venue's maximum .*)$/.exec(err.message);
+  const leg = leverage && config.book.kind === "portfolio" ? config.book.legs.findIndex((l) => l.symbol === leverage[1]) : -1;
+  if (leg >= 0) return new InputError(`${file}: portfolio[${leg}].leverage: ${leverage![1]} ${leverage![2]}`);
+  if (/^(portfolio|strategy\.(name|file)|modes|initialBalance)\b/.test(err.message) || config.book.kind === "portfolio") return new InputError(`${file}: ${err.message}`);
+  return err; // a strategy's own failure on path 0 names the path, the hour and the strategy
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, OPTIONS);
   if (v.help) {
@@ -183,6 +210,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = composed.text;
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
+  checkVenueModes(config, file);
   if (typeof config.venue === "string") {
     const user = readUserTables(config.venue.trim().toLowerCase());
     if (user.length) config.venueTables = user.map((u) => ({ file: u.file, data: u.raw }));
@@ -190,27 +218,13 @@ export async function run(argv: string[]): Promise<number> {
   for (const w of [...warnings, ...stressTableWarnings(config)]) console.error(`warning: ${w}`);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
-  if (config.book.kind === "portfolio") {
-    try {
-      // path 0 opens the book: the venue's limits and the balance are checked here, named with the file they come from
-      new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
-    } catch (err) {
-      if (err instanceof InputError && !err.message.startsWith(file)) throw new InputError(`${file}: ${err.message}`);
-      throw err;
-    }
-  }
   const memoryMb = wholeFlag("max-memory", v["max-memory"], 64);
   const timeoutSeconds = numberFlag("timeout", v.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
   const deadline: Deadline | undefined = timeoutSeconds === undefined ? undefined : { seconds: timeoutSeconds, at: Date.now() + timeoutSeconds * 1000 };
-  if (config.book.kind === "strategy") {
-    try {
-      await runIsolated(new URL("./stressProbe.ts", import.meta.url), "probePathZero", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
-    } catch (err) {
-      if (!(err instanceof Interrupted)) throw err;
-      console.error("perpsim stress: interrupted; nothing written");
-      return 130;
-    }
+  if (!(await checkBook(config, file, timeoutSeconds, memoryMb ?? WORKER_MEMORY_MB))) {
+    console.error("perpsim stress: interrupted; nothing written");
+    return 130;
   }
   if (v.shard !== undefined) {
     const shard = parseShard(v.shard, config.paths, process.env);
