@@ -59,8 +59,10 @@ export class RunFolder {
 
   static async open(out: string | undefined, command: string, options: RunFolderOptions = {}): Promise<RunFolder> {
     if (out === undefined) {
+      const root = resolve("reports"); // defaultRunDir's; a run that writes nothing leaves no empty reports/ behind either
+      const hadRoot = await stat(root).then(() => true, () => false);
       const dir = resolve(defaultRunDir(command));
-      return RunFolder.lockAndClean(dir, "swap", [dir]);
+      return RunFolder.lockAndClean(dir, "swap", hadRoot ? [dir] : [dir, root]);
     }
     if (out.trim() === "") throw new InputError("--out: the path is empty (give a folder, e.g. --out reports/run1)");
     const dir = await targetPath(resolve(out), out);

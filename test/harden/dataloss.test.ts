@@ -257,3 +257,17 @@ describe("row 10: a disk that fills up mid-run, is full before it, or is read-on
     expect(Object.keys(snapshot(dir)).sort()).toEqual(["run/.perpsim-run", "run/paths.csv", "run/samples.csv", "run/summary.json"]);
   }, 180_000);
 });
+
+describe("no --out: a run that fails leaves no empty reports/ folder behind", () => {
+  it.each([
+    ["backtest", ["backtest", "--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2020-03-05", "--to", "2020-03-03", "--data", join(ROOT, "data")]],
+    ["calibrate", ["calibrate", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-02", "--data", join(ROOT, "data")]],
+  ])("%s in an empty folder: exit 1, the folder stays empty", async (_name, argv) => {
+    const cwd = join(work, `empty-cwd-${_name}`);
+    mkdirSync(cwd);
+    const r = await spawnCli(argv, cwd).done;
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(ls(cwd)).toEqual([]);
+  }, 60_000);
+});
