@@ -170,6 +170,14 @@ describe("row 16: every shipped example runs", () => {
     expect(r.err).not.toMatch(/^perpsim/m);
     expect(r.code).toBe(0);
   }, 60_000);
+  const scenarios = readdirSync(join(ROOT, "examples/scenarios")).filter((n) => n.endsWith(".json"));
+  it.each(scenarios)("examples/scenarios/%s (a config, or a model file alone on the default book)", async (name) => {
+    const file = join(ROOT, "examples/scenarios", name);
+    const kind = "venue" in JSON.parse(readFileSyncUtf8(file)) ? "--config" : "--model";
+    const r = await cli(["stress", kind, file, "--paths", "40", "--workers", "1", "--no-report", "--out", join(work, `scenario-${name}`)]);
+    expect(r.err).not.toMatch(/^perpsim/m);
+    expect(r.code).toBe(0);
+  }, 60_000);
   it("a book that needs more margin than the balance names the config file", async () => {
     const cfg = stressConfig({ initialBalance: 5000, portfolio: [{ symbol: "BTC", side: "long", leverage: 8, weight: 1 }] });
     await refused(["", () => ["stress", "--config", cfg, "--out", out("m")], `perpsim stress: ${cfg}: portfolio: the legs need more initial margin than initialBalance 5000 holds in cross mode`]);
