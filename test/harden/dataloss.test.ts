@@ -141,6 +141,25 @@ describe("row 4: completion is one step; what a killed run leaves is cleaned", (
     expect(snapshot(dir)).toEqual(first);
   }, 60_000);
 
+  it("Ctrl-C while the backtest report renders: exit 130, one line, the previous run untouched, nothing left beside it", async () => {
+    const dir = join(work, "btsigint");
+    const years = (out: string) => backtest(out).map((a) => (a === "2020-03-01" ? "2020-01-01" : a === "2020-03-03" ? "2022-01-01" : a));
+    expect((await cli(backtest(dir))).code).toBe(0);
+    const first = snapshot(dir);
+    const run = spawnCli(years(dir));
+    const staged = join(work, `.btsigint.perpsim-tmp-${run.pid}`, "summary.json");
+    const started = Date.now();
+    while (!existsSync(staged) && Date.now() - started < 90_000) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(staged)).toBe(true); // the files are built; report.html is being rendered
+    run.kill("SIGINT");
+    const r = await run.done;
+    expect(r.signal).toBe(null); // heard, not killed by the signal (which left the lock and the staging folder)
+    expect(r.code).toBe(130);
+    expect(oneLine(r.err.replace(/^backtest: .*\n/gm, ""))).toBe("perpsim backtest: interrupted; nothing written");
+    expect(snapshot(dir)).toEqual(first);
+    expect(ls(work).filter((n) => n.startsWith(".btsigint"))).toEqual([]);
+  }, 120_000);
+
   it("Ctrl-C while the stress report renders: exit 130, one line, the previous run untouched, nothing left beside it", async () => {
     const dir = join(work, "sigint");
     expect((await cli(stress(dir, "--no-report"))).code).toBe(0);

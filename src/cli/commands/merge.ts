@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { InputError } from "../../market/index.ts";
 import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../stress/index.ts";
 import { RunFolder } from "../../report/index.ts";
+import { commitRun } from "../commitRun.ts";
 import { parseFlags } from "../args.ts";
 import { readStrategySource } from "../stressConfigFile.ts";
 import { loadHistory, packageVersion } from "./stress.ts";
@@ -57,7 +58,7 @@ async function mergeInto(folder: RunFolder, positionals: string[], report: boole
   const merged = mergeShards(shards);
   const version = await packageVersion();
   const { config, summary, files: outputs } = await mergedOutputs(merged, version, readStrategySource, loadHistory);
-  await folder.commit(outputs, { report });
+  await commitRun(folder, outputs, { report });
   const dir = folder.dir;
   const { count } = merged.header.shard;
   console.log(`merged ${count} shard${count > 1 ? "s" : ""} of ${config.paths} paths (seed ${config.seed}, config fingerprint ${merged.header.fingerprint.slice(0, 12)})`);

@@ -4,6 +4,7 @@ import {
 } from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
 import type { RunFolder } from "../../report/index.ts";
+import { commitRun } from "../commitRun.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { printSweepTable } from "./stress.ts";
 
@@ -88,7 +89,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   };
   const files: Record<string, string> = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n" };
   if (axes.length) files["sweep.csv"] = sweepCsv(axes, rows);
-  if (!(await commit(q.folder, files, !q.noReport))) return 130;
+  await commitRun(q.folder, files, { report: !q.noReport }); // in one step, as a local run's; Ctrl-C while the report renders writes nothing
   const dir = q.folder.dir;
   for (const r of summary.runs) {
     const [lo, hi] = r.ci95;
@@ -102,24 +103,4 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   console.log(`${paths} paths on the queue at ${target.display}: ${workers.length} worker${workers.length === 1 ? "" : "s"} seen (${workers.join(", ")}), ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
   console.log(`wrote ${dir}`);
   return 0;
-}
-
-/**
- * The run's files and report replace the folder in one step, as a local run's do (RunFolder). Ctrl-C
- * while the report renders writes nothing: false, after its one line.
- */
-async function commit(folder: RunFolder, files: Record<string, string>, report: boolean): Promise<boolean> {
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once("SIGINT", onSigint);
-  try {
-    await folder.commit(files, { report, signal: abort.signal });
-    return true;
-  } catch (err) {
-    if (!abort.signal.aborted) throw err;
-    console.error("perpsim stress: interrupted; nothing written");
-    return false;
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
 }
