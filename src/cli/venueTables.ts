@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../market/index.ts";
 import { parseVenueTables, withTableFiles, type Venue, type VenueTableFile } from "../venues/index.ts";
-import { parseJson } from "../montecarlo/index.ts";
+import { parseJsonText } from "./jsonText.ts";
 
 /**
  * Where `perpsim venues update` writes and every command reads a user's dated table files:
@@ -28,7 +28,7 @@ export function readUserTables(venue: string, dir = userTablesDir()): UserTable[
   }
   return names.map((n) => {
     const file = join(dir, n);
-    const raw = parseJson(readFileSync(file, "utf8"), file); // a byte-order mark is skipped; bad JSON is named by line and column
+    const raw = parseJsonText(readFileSync(file, "utf8"), file); // a byte-order mark is skipped
     return { file, raw, parsed: parseVenueTables(raw, file, venue) };
   });
 }

@@ -4,7 +4,7 @@ import { formatPrice, getVenue, type Venue } from "../../venues/index.ts";
 import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosition, type LiquidationQuote } from "../../margin/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { withUserTables } from "../venueTables.ts";
-import { parseJson } from "../../montecarlo/index.ts";
+import { parseJsonText } from "../jsonText.ts";
 
 const HELP = `usage:
   perpsim liq --venue <name> --side long|short --entry <price> --size <qty> (--leverage <x> | --margin <usd>)
@@ -88,7 +88,7 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
   } catch (err) {
     throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const data = parseJson(text, path); // a byte-order mark is skipped; bad JSON is named by line and column
+  const data = parseJsonText(text, path); // a byte-order mark is skipped
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InputError(`${path}: expected an object with venue, walletBalance and positions`);
   const o = data as Record<string, unknown>;
   if (typeof o.venue !== "string" && (typeof o.venue !== "object" || o.venue === null)) throw new InputError(`${path}: venue must be a venue name`);

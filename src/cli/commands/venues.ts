@@ -9,7 +9,7 @@ import {
   VENUE_API_BASE, fetchBinanceBrackets, fetchBinanceExchangeInfo, fetchBybitInstruments, fetchBybitRiskLimits, fetchDydxMarkets, fetchHyperliquidMetas,
 } from "../../data/index.ts";
 import { parseFlags, requireFlag } from "../args.ts";
-import { parseJson } from "../../montecarlo/index.ts";
+import { parseJsonText } from "../jsonText.ts";
 import { parseTimeArg } from "../../data/index.ts";
 import { userTablesDir, withUserTables } from "../venueTables.ts";
 
@@ -103,7 +103,7 @@ function readJson(path: string, flag: string): unknown {
   } catch (err) {
     throw new InputError(`${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseJson(text, path); // a byte-order mark is skipped; bad JSON is named by line and column
+  return parseJsonText(text, path); // a byte-order mark is skipped
 }
 
 /** a saved Bybit answer: the whole envelope, its result, or the list itself */
