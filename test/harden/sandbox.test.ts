@@ -25,6 +25,8 @@ const later = (name: string, body: string, prelude = "") =>
 const LOOPING = join(work, "looping"); // written when the loop starts, so Ctrl-C is sent inside it
 const LATER_LOOP = later("later-loop", `writeFileSync(${JSON.stringify(LOOPING)}, ""); for (;;) {}`, `import { writeFileSync } from "node:fs";`);
 const LATER_HOG = later("later-hog", "for (;;) keep.push(new Array(100000).fill(1));", "const keep: number[][] = [];");
+const LOOP_NOW = join(work, "loop-now"); // while this file exists, the strategy below loops for ever
+const LOOP_ON_CUE = strategy("loop-on-cue", `if (existsSync(${JSON.stringify(LOOP_NOW)})) { writeFileSync(${JSON.stringify(LOOPING)}, ""); for (;;) {} }`, `import { existsSync, writeFileSync } from "node:fs";`);
 const stressConfig = (file: string) => {
   const p = join(work, `cfg-${file.split("/").pop()}.json`);
   writeFileSync(p, JSON.stringify({
@@ -116,4 +118,41 @@ describe("rows 5, 8 with --workers 1: a strategy that loops or allocates past pa
     expect(Date.now() - stopped).toBeLessThan(10_000);
     expect(ls(work).filter((n) => /^\.?k1/.test(n))).toEqual([]);
   }, 90_000);
+});
+
+describe("rows 5, 8 for shards and merge: a strategy book's paths never run on the main thread", () => {
+  const spawned = (argv: string[], seconds: number) => {
+    const child = spawnCli(argv, ROOT, ["--max-old-space-size=768"]);
+    const guard = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
+    void child.done.then(() => clearTimeout(guard));
+    return child;
+  };
+
+  it("stress --shard 0/2 --workers 1 --timeout 6 stops a loop on path 1: exit 1, one line, nothing written", async () => {
+    const r = await spawned(["stress", "--config", stressConfig(LATER_LOOP), "--workers", "1", "--shard", "0/2", "--timeout", "6", "--out", join(work, "s1")], 60).done;
+    expect(r.signal).toBe(null);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toBe("perpsim stress: --timeout 6: the stress run was still running after 6 s; stopped, nothing written");
+    expect(ls(join(work, "s1"))).toEqual([]);
+  }, 90_000);
+
+  it("merge: Ctrl-C stops a strategy looping while samples.csv's paths are re-simulated: exit 130, one line, nothing written", async () => {
+    const cfg = stressConfig(LOOP_ON_CUE);
+    const shards = join(work, "cue-shards");
+    for (const i of [0, 1]) expect((await spawned(["stress", "--config", cfg, "--workers", "1", "--shard", `${i}/2`, "--out", shards], 60).done).code).toBe(0);
+    rmSync(LOOPING, { force: true });
+    writeFileSync(LOOP_NOW, "");
+    try {
+      const child = spawned(["merge", shards, "--out", join(work, "m1"), "--no-report"], 60);
+      while (!existsSync(LOOPING)) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
+      child.kill("SIGINT");
+      const r = await child.done;
+      expect(r.code).toBe(130);
+      expect(oneLine(r.err)).toBe("perpsim merge: interrupted; nothing written");
+      expect(ls(work).filter((n) => /^\.?m1/.test(n))).toEqual([]);
+    } finally {
+      rmSync(LOOP_NOW, { force: true });
+    }
+  }, 120_000);
 });

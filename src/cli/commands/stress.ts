@@ -149,10 +149,10 @@ interface Deadline {
 }
 
 /** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
-function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
+function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, pool: StressPool, out: string | undefined, deadline?: Deadline): Promise<number> {
   return interruptible(async (signal) => {
     const started = performance.now();
-    const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal, version: await packageVersion() });
+    const r = await runShard(config, shard, source, readStrategySource, { pool, onProgress: progressBar(), signal, version: await packageVersion() });
     const dir = out === undefined ? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`) : await checkAddFolder(out);
     const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
     const { start, end } = r.header.range;
@@ -160,7 +160,7 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
     console.log(`simulated in ${r.simulateSeconds.toFixed(2)} s, ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
     console.log(`wrote ${written} (${r.bytes.length} bytes); when all ${shard.count} shards are written: perpsim merge ${dir}`);
     return 0;
-  });
+  }, () => pool.destroy(), undefined, deadline);
 }
 
 /**
@@ -229,7 +229,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.shard !== undefined) {
     const shard = parseShard(v.shard, config.paths, process.env);
     if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
-    return runOneShard(config, shard, { source: file, text, overrides }, workers, v.out);
+    return runOneShard(config, shard, { source: file, text, overrides }, new StressPool(workers, memoryMb), v.out, deadline); // a strategy book runs only on its threads
   }
   const folder = await RunFolder.open(v.out, "stress", { force: v.force });
   if (v.queue !== undefined) {
