@@ -1,4 +1,5 @@
 import { InputError } from "../market/index.ts";
+import { Interrupted } from "./isolate.ts";
 
 type Command = (argv: string[]) => Promise<number>;
 /** A command module: `run`, and optionally its `usage` text, printed for `--help` / `-h` anywhere in its arguments. */
@@ -42,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (err) {
     // by name too: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the class
+    if (err instanceof Interrupted) {
+      console.error(`perpsim ${name}: interrupted; nothing written`);
+      return 130;
+    }
     if (err instanceof InputError || (err instanceof Error && err.name === "InputError")) {
       console.error(`perpsim ${name ?? ""}: ${err.message}`.replace(/\s+/g, " ").trim());
       return 1;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { resolve } from "node:path";
 import { InputError } from "../market/index.ts";
-import { loadStressConfig, parseJson, type ConfigOverrides, type HistoryLoader, type ParsedStressConfig } from "../stress/index.ts";
+import { loadStressConfig, parseJson, stressVenue, type ConfigOverrides, type HistoryLoader, type ParsedStressConfig, type StressConfig } from "../stress/index.ts";
 
 /** A stress config file's text (a shard carries it, so the merge rebuilds the same config). */
 export async function readConfigText(file: string): Promise<string> {
@@ -29,5 +29,17 @@ export function machineLimits(): { memoryBytes: number } {
 /** Read, parse and validate a stress config file (a bootstrap model's history is loaded with `loadHistory`). */
 export async function readStressConfig(file: string, overrides: ConfigOverrides = {}, loadHistory?: HistoryLoader): Promise<ParsedStressConfig> {
   const text = await readConfigText(file);
-  return loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
+  const parsed = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
+  checkVenueModes(parsed.config, file);
+  return parsed;
+}
+
+/** The config's `modes` against its venue's (GMX v2: isolated only), named by file and field before anything runs. */
+export function checkVenueModes(config: StressConfig, file: string): void {
+  const venue = stressVenue(config);
+  const lacking = config.modes.filter((m) => !venue.modes.includes(m));
+  if (lacking.length) {
+    const kept = config.modes.filter((m) => venue.modes.includes(m));
+    throw new InputError(`${file}: modes: ${venue.label} has no ${lacking.join(" or ")} margin (its modes: ${venue.modes.join(", ")}); set "modes": ${JSON.stringify(kept.length ? kept : venue.modes)}`);
+  }
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../market/index.ts";
 import { parseVenueTables, withTableFiles, type Venue, type VenueTableFile } from "../venues/index.ts";
+import { parseJsonText } from "./jsonText.ts";
 
 /**
  * Where `perpsim venues update` writes and every command reads a user's dated table files:
@@ -27,12 +28,7 @@ export function readUserTables(venue: string, dir = userTablesDir()): UserTable[
   }
   return names.map((n) => {
     const file = join(dir, n);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (err) {
-      throw new InputError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
-    }
+    const raw = parseJsonText(readFileSync(file, "utf8"), file); // a byte-order mark is skipped
     return { file, raw, parsed: parseVenueTables(raw, file, venue) };
   });
 }

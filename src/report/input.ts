@@ -49,7 +49,7 @@ export async function readResultsFolder(dir: string): Promise<ReportInput> {
 export function parseSummary(file: string, text: string): Summary {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a byte-order mark, as CSVs accept it
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
   }

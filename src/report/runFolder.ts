@@ -59,8 +59,10 @@ export class RunFolder {
 
   static async open(out: string | undefined, command: string, options: RunFolderOptions = {}): Promise<RunFolder> {
     if (out === undefined) {
+      const root = resolve("reports"); // defaultRunDir's; a run that writes nothing leaves no empty reports/ behind either
+      const hadRoot = await stat(root).then(() => true, () => false);
       const dir = resolve(defaultRunDir(command));
-      return RunFolder.lockAndClean(dir, "swap", [dir]);
+      return RunFolder.lockAndClean(dir, "swap", hadRoot ? [dir] : [dir, root]);
     }
     if (out.trim() === "") throw new InputError("--out: the path is empty (give a folder, e.g. --out reports/run1)");
     const dir = await targetPath(resolve(out), out);
@@ -123,12 +125,14 @@ export class RunFolder {
       return report;
     }
     const staging = siblingName(this.dir, `tmp-${process.pid}`);
+    // a write that fails (a full disk) is named by the folder the user gave: the staging folder is gone by then
+    const unwritten = failed(this.dir, "; nothing written, the folder is as it was");
     try {
       await rm(staging, { recursive: true, force: true });
-      await mkdir(staging).catch(failed(staging));
-      for (const [name, content] of Object.entries(files)) await writeFile(join(staging, name), content).catch(failed(staging));
-      if (reportOptions) await writeFile(join(staging, "report.html"), await renderReport(staging, reportOptions)).catch(failed(staging));
-      await writeFile(join(staging, RUN_MARKER), "perpsim run folder: written last, when every file of the run was in place\n").catch(failed(staging));
+      await mkdir(staging).catch(unwritten);
+      for (const [name, content] of Object.entries(files)) await writeFile(join(staging, name), content).catch(unwritten);
+      if (reportOptions) await writeFile(join(staging, "report.html"), await renderReport(staging, reportOptions)).catch(unwritten);
+      await writeFile(join(staging, RUN_MARKER), "perpsim run folder: written last, when every file of the run was in place\n").catch(unwritten);
       options.signal?.throwIfAborted();
       await this.swapIn(staging);
     } catch (err) {
@@ -212,7 +216,13 @@ async function takeLock(lock: string, shown: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lock, "wx");
-      await handle.writeFile(`${process.pid}\n`);
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } catch (err) {
+        await handle.close();
+        await unlink(lock).catch(() => undefined); // created but not written (a full disk): not left behind
+        throw err;
+      }
       await handle.close();
       return;
     } catch (err) {
@@ -253,9 +263,9 @@ async function probeWritable(dir: string, shown: string): Promise<void> {
 }
 
 /** A file-system error while writing outputs, as one line naming the path (a full disk, a vanished folder). */
-function failed(path: string) {
+function failed(path: string, outcome = "") {
   return (err: unknown): never => {
     if (err instanceof InputError) throw err;
-    throw new InputError(`cannot write ${path} (${why(err)}: ${(err as Error).message.replace(/^[A-Z]+: /, "").split(",")[0]})`);
+    throw new InputError(`cannot write ${path} (${why(err)}: ${(err as Error).message.replace(/^[A-Z]+: /, "").split(",")[0]})${outcome}`);
   };
 }

@@ -9,7 +9,7 @@ import { runningCompiled } from "../strategy/index.ts";
 import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
 
 export interface PoolOptions {
-  /** worker threads; 1 runs in this thread (no pool). Default: the machine's cores, or `pool`'s size */
+  /** worker threads; 1 runs in this thread (no pool; a strategy book given a `pool` runs on it). Default: the machine's cores, or `pool`'s size */
   workers?: number;
   /**
    * a pool kept alive across runs (a sweep's cells): its threads start once and each worker rebuilds
@@ -52,8 +52,8 @@ export function defaultChunkSize(paths: number, workers: number): number {
 }
 
 /**
- * The worker threads of one or more runs. Threads start at the first chunk (a one-worker pool never
- * starts any: `simulateAll` runs in this thread) and stay until `destroy()`.
+ * The worker threads of one or more runs. Threads start at the first chunk (a one-worker pool starts
+ * none for a portfolio book: `simulateAll` runs it in this thread) and stay until `destroy()`.
  */
 export class StressPool {
   readonly workers: number;
@@ -70,9 +70,28 @@ export class StressPool {
 
   /** Run one chunk on a worker; `signal` drops it (a running chunk's thread is replaced). */
   run(task: ChunkTask, signal?: AbortSignal): Promise<Float64Array | ChunkInputError> {
+    return this.submit<Float64Array | ChunkInputError>(task, "default", signal);
+  }
+
+  /**
+   * samples.csv of a strategy book, built on a worker (worker.ts `samples`): its re-simulated paths run
+   * the user's code, which stays off the main thread. Fails as a chunk does (InputError, out of memory, cancel).
+   */
+  async samples(config: StressConfig, signal?: AbortSignal): Promise<string> {
+    const task: ChunkTask = { config, configKey: JSON.stringify(config), start: 0, count: 0 };
+    const out = await this.submit<string | ChunkInputError>(task, "samples", signal).catch((err: unknown) => {
+      if (signal?.aborted) throw new RunCancelled("cancelled");
+      if ((err as { code?: unknown } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") throw new InputError(outOfMemory(task, this.memoryMb, "samples.csv's paths"));
+      throw err;
+    });
+    if (typeof out !== "string") throw new InputError(out.inputError);
+    return out;
+  }
+
+  private submit<T>(task: ChunkTask, name: string, signal?: AbortSignal): Promise<T> {
     if (this.destroyed) return Promise.reject(new Error("StressPool: used after destroy()"));
     if (!this.piscina) this.start();
-    const run = this.piscina!.run(task, signal ? { signal } : {}) as Promise<Float64Array | ChunkInputError>;
+    const run = this.piscina!.run(task, signal ? { signal, name } : { name }) as Promise<T>;
     return Promise.race([run, this.broken!]);
   }
 
@@ -141,7 +160,8 @@ export async function simulateRange(config: StressConfig, first: number, count: 
     o.onProgress?.(done, count);
   };
 
-  if (workers === 1) {
+  // a strategy book on a pool runs there even on one worker: user code stays where Ctrl-C, --timeout and the heap limit stop it
+  if (workers === 1 && !(o.pool && config.book.kind === "strategy")) {
     for (const task of tasks) {
       if (o.signal?.aborted) throw new RunCancelled("cancelled");
       finished(task, simulateChunk(task));
@@ -238,8 +258,8 @@ async function runChunks(pool: StressPool, tasks: ChunkTask[], finished: (task: 
 /** Heap limit of each worker thread, MB. */
 export const WORKER_MEMORY_MB = 4096;
 
-function outOfMemory(task: ChunkTask, memoryMb: number): string {
-  return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on paths ${task.start}–${task.start + task.count - 1}; stopped, nothing written (a strategy keeping data without bound?)`;
+function outOfMemory(task: ChunkTask, memoryMb: number, what = `paths ${task.start}–${task.start + task.count - 1}`): string {
+  return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on ${what}; stopped, nothing written (a strategy keeping data without bound?)`;
 }
 
 function workerFailed(task: ChunkTask, err: unknown): WorkerFailed {

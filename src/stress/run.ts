@@ -83,28 +83,35 @@ export function stressTableWarnings(config: StressConfig, now = Date.now()): str
  * is a one-line InputError before any worker starts.
  */
 export async function runStress(config: StressConfig, o: RunOptions = {}): Promise<StressResult> {
-  await prepareBook(config);
-  const simulator = createSimulator(config);
-  simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
+  // A strategy book given a pool runs only there, samples.csv's paths too: no user code on this thread.
+  const pooled = o.pool !== undefined && config.book.kind === "strategy" ? o.pool : null;
+  let simulator: PathRunner | null = null;
+  if (!pooled) {
+    await prepareBook(config);
+    simulator = createSimulator(config);
+    simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
+  }
   const t0 = performance.now();
   // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
   const results = await simulateAll(config, o);
   const t1 = performance.now();
-  const { summary, files } = stressOutputs(config, results, o.version ?? "unknown", simulator);
+  const samples = pooled ? await pooled.samples(config, o.signal) : simulator!;
+  const { summary, files } = stressOutputs(config, results, o.version ?? "unknown", samples);
   return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
 }
 
 /**
  * The statistics and output files of a run from its per-path results (every path, in path order): what
  * `runStress` writes, and what `perpsim merge` rebuilds from shards. A strategy book must be loaded
- * first (`prepareBook`): samples.csv re-simulates the first few paths.
+ * first (`prepareBook`): samples.csv re-simulates the first few paths, unless `samples` is that file's
+ * text already (a strategy book's, built on a worker: StressPool.samples).
  */
-export function stressOutputs(config: StressConfig, results: Float64Array, version: string, simulator: PathRunner = createSimulator(config)): Pick<StressResult, "summary" | "files"> {
+export function stressOutputs(config: StressConfig, results: Float64Array, version: string, samples: PathRunner | string = createSimulator(config)): Pick<StressResult, "summary" | "files"> {
   const summary = stressSummary(config, results, stressSettings(config, version));
   const files = {
     "summary.json": JSON.stringify(summary, null, 2) + "\n",
     "paths.csv": pathsCsv(config, results),
-    "samples.csv": samplesCsv(config, simulator as PathSimulator, config.model.assets.map((a) => a.symbol)),
+    "samples.csv": typeof samples === "string" ? samples : samplesCsv(config, samples as PathSimulator, config.model.assets.map((a) => a.symbol)),
   };
   return { summary, files };
 }

@@ -2,7 +2,8 @@ import { move } from "piscina";
 import { InputError } from "../market/index.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { createSimulator, type PathRunner } from "./simulate.ts";
+import { samplesCsv } from "./outputs.ts";
+import { createSimulator, type PathRunner, type PathSimulator } from "./simulate.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
 
@@ -42,6 +43,31 @@ function isInputError(err: unknown): err is Error {
 
 /** The piscina task: results go back transferred, never copied, and never as whole paths. */
 export default async function (task: ChunkTask): Promise<Float64Array | ChunkInputError> {
+  await loadBook(task);
+  try {
+    return move(simulateChunk(task)) as Float64Array;
+  } catch (err) {
+    if (isInputError(err)) return { inputError: err.message };
+    throw err;
+  }
+}
+
+/**
+ * The piscina task `samples`: samples.csv of a strategy book, whose re-simulated paths run the user's
+ * code and so run here too (where Ctrl-C and the heap limit reach it), never on the main thread.
+ */
+export async function samples(task: ChunkTask): Promise<string | ChunkInputError> {
+  await loadBook(task);
+  try {
+    const simulator = createSimulator(task.config) as PathSimulator; // samplesCsv only calls run(), which both simulators have
+    return samplesCsv(task.config, simulator, task.config.model.assets.map((a) => a.symbol));
+  } catch (err) {
+    if (isInputError(err)) return { inputError: err.message };
+    throw err;
+  }
+}
+
+async function loadBook(task: ChunkTask): Promise<void> {
   if (task.config.book.kind === "strategy") {
     // The main thread loaded this strategy already: failing to load it here is the worker's fault, not the user's.
     try {
@@ -51,11 +77,5 @@ export default async function (task: ChunkTask): Promise<Float64Array | ChunkInp
     } catch (err) {
       throw new Error(`the worker could not load the strategy: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
-  try {
-    return move(simulateChunk(task)) as Float64Array;
-  } catch (err) {
-    if (isInputError(err)) return { inputError: err.message };
-    throw err;
   }
 }

@@ -6,6 +6,7 @@ import { vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
+const TSX = import.meta.resolve("tsx");
 
 export interface CliResult {
   code: number;
@@ -37,8 +38,9 @@ export interface Spawned {
 }
 
 /** `perpsim ...argv` as its own process (tsx), for Ctrl-C and two runs at once. */
-export function spawnCli(argv: string[], cwd = ROOT): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnCli(argv: string[], cwd = ROOT, nodeFlags: string[] = []): Spawned {
+  // tsx by its file URL, so a working directory outside the project still finds it
+  const child = spawn(process.execPath, [...nodeFlags, "--import", TSX, join(ROOT, "src/cli.ts"), ...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => (out += d));

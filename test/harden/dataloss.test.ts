@@ -4,6 +4,7 @@
  * renamed into place), so a folder is always one whole run; what a killed run leaves is cleaned next time.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -140,6 +141,25 @@ describe("row 4: completion is one step; what a killed run leaves is cleaned", (
     expect(snapshot(dir)).toEqual(first);
   }, 60_000);
 
+  it("Ctrl-C while the backtest report renders: exit 130, one line, the previous run untouched, nothing left beside it", async () => {
+    const dir = join(work, "btsigint");
+    const years = (out: string) => backtest(out).map((a) => (a === "2020-03-01" ? "2020-01-01" : a === "2020-03-03" ? "2022-01-01" : a));
+    expect((await cli(backtest(dir))).code).toBe(0);
+    const first = snapshot(dir);
+    const run = spawnCli(years(dir));
+    const staged = join(work, `.btsigint.perpsim-tmp-${run.pid}`, "summary.json");
+    const started = Date.now();
+    while (!existsSync(staged) && Date.now() - started < 90_000) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(staged)).toBe(true); // the files are built; report.html is being rendered
+    run.kill("SIGINT");
+    const r = await run.done;
+    expect(r.signal).toBe(null); // heard, not killed by the signal (which left the lock and the staging folder)
+    expect(r.code).toBe(130);
+    expect(oneLine(r.err.replace(/^backtest: .*\n/gm, ""))).toBe("perpsim backtest: interrupted; nothing written");
+    expect(snapshot(dir)).toEqual(first);
+    expect(ls(work).filter((n) => n.startsWith(".btsigint"))).toEqual([]);
+  }, 120_000);
+
   it("Ctrl-C while the stress report renders: exit 130, one line, the previous run untouched, nothing left beside it", async () => {
     const dir = join(work, "sigint");
     expect((await cli(stress(dir, "--no-report"))).code).toBe(0);
@@ -183,4 +203,90 @@ describe("row 10: an --out that cannot be written is refused before simulating, 
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(snapshot(work)).toEqual(before);
   });
+});
+
+/**
+ * Row 10, a full disk: the run's files are built in a staging sibling, so a write that fails leaves the
+ * user's previous run as it was. A real ENOSPC comes from a 1 MB tmpfs mounted in a private mount
+ * namespace (`unshare -rm`: no root needed where user namespaces are allowed; skipped where they are
+ * not); a per-file size limit (`ulimit -f`, SIGXFSZ ignored, so write() fails with EFBIG) runs everywhere.
+ */
+describe("row 10: a disk that fills up mid-run, is full before it, or is read-only", () => {
+  const CLI = `node --import tsx ${JSON.stringify(join(ROOT, "src/cli.ts"))} stress --config ${JSON.stringify(GBM)} --workers 1 --no-report`;
+  /** Run a shell script (cwd ROOT); each step's exit code and stderr land in `save`/<step>.rc and .err. */
+  const sh = (script: string) => new Promise<number>((ok) => {
+    const child = spawn("sh", ["-c", script], { cwd: ROOT, stdio: "ignore" });
+    child.on("close", (code) => ok(code ?? -1));
+  });
+  const step = (save: string, name: string, args: string) => `${CLI} ${args} 2> ${save}/${name}.err; echo $? > ${save}/${name}.rc`;
+  const result = (save: string, name: string) => ({ code: Number(readFileSync(join(save, `${name}.rc`), "utf8")), err: readFileSync(join(save, `${name}.err`), "utf8") });
+  const unshared = spawnSync("unshare", ["-rm", "true"]).status === 0;
+
+  it.skipIf(!unshared)("ENOSPC on a 1 MB tmpfs: exit 1, one line naming --out, the previous run intact, nothing half-written; full before the run or read-only: refused before simulating", async () => {
+    const mnt = join(work, "tmpfs");
+    const save = join(work, "tmpfs-save");
+    mkdirSync(mnt);
+    mkdirSync(save);
+    const run = join(mnt, "run");
+    const copy = (to: string) => `mkdir ${save}/${to} && cp -a ${mnt}/. ${save}/${to}/`;
+    const script = [
+      `mount -t tmpfs -o size=1m tmpfs ${mnt} || exit 90`,
+      step(save, "small", `--paths 20 --out ${run}`), copy("after-small"), // about 230 KB: fits
+      step(save, "big", `--paths 10000 --out ${run}`), copy("after-big"), // paths.csv alone is about 700 KB, with the old run in place: does not fit
+      `dd if=/dev/zero of=${mnt}/filler bs=64k 2>/dev/null; ${step(save, "full", `--paths 20 --out ${join(mnt, "new")}`)}`, `rm ${mnt}/filler`, copy("after-full"),
+      `mount -o remount,ro ${mnt} && ${step(save, "readonly", `--paths 20 --out ${run}`)}`, copy("after-readonly"),
+    ].join("\n");
+    writeFileSync(join(save, "script.sh"), script);
+    expect(await sh(`exec unshare -rm sh ${join(save, "script.sh")}`)).toBe(0);
+
+    expect(result(save, "small").code).toBe(0);
+    const first = snapshot(join(save, "after-small"));
+    expect(Object.keys(first).sort()).toEqual(["run/.perpsim-run", "run/paths.csv", "run/samples.csv", "run/summary.json"]);
+
+    const big = result(save, "big");
+    expect(big.code).toBe(1);
+    expect(oneLine(big.err.replace(/^stress: .*\n/gm, ""))).toBe(`perpsim stress: cannot write ${run} (ENOSPC: no space left on device); nothing written, the folder is as it was`);
+    expect(snapshot(join(save, "after-big"))).toEqual(first); // the user's previous run, byte for byte; no staging or lock left beside it
+
+    const full = result(save, "full");
+    expect(full.code).toBe(1);
+    expect(oneLine(full.err)).toBe(`perpsim stress: --out ${join(mnt, "new")}: cannot write in ${mnt} (ENOSPC)`);
+    expect(snapshot(join(save, "after-full"))).toEqual(first);
+
+    const readonly = result(save, "readonly");
+    expect(readonly.code).toBe(1);
+    expect(oneLine(readonly.err)).toBe(`perpsim stress: --out ${run}: cannot write in ${mnt} (EROFS)`);
+    expect(snapshot(join(save, "after-readonly"))).toEqual(first);
+  }, 180_000);
+
+  it("EFBIG under a file size limit: exit 1, one line naming --out, the previous run intact, nothing half-written", async () => {
+    const dir = join(work, "limited");
+    const save = join(work, "limited-save");
+    mkdirSync(dir);
+    mkdirSync(save);
+    const run = join(dir, "run");
+    // ulimit -f counts 512-byte blocks: 512 KB per file; the small run's largest file is about 200 KB
+    const script = [`trap "" XFSZ`, `ulimit -f 1024`, step(save, "small", `--paths 20 --out ${run}`), `mkdir ${save}/after-small && cp -a ${dir}/. ${save}/after-small/`, step(save, "big", `--paths 10000 --out ${run}`)].join("\n");
+    expect(await sh(script)).toBe(0);
+    expect(result(save, "small").code).toBe(0);
+    const big = result(save, "big");
+    expect(big.code).toBe(1);
+    expect(oneLine(big.err.replace(/^stress: .*\n/gm, ""))).toBe(`perpsim stress: cannot write ${run} (EFBIG: file too large); nothing written, the folder is as it was`);
+    expect(snapshot(dir)).toEqual(snapshot(join(save, "after-small")));
+    expect(Object.keys(snapshot(dir)).sort()).toEqual(["run/.perpsim-run", "run/paths.csv", "run/samples.csv", "run/summary.json"]);
+  }, 180_000);
+});
+
+describe("no --out: a run that fails leaves no empty reports/ folder behind", () => {
+  it.each([
+    ["backtest", ["backtest", "--strategy", "hold", "--symbols", "BTCUSDT", "--from", "2020-03-05", "--to", "2020-03-03", "--data", join(ROOT, "data")]],
+    ["calibrate", ["calibrate", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-02", "--data", join(ROOT, "data")]],
+  ])("%s in an empty folder: exit 1, the folder stays empty", async (_name, argv) => {
+    const cwd = join(work, `empty-cwd-${_name}`);
+    mkdirSync(cwd);
+    const r = await spawnCli(argv, cwd).done;
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(ls(cwd)).toEqual([]);
+  }, 60_000);
 });

@@ -163,7 +163,18 @@ describe("row 14: implausible data is refused by file, line and field; nothing w
 describe("row 16: every shipped example runs", () => {
   const examples = readdirSync(join(ROOT, "examples/stress")).filter((n) => n.endsWith(".json"));
   it.each(examples)("examples/stress/%s", async (name) => {
-    const r = await cli(["stress", "--config", join(ROOT, "examples/stress", name), "--paths", "40", "--workers", "1", "--no-report", "--out", join(work, `example-${name}`)]);
+    const file = join(ROOT, "examples/stress", name);
+    const argv = ["stress", "--config", file, "--paths", "40", "--workers", "1", "--no-report", "--out", join(work, `example-${name}`)];
+    // a strategy book runs on a worker thread even with --workers 1, which a vitest thread cannot start: through the real CLI
+    const r = "strategy" in JSON.parse(readFileSyncUtf8(file)) ? await spawnCli(argv).done : await cli(argv);
+    expect(r.err).not.toMatch(/^perpsim/m);
+    expect(r.code).toBe(0);
+  }, 60_000);
+  const scenarios = readdirSync(join(ROOT, "examples/scenarios")).filter((n) => n.endsWith(".json"));
+  it.each(scenarios)("examples/scenarios/%s (a config, or a model file alone on the default book)", async (name) => {
+    const file = join(ROOT, "examples/scenarios", name);
+    const kind = "venue" in JSON.parse(readFileSyncUtf8(file)) ? "--config" : "--model";
+    const r = await cli(["stress", kind, file, "--paths", "40", "--workers", "1", "--no-report", "--out", join(work, `scenario-${name}`)]);
     expect(r.err).not.toMatch(/^perpsim/m);
     expect(r.code).toBe(0);
   }, 60_000);
@@ -181,6 +192,47 @@ describe("row 17: messages name the file and the field", () => {
     ["grid --scenario JSON is read as JSON", () => ["scenarios", "grid", "--config", GBM, "--scenario", '{"type":"grid"}'], "perpsim scenarios: --scenario: scenario.scanRange: must be an object"],
   ];
   it.each(rows)("%s", async (...row) => refused(row));
+
+  // every message of the row's list, swept: each names its file (or flag) and its field
+  const config = (patch: Record<string, unknown>, drop?: string) => {
+    const p = stressConfig(patch);
+    if (drop) {
+      const c = JSON.parse(readFileSyncUtf8(p));
+      delete c[drop];
+      writeFileSync(p, JSON.stringify(c));
+    }
+    return p;
+  };
+  const strategyBook = (strategy: unknown) => config({ strategy }, "portfolio");
+  const named: [string, () => string, (file: string) => string][] = [
+    ["GMX cross in a config", () => config({ venue: "gmx", modes: ["cross", "isolated"] }), (f) => `perpsim stress: ${f}: modes: GMX v2 has no cross margin (its modes: isolated); set "modes": ["isolated"]`],
+    ["GMX cross only", () => config({ venue: "gmx", modes: ["cross"] }), (f) => `perpsim stress: ${f}: modes: GMX v2 has no cross margin (its modes: isolated); set "modes": ["isolated"]`],
+    ["leverage above the maximum", () => config({ portfolio: [{ symbol: "BTC", side: "long", leverage: 200, weight: 0.5 }] }), (f) => `perpsim stress: ${f}: portfolio[0].leverage: BTC leverage 200 above the venue's maximum 75 at notional 1000000`],
+    ["an asset the model lacks", () => config({ portfolio: [{ symbol: "ETH", side: "long", leverage: 5, weight: 0.5 }] }), (f) => `perpsim stress: ${f}: portfolio[0].symbol: "ETH" is not an asset of model.assets (BTC)`],
+    ["unknown strategy in a config", () => strategyBook({ name: "nope" }), (f) => `perpsim stress: ${f}: strategy.name: unknown strategy 'nope' (in strategies/: funding-carry, hedger, hold, margin-keeper, scalper, swing; or a file path)`],
+    ["missing strategy file in a config", () => strategyBook({ file: join(work, "nope.ts") }), (f) => `perpsim stress: ${f}: strategy.file: ${join(work, "nope.ts")}: no such file`],
+  ];
+  it.each(named)("%s: the config file and the field", async (_name, make, line) => {
+    const f = make();
+    await refused(["", () => ["stress", "--config", f, "--out", out("n")], line(f)]);
+  }, 60_000);
+  it.each([
+    ["backtest --venue gmx --modes cross", [...BT, "--venue", "gmx", "--modes", "cross", "--out", out("g")], "perpsim backtest: --modes: GMX v2 has no cross margin (its modes: isolated)"],
+    ["liq --venue gmx --mode cross", [...LIQ, "--venue", "gmx", "--symbol", "BTCUSDT", "--leverage", "10", "--mode", "cross"], "perpsim liq: --mode: GMX v2 has no cross margin"],
+    ["liq leverage above the maximum", ["liq", "--venue", "binance", "--symbol", "BTCUSDT", "--side", "long", "--entry", "60000", "--size", "1", "--leverage", "500"], "perpsim liq: --leverage 500 is above Binance USD-M's maximum 150x for BTCUSDT at notional 60000"],
+    ["backtest unknown strategy", [...BT, "--strategy", "nope", "--out", out("u")], "perpsim backtest: --strategy: unknown strategy 'nope' (in strategies/: funding-carry, hedger, hold, margin-keeper, scalper, swing; or a file path)"],
+  ])("%s: the flag and the field", async (_name, argv, line) => refused(["", () => argv as string[], line as string]));
+
+  it("an account file: GMX cross names the file and the position's field; a byte-order mark is read like none", async () => {
+    const account = (mode: string) => JSON.stringify({ venue: "gmx", walletBalance: 10000, positions: [{ symbol: "BTCUSDT", side: "long", size: 1, entryPrice: 60000, mode, leverage: 10 }] });
+    const cross = file("account-cross.json", account("cross"));
+    await refused(["", () => ["liq", "--account", cross], `perpsim liq: ${cross}: positions[0].mode: GMX v2 has no cross margin`]);
+    const bom = file("account-bom.json", `\uFEFF${account("isolated")}`);
+    const r = await cli(["liq", "--account", bom]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/BTCUSDT\s+long\s+isolated/);
+  });
 
   it("a strategy's syntax error is its file:line:column and esbuild's words (through the real CLI)", async () => {
     const broken = file("broken.ts", "export default {{{\n");

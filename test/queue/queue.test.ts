@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -10,6 +10,7 @@ import { simulateAll } from "../../src/stress/pool.ts";
 import { parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX, runOnQueue, specKey } from "../../src/queue/index.ts";
 import { startRedis, startWorker, stop, type Child } from "./servers.ts";
 import { standardBook } from "../montecarlo/fixtures/standardBook.ts";
+import { snapshot } from "../harden/cli.ts";
 
 /** Run the CLI in this process, capturing what it prints. */
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -106,6 +107,30 @@ describe.skipIf(!HAVE_REDIS)("stress on a Redis queue with perpsim worker proces
     const rows = (await readFile(join(dir, "sq", "sweep.csv"), "utf8")).trim().split("\n").slice(1).map((l) => l.split(","));
     const iso = (lev: string) => Number(rows.find((r) => r[0] === lev && r[1] === "isolated")![2]);
     expect(iso("8")).toBeGreaterThan(iso("3"));
+  }, 60_000);
+
+  it("--out over the queue is a run folder as a local run's: the user's folder is refused untouched, a run folder is replaced whole with its marker, --force writes beside their files", async () => {
+    const mine = join(dir, "mine");
+    await mkdir(mine);
+    await writeFile(join(mine, "summary.json"), "my own summary\n");
+    await writeFile(join(mine, "notes.txt"), "keep me\n");
+    const before = snapshot(mine);
+    const refused = await cli(["stress", "--config", configFile, "--paths", "40", "--queue", redis.url, "--out", mine, "--no-report"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toEqual([`perpsim stress: --out ${mine}: the folder is not empty and is not a perpsim run folder (no .perpsim-run); choose an empty or new folder, or pass --force to write into it`]);
+    expect(snapshot(mine)).toEqual(before);
+
+    // "sq" holds the sweep run above: a plain run replaces it whole (its sweep.csv goes), marker written last
+    const r = await cli(["stress", "--config", configFile, "--paths", "40", "--queue", redis.url, "--out", join(dir, "sq"), "--no-report"]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, "sq")).sort()).toEqual([".perpsim-run", "paths.csv", "samples.csv", "summary.json"]);
+    expect((await readFile(join(dir, "sq", "paths.csv"), "utf8")).trim().split("\n")).toHaveLength(1 + 40 * 2);
+    expect(readdirSync(dir).filter((n) => n.startsWith(".sq."))).toEqual([]); // no lock or staging folder left beside it
+
+    const forced = await cli(["stress", "--config", configFile, "--paths", "40", "--queue", redis.url, "--out", mine, "--no-report", "--force"]);
+    expect(forced.code).toBe(0);
+    expect(await readFile(join(mine, "notes.txt"), "utf8")).toBe("keep me\n");
+    expect(JSON.parse(await readFile(join(mine, "summary.json"), "utf8")).paths).toBe(40);
   }, 60_000);
 
   it("a worker refuses a job of another perpsim version, and the run fails with its message", async () => {

@@ -9,6 +9,7 @@ import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
+import { commitRun } from "../commitRun.ts";
 import { createProgress } from "../progress.ts";
 import { readUserTables } from "../venueTables.ts";
 import type { BacktestThreadResult } from "./backtestJob.ts";
@@ -70,7 +71,7 @@ export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) 
     const { files, result, warnings } = await running;
     line.finish();
     for (const w of warnings) warn(w);
-    const report = (await folder.commit(files, { report: true }))!;
+    const report = (await commitRun(folder, files, { report: true }))!;
     return { dir: folder.dir, result, report, summary: JSON.parse(files["summary.json"]) as BacktestSummary };
   } finally {
     line.finish();

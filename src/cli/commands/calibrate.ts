@@ -4,6 +4,7 @@ import { InputError } from "../../market/index.ts";
 import { calibrate, modelFile } from "../../calibration/index.ts";
 import { totalVol } from "../../paths/index.ts";
 import { RunFolder } from "../../report/index.ts";
+import { commitRun } from "../commitRun.ts";
 import { parseFlags } from "../args.ts";
 
 export const usage = `usage: perpsim calibrate --symbols BTCUSDT,ETHUSDT,SOLUSDT [--from DATE] [--to DATE] [--data DIR] [--out DIR]
@@ -40,7 +41,7 @@ async function calibrateInto(folder: RunFolder, symbols: string[], values: { fro
     throw err;
   }
   const files = modelFile(c, symbols.join(","));
-  await folder.commit({ "model.json": files.model, "calibration.json": files.calibration });
+  await commitRun(folder, { "model.json": files.model, "calibration.json": files.calibration });
   const dir = folder.dir;
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   c.stats.assets.forEach((a, i) => {

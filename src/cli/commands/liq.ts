@@ -4,6 +4,7 @@ import { formatPrice, getVenue, type Venue } from "../../venues/index.ts";
 import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosition, type LiquidationQuote } from "../../margin/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { withUserTables } from "../venueTables.ts";
+import { parseJsonText } from "../jsonText.ts";
 
 const HELP = `usage:
   perpsim liq --venue <name> --side long|short --entry <price> --size <qty> (--leverage <x> | --margin <usd>)
@@ -87,12 +88,7 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
   } catch (err) {
     throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
-  }
+  const data = parseJsonText(text, path); // a byte-order mark is skipped
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InputError(`${path}: expected an object with venue, walletBalance and positions`);
   const o = data as Record<string, unknown>;
   if (typeof o.venue !== "string" && (typeof o.venue !== "object" || o.venue === null)) throw new InputError(`${path}: venue must be a venue name`);

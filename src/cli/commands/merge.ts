@@ -1,8 +1,10 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../../market/index.ts";
-import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, type NamedShard } from "../../stress/index.ts";
+import { decodeShard, mergedOutputs, mergeShards, SHARD_FILE_PATTERN, StressPool, type NamedShard } from "../../stress/index.ts";
+import { Interrupted } from "../isolate.ts";
 import { RunFolder } from "../../report/index.ts";
+import { commitRun } from "../commitRun.ts";
 import { parseFlags } from "../args.ts";
 import { readStrategySource } from "../stressConfigFile.ts";
 import { loadHistory, packageVersion } from "./stress.ts";
@@ -56,8 +58,8 @@ async function mergeInto(folder: RunFolder, positionals: string[], report: boole
   for (const f of files) shards.push(await readShard(f)); // one at a time: a large shard's bytes are freed as it is decoded
   const merged = mergeShards(shards);
   const version = await packageVersion();
-  const { config, summary, files: outputs } = await mergedOutputs(merged, version, readStrategySource, loadHistory);
-  await folder.commit(outputs, { report });
+  const { config, summary, files: outputs } = await withPool((pool, signal) => mergedOutputs(merged, version, readStrategySource, loadHistory, { pool, signal }));
+  await commitRun(folder, outputs, { report });
   const dir = folder.dir;
   const { count } = merged.header.shard;
   console.log(`merged ${count} shard${count > 1 ? "s" : ""} of ${config.paths} paths (seed ${config.seed}, config fingerprint ${merged.header.fingerprint.slice(0, 12)})`);
@@ -67,4 +69,24 @@ async function mergeInto(folder: RunFolder, positionals: string[], report: boole
   }
   console.log(`wrote ${dir}`);
   return 0;
+}
+
+/**
+ * A one-thread pool for a strategy book's samples.csv (its paths run the user's code, kept off this
+ * thread), with Ctrl-C heard: `Interrupted` (exit 130, one line). The thread starts only if used.
+ */
+async function withPool<T>(work: (pool: StressPool, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const pool = new StressPool(1);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    return await work(pool, abort.signal);
+  } catch (err) {
+    if (abort.signal.aborted) throw new Interrupted("interrupted");
+    throw err;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await pool.destroy();
+  }
 }

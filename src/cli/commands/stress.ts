@@ -16,7 +16,7 @@ import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
-import { machineLimits, readStrategySource } from "../stressConfigFile.ts";
+import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { stressOnQueue } from "./stressQueue.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 
@@ -37,8 +37,9 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
              numbers) and sweep.csv + the report's heat map show cross vs isolated per cell
 --workers    at most the machine's cores unless --force; each worker thread's heap is limited to --max-memory MB
              (default 4096): a strategy that passes it stops the run with one line, exit 1
---timeout    a strategy book's path 0 is first run in its own thread: Ctrl-C, --timeout SECONDS and --max-memory
-             stop a strategy that never returns or allocates without bound there (exit 130 / 1, nothing written)
+--timeout    stop the run after SECONDS (exit 1, nothing written). A strategy book runs only in worker threads
+             (one with --workers 1; its path 0 first alone): Ctrl-C, --timeout and --max-memory stop a strategy
+             that never returns or allocates without bound (exit 130 / 1, nothing written)
 --data       data root for a "bootstrap" model (default data/)
 --shard i/n  simulate only shard i of n (counted from 0): paths ⌊i·P/n⌋ to ⌊(i+1)·P/n⌋ − 1 of the P paths,
              written as shard-<i>-of-<n>.bin (default folder reports/stress-<fingerprint>-shards/);
@@ -126,30 +127,43 @@ export async function packageVersion(): Promise<string> {
  * Run `work` with Ctrl-C wired to an abort signal: an interrupted run prints one line, writes nothing
  * and exits 130; `cleanup` runs whatever happens.
  */
-async function interruptible(work: (signal: AbortSignal) => Promise<number>, cleanup?: () => Promise<void>, maxListeners?: number): Promise<number> {
+async function interruptible(work: (signal: AbortSignal) => Promise<number>, cleanup?: () => Promise<void>, maxListeners?: number, timeout?: Deadline): Promise<number> {
   const abort = new AbortController();
   if (maxListeners !== undefined) setMaxListeners(maxListeners, abort.signal);
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  let timedOut = false;
+  const timer = timeout && setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, Math.max(0, timeout.at - Date.now()));
   try {
     return await work(abort.signal);
   } catch (err) {
+    if (timedOut) throw new InputError(`--timeout ${timeout!.seconds}: the stress run was still running after ${timeout!.seconds} s; stopped, nothing written`);
     if (err instanceof RunCancelled || abort.signal.aborted) {
       console.error("perpsim stress: interrupted; nothing written");
       return 130;
     }
     throw err;
   } finally {
+    clearTimeout(timer);
     process.off("SIGINT", onSigint);
     await cleanup?.();
   }
 }
 
+/** `--timeout SECONDS`, counted from the start of the run (path 0's trial thread included). */
+interface Deadline {
+  seconds: number;
+  at: number;
+}
+
 /** `--shard i/n`: simulate that shard's paths and write its file; the statistics come from perpsim merge. */
-function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, workers: number | undefined, out: string | undefined): Promise<number> {
+function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: string; text: string; overrides: ConfigOverrides }, pool: StressPool, out: string | undefined, deadline?: Deadline): Promise<number> {
   return interruptible(async (signal) => {
     const started = performance.now();
-    const r = await runShard(config, shard, source, readStrategySource, { workers, onProgress: progressBar(), signal, version: await packageVersion() });
+    const r = await runShard(config, shard, source, readStrategySource, { pool, onProgress: progressBar(), signal, version: await packageVersion() });
     const dir = out === undefined ? join("reports", `stress-${r.header.fingerprint.slice(0, 12)}-shards`) : await checkAddFolder(out);
     const [written] = await writeOutputs(dir, { [r.fileName]: r.bytes });
     const { start, end } = r.header.range;
@@ -157,7 +171,34 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
     console.log(`simulated in ${r.simulateSeconds.toFixed(2)} s, ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
     console.log(`wrote ${written} (${r.bytes.length} bytes); when all ${shard.count} shards are written: perpsim merge ${dir}`);
     return 0;
-  });
+  }, () => pool.destroy(), undefined, deadline);
+}
+
+/**
+ * Path 0 opens the book before anything else runs: the venue's limits and the balance are checked, named
+ * with the config file and the field. A strategy's path 0 runs in its own thread (isolate.ts), where
+ * Ctrl-C, --timeout and the memory limit stop it. False when Ctrl-C stopped it.
+ */
+async function checkBook(config: StressConfig, file: string, timeoutSeconds: number | undefined, memoryMb: number): Promise<boolean> {
+  try {
+    if (config.book.kind === "portfolio") new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
+    else await runIsolated("stressProbe", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb });
+    return true;
+  } catch (err) {
+    if (err instanceof Interrupted) return false;
+    if (err instanceof InputError) throw bookError(err, config, file);
+    throw err;
+  }
+}
+
+/** A book's error named with its file and field: "BTC: leverage 200 above …" is portfolio[i].leverage; a strategy's load error is its strategy.* field's. */
+function bookError(err: InputError, config: StressConfig, file: string): InputError {
+  if (err.message.startsWith(file)) return err;
+  const leverage = /^(\S+): (leverage [\d.e+]+ above the venue's maximum .*)$/.exec(err.message);
+  const leg = leverage && config.book.kind === "portfolio" ? config.book.legs.findIndex((l) => l.symbol === leverage[1]) : -1;
+  if (leg >= 0) return new InputError(`${file}: portfolio[${leg}].leverage: ${leverage![1]} ${leverage![2]}`);
+  if (/^(portfolio|strategy\.(name|file)|modes|initialBalance)\b/.test(err.message) || config.book.kind === "portfolio") return new InputError(`${file}: ${err.message}`);
+  return err; // a strategy's own failure on path 0 names the path, the hour and the strategy
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -180,6 +221,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = composed.text;
   const { config, warnings } = await loadStressConfig(parseJson(text, file), file, overrides, loadHistory, machineLimits());
+  checkVenueModes(config, file);
   if (typeof config.venue === "string") {
     const user = readUserTables(config.venue.trim().toLowerCase());
     if (user.length) config.venueTables = user.map((u) => ({ file: u.file, data: u.raw }));
@@ -188,35 +230,30 @@ export async function run(argv: string[]): Promise<number> {
   const axes = await sweepAxes(config, sweepArgs);
   const vols = modelVolLine(config.model);
   if (vols) console.log(vols);
-  if (config.book.kind === "portfolio") {
-    try {
-      // path 0 opens the book: the venue's limits and the balance are checked here, named with the file they come from
-      new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
-    } catch (err) {
-      if (err instanceof InputError && !err.message.startsWith(file)) throw new InputError(`${file}: ${err.message}`);
-      throw err;
-    }
-  }
   const memoryMb = wholeFlag("max-memory", v["max-memory"], 64);
   const timeoutSeconds = numberFlag("timeout", v.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
-  if (config.book.kind === "strategy") {
-    try {
-      await runIsolated("stressProbe", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb: memoryMb ?? WORKER_MEMORY_MB });
-    } catch (err) {
-      if (!(err instanceof Interrupted)) throw err;
-      console.error("perpsim stress: interrupted; nothing written");
-      return 130;
-    }
+  const deadline: Deadline | undefined = timeoutSeconds === undefined ? undefined : { seconds: timeoutSeconds, at: Date.now() + timeoutSeconds * 1000 };
+  if (!(await checkBook(config, file, timeoutSeconds, memoryMb ?? WORKER_MEMORY_MB))) {
+    console.error("perpsim stress: interrupted; nothing written");
+    return 130;
   }
   if (v.shard !== undefined) {
     const shard = parseShard(v.shard, config.paths, process.env);
     if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
-    return runOneShard(config, shard, { source: file, text, overrides }, workers, v.out);
+    return runOneShard(config, shard, { source: file, text, overrides }, new StressPool(workers, memoryMb), v.out, deadline); // a strategy book runs only on its threads
   }
-  if (v.queue !== undefined) return stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), out: v.out, noReport: v["no-report"] === true });
   const folder = await RunFolder.open(v.out, "stress", { force: v.force });
-  const pool = new StressPool(workers, memoryMb); // one set of threads for the base run and every sweep cell; starts at the first chunk
+  if (v.queue !== undefined) {
+    try {
+      return await stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), folder, noReport: v["no-report"] === true });
+    } finally {
+      await folder.release();
+    }
+  }
+  // one set of threads for the base run and every sweep cell; starts at the first chunk. A strategy book
+  // runs only there, whatever --workers is (one thread at least): its code never holds the main thread.
+  const pool = new StressPool(workers, memoryMb);
   const started = performance.now();
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
@@ -263,5 +300,5 @@ export async function run(argv: string[]): Promise<number> {
   }, async () => {
     await pool.destroy();
     await folder.release();
-  }, MAX_SWEEP_CELLS + 2);
+  }, MAX_SWEEP_CELLS + 2, deadline);
 }

@@ -3,7 +3,8 @@ import {
   type StressConfig, type SweepAxis, type SweepRow,
 } from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
-import { defaultRunDir, writeOutputs, writeReport } from "../../report/index.ts";
+import type { RunFolder } from "../../report/index.ts";
+import { commitRun } from "../commitRun.ts";
 import type { StressSummary } from "../../results/index.ts";
 import { printSweepTable } from "./stress.ts";
 
@@ -12,7 +13,8 @@ export interface QueuedStress {
   config: StressConfig;
   axes: SweepAxis[];
   version: string;
-  out: string | undefined;
+  /** where the outputs go, opened (checked and locked) before anything runs; the caller releases it */
+  folder: RunFolder;
   noReport: boolean;
   /** paths per chunk job (default: queue's) */
   chunkPaths?: number;
@@ -87,9 +89,8 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   };
   const files: Record<string, string> = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n" };
   if (axes.length) files["sweep.csv"] = sweepCsv(axes, rows);
-  const dir = q.out ?? defaultRunDir("stress");
-  await writeOutputs(dir, files);
-  if (!q.noReport) await writeReport(dir);
+  await commitRun(q.folder, files, { report: !q.noReport }); // in one step, as a local run's; Ctrl-C while the report renders writes nothing
+  const dir = q.folder.dir;
   for (const r of summary.runs) {
     const [lo, hi] = r.ci95;
     console.log(`${r.mode.padEnd(8)} liquidated ${(100 * r.liquidationProbability).toFixed(2)} % [${(100 * lo).toFixed(2)}, ${(100 * hi).toFixed(2)}], wipeout ${(100 * r.wipeoutProbability).toFixed(2)} %, terminal equity mean ${r.terminalEquity.mean}`);

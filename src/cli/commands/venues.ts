@@ -9,6 +9,7 @@ import {
   VENUE_API_BASE, fetchBinanceBrackets, fetchBinanceExchangeInfo, fetchBybitInstruments, fetchBybitRiskLimits, fetchDydxMarkets, fetchHyperliquidMetas,
 } from "../../data/index.ts";
 import { parseFlags, requireFlag } from "../args.ts";
+import { parseJsonText } from "../jsonText.ts";
 import { parseTimeArg } from "../../data/index.ts";
 import { userTablesDir, withUserTables } from "../venueTables.ts";
 
@@ -102,11 +103,7 @@ function readJson(path: string, flag: string): unknown {
   } catch (err) {
     throw new InputError(`${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
-  }
+  return parseJsonText(text, path); // a byte-order mark is skipped
 }
 
 /** a saved Bybit answer: the whole envelope, its result, or the list itself */
