@@ -202,7 +202,8 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const stepsExact = (horizonHours * 60) / stepMinutes;
   const steps = Math.round(stepsExact);
   if (steps < 1 || Math.abs(steps - stepsExact) > 1e-9 * stepsExact) r.fail("stepMinutes", `must divide the horizon (${horizonHours} h = ${horizonHours * 60} min) into whole steps`);
-  if (steps > MAX_STEPS) r.fail("stepMinutes", `${horizonHours} h in ${stepMinutes}-minute steps is ${steps.toLocaleString("en-US")} steps (per-step tables alone about ${gib(steps * STEP_BYTES)}); at most ${MAX_STEPS.toLocaleString("en-US")} steps per path`);
+  // a step under a minute is the odd value to blame; at one minute or more, the horizon is too long for it
+  if (steps > MAX_STEPS) r.fail(stepMinutes < 1 ? "stepMinutes" : "horizonHours", `${horizonHours} h in ${stepMinutes}-minute steps is ${steps.toLocaleString("en-US")} steps (per-step tables alone about ${gib(steps * STEP_BYTES)}); at most ${MAX_STEPS.toLocaleString("en-US")} steps per path`);
   const paths = r.number(top, "paths", "", { gt: 0, integer: true, default: 10000 });
   const limit = limits.memoryBytes === undefined ? Infinity : maxPathsInMemory(modes.length, limits.memoryBytes);
   if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);

@@ -23,7 +23,7 @@ describe("row 7: limits checked before anything is built, each stated in one lin
   const cores = availableParallelism();
   const rows: [string, () => string[], RegExp][] = [
     ["stepMinutes 0.0001 (43 M steps)", () => ["stress", "--config", config({ stepMinutes: 0.0001 }), "--workers", "1"], /stepMinutes: 720 h in 0\.0001-minute steps is 432,000,000 steps \(per-step tables alone about [\d.]+ GiB\); at most 525,600 steps per path$/],
-    ["horizonHours 1e9", () => ["stress", "--config", config({ horizonHours: 1e9 }), "--workers", "1"], /stepMinutes: 1000000000 h in 60-minute steps is 1,000,000,000 steps .* at most 525,600 steps per path$/],
+    ["horizonHours 1e9", () => ["stress", "--config", config({ horizonHours: 1e9 }), "--workers", "1"], /horizonHours: 1000000000 h in 60-minute steps is 1,000,000,000 steps .* at most 525,600 steps per path$/],
     ["--workers 1000", () => ["stress", "--config", GBM, "--workers", "1000"], new RegExp(`^perpsim stress: --workers 1000: this machine has ${cores} cores; at most ${cores} workers \\(each holds its own model and strategy in memory\\), or pass --force$`)],
     ["--sweep of a billion values", () => ["stress", "--config", GBM, "--workers", "1", "--sweep", "leverage=1:1000000:0.001"], /^perpsim stress: --sweep leverage=1:1000000:0\.001: 999,999,001 values; a sweep has at most 400 cells$/],
   ];
