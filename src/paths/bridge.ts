@@ -5,7 +5,8 @@ import { normal } from "./random/ziggurat.ts";
  * Brownian-bridge maths for what happens between two observations of a step.
  * Distances are measured from the barrier on the safe side, so one formula serves every case:
  *   lower barrier b on log price x:  d = x − b      upper barrier:  d = b − x
- *   cross account: d = equity − maintenance margin (arithmetic), variance σ_D²·Δt with σ_D² = gᵀΣg.
+ *   cross account: the distance of the log prices to the surface D = equity − maintenance = 0, in
+ *   standard deviations of the step (`crossBarrierDistance`), variance 1.
  */
 
 /** Beyond this exponent exp(−k) < 4e-18: treated as no crossing (the cheap early-out). */
@@ -82,6 +83,84 @@ export function lowerBarrierProbability(x0: number, x1: number, barrier: number,
 /** The upper-barrier crossing probability on log prices. */
 export function upperBarrierProbability(x0: number, x1: number, barrier: number, variance: number): number {
   return crossingProbability(barrier - x0, barrier - x1, variance);
+}
+
+/**
+ * The cross account's liquidation surface in log prices: D(x) = equity − maintenance at prices e^x.
+ * `slope` holds ∂D/∂price of each position (its first tier; 0 for no position); `excess` evaluates D
+ * exactly at given prices (every rule and tier). Both are read only, on steps near the barrier.
+ */
+export interface CrossBarrier {
+  readonly slope: ArrayLike<number>;
+  excess(prices: Float64Array): number;
+}
+
+/** Newton on the distance stops at a step this small (standard units). */
+const DISTANCE_TOLERANCE = 1e-10;
+const DISTANCE_ITERATIONS = 12;
+/** A distance further than this factor from the first-order one D/|∇D| is not trusted (the first-order one is kept). */
+const DISTANCE_RANGE = 4;
+
+/**
+ * How far log prices x (where D = d) are from the cross account's surface D = 0, in standard
+ * deviations of the step's diffusion (variance `variance`, correlation `correlation`, row-major):
+ * the t where D(x − t·u) = 0 along u = Σ∇D/|∇D|_Σ, the most probable direction of a Gaussian move
+ * to the surface. That is the Mahalanobis distance to the surface's tangent plane at the touch, so the
+ * bridge test on it is exact when the surface is flat in log prices (a book whose other positions are
+ * far from mattering, or whose prices move together) and second order in the step's log-volatility
+ * otherwise — where the first-order distance D/|∇D|_Σ, the flat arithmetic bridge on D, is off by a
+ * relative ½·(log distance) (ln a against 1 − 1/a for one asset). `work` needs 2n floats. Falls back
+ * to D/|∇D|_Σ when the walk meets no surface nearby (a hedged book whose D turns before reaching 0).
+ */
+export function crossBarrierDistance(
+  x: ArrayLike<number>, d: number, barrier: CrossBarrier, variance: ArrayLike<number>, correlation: ArrayLike<number>, work: Float64Array,
+): number {
+  const n = x.length;
+  const slope = barrier.slope;
+  const prices = work.subarray(n, 2 * n);
+  for (let i = 0; i < n; i++) prices[i] = slope[i] * Math.exp(x[i]) * Math.sqrt(variance[i]); // ∇D in standard units, for now
+  let norm2 = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++) row += correlation[i * n + j] * prices[j];
+    norm2 += prices[i] * row;
+    work[i] = Math.sqrt(variance[i]) * row; // (Σ∇D)_i, scaled below
+  }
+  if (!(norm2 > 0)) return d > 0 ? Infinity : -Infinity;
+  const norm = Math.sqrt(norm2);
+  for (let i = 0; i < n; i++) work[i] /= norm;
+  const first = d / norm;
+  let t = first;
+  for (let iter = 0; iter < DISTANCE_ITERATIONS; iter++) {
+    let fall = 0; // −dD/dt along the walk
+    for (let i = 0; i < n; i++) {
+      const p = Math.exp(x[i] - t * work[i]);
+      prices[i] = p;
+      fall += slope[i] * p * work[i];
+    }
+    if (!(fall > 0)) return first;
+    const step = barrier.excess(prices) / fall;
+    t += step;
+    if (Math.abs(step) < DISTANCE_TOLERANCE) break;
+  }
+  const ratio = t / first;
+  return ratio > 1 / DISTANCE_RANGE && ratio < DISTANCE_RANGE ? t : first;
+}
+
+/**
+ * P(a cross account that starts the step at log prices x0 (D = d0) and ends it at x1 (D = d1, before
+ * any jump) touched D = 0 in between): the bridge probability exp(−2·t0·t1) on the distances of both
+ * ends to the surface (`crossBarrierDistance`), the step's variance being 1 in those units. 1 when an
+ * end is at or past the barrier.
+ */
+export function crossAccountCrossingProbability(
+  x0: ArrayLike<number>, d0: number, x1: ArrayLike<number>, d1: number, barrier: CrossBarrier,
+  variance: ArrayLike<number>, correlation: ArrayLike<number>, work: Float64Array,
+): number {
+  if (d0 <= 0 || d1 <= 0) return 1;
+  const t0 = crossBarrierDistance(x0, d0, barrier, variance, correlation, work);
+  const t1 = crossBarrierDistance(x1, d1, barrier, variance, correlation, work);
+  return crossingProbability(t0, t1, 1);
 }
 
 /**

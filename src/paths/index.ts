@@ -10,7 +10,10 @@ export { logGamma } from "./math.ts";
 export {
   repairCorrelation, toRows, blendCorrelation, cholesky, equicorrelation, toSquareMatrix, correlationProblem,
 } from "./correlation.ts";
-export { sampleCrossingFraction, sampleBridgeExtremes, bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound } from "./bridge.ts";
+export {
+  sampleCrossingFraction, sampleBridgeExtremes, bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound,
+  crossAccountCrossingProbability, crossBarrierDistance, type CrossBarrier,
+} from "./bridge.ts";
 export {
   type JumpSizeSpec, type TGarchJumpSpec, type ModelSpec, type PathModel, type AssetSpec, type GarchSpec,
   type JumpSpec, type RegimeSpec, type TGarchJumpAssetSpec, HOURS_PER_YEAR,

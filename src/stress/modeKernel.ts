@@ -4,7 +4,7 @@ import {
   type PositionStoreView,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { sampleCrossingFraction, type RandomStream } from "../paths/index.ts";
+import { crossAccountCrossingProbability, sampleCrossingFraction, type CrossBarrier, type RandomStream } from "../paths/index.ts";
 import { stepFunding } from "./stepFunding.ts";
 import { LegLiquidations } from "./legs.ts";
 import { FIELD } from "./pathResult.ts";
@@ -56,8 +56,10 @@ export interface StepContext {
  * the ledger before the engine acts) and calls the engine only on events.
  *
  * Checks between steps use the Brownian-bridge crossing probability: per position on its log price
- * (isolated, and a cross account with one position, whose liquidation price is exact), and on
- * D = equity − maintenance with σ_D² = gᵀΣg for a cross account of several positions.
+ * (isolated, and a cross account with one position, whose liquidation price is exact), and for a
+ * cross account of several positions on the distance of the log prices to the surface
+ * D = equity − maintenance = 0 (bridge.ts `crossAccountCrossingProbability`; the flat bridge on D,
+ * σ_D² = gᵀΣg, only decides which steps are near enough to test).
  */
 export class ModeKernel {
   readonly isolated: boolean;
@@ -65,6 +67,9 @@ export class ModeKernel {
   private readonly scratch: Float64Array;
   private readonly rest: Float64Array;
   private readonly gradient: Float64Array;
+  /** D's surface in log prices for the curved cross test (bridge.ts), and its 2n floats of work */
+  private readonly barrier: CrossBarrier;
+  private readonly barrierWork: Float64Array;
   private account!: Account;
   private store!: PositionStoreView;
   /** trigger price of each position for the per-position checks: the store's isolated liquidation prices, or `crossTrigger` */
@@ -118,6 +123,8 @@ export class ModeKernel {
     this.crossSlope = new Float64Array(n);
     this.gradSlope = new Float64Array(n);
     this.lastSize = new Float64Array(n);
+    this.barrier = { slope: this.gradSlope, excess: (prices) => this.crossExcess(prices) };
+    this.barrierWork = new Float64Array(2 * n);
   }
 
   get hasPositions(): boolean {
@@ -219,7 +226,7 @@ export class ModeKernel {
     }
   }
 
-  /** Cross account of several positions: the arithmetic bridge on D = equity − maintenance. */
+  /** Cross account of several positions: the bridge on the log prices' distance to D = equity − maintenance = 0. */
   private checkCrossAccount(c: StepContext): void {
     const d0 = this.excess;
     if (d0 <= 0) {
@@ -250,7 +257,9 @@ export class ModeKernel {
       if (d1 <= 0) this.liquidateAlong(c, c.sPre);
       return;
     }
-    if (d1 > 0 && (k > NEGLIGIBLE_EXPONENT * varD || this.bridge.next() >= Math.exp(-k / varD))) return;
+    // the flat bridge on D gates the test (its uniform drawn as always); the probability is the curved surface's
+    if (d1 > 0 && (k > NEGLIGIBLE_EXPONENT * varD
+      || this.bridge.next() >= crossAccountCrossingProbability(c.x0, d0, c.xPre, d1, this.barrier, c.variance, c.correlation, this.barrierWork))) return;
     this.liquidateAt(c, this.crossingPoint(c, d0, varD), this.touchTime(c, d0, d1, varD), d1 <= 0 ? c.sPre : null);
   }
 
