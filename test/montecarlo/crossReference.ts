@@ -28,6 +28,8 @@ export interface ReferenceRun {
   stepYears: number;
   /** fine steps per coarse step */
   fine: number;
+  /** independent fine bridges averaged on each coarse step near the barrier (default 1): the paired differences' error falls like 1/√replicates */
+  replicates?: number;
   seed: string;
 }
 
@@ -104,20 +106,26 @@ export function crossReference(book: CrossBook, run: ReferenceRun): Survival {
       const d1 = excessLog(x1);
       const pFlat = flat(d, d1, s0, coarseSd);
       if (d1 > 0 && pFlat > Math.exp(-FAR)) {
-        fa.set(x);
-        sa.set(s0);
-        let fd = d;
-        for (let k = 1; k <= run.fine; k++) {
-          const left = run.fine - k + 1;
-          const shrink = Math.sqrt((left - 1) / left);
-          shock();
-          for (let i = 0; i < n; i++) next[i] = fa[i] + (x1[i] - fa[i]) / left + shrink * fineSd[i] * e[i];
-          const nd = excessLog(next);
-          sFine *= 1 - flat(fd, nd, sa, fineSd);
-          fa.set(next);
-          sa.set(px);
-          fd = nd;
+        const replicates = run.replicates ?? 1;
+        let stepFine = 0;
+        for (let r = 0; r < replicates; r++) {
+          fa.set(x);
+          sa.set(s0);
+          let fd = d, survived = 1;
+          for (let k = 1; k <= run.fine; k++) {
+            const left = run.fine - k + 1;
+            const shrink = Math.sqrt((left - 1) / left);
+            shock();
+            for (let i = 0; i < n; i++) next[i] = fa[i] + (x1[i] - fa[i]) / left + shrink * fineSd[i] * e[i];
+            const nd = excessLog(next);
+            survived *= 1 - flat(fd, nd, sa, fineSd);
+            fa.set(next);
+            sa.set(px);
+            fd = nd;
+          }
+          stepFine += survived / replicates;
         }
+        sFine *= stepFine;
         sCurved *= 1 - crossAccountCrossingProbability(x, d, x1, d1, barrier, coarseVar, corr, work);
         sFlat *= 1 - pFlat;
       }
