@@ -164,6 +164,21 @@ export function crossAccountCrossingProbability(
 }
 
 /**
+ * The cross account's `bridgeTouches`: the same gate on the flat bridge on D (exponent 2·d0·d1/varD,
+ * varD = gᵀΣg at the step's start) and the same uniform drawn from `rng`, compared with the curved
+ * probability (`crossAccountCrossingProbability`) on log prices x0 → x1. Both portfolio kernels call it,
+ * so they draw and decide alike. Ending at or past the barrier is a touch, with no draw.
+ */
+export function crossAccountTouches(
+  d0: number, d1: number, varD: number, rng: RandomStream, x0: ArrayLike<number>, x1: ArrayLike<number>, barrier: CrossBarrier,
+  variance: ArrayLike<number>, correlation: ArrayLike<number>, work: Float64Array,
+): boolean {
+  if (d1 <= 0) return true;
+  const k = 2 * d0 * d1;
+  return !(k > NEGLIGIBLE_EXPONENT * varD || rng.next() >= crossAccountCrossingProbability(x0, d0, x1, d1, barrier, variance, correlation, work));
+}
+
+/**
  * When, as a fraction of the step, a Brownian motion that starts at distance d0 > 0 from the barrier
  * and ends at distance |d1| from it (on either side; increment variance `variance`) first touched it,
  * given that it did: an exact draw from the conditional law.

@@ -1,6 +1,6 @@
 import type { PositionStoreView } from "../margin/index.ts";
 import {
-  bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound, fundingPayment, settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM,
+  bridgeTouches, crossAccountTouches, crossVariance, farFromBarrier, farFromBarrierBound, fundingPayment, settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM,
   type FundingProcess, type PathModel,
 } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
@@ -235,7 +235,7 @@ export class FusedPathSimulator implements StepView {
     k.liquidateAt(this, to, k.touchTime(this, d0, d1, v), rest);
   }
 
-  /** Cross account of several positions: the arithmetic bridge on D = equity − maintenance. */
+  /** Cross account of several positions: the bridge on the log prices' distance to D = equity − maintenance = 0 (bridge.ts). */
   private checkCrossAccount(k: FusedMode): void {
     const d0 = k.excess;
     if (d0 <= 0) {
@@ -259,7 +259,7 @@ export class FusedPathSimulator implements StepView {
       if (d1 <= 0) k.liquidateAlong(this, this.sPre);
       return;
     }
-    if (!bridgeTouches(d0, d1, varD, k.bridge)) return;
+    if (!crossAccountTouches(d0, d1, varD, k.bridge, this.x0, this.xPre, k.barrier, this.variance, this.correlation, k.barrierWork)) return;
     k.liquidateAt(this, k.crossingPoint(this, d0, varD), k.touchTime(this, d0, d1, varD), d1 <= 0 ? this.sPre : null);
   }
 

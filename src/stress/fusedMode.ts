@@ -3,7 +3,7 @@ import {
   Account, FLOAT, excessIntercept, excessSlope, isLinearRule, liquidationPriceF, type EngineEvent, type MarginMode, type PositionStoreView,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { sampleCrossingFraction, RandomStream } from "../paths/index.ts";
+import { sampleCrossingFraction, RandomStream, type CrossBarrier } from "../paths/index.ts";
 import { LegLiquidations } from "./legs.ts";
 import type { BookLeg } from "./modeKernel.ts";
 import { FIELD } from "./pathResult.ts";
@@ -46,6 +46,9 @@ export class FusedMode {
   readonly gradSlope: Float64Array;
   readonly lastSize: Float64Array;
   readonly gradient: Float64Array;
+  /** D's surface in log prices for the curved cross test (bridge.ts), and its 2n floats of work */
+  readonly barrier: CrossBarrier;
+  readonly barrierWork: Float64Array;
   readonly scratch: Float64Array;
   readonly rest: Float64Array;
   derivedAt = -1;
@@ -78,6 +81,8 @@ export class FusedMode {
     this.gradSlope = f();
     this.lastSize = f();
     this.gradient = f();
+    this.barrier = { slope: this.gradSlope, excess: (prices) => this.crossExcess(prices) };
+    this.barrierWork = new Float64Array(2 * n);
     this.scratch = f();
     this.rest = f();
   }

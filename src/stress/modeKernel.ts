@@ -4,7 +4,7 @@ import {
   type PositionStoreView,
 } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
-import { crossAccountCrossingProbability, sampleCrossingFraction, type CrossBarrier, type RandomStream } from "../paths/index.ts";
+import { crossAccountTouches, sampleCrossingFraction, type CrossBarrier, type RandomStream } from "../paths/index.ts";
 import { stepFunding } from "./stepFunding.ts";
 import { LegLiquidations } from "./legs.ts";
 import { FIELD } from "./pathResult.ts";
@@ -258,8 +258,7 @@ export class ModeKernel {
       return;
     }
     // the flat bridge on D gates the test (its uniform drawn as always); the probability is the curved surface's
-    if (d1 > 0 && (k > NEGLIGIBLE_EXPONENT * varD
-      || this.bridge.next() >= crossAccountCrossingProbability(c.x0, d0, c.xPre, d1, this.barrier, c.variance, c.correlation, this.barrierWork))) return;
+    if (!crossAccountTouches(d0, d1, varD, this.bridge, c.x0, c.xPre, this.barrier, c.variance, c.correlation, this.barrierWork)) return;
     this.liquidateAt(c, this.crossingPoint(c, d0, varD), this.touchTime(c, d0, d1, varD), d1 <= 0 ? c.sPre : null);
   }
 
