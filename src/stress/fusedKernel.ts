@@ -245,7 +245,7 @@ export class FusedPathSimulator implements StepView {
     const d1 = k.crossExcess(this.sPre);
     if (d1 > 0) k.excess = d1; // the next step's start, unless a jump or funding moves it (checkPoint recomputes)
     const g = k.gradient;
-    const slope = k.gradSlope;
+    const slope = k.cross.gradSlope;
     const n = this.n;
     let bound = 0;
     for (let i = 0; i < n; i++) {

@@ -1,9 +1,8 @@
 import { InputError } from "../market/index.ts";
-import {
-  Account, FLOAT, excessIntercept, excessSlope, isLinearRule, liquidationPriceF, type EngineEvent, type MarginMode, type PositionStoreView,
-} from "../margin/index.ts";
+import { Account, type EngineEvent, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction, RandomStream, type CrossBarrier } from "../paths/index.ts";
+import { CrossPieces, mostProbableCrossing } from "./crossPieces.ts";
 import { LegLiquidations } from "./legs.ts";
 import type { BookLeg } from "./modeKernel.ts";
 import { FIELD } from "./pathResult.ts";
@@ -35,16 +34,10 @@ export class FusedMode {
   readonly bridge = new RandomStream("0");
   account!: Account;
   store!: PositionStoreView;
-  /** trigger price per slot for the per-position checks: the store's isolated prices, or `crossTrigger` */
+  /** trigger price per slot for the per-position checks: the store's isolated prices, or `cross.trigger` */
   triggers!: Float64Array;
-  readonly crossTrigger: Float64Array;
-  /** D = wallet + crossConstant + Σ crossSlope_i × price_i when `crossLinear` */
-  crossLinear = false;
-  crossConstant = 0;
-  readonly crossSlope: Float64Array;
-  /** ∂D/∂price per slot on its first tier (a slot a partial closed keeps its last size's term, as ModeKernel) */
-  readonly gradSlope: Float64Array;
-  readonly lastSize: Float64Array;
+  /** derived from the store at version `derivedAt` (cross only): linear pieces, gradient terms, the lone position's trigger */
+  readonly cross: CrossPieces;
   readonly gradient: Float64Array;
   /** D's surface in log prices for the curved cross test (bridge.ts), and its 2n floats of work */
   readonly barrier: CrossBarrier;
@@ -76,12 +69,9 @@ export class FusedMode {
     this.isolated = mode === "isolated";
     const n = (this.n = symbols.length);
     const f = () => new Float64Array(n);
-    this.crossTrigger = f();
-    this.crossSlope = f();
-    this.gradSlope = f();
-    this.lastSize = f();
+    this.cross = new CrossPieces(n);
     this.gradient = f();
-    this.barrier = { slope: this.gradSlope, excess: (prices) => this.crossExcess(prices) };
+    this.barrier = { slope: this.cross.gradSlope, excess: (prices) => this.crossExcess(prices) };
     this.barrierWork = new Float64Array(2 * n);
     this.scratch = f();
     this.rest = f();
@@ -96,12 +86,12 @@ export class FusedMode {
     }
     this.account = account;
     this.store = account.store;
-    this.triggers = this.isolated ? (this.store.liq as Float64Array) : this.crossTrigger;
+    this.triggers = this.isolated ? (this.store.liq as Float64Array) : this.cross.trigger;
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
     this.legDeaths.reset();
-    this.lastSize.fill(0);
+    this.cross.reset();
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
     this.minEquity = this.account.equity(prices);
@@ -153,37 +143,9 @@ export class FusedMode {
     if (e < this.minEquity) this.minEquity = e;
   }
 
-  /**
-   * Where the account most likely touched D = 0 from the step's start: log returns along −Σg, scaled
-   * until D is just below 0 on the posted wallet (as ModeKernel). Uses `gradient` as the check left it.
-   */
+  /** Where the account most likely touched D = 0 from the step's start (crossPieces.ts); uses `gradient` as the check left it. */
   crossingPoint(c: StepView, d0: number, varD: number): Float64Array {
-    const n = this.n;
-    const g = this.gradient;
-    const move = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let row = 0;
-      for (let j = 0; j < n; j++) row += c.correlation[i * n + j] * g[j];
-      move[i] = (Math.sqrt(c.variance[i]) * row) / varD;
-    }
-    const at = this.scratch;
-    const place = (lambda: number) => {
-      for (let i = 0; i < n; i++) at[i] = c.s0[i] * Math.exp(-lambda * move[i]);
-      return this.account.postedCrossExcess(at);
-    };
-    let lo = 0;
-    let hi = d0;
-    for (let k = 0; k < 200 && place(hi) >= 0; k++) {
-      lo = hi;
-      hi *= 2;
-    }
-    for (let k = 0; k < 60; k++) {
-      const mid = 0.5 * (lo + hi);
-      if (place(mid) >= 0) lo = mid;
-      else hi = mid;
-    }
-    place(hi);
-    return at;
+    return mostProbableCrossing(c, this.gradient, d0, varD, this.account, this.scratch);
   }
 
   // ---------------------------------------------------------------- derived from the store
@@ -191,53 +153,16 @@ export class FusedMode {
   /** Recompute what the checks derive from the positions (after the engine changed them). */
   derive(): void {
     this.derivedAt = this.store.version;
-    if (this.isolated) return;
-    this.linearizeCross();
-    if (this.store.open === 1) this.setCrossTrigger();
+    if (!this.isolated) this.cross.derive(this.store);
   }
 
   /** the lone cross position's liquidation price against the wallet */
   setCrossTrigger(): void {
-    const st = this.store;
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      if (d !== 0) this.crossTrigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], st.wallet);
-    }
-  }
-
-  private linearizeCross(): void {
-    const st = this.store;
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      const rule = st.rules[i];
-      if (d !== 0) {
-        this.lastSize[i] = st.size[i];
-        this.gradSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
-      } else this.gradSlope[i] = 0 - (rule.family === "mm-at-entry" ? 0 : rule.tiers[0].mmr) * this.lastSize[i];
-    }
-    this.crossLinear = true;
-    this.crossConstant = 0;
-    this.crossSlope.fill(0);
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      if (d === 0) continue;
-      const rule = st.rules[i];
-      if (!isLinearRule(rule)) {
-        this.crossLinear = false;
-        return;
-      }
-      this.crossSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
-      this.crossConstant += excessIntercept(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i], st.entry[i]);
-    }
+    this.cross.setTrigger(this.store);
   }
 
   /** cross account value minus maintenance at these prices, funding accrued included */
   crossExcess(prices: Float64Array): number {
-    if (this.crossLinear) {
-      let g = this.store.wallet + this.crossConstant;
-      for (let i = 0; i < this.n; i++) g += this.crossSlope[i] * prices[i];
-      return g;
-    }
-    return this.account.crossExcess(prices);
+    return this.cross.excess(this.store, this.account, prices);
   }
 }

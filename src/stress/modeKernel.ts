@@ -1,10 +1,8 @@
 import { InputError } from "../market/index.ts";
-import {
-  Account, FLOAT, excessIntercept, excessSlope, isLinearRule, liquidationPriceF, type EngineEvent, type EventSink, type MarginMode,
-  type PositionStoreView,
-} from "../margin/index.ts";
+import { Account, type EngineEvent, type EventSink, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { crossAccountTouches, sampleCrossingFraction, type CrossBarrier, type RandomStream } from "../paths/index.ts";
+import { CrossPieces, mostProbableCrossing } from "./crossPieces.ts";
 import { stepFunding } from "./stepFunding.ts";
 import { LegLiquidations } from "./legs.ts";
 import { FIELD } from "./pathResult.ts";
@@ -72,23 +70,11 @@ export class ModeKernel {
   private readonly barrierWork: Float64Array;
   private account!: Account;
   private store!: PositionStoreView;
-  /** trigger price of each position for the per-position checks: the store's isolated liquidation prices, or `crossTrigger` */
+  /** trigger price of each position for the per-position checks: the store's isolated liquidation prices, or `cross.trigger` */
   private triggers!: ArrayLike<number>;
-  /** cross: liquidation price of the lone position against the wallet */
-  private readonly crossTrigger: Float64Array;
-  // derived from the store at version `derivedAt` (cross only)
+  /** derived from the store at version `derivedAt` (cross only): linear pieces, gradient terms, the lone position's trigger */
+  private readonly cross: CrossPieces;
   private derivedAt = -1;
-  /** when every open position has a linear rule: D = wallet + crossConstant + Σ crossSlope_i × price_i */
-  private crossLinear = false;
-  private crossConstant = 0;
-  private readonly crossSlope: Float64Array;
-  /**
-   * ∂D/∂price per position on its first tier, for the bridge's bound and variance. A slot a partial
-   * liquidation closed keeps the term of its last size, as the kernel always has (kept so results stay
-   * the same bytes; arguably it should be 0).
-   */
-  private readonly gradSlope: Float64Array;
-  private readonly lastSize: Float64Array;
   /** cross D at the end of the last step (multi-position cross only) */
   private excess = Infinity;
   private fundingPaid = 0;
@@ -119,11 +105,8 @@ export class ModeKernel {
     this.scratch = new Float64Array(n);
     this.rest = new Float64Array(n);
     this.gradient = new Float64Array(n);
-    this.crossTrigger = new Float64Array(n);
-    this.crossSlope = new Float64Array(n);
-    this.gradSlope = new Float64Array(n);
-    this.lastSize = new Float64Array(n);
-    this.barrier = { slope: this.gradSlope, excess: (prices) => this.crossExcess(prices) };
+    this.cross = new CrossPieces(n);
+    this.barrier = { slope: this.cross.gradSlope, excess: (prices) => this.crossExcess(prices) };
     this.barrierWork = new Float64Array(2 * n);
   }
 
@@ -145,12 +128,12 @@ export class ModeKernel {
     }
     this.account = account;
     this.store = account.store;
-    this.triggers = this.isolated ? this.store.liq : this.crossTrigger;
+    this.triggers = this.isolated ? this.store.liq : this.cross.trigger;
     this.fundingPaid = 0;
     this.firstLiquidationMs = NaN;
     this.liquidationEvents = 0;
     this.legDeaths.reset();
-    this.lastSize.fill(0);
+    this.cross.reset();
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
     this.minEquity = this.equity(prices);
@@ -239,7 +222,7 @@ export class ModeKernel {
     const n = this.n;
     let bound = 0;
     for (let i = 0; i < n; i++) {
-      const gi = this.gradSlope[i] * c.s0[i] * Math.sqrt(c.variance[i]);
+      const gi = this.cross.gradSlope[i] * c.s0[i] * Math.sqrt(c.variance[i]);
       g[i] = gi;
       bound += gi < 0 ? -gi : gi;
     }
@@ -259,45 +242,12 @@ export class ModeKernel {
     }
     // the flat bridge on D gates the test (its uniform drawn as always); the probability is the curved surface's
     if (!crossAccountTouches(d0, d1, varD, this.bridge, c.x0, c.xPre, this.barrier, c.variance, c.correlation, this.barrierWork)) return;
-    this.liquidateAt(c, this.crossingPoint(c, d0, varD), this.touchTime(c, d0, d1, varD), d1 <= 0 ? c.sPre : null);
+    this.liquidateAt(c, mostProbableCrossing(c, this.gradient, d0, varD, this.account, this.scratch), this.touchTime(c, d0, d1, varD), d1 <= 0 ? c.sPre : null);
   }
 
   /** The first-passage time inside the step, drawn from its exact law given the ends (bridge.ts), on the mode's bridge stream. */
   private touchTime(c: StepContext, d0: number, d1: number, variance: number): number {
     return c.t0Ms + sampleCrossingFraction(d0, d1, variance, this.bridge) * (c.t1Ms - c.t0Ms);
-  }
-
-  /**
-   * Where the account most likely touched D = 0 from the step's start: log returns along −Σg (the
-   * most probable Gaussian move to the boundary), scaled until D is just below 0. Runs on events only.
-   */
-  private crossingPoint(c: StepContext, d0: number, varD: number): Float64Array {
-    const n = this.n;
-    const g = this.gradient;
-    const move = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let row = 0;
-      for (let j = 0; j < n; j++) row += c.correlation[i * n + j] * g[j];
-      move[i] = (Math.sqrt(c.variance[i]) * row) / varD; // ∂x_i per unit of D lost, along the most probable direction
-    }
-    const at = this.scratch;
-    const place = (lambda: number) => {
-      for (let i = 0; i < n; i++) at[i] = c.s0[i] * Math.exp(-lambda * move[i]);
-      return this.account.postedCrossExcess(at); // placed on the posted wallet, as it always has been (the engine then walks with funding posted)
-    };
-    let lo = 0;
-    let hi = d0;
-    for (let k = 0; k < 200 && place(hi) >= 0; k++) {
-      lo = hi;
-      hi *= 2;
-    }
-    for (let k = 0; k < 60; k++) {
-      const mid = 0.5 * (lo + hi);
-      if (place(mid) >= 0) lo = mid;
-      else hi = mid;
-    }
-    place(hi);
-    return at;
   }
 
   /** After a jump or a funding settlement: liquidate whatever is past its trigger at the step's end. */
@@ -357,7 +307,7 @@ export class ModeKernel {
       this.account.accrueFunding(i, paid, c.s1[i], c.t1Ms);
       if (!this.isolated) walletMoved = true;
     }
-    if (walletMoved && st.open === 1) this.setCrossTrigger();
+    if (walletMoved && st.open === 1) this.cross.setTrigger(st);
   }
 
   // ---------------------------------------------------------------- derived from the store
@@ -365,54 +315,11 @@ export class ModeKernel {
   /** Recompute what the checks derive from the positions (after the engine changed them). */
   private derive(): void {
     this.derivedAt = this.store.version;
-    if (this.isolated) return;
-    this.linearizeCross();
-    if (this.store.open === 1) this.setCrossTrigger();
-  }
-
-  /** the lone cross position's liquidation price against the wallet (0: never for a long, always for a short) */
-  private setCrossTrigger(): void {
-    const st = this.store;
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      if (d !== 0) this.crossTrigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], st.wallet);
-    }
-  }
-
-  /** The cross excess as wallet + constant + Σ slope × price when every rule is one linear piece; the bridge's gradient terms. */
-  private linearizeCross(): void {
-    const st = this.store;
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      const rule = st.rules[i];
-      if (d !== 0) {
-        this.lastSize[i] = st.size[i];
-        this.gradSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
-      } else this.gradSlope[i] = 0 - (rule.family === "mm-at-entry" ? 0 : rule.tiers[0].mmr) * this.lastSize[i];
-    }
-    this.crossLinear = true;
-    this.crossConstant = 0;
-    this.crossSlope.fill(0);
-    for (let i = 0; i < this.n; i++) {
-      const d = st.dir[i];
-      if (d === 0) continue;
-      const rule = st.rules[i];
-      if (!isLinearRule(rule)) {
-        this.crossLinear = false;
-        return;
-      }
-      this.crossSlope[i] = excessSlope(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i]);
-      this.crossConstant += excessIntercept(FLOAT, rule.family, rule.tiers[0], d as 1 | -1, st.size[i], st.entry[i]);
-    }
+    if (!this.isolated) this.cross.derive(this.store);
   }
 
   /** cross account value minus maintenance at these prices, funding accrued included */
   private crossExcess(prices: Float64Array): number {
-    if (this.crossLinear) {
-      let g = this.store.wallet + this.crossConstant;
-      for (let i = 0; i < this.n; i++) g += this.crossSlope[i] * prices[i];
-      return g;
-    }
-    return this.account.crossExcess(prices);
+    return this.cross.excess(this.store, this.account, prices);
   }
 }
