@@ -117,7 +117,21 @@ export async function loadMarket(opts: LoadMarketOptions): Promise<MarketData> {
     }),
   );
 
-  // The clock: a caller's range clipped to the data, or by default the span all symbols share.
+  const { from, to } = marketClock(loaded, opts, iv, interval, symbols, warnings);
+  const length = (to - from) / iv;
+  const time = new Float64Array(length);
+  for (let k = 0; k < length; k++) time[k] = from + k * iv;
+
+  const out: SymbolData[] = loaded.map((l) => alignSymbol(l, from, to, length, iv, interval, warnings));
+
+  return { intervalMs: iv, from, to, length, time, symbols: out, warnings };
+}
+
+/** One symbol's files as read, before they are put on the run's clock. */
+interface LoadedSymbol { symbol: string; bars: CandleLoad; mark?: CandleLoad; funding?: FundingFile; detail?: CandleLoad }
+
+/** The clock: a caller's range clipped to the data, or by default the span all symbols share (whole bars). */
+function marketClock(loaded: readonly LoadedSymbol[], opts: LoadMarketOptions, iv: number, interval: Interval, symbols: readonly string[], warnings: string[]): { from: number; to: number } {
   const firsts = loaded.map((l) => l.bars.bars.time[0]);
   const ends = loaded.map((l) => l.bars.bars.time[l.bars.bars.length - 1] + iv);
   const userFrom = opts.from !== undefined ? parseTimeArg(opts.from, "from") : undefined;
@@ -136,49 +150,46 @@ export async function loadMarket(opts: LoadMarketOptions): Promise<MarketData> {
     const span = `${isoTime(userFrom ?? Math.max(...firsts))} → ${isoTime(userTo ?? Math.min(...ends))}`;
     throw new InputError(`no ${interval} data for ${symbols.join(", ")} in ${span}`);
   }
-  const length = (to - from) / iv;
-  const time = new Float64Array(length);
-  for (let k = 0; k < length; k++) time[k] = from + k * iv;
+  return { from, to };
+}
 
-  const out: SymbolData[] = loaded.map((l) => {
-    const bars = alignBars(l.bars.bars, from, length, l.bars.info.file);
-    const span = presentSpan(bars);
-    if (!span) throw new InputError(`${l.symbol}: no ${interval} candles between ${isoTime(from)} and ${isoTime(to)} (its data: ${isoTime(l.bars.info.first)} → ${isoTime(l.bars.info.last)})`);
-    if (span[0] > from) warnings.push(`${l.symbol}: candles start ${isoTime(span[0])}, after the clock's start ${isoTime(from)}; earlier steps are absent`);
-    if (span[1] + iv < to) warnings.push(`${l.symbol}: candles end ${isoTime(span[1] + iv)}, before the clock's end ${isoTime(to)}; later steps are absent`);
-    reportHoles(warnings, `${l.symbol} ${interval} candles`, bars, l.bars.partialBuckets, interval);
-    const sd: SymbolData = { symbol: l.symbol, bars, info: { bars: l.bars.info } };
-    if (l.mark) {
-      sd.mark = alignBars(l.mark.bars, from, length, l.mark.info.file);
-      sd.info.mark = l.mark.info;
-      const ms = presentSpan(sd.mark);
-      if (!ms) warnings.push(`${l.symbol}: no mark-price candles in range; liquidation triggers fall back to last-trade prices`);
-      else {
-        if (ms[0] > from) warnings.push(`${l.symbol}: mark-price candles start ${isoTime(ms[0])}; before that, last-trade prices stand in`);
-        reportHoles(warnings, `${l.symbol} mark candles`, sd.mark, l.mark.partialBuckets, interval);
-      }
+/** One symbol's bars, mark, funding and detail on the clock [from, to), with what is absent described in `warnings`. */
+function alignSymbol(l: LoadedSymbol, from: number, to: number, length: number, iv: number, interval: Interval, warnings: string[]): SymbolData {
+  const bars = alignBars(l.bars.bars, from, length, l.bars.info.file);
+  const span = presentSpan(bars);
+  if (!span) throw new InputError(`${l.symbol}: no ${interval} candles between ${isoTime(from)} and ${isoTime(to)} (its data: ${isoTime(l.bars.info.first)} → ${isoTime(l.bars.info.last)})`);
+  if (span[0] > from) warnings.push(`${l.symbol}: candles start ${isoTime(span[0])}, after the clock's start ${isoTime(from)}; earlier steps are absent`);
+  if (span[1] + iv < to) warnings.push(`${l.symbol}: candles end ${isoTime(span[1] + iv)}, before the clock's end ${isoTime(to)}; later steps are absent`);
+  reportHoles(warnings, `${l.symbol} ${interval} candles`, bars, l.bars.partialBuckets, interval);
+  const sd: SymbolData = { symbol: l.symbol, bars, info: { bars: l.bars.info } };
+  if (l.mark) {
+    sd.mark = alignBars(l.mark.bars, from, length, l.mark.info.file);
+    sd.info.mark = l.mark.info;
+    const ms = presentSpan(sd.mark);
+    if (!ms) warnings.push(`${l.symbol}: no mark-price candles in range; liquidation triggers fall back to last-trade prices`);
+    else {
+      if (ms[0] > from) warnings.push(`${l.symbol}: mark-price candles start ${isoTime(ms[0])}; before that, last-trade prices stand in`);
+      reportHoles(warnings, `${l.symbol} mark candles`, sd.mark, l.mark.partialBuckets, interval);
     }
-    if (l.funding) {
-      sd.funding = sliceFunding(l.funding.funding, from, to);
-      sd.info.funding = l.funding.info;
-      const f = sd.funding;
-      if (f.length === 0) warnings.push(`${l.symbol}: no funding settlements in range; funding is unknown (not zero)`);
-      else if (f.time[0] - Math.max(from, span[0]) > 8 * 3_600_000) warnings.push(`${l.symbol}: funding starts ${isoTime(f.time[0])}; before that funding is unknown (not zero)`);
-    }
-    if (l.detail) {
-      const dIv = l.detail.bars.intervalMs;
-      const dFrom = Math.max(from, Math.ceil(l.detail.bars.time[0] / dIv) * dIv);
-      const dTo = Math.min(to, l.detail.bars.time[l.detail.bars.length - 1] + dIv);
-      if (dTo > dFrom) {
-        sd.detail = alignBars(l.detail.bars, dFrom, Math.floor((dTo - dFrom) / dIv), l.detail.info.file);
-        sd.info.detail = l.detail.info;
-        if (dFrom > from || dTo < to) warnings.push(`${l.symbol}: ${formatDuration(dIv)} detail covers ${isoTime(dFrom)} → ${isoTime(dTo)} only`);
-      } else warnings.push(`${l.symbol}: no ${formatDuration(dIv)} detail candles in range`);
-    }
-    return sd;
-  });
-
-  return { intervalMs: iv, from, to, length, time, symbols: out, warnings };
+  }
+  if (l.funding) {
+    sd.funding = sliceFunding(l.funding.funding, from, to);
+    sd.info.funding = l.funding.info;
+    const f = sd.funding;
+    if (f.length === 0) warnings.push(`${l.symbol}: no funding settlements in range; funding is unknown (not zero)`);
+    else if (f.time[0] - Math.max(from, span[0]) > 8 * 3_600_000) warnings.push(`${l.symbol}: funding starts ${isoTime(f.time[0])}; before that funding is unknown (not zero)`);
+  }
+  if (l.detail) {
+    const dIv = l.detail.bars.intervalMs;
+    const dFrom = Math.max(from, Math.ceil(l.detail.bars.time[0] / dIv) * dIv);
+    const dTo = Math.min(to, l.detail.bars.time[l.detail.bars.length - 1] + dIv);
+    if (dTo > dFrom) {
+      sd.detail = alignBars(l.detail.bars, dFrom, Math.floor((dTo - dFrom) / dIv), l.detail.info.file);
+      sd.info.detail = l.detail.info;
+      if (dFrom > from || dTo < to) warnings.push(`${l.symbol}: ${formatDuration(dIv)} detail covers ${isoTime(dFrom)} → ${isoTime(dTo)} only`);
+    } else warnings.push(`${l.symbol}: no ${formatDuration(dIv)} detail candles in range`);
+  }
+  return sd;
 }
 
 function reportHoles(warnings: string[], label: string, aligned: Bars, partial: number, interval: Interval): void {

@@ -1,3 +1,10 @@
+/*
+ * Longer than the house limits because this file is the account's whole public surface (trading,
+ * margin moves, funding, liquidation checks, read-outs) that the replay, the Monte Carlo kernels and the
+ * strategy context all call; each method is a few lines that hand over to the parts that do the work
+ * (core.ts money moves, funding.ts accrual, liquidation.ts walker, store.ts positions, algebra.ts rules).
+ * Splitting it would split one API across files without moving any logic.
+ */
 import { InputError } from "../market/index.ts";
 import type { MarginMode, Venue } from "../venues/index.ts";
 import type { Dir } from "./algebra.ts";

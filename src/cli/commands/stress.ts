@@ -201,6 +201,28 @@ function bookError(err: InputError, config: StressConfig, file: string): InputEr
   return err; // a strategy's own failure on path 0 names the path, the hour and the strategy
 }
 
+/** The terminal's account of a finished run: the verdict, each mode, the paired difference, the sweep, the speed. */
+async function printStressRun(config: StressConfig, result: StressResult, axes: SweepAxis[], sweep: { rows: SweepRow[] } | null, total: number): Promise<void> {
+  console.log(stressVerdictSentence(result.summary));
+  for (const r of result.summary.runs) {
+    const [lo, hi] = r.ci95;
+    console.log(`${r.mode.padEnd(8)} liquidated ${pc(r.liquidationProbability)} [${pc(lo, "")}, ${pc(hi)}], wipeout ${pc(r.wipeoutProbability)}, terminal equity mean ${cash(r.terminalEquity.mean)}, VaR95 ${cash(r.terminalEquity.var95)}, ES97.5 ${cash(r.terminalEquity.es975)}, funding paid ${cash(r.fundingPaid.mean)}`);
+  }
+  const p = result.summary.paired;
+  const d = p.difference;
+  const pp = (x: number) => `${x < 0 ? "−" : x > 0 ? "+" : ""}${Math.abs(100 * x).toFixed(2)}`;
+  const diff = d ? `; cross − isolated ${pp(d.estimate)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]` : "";
+  console.log(`paired: both ${cnt(p.both)}, only cross ${cnt(p.onlyCross)}, only isolated ${cnt(p.onlyIsolated)}, neither ${cnt(p.neither)}${diff}`);
+  if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
+  if (sweep) {
+    console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${sweep.rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);
+    await printSweepTable(axes, sweep.rows);
+  }
+  const steps = config.paths * config.steps * config.model.assets.length;
+  const assets = config.model.assets.length;
+  console.log(`${cnt(config.paths)} paths × ${cnt(config.steps)} steps × ${assets} asset${assets === 1 ? "" : "s"}: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, OPTIONS);
   if (v.help) {
@@ -275,27 +297,8 @@ export async function run(argv: string[]): Promise<number> {
       files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
     }
     await folder.commit(files, { report: !v["no-report"], signal });
-    const dir = folder.dir;
-    console.log(stressVerdictSentence(result.summary));
-    for (const r of result.summary.runs) {
-      const [lo, hi] = r.ci95;
-      console.log(`${r.mode.padEnd(8)} liquidated ${pc(r.liquidationProbability)} [${pc(lo, "")}, ${pc(hi)}], wipeout ${pc(r.wipeoutProbability)}, terminal equity mean ${cash(r.terminalEquity.mean)}, VaR95 ${cash(r.terminalEquity.var95)}, ES97.5 ${cash(r.terminalEquity.es975)}, funding paid ${cash(r.fundingPaid.mean)}`);
-    }
-    const p = result.summary.paired;
-    const d = p.difference;
-    const pp = (x: number) => `${x < 0 ? "−" : x > 0 ? "+" : ""}${Math.abs(100 * x).toFixed(2)}`;
-    const diff = d ? `; cross − isolated ${pp(d.estimate)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]` : "";
-    console.log(`paired: both ${cnt(p.both)}, only cross ${cnt(p.onlyCross)}, only isolated ${cnt(p.onlyIsolated)}, neither ${cnt(p.neither)}${diff}`);
-    if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
-    if (sweep) {
-      console.log(`sweep over ${axes.map((a) => a.name).join(" × ")}: ${sweep.rows.length} cells × ${config.paths} paths on seed ${config.seed} (common random numbers)`);
-      await printSweepTable(axes, sweep.rows);
-    }
-    const steps = config.paths * config.steps * config.model.assets.length;
-    const total = (performance.now() - started) / 1000;
-    const assets = config.model.assets.length;
-    console.log(`${cnt(config.paths)} paths × ${cnt(config.steps)} steps × ${assets} asset${assets === 1 ? "" : "s"}: simulated in ${result.timings.simulate.toFixed(2)} s (${(steps / result.timings.simulate / 1e6).toFixed(1)} M asset-steps/s), ${total.toFixed(2)} s in all`);
-    console.log(`wrote ${dir}`);
+    await printStressRun(config, result, axes, sweep, (performance.now() - started) / 1000);
+    console.log(`wrote ${folder.dir}`);
     return 0;
   }, async () => {
     await pool.destroy();
