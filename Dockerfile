@@ -2,7 +2,8 @@
 #   docker build -t perpsim .
 #   docker run --rm perpsim worker --queue redis://:PASSWORD@redis-host:6379
 # The CLI runs as compiled JavaScript: `npm ci` runs the package's `prepare` build (esbuild, a regular
-# dependency), which writes dist/cli.js (the CLI) and dist/worker.js (the pool's thread).
+# dependency), which writes dist/cli.js (the CLI), dist/worker.js (the pool's thread), dist/thread-*.js
+# (the backtest, stress-probe and report-render threads) and dist/strategy-*.js (the shipped strategies).
 FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
