@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { getVenue } from "../../src/venues/index.ts";
+import { Account } from "../../src/margin/index.ts";
+
+const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
+
+describe("dYdX v4 markets as recorded from the mainnet indexer on 2025-12-08 (nautilus_trader test data)", () => {
+  const dydx = getVenue("dydx");
+
+  it("runs after 2025-12-08 take that table; SOL-USD is IMF 5 % (20x), MMF 3 %, tick 0.01, and no longer flagged", () => {
+    const sol = dydx.table("SOL-USD", day("2025-12-10"));
+    expect(sol.id).toBe("dydx-2025-12-08");
+    expect(sol.source).toMatch(/97dd51faf8c1e5fcd71c9f033d2f4ad887254657/);
+    expect(dydx.tiers("SOL-USD", day("2025-12-10"))).toEqual([{ floor: 0, cap: Infinity, maxLeverage: 20, mmr: 0.03, deduction: 0 }].map((t) => expect.objectContaining(t)));
+    expect(sol.table.tick).toEqual({ kind: "tick", tickSize: "0.01" });
+    expect(sol.unsourced.some((u) => u.startsWith("SOL-USD:"))).toBe(false);
+    // BTC-USD and ETH-USD: Large-Cap 2 % / 1.2 % in the same recording, ticks 1 and 0.1
+    expect(dydx.tiers("ETH-USD", day("2025-12-10"))[0]).toMatchObject({ maxLeverage: 50, mmr: 0.012 });
+    expect(dydx.table("ETH-USD", day("2025-12-10")).table.tick).toEqual({ kind: "tick", tickSize: "0.1" });
+    expect(dydx.table("BTC-USD", day("2025-12-10")).table.tick).toEqual({ kind: "tick", tickSize: "1" });
+  });
+
+  it("a 10x isolated SOL-USD position at 150 liquidates where equity meets 3 % of the notional", () => {
+    // long, 1 SOL, margin 15: 15 + (p − 150) = 0.03·p → p = 135 / 0.97 = 139.1753
+    // short, 1 SOL, margin 15: 15 − (p − 150) = 0.03·p → p = 165 / 1.03 = 160.1942
+    const lp = (side: "long" | "short") => {
+      const acc = new Account({ venue: dydx, balance: 100, symbols: ["SOL-USD"] });
+      acc.trade(day("2025-12-10"), "SOL-USD", side, 1, 150, { mode: "isolated", leverage: 10 });
+      return acc.liquidationPrice("SOL-USD")!;
+    };
+    expect(lp("long")).toBeCloseTo(135 / 0.97, 9);
+    expect(lp("short")).toBeCloseTo(165 / 1.03, 9);
+  });
+});
