@@ -127,11 +127,11 @@ describe("what each table still flags as unsourced", () => {
     expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than BTCUSDT/.test(u))).toBe(true);
   });
 
-  it("dYdX: ETH-USD's Large-Cap fractions (IMF 2 %, MMF 60 % of it) are sourced, SOL-USD's still flagged", () => {
+  it("dYdX: ETH-USD's Large-Cap fractions (IMF 2 %, MMF 60 % of it) are sourced, SOL-USD's flagged before its 2025-12-08 recording", () => {
     const dydx = getVenue("dydx");
     expect(dydx.tiers("ETH-USD")[0]).toMatchObject({ maxLeverage: 1 / 0.02, mmr: 0.02 * 0.6 });
     expect(dydx.table("ETH-USD").unsourced.some((u) => u.startsWith("ETH-USD:"))).toBe(false);
-    expect(dydx.table("SOL-USD").unsourced.some((u) => u.startsWith("SOL-USD: tiers"))).toBe(true);
+    expect(dydx.table("SOL-USD", day("2025-08-01")).unsourced.some((u) => u.startsWith("SOL-USD: tiers"))).toBe(true); // before the 2025-12-08 recording
     // tickSize = subticks_per_tick × 10^qce × 10^−atomic_resolution × 10^−6 (reference genesis)
     expect(dydx.table("ETH-USD").table.tick).toEqual({ kind: "tick", tickSize: String(10 ** (5 - 9 + 9 - 6)) }); // 10^5 · 10^−9 · 10^9 · 10^−6
   });

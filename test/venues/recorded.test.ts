@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { formatPrice, getVenue } from "../../src/venues/index.ts";
+import { Account, liquidationPrice } from "../../src/margin/index.ts";
+
+const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
+
+describe("dYdX v4 markets as recorded from the mainnet indexer on 2025-12-08 (nautilus_trader test data)", () => {
+  const dydx = getVenue("dydx");
+
+  it("runs after 2025-12-08 take that table; SOL-USD is IMF 5 % (20x), MMF 3 %, tick 0.01, and no longer flagged", () => {
+    const sol = dydx.table("SOL-USD", day("2025-12-10"));
+    expect(sol.id).toBe("dydx-2025-12-08");
+    expect(sol.source).toMatch(/97dd51faf8c1e5fcd71c9f033d2f4ad887254657/);
+    expect(dydx.tiers("SOL-USD", day("2025-12-10"))).toEqual([{ floor: 0, cap: Infinity, maxLeverage: 20, mmr: 0.03, deduction: 0 }].map((t) => expect.objectContaining(t)));
+    expect(sol.table.tick).toEqual({ kind: "tick", tickSize: "0.01" });
+    expect(sol.unsourced.some((u) => u.startsWith("SOL-USD:"))).toBe(false);
+    // BTC-USD and ETH-USD: Large-Cap 2 % / 1.2 % in the same recording, ticks 1 and 0.1
+    expect(dydx.tiers("ETH-USD", day("2025-12-10"))[0]).toMatchObject({ maxLeverage: 50, mmr: 0.012 });
+    expect(dydx.table("ETH-USD", day("2025-12-10")).table.tick).toEqual({ kind: "tick", tickSize: "0.1" });
+    expect(dydx.table("BTC-USD", day("2025-12-10")).table.tick).toEqual({ kind: "tick", tickSize: "1" });
+  });
+
+  it("a 10x isolated SOL-USD position at 150 liquidates where equity meets 3 % of the notional", () => {
+    // long, 1 SOL, margin 15: 15 + (p − 150) = 0.03·p → p = 135 / 0.97 = 139.1753
+    // short, 1 SOL, margin 15: 15 − (p − 150) = 0.03·p → p = 165 / 1.03 = 160.1942
+    const lp = (side: "long" | "short") => {
+      const acc = new Account({ venue: dydx, balance: 100, symbols: ["SOL-USD"] });
+      acc.trade(day("2025-12-10"), "SOL-USD", side, 1, 150, { mode: "isolated", leverage: 10 });
+      return acc.liquidationPrice("SOL-USD")!;
+    };
+    expect(lp("long")).toBeCloseTo(135 / 0.97, 9);
+    expect(lp("short")).toBeCloseTo(165 / 1.03, 9);
+  });
+});
+
+describe("Binance PRICE_FILTER ticks recorded in ccxt's markets fixture (exchangeInfo entries of 2023 H2)", () => {
+  const binance = getVenue("binance");
+
+  it("DOGE, XRP, ADA, TRX and LTC have their ticks; SOLUSDT's is still flagged and printed to 6 significant figures", () => {
+    const tick = (s: string) => binance.table(s).table.tick;
+    expect(tick("DOGEUSDT")).toEqual({ kind: "tick", tickSize: "0.00001" });
+    expect(tick("XRPUSDT")).toEqual({ kind: "tick", tickSize: "0.0001" });
+    expect(tick("ADAUSDT")).toEqual({ kind: "tick", tickSize: "0.0001" });
+    expect(tick("TRXUSDT")).toEqual({ kind: "tick", tickSize: "0.00001" });
+    expect(tick("LTCUSDT")).toEqual({ kind: "tick", tickSize: "0.01" });
+    expect(tick("SOLUSDT")).toEqual({ kind: "unknown" });
+    expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than .*SOLUSDT/.test(u))).toBe(true);
+    expect(binance.table("DOGEUSDT").table.notes.some((n) => /0dca8ac0a3ce97d642fd9973b3121c2d6e3e3063/.test(n))).toBe(true);
+  });
+
+  it("liquidation prices print at the symbol's own tick", () => {
+    // 10x isolated longs on the first bracket (0.5 % maintenance): LP = 0.9·E / (1 − 0.005)
+    const lp = (symbol: string, entry: number, size: number) =>
+      liquidationPrice(binance, { symbol, side: "long", size, entryPrice: entry, mode: "isolated", leverage: 10 }).liquidationPrice!;
+    const doge = lp("DOGEUSDT", 0.1, 1_000);
+    expect(doge).toBeCloseTo(0.09 / 0.995, 15); // 0.0904523
+    expect(formatPrice(doge, binance.table("DOGEUSDT").table.tick)).toBe("0.09045");
+    const xrp = lp("XRPUSDT", 0.5, 1_000);
+    expect(xrp).toBeCloseTo(0.45 / 0.995, 15); // 0.452261
+    expect(formatPrice(xrp, binance.table("XRPUSDT").table.tick)).toBe("0.4523");
+  });
+
+  it("the liquidation fee stays flagged, now citing the recorded per-symbol rates", () => {
+    const flag = binance.table("BTCUSDT").unsourced.find((u) => /^liquidation loss: feeRate/.test(u))!;
+    expect(flag).toMatch(/BTCUSDT 0\.012500, ETHUSDT 0\.012500, LTCUSDT 0\.015000/);
+    expect(binance.liquidationFee).toBe(0.005);
+  });
+});
