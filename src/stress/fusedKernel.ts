@@ -117,7 +117,7 @@ export class FusedPathSimulator implements StepView {
         if (st.open > 0 && settlements > 0) this.settleFunding(k, st);
         if (st.open > 0 && atPoint) this.checkPoint(k, st);
         const e = equity(st, this.s1);
-        if (e < k.minEquity) k.minEquity = e;
+        if (e < k.tally.minEquity) k.tally.minEquity = e;
         if (st.open > 0) open = true;
       }
       if (!open) break; // every mode is flat: nothing more can happen on this path
@@ -276,7 +276,7 @@ export class FusedPathSimulator implements StepView {
       const paid = atEnd
         ? fundingPayment(signedSize * s1[i], rates[i], this.settleEvery)
         : fundingInsideStep(this.t0Ms, this.t1Ms, this.settlementsNow, this.settleEvery, rates[i], this.x0[i], this.xPre[i], this.variance[i], s1[i], signedSize);
-      k.fundingPaid += paid;
+      k.tally.fundingPaid += paid;
       k.account.accrueFunding(i, paid, s1[i], this.t1Ms);
       if (!k.isolated) walletMoved = true;
     }

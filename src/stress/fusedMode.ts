@@ -1,13 +1,10 @@
-import { InputError } from "../market/index.ts";
-import { Account, type EngineEvent, type MarginMode, type PositionStoreView } from "../margin/index.ts";
+import { type Account, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction, RandomStream, type CrossBarrier } from "../paths/index.ts";
 import { CrossPieces, mostProbableCrossing } from "./crossPieces.ts";
-import { LegLiquidations } from "./legs.ts";
 import type { BookLeg } from "./modeKernel.ts";
-import { FIELD } from "./pathResult.ts";
+import { ModeTally } from "./modeTally.ts";
 
-const MS_PER_HOUR = 3_600_000;
 
 /** What the rare-event code reads of the step in progress (the fused kernel's market, by reference). */
 export interface StepView {
@@ -47,26 +44,18 @@ export class FusedMode {
   derivedAt = -1;
   /** cross D at the end of the last step (multi-position cross) */
   excess = Infinity;
-  fundingPaid = 0;
-  minEquity = Infinity;
-  firstLiquidationMs = NaN;
-  liquidationEvents = 0;
-  private readonly legDeaths = new LegLiquidations();
-  private readonly onEvent = (e: EngineEvent) => {
-    if (e.type !== "liquidation") return;
-    this.liquidationEvents++;
-    if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
-    this.legDeaths.record(e, this.symbols);
-  };
+  /** the account's opening and this path's tallies (funding, lowest equity, liquidations), read and written by the loop */
+  readonly tally: ModeTally;
 
   constructor(
     readonly mode: MarginMode,
-    private readonly venue: Venue,
-    private readonly symbols: readonly string[],
-    private readonly legs: readonly BookLeg[],
-    private readonly initialBalance: number,
+    venue: Venue,
+    symbols: readonly string[],
+    legs: readonly BookLeg[],
+    initialBalance: number,
   ) {
     this.isolated = mode === "isolated";
+    this.tally = new ModeTally(mode, venue, symbols, legs, initialBalance);
     const n = (this.n = symbols.length);
     const f = () => new Float64Array(n);
     this.cross = new CrossPieces(n);
@@ -79,35 +68,18 @@ export class FusedMode {
 
   /** Start a path: a fresh account with the book opened at `prices` (time 0). */
   begin(prices: Float64Array): void {
-    const account = new Account({ venue: this.venue, balance: this.initialBalance, symbols: this.symbols, ledger: "fast", events: this.onEvent });
-    for (const leg of this.legs) {
-      const result = account.trade(0, this.symbols[leg.slot], leg.dir > 0 ? "long" : "short", leg.size, prices[leg.slot], { mode: this.mode, leverage: leg.leverage });
-      if (result !== "filled") throw new InputError(`portfolio: the legs need more initial margin than initialBalance ${this.initialBalance} holds in ${this.mode} mode`);
-    }
+    const account = this.tally.open(prices);
     this.account = account;
     this.store = account.store;
     this.triggers = this.isolated ? (this.store.liq as Float64Array) : this.cross.trigger;
-    this.fundingPaid = 0;
-    this.firstLiquidationMs = NaN;
-    this.liquidationEvents = 0;
-    this.legDeaths.reset();
     this.cross.reset();
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
-    this.minEquity = this.account.equity(prices);
   }
 
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
-    this.account.postFunding();
-    const liquidated = !Number.isNaN(this.firstLiquidationMs);
-    out[at + FIELD.liquidated] = liquidated ? 1 : 0;
-    out[at + FIELD.liquidationHour] = liquidated ? this.firstLiquidationMs / MS_PER_HOUR : NaN;
-    out[at + FIELD.terminalEquity] = this.account.equity(prices);
-    out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
-    out[at + FIELD.fundingPaid] = this.fundingPaid;
-    out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
-    this.legDeaths.write(out, at);
+    this.tally.write(this.account, prices, out, at);
   }
 
   // ---------------------------------------------------------------- events (rare)
@@ -140,7 +112,7 @@ export class FusedMode {
     if (this.store.version !== this.derivedAt) this.derive();
     if (!this.isolated && this.store.open > 1) this.excess = this.crossExcess(c.s1);
     const e = this.account.equity(prices);
-    if (e < this.minEquity) this.minEquity = e;
+    if (e < this.tally.minEquity) this.tally.minEquity = e;
   }
 
   /** Where the account most likely touched D = 0 from the step's start (crossPieces.ts); uses `gradient` as the check left it. */

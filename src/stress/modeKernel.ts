@@ -1,17 +1,14 @@
-import { InputError } from "../market/index.ts";
-import { Account, type EngineEvent, type EventSink, type MarginMode, type PositionStoreView } from "../margin/index.ts";
+import { type Account, type EventSink, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { crossAccountTouches, sampleCrossingFraction, type CrossBarrier, type RandomStream } from "../paths/index.ts";
 import { CrossPieces, mostProbableCrossing } from "./crossPieces.ts";
 import { stepFunding } from "./stepFunding.ts";
-import { LegLiquidations } from "./legs.ts";
-import { FIELD } from "./pathResult.ts";
+import { ModeTally } from "./modeTally.ts";
 
 /** Beyond this bridge exponent exp(−k) < 4e-18: no crossing, no uniform drawn (as in bridge.ts). */
 const NEGLIGIBLE_EXPONENT = 40;
 /** A barrier target just past the liquidation price, so the engine's strict comparison triggers. */
 const PAST = 1e-12;
-const MS_PER_HOUR = 3_600_000;
 
 /** One static leg of the book, in the model's asset slots. */
 export interface BookLeg {
@@ -77,30 +74,21 @@ export class ModeKernel {
   private derivedAt = -1;
   /** cross D at the end of the last step (multi-position cross only) */
   private excess = Infinity;
-  private fundingPaid = 0;
-  private minEquity = Infinity;
-  private firstLiquidationMs = NaN;
-  private liquidationEvents = 0;
-  private readonly legDeaths = new LegLiquidations();
-  private readonly onEvent = (e: EngineEvent) => {
-    this.engineEvents?.(e);
-    if (e.type !== "liquidation") return;
-    this.liquidationEvents++;
-    if (Number.isNaN(this.firstLiquidationMs)) this.firstLiquidationMs = e.time;
-    this.legDeaths.record(e, this.symbols);
-  };
+  /** the account's opening and this path's tallies (funding, lowest equity, liquidations) */
+  private readonly tally: ModeTally;
 
   constructor(
     readonly mode: MarginMode,
-    private readonly venue: Venue,
-    private readonly symbols: readonly string[],
-    private readonly legs: readonly BookLeg[],
-    private readonly initialBalance: number,
+    venue: Venue,
+    symbols: readonly string[],
+    legs: readonly BookLeg[],
+    initialBalance: number,
     private readonly bridge: RandomStream,
     /** every engine event of the path as it happens (tests, debugging); none in the hot path */
-    private readonly engineEvents?: EventSink,
+    engineEvents?: EventSink,
   ) {
     this.isolated = mode === "isolated";
+    this.tally = new ModeTally(mode, venue, symbols, legs, initialBalance, engineEvents);
     const n = (this.n = symbols.length);
     this.scratch = new Float64Array(n);
     this.rest = new Float64Array(n);
@@ -116,27 +104,18 @@ export class ModeKernel {
 
   /** liquidation actions so far on this path (a trace marks the step where it grows) */
   get liquidations(): number {
-    return this.liquidationEvents;
+    return this.tally.liquidationEvents;
   }
 
   /** Start a path: a fresh account with the book opened at `prices` (time 0). */
   begin(prices: Float64Array): void {
-    const account = new Account({ venue: this.venue, balance: this.initialBalance, symbols: this.symbols, ledger: "fast", events: this.onEvent });
-    for (const leg of this.legs) {
-      const result = account.trade(0, this.symbols[leg.slot], leg.dir > 0 ? "long" : "short", leg.size, prices[leg.slot], { mode: this.mode, leverage: leg.leverage });
-      if (result !== "filled") throw new InputError(`portfolio: the legs need more initial margin than initialBalance ${this.initialBalance} holds in ${this.mode} mode`);
-    }
+    const account = this.tally.open(prices);
     this.account = account;
     this.store = account.store;
     this.triggers = this.isolated ? this.store.liq : this.cross.trigger;
-    this.fundingPaid = 0;
-    this.firstLiquidationMs = NaN;
-    this.liquidationEvents = 0;
-    this.legDeaths.reset();
     this.cross.reset();
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
-    this.minEquity = this.equity(prices);
   }
 
   /** Check liquidations over one step, settle funding due at its end, track equity. */
@@ -148,22 +127,14 @@ export class ModeKernel {
     if (st.open > 0 && c.settlements > 0) this.settleFunding(c);
     if (st.open > 0 && (c.jumped || c.settlements > 0)) this.checkPoint(c);
     const e = this.equity(c.s1);
-    if (e < this.minEquity) this.minEquity = e;
+    if (e < this.tally.minEquity) this.tally.minEquity = e;
   }
 
   get engine(): Account { return this.account; } // traced sample paths read liquidation prices from it (legs.ts)
 
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
-    this.account.postFunding();
-    const liquidated = !Number.isNaN(this.firstLiquidationMs);
-    out[at + FIELD.liquidated] = liquidated ? 1 : 0;
-    out[at + FIELD.liquidationHour] = liquidated ? this.firstLiquidationMs / MS_PER_HOUR : NaN;
-    out[at + FIELD.terminalEquity] = this.account.equity(prices);
-    out[at + FIELD.minEquity] = Math.min(this.minEquity, out[at + FIELD.terminalEquity]);
-    out[at + FIELD.fundingPaid] = this.fundingPaid;
-    out[at + FIELD.badDebt] = this.account.ledger.totals().badDebt;
-    this.legDeaths.write(out, at);
+    this.tally.write(this.account, prices, out, at);
   }
 
   /** Equity at these prices (wallet + isolated margins + unrealised PnL, funding accrued included). */
@@ -290,7 +261,7 @@ export class ModeKernel {
     if (this.store.version !== this.derivedAt) this.derive();
     if (!this.isolated && this.store.open > 1) this.excess = this.crossExcess(c.s1);
     const e = this.account.equity(prices);
-    if (e < this.minEquity) this.minEquity = e;
+    if (e < this.tally.minEquity) this.tally.minEquity = e;
   }
 
   // ---------------------------------------------------------------- funding
@@ -303,7 +274,7 @@ export class ModeKernel {
       const d = st.dir[i];
       if (d === 0 || c.rates[i] === 0) continue;
       const paid = stepFunding(c, i, d * st.size[i]);
-      this.fundingPaid += paid;
+      this.tally.fundingPaid += paid;
       this.account.accrueFunding(i, paid, c.s1[i], c.t1Ms);
       if (!this.isolated) walletMoved = true;
     }
