@@ -1,23 +1,11 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliLines as cli } from "../cli/inProcess.ts";
 import { decodeShard, encodeShard } from "../../src/stress/index.ts";
 import { standardBook } from "./fixtures/standardBook.ts";
 
-/** Run the CLI in this process (one worker: no threads), capturing what it prints. */
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const log = vi.spyOn(console, "log").mockImplementation(() => {});
-  const error = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return { code, out: log.mock.calls.map((c) => String(c[0])), err: error.mock.calls.map((c) => String(c[0])) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 let dir: string;
 let config: string;

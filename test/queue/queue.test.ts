@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliLines as cli } from "../cli/inProcess.ts";
 import { loadStressConfig, RunCancelled, type StressConfig } from "../../src/stress/index.ts";
 import { simulateAll } from "../../src/stress/pool.ts";
 import { parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX, runOnQueue, specKey } from "../../src/queue/index.ts";
@@ -12,18 +12,6 @@ import { startRedis, startWorker, stop, type Child } from "./servers.ts";
 import { standardBook } from "../montecarlo/fixtures/standardBook.ts";
 import { snapshot } from "../harden/cli.ts";
 
-/** Run the CLI in this process, capturing what it prints. */
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const log = vi.spyOn(console, "log").mockImplementation(() => {});
-  const error = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return { code, out: log.mock.calls.map((c) => String(c[0])), err: error.mock.calls.map((c) => String(c[0])) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const BOOK = standardBook({ horizonHours: 120, paths: 120, seed: 7 });
 
