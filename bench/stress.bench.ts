@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { parseStressConfig, type StressConfig } from "../src/stress/config.ts";
 import { simulateAll } from "../src/stress/pool.ts";
 import { createSimulator, PATH_FIELDS, PathSimulator } from "../src/stress/index.ts";
-import type { PathRunner } from "../src/stress/simulate.ts";
+import type { PathRunner } from "../src/stress/simulators.ts";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../scripts/build.mjs";
 import { cpuSeconds, mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";

@@ -7,7 +7,8 @@
 export {
   parseJson, loadStressConfig, type ConfigOverrides, type StressConfig, type HistoryLoader, type ParsedStressConfig,
 } from "./config.ts";
-export { PathSimulator, createSimulator, stressVenue } from "./simulate.ts";
+export { PathSimulator, stressVenue } from "./simulate.ts";
+export { createSimulator } from "./simulators.ts";
 export { prepareBook } from "./strategyPaths.ts";
 export { PATH_FIELDS } from "./pathResult.ts";
 export { type ChunkTask } from "./worker.ts";

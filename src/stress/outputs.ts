@@ -1,7 +1,7 @@
 import { PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "../results/index.ts";
 import type { StressConfig } from "./config.ts";
 import { FIELD, PATH_FIELDS } from "./pathResult.ts";
-import type { PathSimulator } from "./simulate.ts";
+import type { PathRunner } from "./simulators.ts";
 
 /** Sample paths written for the report (the first few path indices: the same for any worker count). */
 export const SAMPLE_PATHS = 5;
@@ -29,7 +29,7 @@ export function pathsCsv(config: StressConfig, results: Float64Array): string {
 }
 
 /** samples.csv: whole traces of the first few paths under every mode, re-simulated here (deterministic). */
-export function samplesCsv(config: StressConfig, simulator: PathSimulator, symbols: readonly string[]): string {
+export function samplesCsv(config: StressConfig, simulator: PathRunner, symbols: readonly string[]): string {
   const count = Math.min(SAMPLE_PATHS, config.paths);
   const every = Math.max(1, Math.ceil(config.steps / SAMPLE_POINTS));
   const stepHours = config.stepMinutes / 60;

@@ -4,7 +4,8 @@ import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { simulateAll, type PoolOptions } from "./pool.ts";
-import { createSimulator, stressVenue, type PathRunner, type PathSimulator } from "./simulate.ts";
+import { stressVenue } from "./simulate.ts";
+import { createSimulator, type PathRunner } from "./simulators.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { describeScenario } from "../scenarios/index.ts";
 import { STALE_AFTER_DAYS, type Venue } from "../venues/index.ts";
@@ -111,7 +112,7 @@ export function stressOutputs(config: StressConfig, results: Float64Array, versi
   const files = {
     "summary.json": JSON.stringify(summary, null, 2) + "\n",
     "paths.csv": pathsCsv(config, results),
-    "samples.csv": typeof samples === "string" ? samples : samplesCsv(config, samples as PathSimulator, config.model.assets.map((a) => a.symbol)),
+    "samples.csv": typeof samples === "string" ? samples : samplesCsv(config, samples, config.model.assets.map((a) => a.symbol)),
   };
   return { summary, files };
 }

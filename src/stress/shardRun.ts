@@ -7,7 +7,7 @@ import { stressOutputs, type RunOptions, type StressResult } from "./run.ts";
 import { shardFileName, shardRange, type ShardSpec } from "./shard.ts";
 import { encodeShard, type ShardConfigSource, type ShardHeader } from "./shardFile.ts";
 import type { MergedShards } from "./shardMerge.ts";
-import { createSimulator } from "./simulate.ts";
+import { createSimulator } from "./simulators.ts";
 import { prepareBook } from "./strategyPaths.ts";
 
 export interface ShardRun {

@@ -7,8 +7,6 @@ import { tracedLiquidationPrices } from "./legs.ts";
 import { ModeKernel, type BookLeg, type StepContext } from "./modeKernel.ts";
 import { PathDriver } from "./pathDriver.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { StrategyPathSimulator } from "./strategyPaths.ts";
-import { FusedPathSimulator } from "./fusedKernel.ts";
 
 const MS_PER_HOUR = 3_600_000;
 
@@ -26,23 +24,11 @@ export function stressVenue(config: StressConfig): Venue {
 /** A portfolio's legs in the model's slots: notional = initialBalance × weight × leverage at the initial price. */
 export function bookLegs(config: StressConfig, symbols: readonly string[], initialPrices: Float64Array): BookLeg[] {
   if (config.book.kind !== "portfolio")
-    throw new InputError("strategy: a strategy book runs on StrategyPathSimulator (createSimulator chooses by book kind), not on the portfolio kernel");
+    throw new InputError("strategy: a strategy book runs on StrategyPathSimulator (simulators.ts chooses by book kind), not on the portfolio kernel");
   return config.book.legs.map((leg) => {
     const slot = symbols.indexOf(leg.symbol);
     return { slot, dir: leg.side === "long" ? 1 : -1, size: (config.initialBalance * leg.weight * leg.leverage) / initialPrices[slot], leverage: leg.leverage };
   });
-}
-
-/** What the pool and the outputs use of a simulator: path i under every mode, into pathResult.ts's layout. */
-export type PathRunner = Pick<PathSimulator, "modes" | "run">;
-
-/**
- * The simulator for a config's book: the fused portfolio kernel (fusedKernel.ts) for static legs, the
- * backtester's replay on synthetic candles for a strategy (load it first with `prepareBook`, from
- * strategyPaths.ts). `PathSimulator` below is the reference the fused kernel matches byte for byte.
- */
-export function createSimulator(config: StressConfig): PathRunner {
-  return config.book.kind === "strategy" ? new StrategyPathSimulator(config) : new FusedPathSimulator(config);
 }
 
 /**

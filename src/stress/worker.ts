@@ -3,7 +3,7 @@ import { InputError } from "../market/index.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { samplesCsv } from "./outputs.ts";
-import { createSimulator, type PathRunner, type PathSimulator } from "./simulate.ts";
+import { createSimulator, type PathRunner } from "./simulators.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
 
@@ -59,8 +59,7 @@ export default async function (task: ChunkTask): Promise<Float64Array | ChunkInp
 export async function samples(task: ChunkTask): Promise<string | ChunkInputError> {
   await loadBook(task);
   try {
-    const simulator = createSimulator(task.config) as PathSimulator; // samplesCsv only calls run(), which both simulators have
-    return samplesCsv(task.config, simulator, task.config.model.assets.map((a) => a.symbol));
+    return samplesCsv(task.config, createSimulator(task.config), task.config.model.assets.map((a) => a.symbol));
   } catch (err) {
     if (isInputError(err)) return { inputError: err.message };
     throw err;
