@@ -4,7 +4,8 @@ import type { StressConfig } from "./config.ts";
 import { pathsCsv, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { simulateAll, type PoolOptions } from "./pool.ts";
-import { stressVenue } from "./simulate.ts";
+import { PathSimulator, stressVenue } from "./simulate.ts";
+import { runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "./sweep.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { describeScenario } from "../scenarios/index.ts";
@@ -115,4 +116,37 @@ export function stressOutputs(config: StressConfig, results: Float64Array, versi
     "samples.csv": typeof samples === "string" ? samples : samplesCsv(config, samples, config.model.assets.map((a) => a.symbol)),
   };
   return { summary, files };
+}
+
+/** One cell's line of sweep.csv: each mode's liquidation probability and interval, from its run. */
+function cellResults(result: StressResult): CellModeResult[] {
+  return result.summary.runs.map((r) => ({ mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: result.summary.paths }));
+}
+
+/** Before anything runs: a portfolio cell's legs against the venue's limits (a strategy book is checked on its thread). */
+function checkCell(cell: StressConfig): void {
+  if (cell.book.kind === "portfolio") new PathSimulator(cell);
+}
+
+/**
+ * A stress run and, with sweep axes, its sweep on the same pool (one set of threads for the base run and
+ * every cell, each cell on the base run's seed: common random numbers). Every cell is checked before the
+ * base run starts; the summary then names the sweep and the files include sweep.csv.
+ */
+export async function runStressWithSweep(
+  config: StressConfig,
+  axes: SweepAxis[],
+  o: RunOptions & { onCell?: (index: number, cells: number) => void },
+): Promise<{ result: StressResult; sweep: { rows: SweepRow[]; csv: string } | null }> {
+  if (axes.length) sweepCells(config, axes, checkCell);
+  const result = await runStress(config, o);
+  if (!axes.length) return { result, sweep: null };
+  const cellOptions: RunOptions = { pool: o.pool, signal: o.signal, version: o.version };
+  const sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
+    o.onCell?.(k, cells);
+    return cellResults(await runStress(cell, cellOptions));
+  }, checkCell);
+  const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
+  const files = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
+  return { result: { ...result, files }, sweep };
 }

@@ -6,12 +6,11 @@ import { loadMarket } from "../../data/index.ts";
 import { readUserTables } from "../venueTables.ts";
 import { InputError } from "../../market/index.ts";
 import {
-  loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStress, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
-  MAX_SWEEP_CELLS, parseSweep, prepareBook, resolveSweeps, runSweep, sweepCells, type CellModeResult, type SweepArg, type SweepAxis, type SweepRow, stressTableWarnings,
+  loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStressWithSweep, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
+  MAX_SWEEP_CELLS, parseSweep, prepareBook, resolveSweeps, type SweepArg, type SweepAxis, type SweepRow, stressTableWarnings,
 } from "../../stress/index.ts";
 import { loadStrategy } from "../../strategy/index.ts";
 import { checkAddFolder, preloadReportRenderer, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
-import type { StressSummary } from "../../results/index.ts";
 import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
@@ -67,10 +66,6 @@ export async function loadHistory(request: { symbols: string[]; from: string; to
   const market = await loadMarket({ symbols: request.symbols, from: request.from, to: request.to, dataDir: request.data ?? undefined, interval: "1h", mark: false });
   for (const w of market.warnings) console.error(`warning: ${w}`);
   return market;
-}
-
-function cellResults(result: StressResult): CellModeResult[] {
-  return result.summary.runs.map((r) => ({ mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: result.summary.paths }));
 }
 
 /**
@@ -280,23 +275,12 @@ export async function run(argv: string[]): Promise<number> {
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
     const version = await packageVersion();
-    const validate = (cell: StressConfig) => {
-      if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
-    };
-    if (axes.length) sweepCells(config, axes, validate); // every cell checked before the base run starts
     if (!v["no-report"]) preloadReportRenderer(); // this thread is idle while the pool simulates: load vega meanwhile
-    const result = await runStress(config, { pool, onProgress: progressBar(), signal, version });
-    let files = result.files;
-    let sweep: Awaited<ReturnType<typeof runSweep>> | null = null;
-    if (axes.length) {
-      sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
-        if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
-        return cellResults(await runStress(cell, { pool, signal, version }));
-      }, validate);
-      const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
-      files = { ...files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };
-    }
-    await folder.commit(files, { report: !v["no-report"], signal });
+    const onCell = (k: number, cells: number) => {
+      if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
+    };
+    const { result, sweep } = await runStressWithSweep(config, axes, { pool, onProgress: progressBar(), signal, version, onCell });
+    await folder.commit(result.files, { report: !v["no-report"], signal });
     await printStressRun(config, result, axes, sweep, (performance.now() - started) / 1000);
     console.log(`wrote ${folder.dir}`);
     return 0;
