@@ -18,7 +18,10 @@ export interface UserTable {
   parsed: VenueTableFile;
 }
 
-/** Every `<venue>-*.json` table file in the directory (none when it does not exist); a bad file is a one-line InputError. */
+/**
+ * Every `<venue>-*.json` table file in the directory (none when it does not exist); a bad file is a
+ * one-line InputError; what a default stood in for (an old file's missing field) is one warning line on stderr.
+ */
 export function readUserTables(venue: string, dir = userTablesDir()): UserTable[] {
   let names: string[];
   try {
@@ -29,7 +32,9 @@ export function readUserTables(venue: string, dir = userTablesDir()): UserTable[
   return names.map((n) => {
     const file = join(dir, n);
     const raw = parseJsonText(readFileSync(file, "utf8"), file); // a byte-order mark is skipped
-    return { file, raw, parsed: parseVenueTables(raw, file, venue) };
+    const parsed = parseVenueTables(raw, file, venue);
+    for (const w of parsed.warnings) console.error(`warning: ${w}`);
+    return { file, raw, parsed };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Venue } from "../venues/index.ts";
+import { liquidationFeeRate, type Venue } from "../venues/index.ts";
 import { entryRoot, isLinearRule, liquidationRoot, maintenance, rootPerAvailable, unrealisedPnl, type Dir } from "./algebra.ts";
 import type { EventSink, EventType } from "./events.ts";
 import type { Ledger } from "./ledger.ts";
@@ -16,6 +16,8 @@ export interface Liquidated {
   readonly dir: Dir;
   readonly size: number;
   readonly price: number;
+  /** the symbol's liquidation fee rate in its margin mode, from the table in force (Binance's per-symbol rate, else the venue's) */
+  readonly rate: number;
 }
 
 /**
@@ -168,13 +170,18 @@ export class AccountCore {
     const pnl = this.ledger.realize(bucket, dir, size, this.store.entry[s], fill);
     this.readBalances(s);
     this.emit(time, "liquidation", s, size, fill, pnl, detail);
-    return { symbol: this.symbols[s], dir, size, price: fill };
+    return { symbol: this.symbols[s], dir, size, price: fill, rate: this.liquidationFeeRate(s, bucket !== CROSS, time) };
   }
 
-  /** the liquidation fee on the total liquidated, capped once at what is left in the bucket, attributed pro rata */
+  /** slot s's liquidation fee rate at `time`: its symbol's own in the table in force, else the venue's for the mode */
+  liquidationFeeRate(s: number, isolated: boolean, time: number): number {
+    return liquidationFeeRate(this.venue.table(this.symbols[s], time), isolated);
+  }
+
+  /** the liquidation fee on the total liquidated (each part at its rate), capped once at what is left in the bucket, attributed pro rata */
   chargeLiquidationFees(time: number, bucket: number, parts: readonly Liquidated[], s: number): void {
-    if (!(this.venue.liquidationFee > 0) || parts.length === 0) return;
-    const fees = this.ledger.liquidationFee(bucket, parts, this.venue.liquidationFee);
+    if (!parts.some((x) => x.rate > 0)) return;
+    const fees = this.ledger.liquidationFee(bucket, parts);
     this.store.wallet = this.ledger.balance(CROSS);
     this.store.version++;
     if (s >= 0) this.readBalances(s);

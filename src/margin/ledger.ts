@@ -18,11 +18,11 @@ export interface Ledger {
   /** charge size × price × rate (trading fee); returns the fee (positive) */
   fee(bucket: number, size: number, price: number, rate: number): number;
   /**
-   * Charge the liquidation fee of everything liquidated at once from one bucket: Σ size × price × rate,
-   * capped once at what is left in the bucket (so the order of the parts does not matter). Returns
-   * each part's share (pro rata when capped), summing to the fee charged.
+   * Charge the liquidation fee of everything liquidated at once from one bucket: Σ size × price × rate
+   * (each part at its symbol's rate), capped once at what is left in the bucket (so the order of the
+   * parts does not matter). Returns each part's share (pro rata when capped), summing to the fee charged.
    */
-  liquidationFee(bucket: number, parts: readonly LiquidatedPart[], rate: number): number[];
+  liquidationFee(bucket: number, parts: readonly LiquidatedPart[]): number[];
   /** pay funding: the bucket receives −dir × size × price × rate; returns the signed amount received */
   funding(bucket: number, dir: number, size: number, price: number, rate: number): number;
   /** post a funding amount computed elsewhere (positive = received), rounded like every posting; returns it */
@@ -36,10 +36,11 @@ export interface Ledger {
   totals(): LedgerTotals;
 }
 
-/** One liquidated piece of a position: its size and fill price. */
+/** One liquidated piece of a position: its size, fill price and liquidation fee rate. */
 export interface LiquidatedPart {
   readonly size: number;
   readonly price: number;
+  readonly rate: number;
 }
 
 /** Cumulative flows. Identity: deposits + realizedPnl − fees + funding − liquidationFees − forfeited + badDebt = Σ balances. */
@@ -103,8 +104,8 @@ export class ExactLedger implements Ledger {
     this.post(b, f.neg(), "fees", -1);
     return f.toNumber();
   }
-  liquidationFee(b: number, parts: readonly LiquidatedPart[], rate: number): number[] {
-    const full = parts.map((x) => this.r(new this.D(x.size).times(x.price).times(rate)));
+  liquidationFee(b: number, parts: readonly LiquidatedPart[]): number[] {
+    const full = parts.map((x) => this.r(new this.D(x.size).times(x.price).times(x.rate)));
     const total = full.reduce((a, f) => a.plus(f), new this.D(0));
     const charged = this.D.min(total, this.D.max(this.get(b), 0));
     this.post(b, charged.neg(), "liquidationFees", -1);
@@ -199,15 +200,15 @@ export class FastLedger implements Ledger {
     this.fees += f;
     return f;
   }
-  liquidationFee(i: number, parts: readonly LiquidatedPart[], rate: number): number[] {
+  liquidationFee(i: number, parts: readonly LiquidatedPart[]): number[] {
     this.ensure(i);
     let total = 0;
-    for (const x of parts) total += x.size * x.price * rate;
+    for (const x of parts) total += x.size * x.price * x.rate;
     const charged = Math.min(total, Math.max(this.b[i], 0));
     this.b[i] -= charged;
     this.liquidationFees += charged;
     const k = total > 0 ? charged / total : 0;
-    return parts.map((x) => x.size * x.price * rate * k);
+    return parts.map((x) => x.size * x.price * x.rate * k);
   }
   funding(i: number, dir: number, size: number, price: number, rate: number): number {
     this.ensure(i);

@@ -94,15 +94,22 @@ export function fromHyperliquidMeta(metas: readonly unknown[], o: ConvertOptions
 
 /**
  * Binance GET /fapi/v1/leverageBracket (signed): [{ symbol, brackets: [{ initialLeverage, notionalCap,
- * notionalFloor, maintMarginRatio, cum }] }], with the ticks of GET /fapi/v1/exchangeInfo when given.
+ * notionalFloor, maintMarginRatio, cum }] }], with the ticks (PRICE_FILTER.tickSize) and liquidation fee
+ * rates (`liquidationFee`) of GET /fapi/v1/exchangeInfo when given.
  */
 export function fromBinanceBrackets(brackets: unknown, exchangeInfo: unknown | null, o: ConvertOptions): Obj {
   const ticks = new Map<string, string>();
+  const fees = new Map<string, Obj>();
   if (exchangeInfo !== null) {
     arr(obj(exchangeInfo, "exchangeInfo").symbols, "exchangeInfo.symbols").forEach((s, i) => {
       const e = obj(s, `exchangeInfo.symbols[${i}]`);
       const f = (Array.isArray(e.filters) ? e.filters : []).find((x) => (x as Obj)?.filterType === "PRICE_FILTER") as Obj | undefined;
       if (f && typeof f.tickSize === "string" && Number(f.tickSize) > 0) ticks.set(String(e.symbol), f.tickSize.replace(/0+$/, "").replace(/\.$/, ""));
+      // the symbol's own liquidation fee rate ("liquidation fee rate" in Binance's API docs), charged instead of the default
+      if (e.liquidationFee !== undefined) {
+        const rate = num(e.liquidationFee, `exchangeInfo.symbols[${i}].liquidationFee`);
+        fees.set(String(e.symbol), { rate, source: `Binance GET /fapi/v1/exchangeInfo 'liquidationFee' ${JSON.stringify(e.liquidationFee)} of ${String(e.symbol)}, fetched with this table (${o.source})` });
+      }
     });
   }
   const symbols: Obj = {};
@@ -115,7 +122,8 @@ export function fromBinanceBrackets(brackets: unknown, exchangeInfo: unknown | n
       return [num(x.notionalFloor, `${w}.notionalFloor`), num(x.notionalCap, `${w}.notionalCap`), num(x.initialLeverage, `${w}.initialLeverage`), num(x.maintMarginRatio, `${w}.maintMarginRatio`), num(x.cum, `${w}.cum`)] as Row;
     }).sort((a, b) => a[0] - b[0]);
     const tick = ticks.get(name);
-    symbols[name] = tick ? { tiers: rows, tickSize: tick } : { tiers: rows };
+    const fee = fees.get(name);
+    symbols[name] = { tiers: rows, ...(tick ? { tickSize: tick } : {}), ...(fee ? { liquidationFee: fee } : {}) };
   });
   const unsourced = exchangeInfo === null ? ["tickSize: no exchangeInfo given; prices print to 6 significant figures"] : [];
   return { ...header("binance", o, ["deduction is Binance's cum as published"], unsourced), symbols };

@@ -29,7 +29,7 @@ export function customVenue(spec: CustomVenueSpec): Venue {
   const choice: TableChoice = Object.freeze({
     id: "custom", asOf: "", asOfMs: 0, source: "the user's custom venue spec", file: "", venueSymbol: null,
     table: { symbol: null, tiers: table, tick: { kind: "unknown" } as const, unsourced: [], notes: [] },
-    unsourced: [], liquidationLoss: { cross: loss, isolated: loss },
+    unsourced: [], liquidationLoss: { cross: loss, isolated: loss }, symbolFee: null, feeUnsourced: false,
   });
   return {
     name: "custom",

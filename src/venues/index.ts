@@ -6,7 +6,8 @@
  * files (`perpsim venues update`) are parsed with `parseVenueTables` and added with `withTableFiles`.
  */
 export type { Venue, VenueName, Tier, TierTable, LiqPriceFamily, LiquidationPolicy, FundingRules, CustomVenueSpec, MarginMode } from "./types.ts";
-export type { LiquidationLossRule, Recipient, SymbolTable, TableChoice, TickRule, VenueTableFile } from "./tableTypes.ts";
+export type { LiquidationLossRule, Recipient, SymbolFee, SymbolTable, TableChoice, TickRule, VenueTableFile } from "./tableTypes.ts";
+export { liquidationFeeRate } from "./liquidationFee.ts";
 export { RECIPIENTS } from "./tableTypes.ts";
 export { getVenue, withTiers, withTableFiles, undated, VENUE_NAMES } from "./registry.ts";
 export { buildTiers, flatTier, tierAt, tierIndex, validateTiers, GENERIC_TIERS, type TierRow } from "./tiers.ts";

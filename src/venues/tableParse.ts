@@ -1,7 +1,8 @@
 import { InputError } from "../market/index.ts";
 import { validateTiers } from "./tiers.ts";
 import type { Tier } from "./types.ts";
-import { RECIPIENTS, type LiquidationLossRule, type Recipient, type SymbolTable, type TickRule, type VenueTableFile } from "./tableTypes.ts";
+import { RECIPIENTS, type LiquidationLossRule, type Recipient, type SymbolFee, type SymbolTable, type TickRule, type VenueTableFile } from "./tableTypes.ts";
+import { shippedBackstopRemainder } from "./shippedRaw.ts";
 
 /** venues whose liquidation policy has a backstop, so their loss rules must say where its remainder goes */
 const HAS_BACKSTOP = new Set(["hyperliquid"]);
@@ -13,6 +14,7 @@ type Obj = Record<string, unknown>;
 
 /** A reader that names the file and the field in every error (one line). */
 class Reader {
+  readonly warnings: string[] = [];
   constructor(readonly file: string) {}
   fail(field: string, what: string): never {
     throw new InputError(`${this.file}: ${field}: ${what}`);
@@ -54,36 +56,59 @@ export function parseVenueTables(raw: unknown, file: string, expectVenue?: strin
   if (!Array.isArray(cols) || cols.join(",") !== COLUMNS.join(",")) r.fail("columns", `must be ${JSON.stringify(COLUMNS)}`);
   const loss = r.obj(top.liquidationLoss, "liquidationLoss");
   const liquidationLoss: Partial<Record<"cross" | "isolated", LiquidationLossRule>> = {};
-  for (const mode of ["cross", "isolated"] as const) if (loss[mode] !== undefined) liquidationLoss[mode] = parseLoss(r, loss[mode], `liquidationLoss.${mode}.`, HAS_BACKSTOP.has(venue));
+  const backstopDefaults: string[] = [];
+  for (const mode of ["cross", "isolated"] as const) {
+    if (loss[mode] === undefined) continue;
+    const backstop = HAS_BACKSTOP.has(venue) ? { venue, mode, defaulted: backstopDefaults } : null;
+    liquidationLoss[mode] = parseLoss(r, loss[mode], `liquidationLoss.${mode}.`, backstop);
+  }
   if (Object.keys(liquidationLoss).length === 0) r.fail("liquidationLoss", "needs a cross or an isolated rule");
+  if (backstopDefaults.length > 0) {
+    const used = backstopDefaults.map((m) => `${m} "${liquidationLoss[m as "cross" | "isolated"]!.backstopRemainder}"`).join(", ");
+    r.warnings.push(`${file}: liquidationLoss.${backstopDefaults.join("/")}.backstopRemainder is missing (a file from before the field): using the shipped ${venue} table's (${used})`);
+  }
   const symbolsRaw = r.obj(top.symbols, "symbols");
   const symbols = new Map<string, SymbolTable>();
   for (const [name, entry] of Object.entries(symbolsRaw)) symbols.set(name, parseSymbol(r, name, entry, `symbols.${name}.`));
   if (symbols.size === 0) r.fail("symbols", "is empty");
   const defaultTable = top.default === undefined || top.default === null ? null : parseSymbol(r, null, top.default, "default.");
+  const perSymbolFees = [...symbols.values()].some((t) => t.liquidationFee !== undefined);
   return Object.freeze({
-    venue, id, asOf, asOfMs, source, file, liquidationLoss, defaultTable, symbols,
+    venue, id, asOf, asOfMs, source, file, liquidationLoss, perSymbolFees, defaultTable, symbols,
     notes: r.strings(top, "notes", ""),
     unsourced: r.strings(top, "unsourced", ""),
+    warnings: r.warnings,
   });
 }
 
-function parseLoss(r: Reader, v: unknown, field: string, backstop: boolean): LiquidationLossRule {
+/** a venue with a backstop: its mode, and where to note a backstopRemainder taken from the shipped table */
+interface BackstopCheck {
+  readonly venue: string;
+  readonly mode: "cross" | "isolated";
+  readonly defaulted: string[];
+}
+
+function parseLoss(r: Reader, v: unknown, field: string, backstop: BackstopCheck | null): LiquidationLossRule {
   const o = r.obj(v, field.slice(0, -1));
   const feeRate = o.feeRate;
   if (typeof feeRate !== "number" || !(feeRate >= 0 && feeRate < 1)) r.fail(`${field}feeRate`, `must be a rate in [0, 1) (got ${JSON.stringify(feeRate)})`);
-  const recipient = (key: string): Recipient => {
-    const x = o[key];
+  const recipient = (key: string, x: unknown = o[key]): Recipient => {
     if (!RECIPIENTS.includes(x as Recipient)) r.fail(`${field}${key}`, `must be one of ${RECIPIENTS.map((s) => `"${s}"`).join(", ")} (got ${JSON.stringify(x)})`);
     return x as Recipient;
   };
-  if (backstop && o.backstopRemainder === undefined) r.fail(`${field}backstopRemainder`, "is missing (this venue's liquidation has a backstop)");
+  let backstopRemainder = o.backstopRemainder;
+  if (backstop && backstopRemainder === undefined) {
+    // a file written before the field existed: the shipped table's routing stands in, with a warning
+    backstopRemainder = shippedBackstopRemainder(backstop.venue, backstop.mode);
+    if (backstopRemainder === undefined) r.fail(`${field}backstopRemainder`, "is missing (this venue's liquidation has a backstop)");
+    backstop.defaulted.push(backstop.mode);
+  }
   return Object.freeze({
     closePrice: r.str(o, "closePrice", field),
     feeRate,
     feeBase: r.str(o, "feeBase", field),
     remainder: recipient("remainder"),
-    ...(o.backstopRemainder !== undefined ? { backstopRemainder: recipient("backstopRemainder") } : {}),
+    ...(backstopRemainder !== undefined ? { backstopRemainder: recipient("backstopRemainder", backstopRemainder) } : {}),
     partial: r.str(o, "partial", field),
     bankrupt: r.str(o, "bankrupt", field),
     sources: r.strings(o, "sources", field),
@@ -106,15 +131,24 @@ function parseSymbol(r: Reader, name: string | null, v: unknown, field: string):
     : szDecimals !== undefined ? { kind: "significant", figures: 5, maxDecimals: 6 - (szDecimals as number) } : { kind: "unknown" };
   const marginTableId = o.marginTableId;
   if (marginTableId !== undefined && !Number.isInteger(marginTableId)) r.fail(`${field}marginTableId`, "must be an integer");
+  const liquidationFee = o.liquidationFee === undefined ? undefined : parseSymbolFee(r, o.liquidationFee, `${field}liquidationFee`);
   return Object.freeze({
     symbol: name,
     tiers: validateTiers(tiers, `${r.file}: ${field}tiers`),
     tick,
     ...(szDecimals !== undefined ? { szDecimals: szDecimals as number } : {}),
     ...(marginTableId !== undefined ? { marginTableId: marginTableId as number } : {}),
+    ...(liquidationFee !== undefined ? { liquidationFee } : {}),
     unsourced: r.strings(o, "unsourced", field),
     notes: r.strings(o, "notes", field),
   });
+}
+
+/** `{ "rate": 0.0125, "source": "..." }`: a rate in [0, 1) with where it was read */
+function parseSymbolFee(r: Reader, v: unknown, field: string): SymbolFee {
+  const o = r.obj(v, field);
+  if (typeof o.rate !== "number" || !(o.rate >= 0 && o.rate < 1)) r.fail(`${field}.rate`, `must be a rate in [0, 1) (got ${JSON.stringify(o.rate)})`);
+  return Object.freeze({ rate: o.rate, source: r.str(o, "source", `${field}.`) });
 }
 
 function parseTier(r: Reader, row: unknown, field: string, last: boolean): Tier {

@@ -113,13 +113,23 @@ export class VenueTables {
 }
 
 function choice(f: VenueTableFile, t: SymbolTable): TableChoice {
-  // the liquidation rule's own unsourced figures (a fee rate the engine charges) count too, once
-  const loss = [...new Set(Object.values(f.liquidationLoss).flatMap((l) => l.unsourced))].map((u) => `liquidation loss: ${u}`);
+  // the liquidation rule's own unsourced figures (a fee rate the engine charges) count too, once; a
+  // symbol charged its own sourced fee does not run on the default rate they flag ("feeRate: ...")
+  const ruleNotes = [...new Set(Object.values(f.liquidationLoss).flatMap((l) => l.unsourced))];
+  const loss = ruleNotes.filter((u) => !(t.liquidationFee && u.startsWith("feeRate:"))).map((u) => `liquidation loss: ${u}`);
   return Object.freeze({
     id: f.id, asOf: f.asOf, asOfMs: f.asOfMs, source: f.source, file: f.file,
-    venueSymbol: t.symbol, table: t, liquidationLoss: f.liquidationLoss,
-    unsourced: [...f.unsourced, ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u)), ...loss],
+    venueSymbol: t.symbol, table: t, liquidationLoss: f.liquidationLoss, symbolFee: t.liquidationFee ?? null,
+    feeUnsourced: f.perSymbolFees && t.liquidationFee === undefined,
+    unsourced: [...f.unsourced, ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u)), ...defaultFeeNote(f, t), ...loss],
   });
+}
+
+/** where the venue charges a fee per symbol but this symbol has none in the file, the default it runs on is a stand-in */
+function defaultFeeNote(f: VenueTableFile, t: SymbolTable): string[] {
+  if (!f.perSymbolFees || t.liquidationFee !== undefined) return [];
+  const rates = [...new Set(Object.values(f.liquidationLoss).map((l) => `${+(l.feeRate * 100).toPrecision(6)} %`))].join(" / ");
+  return [`${t.symbol ?? "this symbol"}: liquidation fee: no per-symbol rate sourced in ${f.id}; the venue default ${rates} is charged`];
 }
 
 /** The settings line and the warning (if any) for the tables a run used. */

@@ -40,6 +40,15 @@ export type TickRule =
   | { readonly kind: "significant"; readonly figures: number; readonly maxDecimals: number }
   | { readonly kind: "unknown" };
 
+/**
+ * A symbol's own liquidation fee, where the venue charges one per symbol (Binance's exchangeInfo
+ * `liquidationFee`): share of the notional liquidated, in both margin modes, with where it was read.
+ */
+export interface SymbolFee {
+  readonly rate: number;
+  readonly source: string;
+}
+
 /** One symbol's entry in a dated table file. */
 export interface SymbolTable {
   /** the venue's own name (`SOLUSDT`, `kPEPE`, `xyz:AAPL`, `BTC-USD`); null for the file's default table */
@@ -49,6 +58,8 @@ export interface SymbolTable {
   /** Hyperliquid meta fields, when the file has them */
   readonly szDecimals?: number;
   readonly marginTableId?: number;
+  /** the symbol's own liquidation fee; absent: the file's `liquidationLoss` feeRate (the venue's default) */
+  readonly liquidationFee?: SymbolFee;
   readonly unsourced: readonly string[];
   readonly notes: readonly string[];
 }
@@ -65,11 +76,15 @@ export interface VenueTableFile {
   readonly notes: readonly string[];
   readonly unsourced: readonly string[];
   readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
+  /** true when some symbol of the file has its own liquidation fee: the venue charges per symbol, so the default is a stand-in */
+  readonly perSymbolFees: boolean;
   readonly defaultTable: SymbolTable | null;
   /** by the venue's own symbol name */
   readonly symbols: ReadonlyMap<string, SymbolTable>;
   /** where it came from (file name), for messages */
   readonly file: string;
+  /** what the file left out that a default stood in for (one line each, for the command to print) */
+  readonly warnings: readonly string[];
 }
 
 /** The table a symbol runs on at a time, with where it came from. */
@@ -85,4 +100,9 @@ export interface TableChoice {
   /** every unsourced figure behind this choice: the file's, the symbol's and its liquidation rule's */
   readonly unsourced: readonly string[];
   readonly liquidationLoss: Readonly<Partial<Record<MarginMode, LiquidationLossRule>>>;
+  /** the symbol's own liquidation fee; null: each mode's `liquidationLoss` feeRate, the venue's default (see `liquidationFeeRate`) */
+  readonly symbolFee: SymbolFee | null;
+  /** the venue charges a fee per symbol and this one has none recorded: the default it is charged is a stand-in */
+  readonly feeUnsourced: boolean;
 }
+

@@ -60,8 +60,9 @@ export interface Venue {
   readonly takerFee: number;
   readonly makerFee: number;
   /**
-   * liquidation / clearance fee as a share of the notional liquidated, taken only from what is left:
-   * the `feeRate` of the newest table file's `liquidationLoss` rule (see `table(symbol).liquidationLoss`)
+   * the venue's default liquidation / clearance fee as a share of the notional liquidated, taken only
+   * from what is left: the `feeRate` of the newest table file's `liquidationLoss` rule. The engine
+   * charges each symbol its own rate where its table has one: `liquidationFeeRate(table(symbol, time), isolated)`.
    */
   readonly liquidationFee: number;
   /**

@@ -112,17 +112,32 @@ describe("where a liquidation's remainder goes is the table's field, read by the
     expect(() => parseVenueTables(bad, "data/venues/b.json", "binance")).toThrow(InputError);
     expect(() => parseVenueTables(bad, "data/venues/b.json", "binance")).toThrow(/^data\/venues\/b\.json: liquidationLoss\.cross\.remainder: must be one of "trader", "insurance fund", "backstop vault" \(got "nobody"\)$/);
     const hl = clone(hyperliquid2026) as Record<string, unknown> & { liquidationLoss: Record<string, Record<string, unknown>> };
+    hl.liquidationLoss.isolated.backstopRemainder = "the trader";
+    expect(() => parseVenueTables(hl, "data/venues/h.json", "hyperliquid")).toThrow(/^data\/venues\/h\.json: liquidationLoss\.isolated\.backstopRemainder: must be one of/);
+  });
+
+  it("an old Hyperliquid file without backstopRemainder runs on the shipped table's routing, with one warning line naming file and field", () => {
+    const hl = clone(hyperliquid2026) as Record<string, unknown> & { liquidationLoss: Record<string, Record<string, unknown>> };
+    delete hl.liquidationLoss.cross.backstopRemainder;
     delete hl.liquidationLoss.isolated.backstopRemainder;
-    expect(() => parseVenueTables(hl, "data/venues/h.json", "hyperliquid")).toThrow(/^data\/venues\/h\.json: liquidationLoss\.isolated\.backstopRemainder: is missing/);
+    const parsed = parseVenueTables(hl, "data/venues/h.json", "hyperliquid");
+    // the shipped Hyperliquid table sends a backstop's remainder to the vault (the docs: "MM not returned in backstop")
+    expect(parsed.liquidationLoss.cross?.backstopRemainder).toBe("backstop vault");
+    expect(parsed.liquidationLoss.isolated?.backstopRemainder).toBe("backstop vault");
+    expect(parsed.warnings).toEqual([
+      'data/venues/h.json: liquidationLoss.cross/isolated.backstopRemainder is missing (a file from before the field): using the shipped hyperliquid table\'s (cross "backstop vault", isolated "backstop vault")',
+    ]);
+    expect(parseVenueTables(hyperliquid2026, "h.json", "hyperliquid").warnings).toEqual([]);
   });
 });
 
 describe("what each table still flags as unsourced", () => {
-  it("Binance: BTC/ETH ticks are sourced (0.1, 0.01), the fee rate is flagged, other symbols' ticks too", () => {
+  it("Binance: BTC/ETH ticks and fee rates are sourced (0.1, 0.01; 1.25 %), SOL's fee rate and other symbols' ticks are flagged", () => {
     const btc = binance.table("BTCUSDT");
     expect(btc.table.tick).toEqual({ kind: "tick", tickSize: "0.1" });
     expect(binance.table("ETHUSDT", day("2022-06-01")).table.tick).toEqual({ kind: "tick", tickSize: "0.01" });
-    expect(btc.unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(true);
+    expect(btc.unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(false);
+    expect(binance.table("SOLUSDT").unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(true);
     expect(btc.unsourced.some((u) => /tickSize/.test(u))).toBe(false);
     expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than BTCUSDT/.test(u))).toBe(true);
   });

@@ -60,9 +60,25 @@ describe("Binance PRICE_FILTER ticks recorded in ccxt's markets fixture (exchang
     expect(formatPrice(xrp, binance.table("XRPUSDT").table.tick)).toBe("0.4523");
   });
 
-  it("the liquidation fee stays flagged, now citing the recorded per-symbol rates", () => {
-    const flag = binance.table("BTCUSDT").unsourced.find((u) => /^liquidation loss: feeRate/.test(u))!;
-    expect(flag).toMatch(/BTCUSDT 0\.012500, ETHUSDT 0\.012500, LTCUSDT 0\.015000/);
-    expect(binance.liquidationFee).toBe(0.005);
+  it("the recorded per-symbol liquidation fees are the table's (exchangeInfo 'liquidationFee': BTC/ETH 0.0125, LTC 0.015, ADA/XRP/DOGE/TRX 0.01)", () => {
+    const recorded: Record<string, number> = { BTCUSDT: 0.0125, ETHUSDT: 0.0125, LTCUSDT: 0.015, ADAUSDT: 0.01, XRPUSDT: 0.01, DOGEUSDT: 0.01, TRXUSDT: 0.01 };
+    for (const [symbol, rate] of Object.entries(recorded)) {
+      const t = binance.table(symbol);
+      expect(t.symbolFee?.rate).toBe(rate);
+      expect(t.symbolFee?.source).toMatch(/ccxt\/ccxt ts\/src\/test\/static\/markets\/binance\.json at 0dca8ac0a3ce97d642fd9973b3121c2d6e3e3063/);
+      expect(t.feeUnsourced).toBe(false);
+      expect(t.unsourced.some((u) => /liquidation fee|feeRate/.test(u))).toBe(false);
+    }
+    // BTC/ETH carry it in every dated table (a 2022 run is charged the 2023 rate, said so in its source)
+    expect(binance.table("BTCUSDT", Date.UTC(2022, 5, 1)).symbolFee?.source).toMatch(/carried to this table of 2022-05-21/);
+    expect(binance.liquidationFee).toBe(0.005); // the venue default, charged where no rate is recorded
+  });
+
+  it("a symbol without a recorded rate is charged the default, flagged unsourced with what was searched", () => {
+    const sol = binance.table("SOLUSDT");
+    expect(sol.symbolFee).toBeNull();
+    expect(sol.feeUnsourced).toBe(true);
+    expect(sol.unsourced).toContain("SOLUSDT: liquidation fee: no per-symbol rate sourced in binance-2024-10-24; the venue default 0.5 % is charged");
+    expect(sol.unsourced.find((u) => u.startsWith("liquidation loss: feeRate"))).toMatch(/No attributable recording holds SOLUSDT.*searched:/);
   });
 });

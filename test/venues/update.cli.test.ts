@@ -70,7 +70,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     ] }]);
   }
   if (url.pathname === "/fapi/v1/exchangeInfo") {
-    return json(res, 200, { timezone: "UTC", symbols: [{ symbol: "SOLUSDT", pair: "SOLUSDT", contractType: "PERPETUAL", filters: [
+    return json(res, 200, { timezone: "UTC", symbols: [{ symbol: "SOLUSDT", pair: "SOLUSDT", contractType: "PERPETUAL", liquidationFee: "0.015000", filters: [
       { filterType: "PRICE_FILTER", minPrice: "0.4200", maxPrice: "6857", tickSize: "0.0100" },
       { filterType: "LOT_SIZE", minQty: "0.01", maxQty: "1000000", stepSize: "0.01" },
     ] }] });
@@ -149,6 +149,9 @@ describe("perpsim venues update (loopback) and show", () => {
     expect(r.code).toBe(0);
     const show = await perpsim(["venues", "show", "--venue", "binance", "--symbol", "SOLUSDT"]);
     expect(show.out).toMatch(/prices\s+tick 0\.01/);
+    // exchangeInfo's liquidationFee becomes SOLUSDT's own rate, charged instead of the 0.5 % default
+    expect(show.out).toMatch(/fee\s+1\.5 % of the notional liquidated, from what is left only \(SOLUSDT's own rate; the venue default is 0\.5 %\)/);
+    expect(show.out).toMatch(/fee source\s+Binance GET \/fapi\/v1\/exchangeInfo 'liquidationFee' "0\.015000" of SOLUSDT/);
     const liq = await perpsim(["liq", "--venue", "binance", "--symbol", "SOLUSDT", "--side", "long", "--entry", "150", "--size", "1", "--leverage", "10", "--mode", "isolated"]);
     expect(liq.out).toMatch(/isolated\s+135\.68\s+135\.00/);
     expect(liq.out).toMatch(/SOLUSDT: table binance-2030-01-01/);
@@ -192,6 +195,23 @@ describe("perpsim venues update (loopback) and show", () => {
     expect(show.err.trim().split("\n")).toHaveLength(1);
     expect(show.err).toMatch(/dydx-2031-01-01\.json: symbols\.BTC-USD\.tiers\[0\]\.mmr: must be a rate in \(0, 1\) \(got -0\.012\)/);
     expect(existsSync(bad)).toBe(true);
+  });
+
+  it("an old Hyperliquid file without backstopRemainder runs, on the shipped routing, with one warning line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "perpsim-oldhl-"));
+    const shipped = JSON.parse(readFileSync("src/venues/tables/hyperliquid-2026-07-03.json", "utf8"));
+    shipped.id = "hyperliquid-2030-06-01";
+    shipped.asOf = "2030-06-01";
+    for (const mode of ["cross", "isolated"]) delete shipped.liquidationLoss[mode].backstopRemainder;
+    const file = join(dir, "hyperliquid-2030-06-01.json");
+    writeFileSync(file, JSON.stringify(shipped));
+    const show = await perpsim(["venues", "show", "--venue", "hyperliquid", "--symbol", "BTC"], { PERPSIM_VENUE_TABLES: dir });
+    expect(show.code).toBe(0);
+    expect(show.err.trim().split("\n")).toEqual([
+      `warning: ${file}: liquidationLoss.cross/isolated.backstopRemainder is missing (a file from before the field): using the shipped hyperliquid table's (cross "backstop vault", isolated "backstop vault")`,
+    ]);
+    expect(show.out).toMatch(/table\s+hyperliquid-2030-06-01/);
+    expect(show.out).toMatch(/backstop\s+backstop vault/);
   });
 });
 

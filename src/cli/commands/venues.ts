@@ -67,10 +67,10 @@ function describe(venue: Venue, symbol: string, t: TableChoice, time: number | u
   out.push("", t.unsourced.length === 0 ? "unsourced: none" : "UNSOURCED:");
   for (const u of t.unsourced) out.push(`  - ${u}`);
   const [a, b] = [t.liquidationLoss.cross, t.liquidationLoss.isolated];
-  if (a && b && JSON.stringify(a) === JSON.stringify(b) && venue.modes.length === 2) out.push("", ...lossLines("cross and isolated", a));
+  if (a && b && JSON.stringify(a) === JSON.stringify(b) && venue.modes.length === 2) out.push("", ...lossLines("cross and isolated", a, t));
   else for (const mode of venue.modes) {
     const loss = t.liquidationLoss[mode];
-    if (loss) out.push("", ...lossLines(mode, loss));
+    if (loss) out.push("", ...lossLines(mode, loss, t));
   }
   const others = venue.tables?.candidates(symbol).filter((c) => c.id !== t.id) ?? [];
   if (others.length > 0) out.push("", `other dated tables for ${symbol}: ${others.map((c) => `${c.id} (asOf ${c.asOf})`).join(", ")}`);
@@ -78,17 +78,30 @@ function describe(venue: Venue, symbol: string, t: TableChoice, time: number | u
   return out;
 }
 
-function lossLines(mode: string, l: LiquidationLossRule): string[] {
+/** the fee this symbol is charged: its own sourced rate, or the venue's default (a stand-in where the venue charges per symbol) */
+function feeLines(l: LiquidationLossRule, t: TableChoice): string[] {
+  const pct = (r: number) => `${+(r * 100).toPrecision(6)} %`;
+  const name = t.venueSymbol ?? "this symbol";
+  if (t.symbolFee) {
+    return [`  fee          ${pct(t.symbolFee.rate)} of the ${l.feeBase}, from what is left only (${name}'s own rate; the venue default is ${pct(l.feeRate)})`, `  fee source   ${t.symbolFee.source}`];
+  }
+  if (l.feeRate === 0 && !t.feeUnsourced) return ["  fee          none"];
+  const whose = t.feeUnsourced ? `the venue default, UNSOURCED for ${name}: no rate of its own is recorded` : "the venue's rate";
+  return [`  fee          ${pct(l.feeRate)} of the ${l.feeBase}, from what is left only (${whose})`];
+}
+
+function lossLines(mode: string, l: LiquidationLossRule, t: TableChoice): string[] {
+  const flagged = t.unsourced.some((u) => u.startsWith("liquidation loss:"));
   return [
     `liquidation loss, ${mode}:`,
     `  closed at    ${l.closePrice}`,
-    l.feeRate === 0 ? "  fee          none" : `  fee          ${+(l.feeRate * 100).toPrecision(6)} % of the ${l.feeBase}, from what is left only`,
+    ...feeLines(l, t),
     `  remainder    ${l.remainder}${l.remainder === "trader" ? " (what is left after the fee is returned)" : " (keeps what is left)"}`,
     ...(l.backstopRemainder ? [`  backstop     ${l.backstopRemainder}${l.backstopRemainder === "trader" ? "" : " (keeps what is left when the backstop takes over)"}`] : []),
     `  partial      ${l.partial}`,
     `  bankrupt     ${l.bankrupt}`,
     ...l.sources.map((s) => `  source       ${s}`),
-    ...(l.unsourced.length > 0 ? ["  UNSOURCED    see the list above (liquidation loss)"] : []),
+    ...(flagged ? ["  UNSOURCED    see the list above (liquidation loss)"] : []),
   ];
 }
 

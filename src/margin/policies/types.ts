@@ -23,7 +23,8 @@ export interface LiquidationBucket {
   /** liquidate part of the position at `fill` */
   reduce(slot: number, size: number, fill: number, detail: string): void;
   /**
-   * Charge the liquidation fee on everything liquidated, then: `none` keeps the bucket going;
+   * Charge the liquidation fee on everything liquidated (each position at its symbol's rate from the
+   * table in force: Binance's per-symbol `liquidationFee`, else the venue's), then: `none` keeps the bucket going;
    * `settle` ends it (isolated: the margin left returns to the wallet; cross: a negative wallet is
    * written off as bad debt); `forfeit` ends it with the venue keeping what is left.
    */
