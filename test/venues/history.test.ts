@@ -173,11 +173,27 @@ describe("Bybit's recorded ETHUSDT tiers (ccxt #17061, 2023-03-05) and BTCUSDT b
     expect(q.liquidationPrice!).toBeCloseTo(905.5, 9);
   });
 
-  it("BTCUSDT tiers 15-18 are the recorded rows (30M 7.5 % 8.70x .. 36M 9 % 7.27x); 4-14 are flagged as interpolated", () => {
-    const t = bybit.tiers("BTCUSDT");
-    expect(t.slice(14).map((x) => [x.cap, x.mmr, x.maxLeverage])).toEqual([[30e6, 0.075, 8.7], [32e6, 0.08, 8.16], [34e6, 0.085, 7.69], [36e6, 0.09, 7.27]]);
+  it("BTCUSDT in mid-2023: the 34 recorded rows (hirokisan/bybit golden file at 77e1b6b), agreeing with ccxt #17055's tiers 15-18", () => {
+    const t = bybit.tiers("BTCUSDT", day("2023-07-01"));
+    expect(t).toHaveLength(34);
+    expect(t.slice(14, 18).map((x) => [x.cap, x.mmr, x.maxLeverage])).toEqual([[30e6, 0.075, 8.7], [32e6, 0.08, 8.16], [34e6, 0.085, 7.69], [36e6, 0.09, 7.27]]);
+    expect([t[3].cap, t[3].mmr, t[3].maxLeverage]).toEqual([8e6, 0.02, 30.77]); // riskId 4 → 8,000,000 (also bybit-exchange/docs' set-risk-limit example)
+    expect([t[13].cap, t[13].mmr, t[13].maxLeverage]).toEqual([28e6, 0.07, 9.3]);
     // deduction at 30M: Σ floor_k × 0.5 % over the 14 raises = 0.005 × 2M × (1 + … + 14)
     expect(t[14].deduction).toBeCloseTo(0.005 * 2e6 * 105, 6); // 1,050,000
-    expect(bybit.table("BTCUSDT").unsourced.some((u) => u.startsWith("BTCUSDT: tiers 4-14 (6M .. 28M): their rates are not in either recording"))).toBe(true);
+    expect([t[33].floor, t[33].cap, t[33].mmr, t[33].maxLeverage]).toEqual([100e6, 200e6, 0.6, 1]);
+    expect(bybit.table("BTCUSDT", day("2023-07-01")).unsourced.some((u) => /interpolated/.test(u))).toBe(false);
+  });
+
+  it("BTCUSDT from 2024-06-15: Bybit's finer ladder (hirokisan/bybit golden file at 3c03f4e): 2.6M 0.56 % 90x, deduction 2M × 0.06 % = 1,200", () => {
+    const choice = bybit.table("BTCUSDT", day("2024-07-01"));
+    expect(choice.id).toBe("bybit-2024-06-15");
+    const t = choice.table.tiers;
+    expect(t).toHaveLength(35);
+    expect(t[1]).toMatchObject({ floor: 2e6, cap: 2.6e6, maxLeverage: 90, mmr: 0.0056 });
+    expect(t[1].deduction).toBeCloseTo(2e6 * (0.0056 - 0.005), 6);
+    expect(t[2].deduction).toBeCloseTo(1_200 + 2.6e6 * (0.0063 - 0.0056), 6); // 3,020
+    expect([t[34].cap, t[34].mmr, t[34].maxLeverage]).toEqual([1.2e9, 0.6, 1]);
+    expect(bybit.table("ETHUSDT", day("2024-07-01")).id).toBe("bybit-2023-06-01"); // the 2024 recording holds BTCUSDT only
   });
 });

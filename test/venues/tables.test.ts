@@ -35,8 +35,8 @@ describe("worked examples on the shipped tables", () => {
     expect(q.liquidationPrice!).toBeCloseTo(2866.26937, 3);
   });
 
-  it("Bybit: BTCUSDT's recorded risk-limit rows (2M 0.5 %, 4M 1 % with mmDeduction 10,000) and BY-1", () => {
-    const t = getVenue("bybit").tiers("BTCUSDT");
+  it("Bybit: BTCUSDT's recorded risk-limit rows of 2023 (2M 0.5 %, 4M 1 % with mmDeduction 10,000) and BY-1", () => {
+    const t = getVenue("bybit").tiers("BTCUSDT", Date.UTC(2023, 6, 1));
     expect(tierAt(t, 2_000_000 - 1).mmr).toBe(0.005);
     expect(tierAt(t, 3_000_000)).toMatchObject({ mmr: 0.01, maxLeverage: 57.14, deduction: 10_000 });
     const q = liquidationPrice(getVenue("bybit"), { symbol: "BTCUSDT", side: "long", size: 1, entryPrice: 20_000, mode: "isolated", leverage: 50 });
