@@ -116,6 +116,14 @@ describe("where a liquidation's remainder goes is the table's field, read by the
     expect(() => parseVenueTables(hl, "data/venues/h.json", "hyperliquid")).toThrow(/^data\/venues\/h\.json: liquidationLoss\.isolated\.backstopRemainder: must be one of/);
   });
 
+  it("a symbol's own liquidation fee must be a rate in [0, 1) with a source: refused with one line naming file and field", () => {
+    const bad = clone(binance2024) as Record<string, unknown> & { symbols: Record<string, Record<string, unknown>> };
+    bad.symbols.LTCUSDT.liquidationFee = { rate: -0.015, source: "x" };
+    expect(() => parseVenueTables(bad, "data/venues/b.json", "binance")).toThrow(/^data\/venues\/b\.json: symbols\.LTCUSDT\.liquidationFee\.rate: must be a rate in \[0, 1\) \(got -0\.015\)$/);
+    bad.symbols.LTCUSDT.liquidationFee = { rate: 0.015 };
+    expect(() => parseVenueTables(bad, "data/venues/b.json", "binance")).toThrow(/^data\/venues\/b\.json: symbols\.LTCUSDT\.liquidationFee\.source: must be a non-empty string$/);
+  });
+
   it("an old Hyperliquid file without backstopRemainder runs on the shipped table's routing, with one warning line naming file and field", () => {
     const hl = clone(hyperliquid2026) as Record<string, unknown> & { liquidationLoss: Record<string, Record<string, unknown>> };
     delete hl.liquidationLoss.cross.backstopRemainder;
