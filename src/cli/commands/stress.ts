@@ -16,7 +16,6 @@ import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
-import { stressOnQueue } from "./stressQueue.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
@@ -263,6 +262,7 @@ export async function run(argv: string[]): Promise<number> {
   const folder = await RunFolder.open(v.out, "stress", { force: v.force });
   if (v.queue !== undefined) {
     try {
+      const { stressOnQueue } = await import("./stressQueue.ts"); // bullmq and ioredis load only for a queued run (~0.3 CPU-s)
       return await stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), folder, noReport: v["no-report"] === true });
     } finally {
       await folder.release();
