@@ -34,22 +34,60 @@ function aCoreIsFree(): boolean {
 }
 
 /**
- * Draw every chart; the results in the charts' order. `drawHere` draws one on this thread. With the
- * second thread, both take the next chart from one queue (costliest first) as they become free, so a
- * thread slowed down by the machine's other work takes fewer.
+ * Charts drawn ahead of their page (`drawAhead`), by their whole content (id, words, spec and data): a
+ * page with the very same chart takes it from here instead of drawing it again.
+ */
+const ahead = new Map<string, Promise<RenderedChart>>();
+const MAX_AHEAD = 32; // charts drawn ahead of a page that never came (a run that failed) are dropped past this
+const chartKey = (c: Chart) => JSON.stringify(c);
+
+/**
+ * Start drawing charts on this thread, one after another, before their page is built (a stress run's
+ * sample-path charts while the pool still simulates). A chart that fails here fails its page there.
+ */
+export function drawAhead(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): void {
+  if (ahead.size > MAX_AHEAD) ahead.clear();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const c of charts) {
+    const drawn = previous.then(() => drawHere(c));
+    drawn.catch(() => {}); // awaited by the page
+    previous = drawn.catch(() => {});
+    ahead.set(chartKey(c), drawn);
+  }
+}
+
+/**
+ * Draw every chart; the results in the charts' order. Charts drawn ahead are taken as they are; of the
+ * others, `drawHere` draws one on this thread. With the second thread, both take the next chart from one
+ * queue (costliest first) as they become free, so a thread slowed down by the machine's other work takes fewer.
  */
 export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
-  if (charts.length >= 2) startRenderThread();
-  const other = thread;
   const out: RenderedChart[] = new Array(charts.length);
-  const queue = byCost(charts);
+  const drawnAhead: Promise<void>[] = [];
+  const toDraw: number[] = [];
+  charts.forEach((c, i) => {
+    const key = ahead.size > 0 ? chartKey(c) : "";
+    const drawn = ahead.get(key);
+    if (drawn === undefined) return void toDraw.push(i);
+    ahead.delete(key);
+    const taken = drawn.then((r) => void (out[i] = r));
+    taken.catch(() => {}); // awaited below, unless drawing the others failed first
+    drawnAhead.push(taken);
+  });
+  await drawCharts(charts, toDraw, out, drawHere);
+  await Promise.all(drawnAhead);
+  return out;
+}
+
+/** Draw charts[i] for each i of `which` into out[i]: on this thread, and on the second one when it runs. */
+async function drawCharts(charts: Chart[], which: number[], out: RenderedChart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<void> {
+  if (which.length >= 2) startRenderThread();
+  const other = thread;
+  const queue = byCost(charts, which);
   const take = async (draw: (c: Chart) => Promise<RenderedChart>) => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) out[i] = await draw(charts[i]);
   };
-  if (other === null || charts.length < 2) {
-    await take(drawHere);
-    return out;
-  }
+  if (other === null || which.length < 2) return take(drawHere);
   thread = null; // one page's charts per thread: it stops when they are drawn
   try {
     // a chart's own error fails the page as it would here; a thread that cannot start or dies leaves its share to this one
@@ -58,16 +96,15 @@ export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Prom
     there.catch(() => {}); // awaited below
     await take(drawHere);
     await there;
-    return out;
   } finally {
     other.stop();
   }
 }
 
-/** The charts' indices, costliest first: a fixed cost per chart (parsing its spec, building its dataflow) plus its rows. */
-function byCost(charts: Chart[]): number[] {
-  const cost = charts.map((c) => 500 + Object.values(c.spec.datasets).reduce((n, rows) => n + rows.length, 0));
-  return charts.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+/** The indices `which` of the charts, costliest first: a fixed cost per chart (parsing its spec, building its dataflow) plus its rows. */
+function byCost(charts: Chart[], which: number[]): number[] {
+  const cost = (i: number) => 500 + Object.values(charts[i].spec.datasets).reduce((n, rows) => n + rows.length, 0);
+  return which.map((i) => [i, cost(i)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
 }
 
 class RenderThreadFailed extends Error {

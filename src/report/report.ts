@@ -5,7 +5,7 @@ import { InputError } from "../errors/index.ts";
 import type { BacktestSummary, StressSummary } from "../results/index.ts";
 import { backtestCharts } from "./charts/backtest.ts";
 import type { Chart } from "./charts/chart.ts";
-import { stressCharts } from "./charts/stress.ts";
+import { stressCharts, stressSampleCharts } from "./charts/stress.ts";
 import { sweepChart } from "./charts/sweep.ts";
 import { money } from "./format.ts";
 import { readResultsFolder, type ReportInput } from "./input.ts";
@@ -13,7 +13,7 @@ import { modelLine } from "./model.ts";
 import { pageHtml, type PageParts } from "./page.ts";
 import { pairedDifference } from "./paired.ts";
 import { reconciliationLines } from "./reconcile.ts";
-import { renderCharts, startRenderThread } from "./renderPool.ts";
+import { drawAhead, renderCharts, startRenderThread } from "./renderPool.ts";
 import { backtestComparison, backtestVerdict, stressComparison, stressVerdict } from "./table.ts";
 import { legsTable, monthlyGrid, symbolTable, tradeTable, type TableSection } from "./tables.ts";
 import { writeOutputs } from "./write.ts";
@@ -44,6 +44,20 @@ export function preloadReportRenderer(): void {
   startRenderThread();
   loadRenderer().catch(() => {});
   loadVegaRuntime().catch(() => {});
+}
+
+/**
+ * Draw a stress run's sample-path charts now, from its samples.csv, while its paths are still simulated:
+ * its report then takes them as drawn (the same charts: `modes` in the summary's order, its horizon).
+ */
+export function prerenderStressSamples(run: { modes: string[]; horizonHours: number }, samplesCsv: string): void {
+  let charts: Chart[];
+  try {
+    charts = stressSampleCharts(run, samplesCsv);
+  } catch {
+    return; // the report names the bad file when it is built
+  }
+  drawAhead(charts, (c) => loadRenderer().then((r) => r.renderChart(c)));
 }
 
 type Settings = Record<string, string | number | boolean>;

@@ -88,6 +88,14 @@ export class StressPool {
     return out;
   }
 
+  /**
+   * Start the threads now rather than at the first chunk: each loads its module (dist/worker.js) while
+   * this thread goes on checking the config and the book. Idempotent; a no-op after `destroy()`.
+   */
+  warm(): void {
+    if (!this.destroyed && !this.piscina) this.start();
+  }
+
   private submit<T>(task: ChunkTask, name: string, signal?: AbortSignal): Promise<T> {
     if (this.destroyed) return Promise.reject(new Error("StressPool: used after destroy()"));
     if (!this.piscina) this.start();

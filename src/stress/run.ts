@@ -1,9 +1,9 @@
 import type { StressSummary } from "../results/index.ts";
 import { stressSummary } from "./aggregate.ts";
 import type { StressConfig } from "./config.ts";
-import { pathsCsv, samplesCsv } from "./outputs.ts";
+import { pathsCsv, SampleWriter, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { simulateAll, type PoolOptions } from "./pool.ts";
+import { RunCancelled, simulateAll, type PoolOptions } from "./pool.ts";
 import { PathSimulator, stressVenue } from "./simulate.ts";
 import { runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "./sweep.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
@@ -22,6 +22,10 @@ export interface StressResult {
 export interface RunOptions extends PoolOptions {
   /** version written in settings (the package's) */
   version?: string;
+  /** samples.csv with path 0 traced already (`openSamples`: the caller checked the book with it); default: traced here first */
+  samples?: SampleWriter;
+  /** called with samples.csv's text as soon as it is ready, while the paths are still simulated (the report draws its sample charts meanwhile) */
+  onSamples?: (samplesCsv: string) => void;
 }
 
 /** What a reader needs to reproduce the run, for summary.settings and the report header. */
@@ -80,25 +84,52 @@ export function stressTableWarnings(config: StressConfig, now = Date.now()): str
 }
 
 /**
+ * samples.csv's writer for a config, with path 0 traced: path 0 opens the book (the venue's limits, the
+ * balance), so a bad book is a one-line InputError here, before anything else runs. A strategy book is
+ * loaded first (`prepareBook`); its sample paths run its code on this thread.
+ */
+export async function openSamples(config: StressConfig): Promise<SampleWriter> {
+  await prepareBook(config);
+  // a portfolio's traced paths run on the reference kernel (the fused one hands them to it too)
+  const simulator = config.book.kind === "portfolio" ? new PathSimulator(config) : createSimulator(config);
+  const samples = new SampleWriter(config, simulator, config.model.assets.map((a) => a.symbol));
+  samples.traceNext();
+  return samples;
+}
+
+/** The sample paths after path 0, one at a time between the pool's messages, until done or cancelled. */
+async function traceRest(samples: SampleWriter, signal?: AbortSignal): Promise<string> {
+  while (!samples.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw new RunCancelled("cancelled");
+    samples.traceNext();
+  }
+  return samples.text();
+}
+
+/**
  * Run a validated stress config: every path on the pool (or in this thread with one worker), then
- * the statistics and the output files' contents. Validates the book on path 0 first, so a bad book
- * is a one-line InputError before any worker starts.
+ * the statistics and the output files' contents. Validates the book on path 0 first (the first sample
+ * path, unless `o.samples` has it), so a bad book is a one-line InputError before any path is submitted;
+ * the other sample paths are traced while the pool simulates.
  */
 export async function runStress(config: StressConfig, o: RunOptions = {}): Promise<StressResult> {
   // A strategy book given a pool runs only there, samples.csv's paths too: no user code on this thread.
   const pooled = o.pool !== undefined && config.book.kind === "strategy" ? o.pool : null;
-  let simulator: PathRunner | null = null;
-  if (!pooled) {
-    await prepareBook(config);
-    simulator = createSimulator(config);
-    simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
-  }
+  const samples = pooled ? null : (o.samples ?? (await openSamples(config)));
   const t0 = performance.now();
   // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
-  const results = await simulateAll(config, o);
+  const simulation = simulateAll(config, o);
+  const samplesText = (pooled ? pooled.samples(config, o.signal) : traceRest(samples!, o.signal)).then((text) => {
+    o.onSamples?.(text);
+    return text;
+  });
+  // both settle before the run fails: the simulation's failure (a chunk's) is the one reported, and no task is left running
+  const [results, text] = await Promise.allSettled([simulation, samplesText]);
+  if (results.status === "rejected") throw results.reason;
+  if (text.status === "rejected") throw text.reason;
   const t1 = performance.now();
-  const samples = pooled ? await pooled.samples(config, o.signal) : simulator!;
-  const { summary, files } = stressOutputs(config, results, o.version ?? "unknown", samples);
+  const { summary, files } = stressOutputs(config, results.value, o.version ?? "unknown", text.value);
   return { summary, files, timings: { simulate: (t1 - t0) / 1000, aggregate: (performance.now() - t1) / 1000 } };
 }
 
@@ -118,9 +149,17 @@ export function stressOutputs(config: StressConfig, results: Float64Array, versi
   return { summary, files };
 }
 
-/** One cell's line of sweep.csv: each mode's liquidation probability and interval, from its run. */
-function cellResults(result: StressResult): CellModeResult[] {
-  return result.summary.runs.map((r) => ({ mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: result.summary.paths }));
+/**
+ * One cell's line of sweep.csv: each mode's liquidation probability and interval. A cell needs only its
+ * statistics: no output files, no sample paths; path 0 checks its book first, as a run's does.
+ */
+async function cellResults(cell: StressConfig, o: RunOptions): Promise<CellModeResult[]> {
+  if (!(o.pool !== undefined && cell.book.kind === "strategy")) {
+    await prepareBook(cell);
+    createSimulator(cell).run(0, new Float64Array(cell.modes.length * PATH_FIELDS), 0);
+  }
+  const summary = stressSummary(cell, await simulateAll(cell, o), stressSettings(cell, o.version ?? "unknown"));
+  return summary.runs.map((r) => ({ mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: summary.paths }));
 }
 
 /** Before anything runs: a portfolio cell's legs against the venue's limits (a strategy book is checked on its thread). */
@@ -144,7 +183,7 @@ export async function runStressWithSweep(
   const cellOptions: RunOptions = { pool: o.pool, signal: o.signal, version: o.version };
   const sweep = await runSweep(config, axes, async (cell, _params, k, cells) => {
     o.onCell?.(k, cells);
-    return cellResults(await runStress(cell, cellOptions));
+    return cellResults(cell, cellOptions);
   }, checkCell);
   const summary: StressSummary = { ...result.summary, sweep: { axes: axes.map((a) => ({ name: a.name, values: a.values })), cells: sweep.rows.length, file: "sweep.csv" } };
   const files = { ...result.files, "summary.json": JSON.stringify(summary, null, 2) + "\n", "sweep.csv": sweep.csv };

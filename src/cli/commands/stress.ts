@@ -6,11 +6,11 @@ import { loadMarket } from "../../data/index.ts";
 import { readUserTables } from "../venueTables.ts";
 import { InputError } from "../../market/index.ts";
 import {
-  loadStressConfig, parseJson, parseShard, PathSimulator, PATH_FIELDS, RunCancelled, runShard, runStressWithSweep, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
+  loadStressConfig, openSamples, parseJson, parseShard, RunCancelled, type SampleWriter, runShard, runStressWithSweep, StressPool, WORKER_MEMORY_MB, type ConfigOverrides, type ShardSpec, type StressConfig, type StressResult,
   MAX_SWEEP_CELLS, parseSweep, prepareBook, resolveSweeps, type SweepArg, type SweepAxis, type SweepRow, stressTableWarnings,
 } from "../../stress/index.ts";
-import { loadStrategy } from "../../strategy/index.ts";
-import { checkAddFolder, preloadReportRenderer, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
+import { loadStrategy, runningCompiled } from "../../strategy/index.ts";
+import { checkAddFolder, preloadReportRenderer, prerenderStressSamples, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
 import { composeStressConfig } from "../modelFile.ts";
@@ -170,16 +170,17 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
 
 /**
  * Path 0 opens the book before anything else runs: the venue's limits and the balance are checked, named
- * with the config file and the field. A strategy's path 0 runs in its own thread (isolate.ts), where
- * Ctrl-C, --timeout and the memory limit stop it. False when Ctrl-C stopped it.
+ * with the config file and the field. A portfolio's path 0 is samples.csv's first path, traced here (the
+ * run goes on with it); a strategy's runs in its own thread (isolate.ts), where Ctrl-C, --timeout and the
+ * memory limit stop it. Null when Ctrl-C stopped it.
  */
-async function checkBook(config: StressConfig, file: string, timeoutSeconds: number | undefined, memoryMb: number): Promise<boolean> {
+async function checkBook(config: StressConfig, file: string, timeoutSeconds: number | undefined, memoryMb: number): Promise<{ samples?: SampleWriter } | null> {
   try {
-    if (config.book.kind === "portfolio") new PathSimulator(config).run(0, new Float64Array(config.modes.length * PATH_FIELDS), 0);
-    else await runIsolated("stressProbe", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb });
-    return true;
+    if (config.book.kind === "portfolio") return { samples: await openSamples(config) };
+    await runIsolated("stressProbe", config, { what: "the strategy on path 0", timeoutSeconds, memoryMb });
+    return {};
   } catch (err) {
-    if (err instanceof Interrupted) return false;
+    if (err instanceof Interrupted) return null;
     if (err instanceof InputError) throw bookError(err, config, file);
     throw err;
   }
@@ -250,42 +251,58 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutSeconds = numberFlag("timeout", v.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 2_147_483)) throw new InputError(`--timeout ${v.timeout}: must be a number of seconds > 0`);
   const deadline: Deadline | undefined = timeoutSeconds === undefined ? undefined : { seconds: timeoutSeconds, at: Date.now() + timeoutSeconds * 1000 };
-  if (!(await checkBook(config, file, timeoutSeconds, memoryMb ?? WORKER_MEMORY_MB))) {
-    console.error("perpsim stress: interrupted; nothing written");
-    return 130;
-  }
-  if (v.shard !== undefined) {
-    const shard = parseShard(v.shard, config.paths, process.env);
-    if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
-    return runOneShard(config, shard, { source: file, text, overrides }, new StressPool(workers, memoryMb), v.out, deadline); // a strategy book runs only on its threads
-  }
-  const folder = await RunFolder.open(v.out, "stress", { force: v.force });
-  if (v.queue !== undefined) {
-    try {
-      const { stressOnQueue } = await import("./stressQueue.ts"); // bullmq and ioredis load only for a queued run (~0.3 CPU-s)
-      return await stressOnQueue({ url: v.queue, config, axes, version: await packageVersion(), folder, noReport: v["no-report"] === true });
-    } finally {
-      await folder.release();
+  // One set of threads for the base run and every sweep cell (a queued run uses none). A strategy book runs
+  // only there, whatever --workers is (one thread at least): its code never holds the main thread. The
+  // compiled CLI starts them now, so they load while path 0 and the folder are checked; under tsx (tests,
+  // development) a thread's start-up is ~1 CPU-s, paid only at the first chunk, when the run needs it.
+  const pool = v.queue === undefined ? new StressPool(workers, memoryMb) : null;
+  if (pool && runningCompiled && (pool.workers > 1 || config.book.kind === "strategy")) pool.warm();
+  try {
+    const checked = await checkBook(config, file, timeoutSeconds, memoryMb ?? WORKER_MEMORY_MB);
+    if (!checked) {
+      console.error("perpsim stress: interrupted; nothing written");
+      return 130;
     }
+    if (v.shard !== undefined) {
+      const shard = parseShard(v.shard, config.paths, process.env);
+      if (v.out !== undefined) await checkAddFolder(v.out); // before simulating
+      return await runOneShard(config, shard, { source: file, text, overrides }, pool!, v.out, deadline);
+    }
+    const folder = await RunFolder.open(v.out, "stress", { force: v.force });
+    if (!pool) {
+      try {
+        const { stressOnQueue } = await import("./stressQueue.ts"); // bullmq and ioredis load only for a queued run (~0.3 CPU-s)
+        return await stressOnQueue({ url: v.queue!, config, axes, version: await packageVersion(), folder, noReport: v["no-report"] === true });
+      } finally {
+        await folder.release();
+      }
+    }
+    return await runLocal(config, axes, { pool, folder, report: !v["no-report"], samples: checked.samples, deadline });
+  } finally {
+    await pool?.destroy();
   }
-  // one set of threads for the base run and every sweep cell; starts at the first chunk. A strategy book
-  // runs only there, whatever --workers is (one thread at least): its code never holds the main thread.
-  const pool = new StressPool(workers, memoryMb);
+}
+
+/** The run on this machine's pool, its outputs committed to the folder (released, whatever happens). */
+function runLocal(config: StressConfig, axes: SweepAxis[], o: { pool: StressPool; folder: RunFolder; report: boolean; samples?: SampleWriter; deadline?: Deadline }): Promise<number> {
+  const { pool, folder } = o;
   const started = performance.now();
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
     const version = await packageVersion();
-    if (!v["no-report"]) preloadReportRenderer(); // this thread is idle while the pool simulates: load vega meanwhile
+    if (o.report) preloadReportRenderer(); // this thread is idle while the pool simulates: load vega meanwhile
     const onCell = (k: number, cells: number) => {
       if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
     };
-    const { result, sweep } = await runStressWithSweep(config, axes, { pool, onProgress: progressBar(), signal, version, onCell });
-    await folder.commit(result.files, { report: !v["no-report"], signal });
+    // the report's sample-path charts are drawn here while the pool simulates
+    const onSamples = o.report ? (csv: string) => prerenderStressSamples({ modes: config.modes, horizonHours: config.horizonHours }, csv) : undefined;
+    const { result, sweep } = await runStressWithSweep(config, axes, { pool, onProgress: progressBar(), signal, version, onCell, samples: o.samples, onSamples });
+    await folder.commit(result.files, { report: o.report, signal });
     await printStressRun(config, result, axes, sweep, (performance.now() - started) / 1000);
     console.log(`wrote ${folder.dir}`);
     return 0;
   }, async () => {
     await pool.destroy();
     await folder.release();
-  }, MAX_SWEEP_CELLS + 2, deadline);
+  }, MAX_SWEEP_CELLS + 2, o.deadline);
 }

@@ -141,11 +141,18 @@ export function stressCharts(summary: StressSummary, files: { paths?: string; sa
     });
   }
 
-  if (files.samples !== undefined) {
-    charts.push(samplePathsChart(files.samples, color, summary.horizonHours));
-    charts.push(...sampleLiquidationCharts(files.samples, summary.horizonHours, color));
-  }
+  if (files.samples !== undefined) charts.push(...stressSampleCharts({ modes, horizonHours: summary.horizonHours }, files.samples));
   return charts;
+}
+
+/**
+ * The charts of samples.csv alone (the sample paths' equity, the liquidation price over time): the last
+ * charts of `stressCharts`, the same given the run's modes (in the summary's order) and horizon. A run
+ * draws them while its paths are still simulated (report.ts `prerenderStressSamples`).
+ */
+export function stressSampleCharts(run: { modes: string[]; horizonHours: number }, samples: string): Chart[] {
+  const color = (title: string | null = "mode") => modeColor(run.modes, title);
+  return [samplePathsChart(samples, color, run.horizonHours), ...sampleLiquidationCharts(samples, run.horizonHours, color)];
 }
 
 function samplePathsChart(text: string, color: (title?: string | null) => unknown, horizon: number): Chart {
