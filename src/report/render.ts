@@ -53,7 +53,7 @@ export function thinSeries(rows: Record<string, unknown>[], perSeries: number): 
   if (rows.length <= perSeries) return rows;
   const series = new Map<string, number[]>();
   for (let i = 0; i < rows.length; i++) {
-    const key = JSON.stringify(Object.entries(rows[i]).filter(([, v]) => typeof v !== "number"));
+    const key = seriesKey(rows[i]);
     let list = series.get(key);
     if (!list) series.set(key, (list = []));
     list.push(i);
@@ -87,6 +87,16 @@ export function thinSeries(rows: Record<string, unknown>[], perSeries: number): 
     }
   }
   return cut ? rows.filter((_, i) => keep[i] === 1) : rows;
+}
+
+/** What tells a row's series: its non-numeric fields, names and values (as JSON: null and "null" differ). */
+function seriesKey(row: Record<string, unknown>): string {
+  let key = "";
+  for (const k in row) {
+    const v = row[k];
+    if (typeof v !== "number") key += `${JSON.stringify(k)}:${JSON.stringify(v ?? null)},`;
+  }
+  return key;
 }
 
 function withoutDatasetValues(compiled: vega.Spec, names: string[]): Record<string, unknown> {

@@ -34,12 +34,12 @@ function aCoreIsFree(): boolean {
 }
 
 /**
- * Charts drawn ahead of their page (`drawAhead`), by their whole content (id, words, spec and data): a
- * page with the very same chart takes it from here instead of drawing it again.
+ * Charts drawn ahead of their page (`drawAhead`): a page given the very same Chart object (its builder
+ * hands out the same objects for the same input: charts/stress.ts `stressSampleCharts`) takes it from
+ * here instead of drawing it again. Charts are plain data, never changed once built.
  */
-const ahead = new Map<string, Promise<RenderedChart>>();
+const ahead = new Map<Chart, Promise<RenderedChart>>();
 const MAX_AHEAD = 32; // charts drawn ahead of a page that never came (a run that failed) are dropped past this
-const chartKey = (c: Chart) => JSON.stringify(c);
 
 /**
  * Start drawing charts on this thread, one after another, before their page is built (a stress run's
@@ -52,7 +52,7 @@ export function drawAhead(charts: Chart[], drawHere: (c: Chart) => Promise<Rende
     const drawn = previous.then(() => drawHere(c));
     drawn.catch(() => {}); // awaited by the page
     previous = drawn.catch(() => {});
-    ahead.set(chartKey(c), drawn);
+    ahead.set(c, drawn);
   }
 }
 
@@ -66,10 +66,9 @@ export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Prom
   const drawnAhead: Promise<void>[] = [];
   const toDraw: number[] = [];
   charts.forEach((c, i) => {
-    const key = ahead.size > 0 ? chartKey(c) : "";
-    const drawn = ahead.get(key);
+    const drawn = ahead.get(c);
     if (drawn === undefined) return void toDraw.push(i);
-    ahead.delete(key);
+    ahead.delete(c);
     const taken = drawn.then((r) => void (out[i] = r));
     taken.catch(() => {}); // awaited below, unless drawing the others failed first
     drawnAhead.push(taken);
