@@ -61,7 +61,7 @@ export function drawAhead(charts: Chart[], drawHere: (c: Chart) => Promise<Rende
  * others, `drawHere` draws one on this thread. With the second thread, both take the next chart from one
  * queue (costliest first) as they become free, so a thread slowed down by the machine's other work takes fewer.
  */
-export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<RenderedChart[]> {
+export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Promise<RenderedChart>, secondThread = true): Promise<RenderedChart[]> {
   const out: RenderedChart[] = new Array(charts.length);
   const drawnAhead: Promise<void>[] = [];
   const toDraw: number[] = [];
@@ -73,15 +73,15 @@ export async function renderCharts(charts: Chart[], drawHere: (c: Chart) => Prom
     taken.catch(() => {}); // awaited below, unless drawing the others failed first
     drawnAhead.push(taken);
   });
-  await drawCharts(charts, toDraw, out, drawHere);
+  await drawCharts(charts, toDraw, out, drawHere, secondThread);
   await Promise.all(drawnAhead);
   return out;
 }
 
 /** Draw charts[i] for each i of `which` into out[i]: on this thread, and on the second one when it runs. */
-async function drawCharts(charts: Chart[], which: number[], out: RenderedChart[], drawHere: (c: Chart) => Promise<RenderedChart>): Promise<void> {
-  if (which.length >= 2) startRenderThread();
-  const other = thread;
+async function drawCharts(charts: Chart[], which: number[], out: RenderedChart[], drawHere: (c: Chart) => Promise<RenderedChart>, secondThread: boolean): Promise<void> {
+  if (secondThread && which.length >= 2) startRenderThread();
+  const other = secondThread ? thread : null;
   const queue = byCost(charts, which);
   const take = async (draw: (c: Chart) => Promise<RenderedChart>) => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) out[i] = await draw(charts[i]);

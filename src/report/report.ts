@@ -21,6 +21,12 @@ import { writeOutputs } from "./write.ts";
 export interface ReportOptions {
   /** inline vega's runtime for tooltips and zoom (default true); without it the page is static SVG only */
   interactive?: boolean;
+  /**
+   * draw on a second thread too when a core is free (default true; see renderPool.ts). A stress run says
+   * false: its sample-path charts are drawn ahead on this thread, which leaves few charts for the page, and
+   * drawn warm here they cost less than a second thread's start and cold code
+   */
+  secondThread?: boolean;
 }
 
 let vegaRuntime: Promise<string> | undefined;
@@ -40,8 +46,8 @@ const loadRenderer = () => (renderer ??= import("./render.ts"));
  * the caller waits on other work — a backtest's thread — so that the report write, later, finds them
  * loaded. A failure here surfaces there.
  */
-export function preloadReportRenderer(): void {
-  startRenderThread();
+export function preloadReportRenderer(options: Pick<ReportOptions, "secondThread"> = {}): void {
+  if (options.secondThread !== false) startRenderThread();
   loadRenderer().catch(() => {});
   loadVegaRuntime().catch(() => {});
 }
@@ -154,7 +160,7 @@ function stressParts(s: StressSummary, input: ReportInput): Omit<PageParts, "cha
 export async function buildReportHtml(input: ReportInput, options: ReportOptions = {}): Promise<string> {
   const parts = input.summary.command === "backtest" ? backtestParts(input.summary, input) : stressParts(input.summary, input);
   const { renderChart } = await loadRenderer();
-  const charts = await renderCharts(parts.charts, renderChart);
+  const charts = await renderCharts(parts.charts, renderChart, options.secondThread !== false);
   const vegaRuntime = options.interactive === false ? undefined : await loadVegaRuntime();
   return pageHtml({ ...parts, charts, vegaRuntime });
 }

@@ -61,7 +61,7 @@ export class SampleWriter {
     this.simulator.run(p, this.scratch, 0, (m, hour, equity, prices, liquidatedNow, liqs) => {
       const step = Math.round(hour / stepHours);
       if (!liquidatedNow && step % every !== 0 && step !== config.steps) return;
-      rows[m].push([p, config.modes[m], num(hour, 4), num(equity, 2), ...Array.from(prices, (x) => num(x, 6)), ...Array.from(liqs, (x) => (x === x ? num(x, 6) : "")), liquidatedNow ? 1 : 0].join(","));
+      rows[m].push([p, config.modes[m], num(hour, 4), num(equity, 2), ...Array.from(prices, (x) => num(x, 6)), ...Array.from(liqs(), (x) => (x === x ? num(x, 6) : "")), liquidatedNow ? 1 : 0].join(","));
     });
     for (const r of rows) this.lines.push(...r);
     this.traced++;

@@ -11,10 +11,11 @@ import { PATH_FIELDS } from "./pathResult.ts";
 const MS_PER_HOUR = 3_600_000;
 
 /**
- * Called at the end of every step of a traced path (sample paths for the report); `liqPrices` holds each
- * symbol's liquidation price then (NaN: no position, or none above zero).
+ * Called at the end of every step of a traced path (sample paths for the report); `liqPrices()` gives each
+ * symbol's liquidation price then (NaN: no position, or none above zero), computed only when asked (a
+ * trace keeps a row every few steps), and only during the call.
  */
-export type PathTrace = (modeIndex: number, hour: number, equity: number, prices: Float64Array, liquidatedNow: boolean, liqPrices: Float64Array) => void;
+export type PathTrace = (modeIndex: number, hour: number, equity: number, prices: Float64Array, liquidatedNow: boolean, liqPrices: () => Float64Array) => void;
 
 /** The venue a stress config names (its own validation, one-line InputError). */
 export function stressVenue(config: StressConfig): Venue {
@@ -77,7 +78,7 @@ export class PathSimulator {
     for (let m = 0; m < kernels.length; m++) {
       this.bridges[m].reseed(bridgeKey); // every mode sees the same bridge uniforms for the same tests
       kernels[m].begin(s1);
-      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, tracedLiquidationPrices(kernels[m].engine, driver.model.symbols, s1, liqs!));
+      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, () => tracedLiquidationPrices(kernels[m].engine, driver.model.symbols, s1, liqs!));
     }
     const stepHours = driver.stepHours;
     for (let s = 0; s < this.steps; s++) {
@@ -93,7 +94,7 @@ export class PathSimulator {
         if (!k.hasPositions) continue;
         const before = k.liquidations;
         k.step(ctx);
-        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!));
+        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, () => tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!));
         open ||= k.hasPositions;
       }
       if (!open) break; // every mode is flat: nothing more can happen on this path

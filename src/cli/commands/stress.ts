@@ -290,14 +290,14 @@ function runLocal(config: StressConfig, axes: SweepAxis[], o: { pool: StressPool
   // the pool listens to the signal once per run, and a sweep runs once per cell
   return interruptible(async (signal) => {
     const version = await packageVersion();
-    if (o.report) preloadReportRenderer(); // this thread is idle while the pool simulates: load vega meanwhile
+    if (o.report) preloadReportRenderer({ secondThread: false }); // this thread is idle while the pool simulates: load vega meanwhile
     const onCell = (k: number, cells: number) => {
       if (process.stderr.isTTY) process.stderr.write(`sweep cell ${k + 1}/${cells}\n`);
     };
     // the report's sample-path charts are drawn here while the pool simulates
     const onSamples = o.report ? (csv: string) => prerenderStressSamples({ modes: config.modes, horizonHours: config.horizonHours }, csv) : undefined;
     const { result, sweep } = await runStressWithSweep(config, axes, { pool, onProgress: progressBar(), signal, version, onCell, samples: o.samples, onSamples });
-    await folder.commit(result.files, { report: o.report, signal });
+    await folder.commit(result.files, { report: o.report && { secondThread: false }, signal });
     await printStressRun(config, result, axes, sweep, (performance.now() - started) / 1000);
     console.log(`wrote ${folder.dir}`);
     return 0;
