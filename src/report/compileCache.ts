@@ -20,7 +20,8 @@ import type { VegaLiteSpec } from "./charts/chart.ts";
 const FORMAT = 1;
 const memory = new Map<string, Promise<string>>();
 
-function diskDir(): string | null {
+/** The folder of the report's caches on disk (this one's, and parseCache.ts's), or null when PERPSIM_CACHE_DIR=off. */
+export function cacheDir(): string | null {
   const env = process.env.PERPSIM_CACHE_DIR;
   if (env === "off") return null;
   return join(env ? resolve(env) : resolve(dirname(fileURLToPath(import.meta.url)), "../../node_modules/.cache/perpsim"), "vega");
@@ -42,7 +43,7 @@ async function compileShape(shapeJson: string): Promise<string> {
 }
 
 async function cachedShape(shapeJson: string): Promise<string> {
-  const dir = diskDir();
+  const dir = cacheDir();
   const key = createHash("sha256").update(`${FORMAT}\0${compilerVersion()}\0${shapeJson}`).digest("hex").slice(0, 40);
   const file = dir && join(dir, `${key}.json`);
   if (file) {

@@ -1,6 +1,7 @@
 import * as vega from "vega";
 import type { Chart } from "./charts/chart.ts";
 import { compileVegaLite } from "./compileCache.ts";
+import { parseVega } from "./parseCache.ts";
 
 export interface RenderedChart extends Chart {
   /** static SVG drawn in node: the page reads without scripts */
@@ -20,14 +21,15 @@ export const STATIC_ROWS_PER_SERIES = 240;
 /** Compile a chart's vega-lite spec to vega and draw it to SVG with vega's headless renderer. */
 export async function renderChart(chart: Chart): Promise<RenderedChart> {
   const compiled = (await compileVegaLite(chart.spec)) as unknown as vega.Spec; // compiled once per shape (compileCache.ts)
-  const view = new vega.View(vega.parse(staticSpec(compiled, chart.spec.datasets)), { renderer: "none" });
+  const runtime = await parseVega(staticSpec(compiled, chart.spec.datasets), Object.keys(chart.spec.datasets)); // parsed once per shape (parseCache.ts)
+  const view = new vega.View(runtime, { renderer: "none" });
   let svg: string;
   try {
     svg = await view.toSVG();
   } finally {
     view.finalize();
   }
-  return { ...chart, svg: localClipIds(svg, chart.id), vega: withoutDatasetValues(compiled, Object.keys(chart.spec.datasets)) };
+  return { ...chart, svg: localIds(svg, chart.id), vega: withoutDatasetValues(compiled, Object.keys(chart.spec.datasets)) };
 }
 
 /** The compiled spec with every large dataset thinned for the static SVG (the compiled spec itself is left as it is). */
@@ -110,13 +112,15 @@ function withoutDatasetValues(compiled: vega.Spec, names: string[]): Record<stri
 }
 
 /**
- * vega numbers clip paths with a process-wide counter, so the same chart would get other ids in a
- * second report: renumber them per chart (prefixed with the chart id, unique on the page).
+ * vega numbers clip paths and gradients with process-wide counters, so the same chart would get other
+ * ids in a second report (and two charts' gradients the same id on a page): renumber them per chart,
+ * prefixed with the chart id (unique on the page).
  */
-function localClipIds(svg: string, chartId: string): string {
-  const ids = new Map<string, number>();
-  return svg.replace(/\bclip(\d+)\b/g, (_, n: string) => {
-    if (!ids.has(n)) ids.set(n, ids.size + 1);
-    return `${chartId}-clip${ids.get(n)}`;
+function localIds(svg: string, chartId: string): string {
+  const ids = { clip: new Map<string, number>(), gradient_: new Map<string, number>() };
+  return svg.replace(/\b(clip|gradient_)(\d+)\b/g, (_, kind: "clip" | "gradient_", n: string) => {
+    const seen = ids[kind];
+    if (!seen.has(n)) seen.set(n, seen.size + 1);
+    return `${chartId}-${kind === "clip" ? "clip" : "gradient"}${seen.get(n)}`;
   });
 }
