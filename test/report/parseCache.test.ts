@@ -91,7 +91,7 @@ describe("parseVega", () => {
     const [equity] = await fixtureCharts();
     const spec = (await compileVegaLite(equity.spec)) as unknown as vega.Spec;
     const name = Object.keys(equity.spec.datasets)[0];
-    const fewer = { ...spec, data: spec.data!.map((d) => (d.name === name ? { ...d, values: (d as vega.ValuesData).values.slice(0, 3) } : d)) } as vega.Spec;
+    const fewer = { ...spec, data: spec.data!.map((d) => (d.name === name ? { ...d, values: ((d as vega.ValuesData).values as unknown[]).slice(0, 3) } : d)) } as vega.Spec;
     const a = JSON.stringify(await parseVega(spec, [name]));
     const b = JSON.stringify(await parseVega(fewer, [name]));
     expect(sameNames(b)).toBe(sameNames(JSON.stringify(vega.parse(fewer))));
