@@ -88,13 +88,13 @@ export default async function (): Promise<void> {
     const oneRate = assetSteps(onePaths) / one.wall;
     console.log(`one thread, ${onePaths} paths, steady state: ${mega(oneRate)} asset-steps/s (${mega(assetSteps(onePaths) / one.cpu)} per CPU-s; ${secs(one)})`);
 
-    const cli = (paths: number, extra: string[]) => timedNode(["dist/cli.js", "stress", "--config", SSW, "--paths", String(paths), "--workers", "2", "--out", join(out, [paths, ...extra].join("")), ...extra]);
+    const cli = (paths: number, extra: string[], dir = String(paths)) => timedNode(["dist/cli.js", "stress", "--config", SSW, "--paths", String(paths), "--workers", "2", "--out", join(out, dir), ...extra]);
     const small = await cli(1000, []);
     console.log(`stress 1,000 paths, compiled CLI, 2 workers, report included: ${secs(small)}`);
     // what that second is made of: the same run with 2 paths (start-up, config and book checks, the threads'
     // start, the sample paths, files and report: everything but the simulation), and without its report
     const fixed = await cli(2, []);
-    const bare = await cli(1000, ["--no-report"]);
+    const bare = await cli(1000, ["--no-report"], "1000-bare");
     console.log(`  the same run with 2 paths (all but the simulation): ${secs(fixed)}; 1,000 paths without the report: ${secs(bare)}`);
 
     const ssw: Timing = await cli(config.paths, ["--no-report"]);
