@@ -120,7 +120,9 @@ export async function runStress(config: StressConfig, o: RunOptions = {}): Promi
   const t0 = performance.now();
   // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
   const simulation = simulateAll(config, o);
-  const samplesText = (pooled ? pooled.samples(config, o.signal) : traceRest(samples!, o.signal)).then((text) => {
+  // a pooled strategy book's sample paths run on the pool after its chunks (a strategy failing there fails
+  // on the path a chunk names, as before); this thread traces a portfolio's meanwhile
+  const samplesText = (pooled ? simulation.then(() => pooled.samples(config, o.signal)) : traceRest(samples!, o.signal)).then((text) => {
     o.onSamples?.(text);
     return text;
   });
