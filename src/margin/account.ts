@@ -10,7 +10,7 @@ import type { MarginMode, Venue } from "../venues/index.ts";
 import type { Dir } from "./algebra.ts";
 import { AccountCore, CROSS } from "./core.ts";
 import type { EventSink } from "./events.ts";
-import { FundingAccrual } from "./funding.ts";
+import { FundingAccrual, type FundingHold } from "./funding.ts";
 import { ExactLedger, FastLedger, type Ledger } from "./ledger.ts";
 import { Liquidator } from "./liquidation.ts";
 import { liquidationPriceF, maintenanceMargin, maintenanceRule, maxLeverageAt, type RuleOverrides } from "./maintenance.ts";
@@ -138,9 +138,12 @@ export class Account {
     return this.core.equity(prices);
   }
 
-  /** cross account value minus cross maintenance at these prices (< 0 = liquidatable); Infinity with no cross position */
-  crossExcess(prices: ArrayLike<number>): number {
-    return this.st.crossOpen === 0 ? Infinity : this.core.crossExcess(prices);
+  /**
+   * cross account value minus cross maintenance at these prices (< 0 = liquidatable); Infinity with no
+   * cross position. `wallet`: another cross wallet than the store's (a funding hold's).
+   */
+  crossExcess(prices: ArrayLike<number>, wallet = this.st.wallet): number {
+    return this.st.crossOpen === 0 ? Infinity : this.core.crossExcess(prices, -1, wallet);
   }
 
   /** `crossExcess` with the wallet as the ledger holds it: funding accrued but not yet posted left out */
@@ -448,6 +451,20 @@ export class Account {
    */
   accrueFunding(slot: number, paid: number, price: number, time: number): void {
     this.funding.accrue(slot, paid, price, time);
+  }
+
+  /**
+   * Lend what funding moves (wallet, isolated margins and liquidation prices, accrued amounts) to a
+   * per-step loop's `h`, which accrues on it (`h.accrue`, the same floats as `accrueFunding`); until
+   * `releaseFunding(h)` the account's own figures are stale: call nothing else on the account meanwhile.
+   */
+  holdFunding(h: FundingHold): void {
+    this.funding.hold(h);
+  }
+
+  /** Take back what `h` accrued since `holdFunding(h)`: the account as if each `h.accrue` had been `accrueFunding`. */
+  releaseFunding(h: FundingHold): void {
+    this.funding.release(h);
   }
 
   /** post every accrued funding amount to the ledger (see `accrueFunding`) */

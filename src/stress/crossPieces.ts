@@ -39,21 +39,22 @@ export class CrossPieces {
     if (st.open === 1) this.setTrigger(st);
   }
 
-  setTrigger(st: PositionStoreView): void {
+  /** the lone position's trigger against `wallet` (the store's, or a funding hold's) */
+  setTrigger(st: PositionStoreView, wallet = st.wallet): void {
     for (let i = 0; i < this.n; i++) {
       const d = st.dir[i];
-      if (d !== 0) this.trigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], st.wallet);
+      if (d !== 0) this.trigger[i] = liquidationPriceF(st.rules[i], d as 1 | -1, st.size[i], st.entry[i], wallet);
     }
   }
 
-  /** cross account value minus maintenance at these prices, funding accrued included */
-  excess(st: PositionStoreView, account: Account, prices: Float64Array): number {
+  /** cross account value minus maintenance at these prices on this cross wallet (funding accrued included) */
+  excess(wallet: number, account: Account, prices: Float64Array): number {
     if (this.linear) {
-      let g = st.wallet + this.constant;
+      let g = wallet + this.constant;
       for (let i = 0; i < this.n; i++) g += this.slope[i] * prices[i];
       return g;
     }
-    return account.crossExcess(prices);
+    return account.crossExcess(prices, wallet);
   }
 
   private linearize(st: PositionStoreView): void {

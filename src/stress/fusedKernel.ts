@@ -1,4 +1,4 @@
-import type { PositionStoreView } from "../margin/index.ts";
+import type { FundingHold, PositionStoreView } from "../margin/index.ts";
 import {
   bridgeTouches, crossAccountTouches, crossVariance, farFromBarrier, farFromBarrierBound, fundingPayment, settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM,
   type FundingProcess, type PathModel,
@@ -116,7 +116,7 @@ export class FusedPathSimulator implements StepView {
         else this.checkCrossAccount(k);
         if (st.open > 0 && settlements > 0) this.settleFunding(k, st);
         if (st.open > 0 && atPoint) this.checkPoint(k, st);
-        const e = equity(st, this.s1);
+        const e = equity(st, k.hold, this.s1);
         if (e < k.tally.minEquity) k.tally.minEquity = e;
         if (st.open > 0) open = true;
       }
@@ -277,7 +277,7 @@ export class FusedPathSimulator implements StepView {
         ? fundingPayment(signedSize * s1[i], rates[i], this.settleEvery)
         : fundingInsideStep(this.t0Ms, this.t1Ms, this.settlementsNow, this.settleEvery, rates[i], this.x0[i], this.xPre[i], this.variance[i], s1[i], signedSize);
       k.tally.fundingPaid += paid;
-      k.account.accrueFunding(i, paid, s1[i], this.t1Ms);
+      k.hold.accrue(i, paid, s1[i], this.t1Ms);
       if (!k.isolated) walletMoved = true;
     }
     if (walletMoved && st.open === 1) k.setCrossTrigger();
@@ -301,12 +301,12 @@ export class FusedPathSimulator implements StepView {
   }
 }
 
-/** wallet + isolated margins + unrealised PnL at these prices (the engine's `equity`, in the same order of operations) */
-function equity(st: PositionStoreView, prices: Float64Array): number {
-  let e = st.wallet;
+/** wallet + isolated margins + unrealised PnL at these prices, funding held included (the engine's `equity`, in the same order of operations) */
+function equity(st: PositionStoreView, hold: FundingHold, prices: Float64Array): number {
+  let e = hold.wallet;
   for (let s = 0; s < st.slots; s++) {
     const d = st.dir[s];
-    if (d !== 0) e += st.margin[s] + d * st.size[s] * (prices[s] - st.entry[s]);
+    if (d !== 0) e += hold.margin[s] + d * st.size[s] * (prices[s] - st.entry[s]);
   }
   return e;
 }

@@ -1,4 +1,4 @@
-import { type Account, type MarginMode, type PositionStoreView } from "../margin/index.ts";
+import { FundingHold, type Account, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import { sampleCrossingFraction, RandomStream, type CrossBarrier } from "../paths/index.ts";
 import { CrossPieces, mostProbableCrossing } from "./crossPieces.ts";
@@ -31,7 +31,12 @@ export class FusedMode {
   readonly bridge = new RandomStream("0");
   account!: Account;
   store!: PositionStoreView;
-  /** trigger price per slot for the per-position checks: the store's isolated prices, or `cross.trigger` */
+  /**
+   * What funding moves (wallet, isolated margins and triggers, accrued amounts), held here between the
+   * engine's calls: the loop accrues and reads it here, and hands it back before the engine acts.
+   */
+  readonly hold: FundingHold;
+  /** trigger price per slot for the per-position checks: the held isolated prices, or `cross.trigger` */
   triggers!: Float64Array;
   /** derived from the store at version `derivedAt` (cross only): linear pieces, gradient terms, the lone position's trigger */
   readonly cross: CrossPieces;
@@ -59,6 +64,7 @@ export class FusedMode {
     const n = (this.n = symbols.length);
     const f = () => new Float64Array(n);
     this.cross = new CrossPieces(n);
+    this.hold = new FundingHold(n);
     this.gradient = f();
     this.barrier = { slope: this.cross.gradSlope, excess: (prices) => this.crossExcess(prices) };
     this.barrierWork = new Float64Array(2 * n);
@@ -71,7 +77,8 @@ export class FusedMode {
     const account = this.tally.open(prices);
     this.account = account;
     this.store = account.store;
-    this.triggers = this.isolated ? (this.store.liq as Float64Array) : this.cross.trigger;
+    account.holdFunding(this.hold);
+    this.triggers = this.isolated ? this.hold.liq : this.cross.trigger;
     this.cross.reset();
     this.derive();
     if (!this.isolated) this.excess = this.store.open > 0 ? this.crossExcess(prices) : Infinity;
@@ -79,6 +86,7 @@ export class FusedMode {
 
   /** Write this path's result for this mode at `out[at..]`, `prices` being the last prices. */
   finish(prices: Float64Array, out: Float64Array, at: number): void {
+    this.account.releaseFunding(this.hold);
     this.tally.write(this.account, prices, out, at);
   }
 
@@ -86,12 +94,14 @@ export class FusedMode {
 
   /** Let the engine walk the straight segment from the step's start to `to` and liquidate on it. */
   liquidateAlong(c: StepView, to: Float64Array): void {
+    this.account.releaseFunding(this.hold);
     this.account.checkSegment(c.t0Ms, c.t1Ms, c.s0, to);
     this.afterEvent(c, to);
   }
 
   /** The engine walks to the touch the bridge found (stamped at the sampled first passage), then on to `rest` when the step ended past it. */
   liquidateAt(c: StepView, touch: Float64Array, touchMs: number, rest: Float64Array | null): void {
+    this.account.releaseFunding(this.hold);
     this.account.checkSegment(c.t0Ms, touchMs, c.s0, touch);
     if (rest) this.account.checkSegment(touchMs, c.t1Ms, touch, rest);
     this.afterEvent(c, touch);
@@ -104,11 +114,14 @@ export class FusedMode {
 
   /** After a jump or a funding settlement moved something past its trigger at the step's end. */
   liquidateAtEnd(c: StepView): void {
+    this.account.releaseFunding(this.hold);
     this.account.checkLiquidations(c.t1Ms, c.s1);
     this.afterEvent(c, c.s1);
   }
 
+  /** After the engine acted: the hold taken again from the account, the derived pieces, the equity right after. */
   private afterEvent(c: StepView, prices: Float64Array): void {
+    this.account.holdFunding(this.hold);
     if (this.store.version !== this.derivedAt) this.derive();
     if (!this.isolated && this.store.open > 1) this.excess = this.crossExcess(c.s1);
     const e = this.account.equity(prices);
@@ -117,6 +130,7 @@ export class FusedMode {
 
   /** Where the account most likely touched D = 0 from the step's start (crossPieces.ts); uses `gradient` as the check left it. */
   crossingPoint(c: StepView, d0: number, varD: number): Float64Array {
+    this.account.releaseFunding(this.hold); // placed on the posted wallet, which the account knows
     return mostProbableCrossing(c, this.gradient, d0, varD, this.account, this.scratch);
   }
 
@@ -130,11 +144,11 @@ export class FusedMode {
 
   /** the lone cross position's liquidation price against the wallet */
   setCrossTrigger(): void {
-    this.cross.setTrigger(this.store);
+    this.cross.setTrigger(this.store, this.hold.wallet);
   }
 
   /** cross account value minus maintenance at these prices, funding accrued included */
   crossExcess(prices: Float64Array): number {
-    return this.cross.excess(this.store, this.account, prices);
+    return this.cross.excess(this.hold.wallet, this.account, prices);
   }
 }

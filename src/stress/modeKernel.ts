@@ -291,6 +291,6 @@ export class ModeKernel {
 
   /** cross account value minus maintenance at these prices, funding accrued included */
   private crossExcess(prices: Float64Array): number {
-    return this.cross.excess(this.store, this.account, prices);
+    return this.cross.excess(this.store.wallet, this.account, prices);
   }
 }
