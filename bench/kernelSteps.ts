@@ -17,7 +17,7 @@ const raw = JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf
 const { config } = parseStressConfig(raw, "bench/ssw.json", { paths });
 const sim = new FusedPathSimulator(config);
 // the kernel's own market step, reached past `private` (a bench of its parts, not an API)
-const market = sim as unknown as { reset(p: number): void; marketStep(s: number): void };
+const market = sim as unknown as { reset(p: number): void; marketStep(s: number): void; model: { step(dt: number, r: Float64Array, v: Float64Array): void } };
 const out = new Float64Array(paths * config.modes.length * PATH_FIELDS);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) * 1e3; };
 
@@ -35,7 +35,7 @@ for (let round = 0; round < rounds; round++) {
     const steps = paths * config.steps;
     console.log(`fused: ${(((performance.now() - t0) * 1e6) / steps).toFixed(0)} ns/step wall, ${((cpu() - c0) / steps).toFixed(0)} CPU; checksum ${checksum(out)}`);
   }
-  if (only !== "fused") {
+  if (only === "" || only === "market") {
     const c0 = cpu(), t0 = performance.now();
     for (let p = 0; p < paths; p++) {
       market.reset(p);
@@ -43,5 +43,21 @@ for (let round = 0; round < rounds; round++) {
     }
     const steps = paths * config.steps;
     console.log(`market step alone: ${(((performance.now() - t0) * 1e6) / steps).toFixed(0)} ns/step wall, ${((cpu() - c0) / steps).toFixed(0)} CPU`);
+  }
+  if (only === "reset") {
+    const c0 = cpu();
+    for (let p = 0; p < paths; p++) market.reset(p);
+    console.log(`path start alone (streams, model, every mode's book opened): ${((cpu() - c0) / paths / 1000).toFixed(1)} µs a path, ${((cpu() - c0) / (paths * config.steps)).toFixed(1)} ns a step`);
+  }
+  if (only === "" || only === "model") {
+    const c0 = cpu(), t0 = performance.now();
+    const r = new Float64Array(3), v = new Float64Array(3);
+    const dt = config.stepMinutes / 60 / (24 * 365);
+    for (let p = 0; p < paths; p++) {
+      market.reset(p);
+      for (let s = 0; s < config.steps; s++) market.model.step(dt, r, v);
+    }
+    const steps = paths * config.steps;
+    console.log(`model step alone: ${(((performance.now() - t0) * 1e6) / steps).toFixed(0)} ns/step wall, ${((cpu() - c0) / steps).toFixed(0)} CPU`);
   }
 }

@@ -72,17 +72,11 @@ export class FundingAccrual {
   release(h: FundingHold): void {
     if (!h.moved) return;
     const st = this.core.store;
-    st.wallet = h.wallet;
-    st.margin.set(h.margin);
-    st.liq.set(h.liq);
-    st.liqRaw.set(h.liqRaw);
-    this.pending.set(h.pending);
-    this.pendingPrice.set(h.pendingPrice);
+    h.give(st, this.pending, this.pendingPrice);
     this.pendingMs = h.pendingMs;
-    this.unposted = h.unposted;
+    this.unposted = true;
     this.walletBeforeAccrual = h.walletBeforeAccrual;
     st.version++;
-    h.moved = false;
   }
 
   post(): void {
@@ -117,35 +111,69 @@ export class FundingAccrual {
 }
 
 /**
+ * Columns of a funding hold's row per slot (`FundingHold.data`, `stride` floats a row): 0 flat / 1 cross /
+ * 2 isolated, the isolated margin, its liquidation price (0: none for a long, every price for a short),
+ * the linear root before clamping at 0 and how it moves per unit of margin (0: solved again), the funding
+ * accrued and not yet posted, the price of its latest settlement. Columns from `Hold.Columns` on are the
+ * borrower's own (`extraColumns`). A const enum, so a bundle reads them as literals in a hot loop.
+ */
+export const enum Hold {
+  /** `HoldKind` */
+  Kind = 0,
+  Margin = 1,
+  Liq = 2,
+  LiqRaw = 3,
+  LiqPerMargin = 4,
+  Pending = 5,
+  PendingPrice = 6,
+  Columns = 7,
+}
+
+/** What a slot holds (the `Hold.Kind` column). */
+export const enum HoldKind {
+  Flat = 0,
+  Cross = 1,
+  Isolated = 2,
+}
+
+/**
  * What funding moves in an account (the cross wallet, each isolated margin and liquidation price, the
  * amounts accrued and not yet posted), lent to a per-step loop: `Account.holdFunding(h)` copies it in,
  * `h.accrue` moves it exactly as `Account.accrueFunding` moves the account (same floats, same order), and
  * `Account.releaseFunding(h)` hands it back in one go before the engine acts. While held, the loop reads
- * the wallet, margins and triggers here and not in the account's store. Allocates nothing after construction.
+ * the wallet, margins and triggers here and not in the account's store. The figures per slot are one
+ * row of `data` (`Hold` columns), so a loop reads a slot in one place. Allocates nothing after construction.
  */
 export class FundingHold {
   /** cross wallet, funding accrued included */
   wallet = 0;
-  /** isolated margin by slot, funding accrued included */
-  readonly margin: Float64Array;
-  /** isolated liquidation price by slot (0: none for a long, every price for a short), moved by funding */
-  readonly liq: Float64Array;
-  /** the linear root before clamping at 0, and how it moves per unit of margin (0: solved again) */
-  readonly liqRaw: Float64Array;
-  readonly liqPerMargin: Float64Array;
-  /** funding accrued per slot and not yet posted, the price of its latest settlement, the time of the latest */
-  readonly pending: Float64Array;
-  readonly pendingPrice: Float64Array;
+  /** rows of `stride` = 2^`shift` floats by slot (slot s at `s << shift`): the `Hold` columns, then the borrower's own */
+  readonly data: Float64Array;
+  readonly shift: number;
+  readonly stride: number;
+  /** time of the latest settlement accrued */
   pendingMs = 0;
-  unposted = false;
+  /** the cross wallet before the first accrual not yet posted (the account's `postedWallet` once something accrued) */
   walletBeforeAccrual = 0;
   /** something was accrued since the hold was taken */
   moved = false;
   private store: PositionStore | null = null;
 
-  constructor(readonly slots: number) {
-    const f = () => new Float64Array(slots);
-    [this.margin, this.liq, this.liqRaw, this.liqPerMargin, this.pending, this.pendingPrice] = [f(), f(), f(), f(), f(), f()];
+  constructor(readonly slots: number, extraColumns = 0) {
+    // a power of two, so a row's column is `(s << shift) | column`: integer ops a JIT need not check for overflow
+    this.shift = Math.ceil(Math.log2(Hold.Columns + extraColumns));
+    this.stride = 1 << this.shift;
+    this.data = new Float64Array(slots * this.stride);
+  }
+
+  /** isolated margin of slot `s`, funding accrued included */
+  marginAt(s: number): number {
+    return this.data[(s << this.shift) | Hold.Margin];
+  }
+
+  /** isolated liquidation price of slot `s` as funding moved it */
+  liqAt(s: number): number {
+    return this.data[(s << this.shift) | Hold.Liq];
   }
 
   /** @internal the copy-in (FundingAccrual.hold) */
@@ -153,38 +181,56 @@ export class FundingHold {
     if (st.slots !== this.slots) throw new Error(`a funding hold of ${this.slots} slots for an account of ${st.slots}`);
     this.store = st;
     this.wallet = st.wallet;
-    this.margin.set(st.margin);
-    this.liq.set(st.liq);
-    this.liqRaw.set(st.liqRaw);
-    this.liqPerMargin.set(st.liqPerMargin);
-    this.pending.set(pending);
-    this.pendingPrice.set(pendingPrice);
+    const data = this.data;
+    for (let s = 0, r = 0; s < this.slots; s++, r += this.stride) {
+      data[r + Hold.Kind] = st.dir[s] === 0 ? HoldKind.Flat : st.isolated[s] ? HoldKind.Isolated : HoldKind.Cross;
+      data[r + Hold.Margin] = st.margin[s];
+      data[r + Hold.Liq] = st.liq[s];
+      data[r + Hold.LiqRaw] = st.liqRaw[s];
+      data[r + Hold.LiqPerMargin] = st.liqPerMargin[s];
+      data[r + Hold.Pending] = pending[s];
+      data[r + Hold.PendingPrice] = pendingPrice[s];
+    }
     this.pendingMs = pendingMs;
-    this.unposted = unposted;
-    this.walletBeforeAccrual = walletBeforeAccrual;
+    // the wallet the first accrual would find, unless one is already pending (the wallet moves only by accruals while held)
+    this.walletBeforeAccrual = unposted ? walletBeforeAccrual : st.wallet;
+    this.moved = false;
+  }
+
+  /** @internal the copy-back (FundingAccrual.release) */
+  give(st: PositionStore, pending: Float64Array, pendingPrice: Float64Array): void {
+    st.wallet = this.wallet;
+    const data = this.data;
+    for (let s = 0, r = 0; s < this.slots; s++, r += this.stride) {
+      st.margin[s] = data[r + Hold.Margin];
+      st.liq[s] = data[r + Hold.Liq];
+      st.liqRaw[s] = data[r + Hold.LiqRaw];
+      pending[s] = data[r + Hold.Pending];
+      pendingPrice[s] = data[r + Hold.PendingPrice];
+    }
     this.moved = false;
   }
 
   /** `Account.accrueFunding(s, paid, price, time)` on the held figures (`FundingAccrual.accrue`, `AccountCore.moveIsolatedLiquidation`). */
   accrue(s: number, paid: number, price: number, time: number): void {
-    const st = this.store!;
-    if (st.dir[s] === 0) return;
-    if (!this.unposted) this.walletBeforeAccrual = this.wallet;
-    this.pending[s] += paid;
-    this.pendingPrice[s] = price;
+    const data = this.data;
+    const r = s << this.shift;
+    const kind = data[r | Hold.Kind];
+    if (kind === HoldKind.Flat) return;
+    data[r | Hold.Pending] += paid;
+    data[r | Hold.PendingPrice] = price;
     this.pendingMs = time;
-    this.unposted = true;
     this.moved = true;
-    if (st.isolated[s] === 0) {
+    if (kind === HoldKind.Cross) {
       this.wallet -= paid;
       return;
     }
-    this.margin[s] -= paid;
-    const slope = this.liqPerMargin[s];
+    const margin = (data[r | Hold.Margin] -= paid);
+    const slope = data[r | Hold.LiqPerMargin];
     if (slope !== 0) {
-      const raw = (this.liqRaw[s] -= paid * slope);
-      this.liq[s] = raw > 0 ? raw : 0;
-    } else this.liq[s] = solvedTrigger(st, s, this.margin[s]);
+      const raw = (data[r | Hold.LiqRaw] -= paid * slope);
+      data[r | Hold.Liq] = raw > 0 ? raw : 0;
+    } else data[r | Hold.Liq] = solvedTrigger(this.store!, s, margin);
   }
 }
 

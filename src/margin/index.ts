@@ -25,7 +25,7 @@ export {
 export { FLOAT, decimalNum } from "./numbers.ts";
 export type { PositionStoreView } from "./store.ts";
 export { liquidationRule, type LiquidationBucket, type LiquidationRule } from "./policies/index.ts";
-export { FundingHold } from "./funding.ts";
+export { FundingHold, Hold, HoldKind } from "./funding.ts";
 export { Account, type AccountOptions, type OpenOptions, type PositionView, type TradeResult } from "./account.ts";
 export { accountLiquidationPrices, liquidationPrice, compareModes, type CalcPosition, type LiquidationQuote } from "./calculator.ts";
 export { ExactLedger, FastLedger, type Ledger, type LedgerTotals, type LiquidatedPart } from "./ledger.ts";

@@ -19,12 +19,12 @@ describe("funding hold", () => {
     acc.holdFunding(h);
     h.accrue(0, 10, 151, 3_600_000);
     h.accrue(0, 5, 152, 7_200_000);
-    expect(h.margin[0]).toBe(2_985);
-    expect(h.liq[0]).toBeCloseTo(12_015 / 99.5, 9); // (2,985 − 15,000) / (0.5 − 100)
+    expect(h.marginAt(0)).toBe(2_985);
+    expect(h.liqAt(0)).toBeCloseTo(12_015 / 99.5, 9); // (2,985 − 15,000) / (0.5 − 100)
     expect(acc.position("SOL")!.margin).toBe(3_000); // the account is stale until the release
     acc.releaseFunding(h);
     expect(acc.position("SOL")!.margin).toBe(2_985);
-    expect(acc.liquidationPrice("SOL")).toBe(h.liq[0]);
+    expect(acc.liquidationPrice("SOL")).toBe(h.liqAt(0));
     acc.postFunding();
     expect(acc.ledger.totals().funding).toBe(-15);
   });
