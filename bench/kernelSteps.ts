@@ -1,9 +1,12 @@
 /**
  * The fused kernel alone on SSW paths, for profiling (`node --cpu-prof`, `valgrind --tool=callgrind`):
- * `npx tsx bench/kernelSteps.ts [paths] [rounds]` prints wall and CPU nanoseconds per path-step per
- * round, and a checksum of the results (the same bytes before and after a change give the same sum).
- * Also the market step alone (model + log prices + funding rates, no margin modes) on the same paths,
- * so the kernel's own share is the difference.
+ * `npx tsx bench/kernelSteps.ts [paths] [rounds] [fused|market|model|reset]` prints wall and CPU
+ * nanoseconds per path-step per round, and a checksum of the results (the same bytes before and after a
+ * change give the same sum). Also the market step alone (model + log prices + funding rates, no margin
+ * modes) and the model step alone on the same paths, so the kernel's own share is the difference. For
+ * instruction counts, bundle it (`npx esbuild bench/kernelSteps.ts --bundle --platform=node --format=esm
+ * --outfile=/tmp/ks.mjs`, with bench/ssw.json beside it) and run it under `valgrind --tool=callgrind`
+ * with 3 and 6 rounds: the difference over 3 × paths × 2,160 is the steady state's instructions per step.
  */
 import { readFileSync } from "node:fs";
 import { parseStressConfig } from "../src/stress/config.ts";
@@ -29,7 +32,7 @@ function checksum(a: Float64Array): string {
 }
 
 for (let round = 0; round < rounds; round++) {
-  if (only !== "market") {
+  if (only === "" || only === "fused") {
     const c0 = cpu(), t0 = performance.now();
     for (let p = 0; p < paths; p++) sim.run(p, out, p * config.modes.length * PATH_FIELDS);
     const steps = paths * config.steps;
