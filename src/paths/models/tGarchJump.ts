@@ -1,7 +1,7 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
 import { ChiSquareSampler, exponential, poissonAt } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { fillNormals } from "../random/ziggurat.ts";
+import { compilePlainStudentTStep, type CompiledStep } from "./plainStudentT.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
 
 const CALM = 0;
@@ -39,7 +39,11 @@ export class TGarchJumpModel implements PathModel {
   private readonly correlation: Float64Array[];
   private readonly chi: ChiSquareSampler;
   private readonly tScale: number;
-  private readonly z: Float64Array;
+  /** the step's normals in [0, n), its chi-square draw in [n] */
+  private readonly shocks: Float64Array;
+  /** no GARCH, jumps or regimes: the plain multivariate Student-t step, compiled per step length (plainStudentT.ts) */
+  private readonly plain: boolean;
+  private plainStep: CompiledStep | null = null;
   /** GARCH normalised variance per asset (1 = long-run level) */
   private readonly h: Float64Array;
   private regime = CALM;
@@ -80,7 +84,8 @@ export class TGarchJumpModel implements PathModel {
     this.stepCorrelation = this.correlation[CALM];
     this.chi = new ChiSquareSampler(spec.nu);
     this.tScale = spec.nu - 2;
-    this.z = new Float64Array(n);
+    this.shocks = new Float64Array(n + 1);
+    this.plain = spec.garch === false && spec.jumps === false && spec.regimes === false;
     this.h = new Float64Array(n).fill(1);
     this.lastJump = new Float64Array(n);
     this.baseVariance = new Float64Array(2 * n);
@@ -98,9 +103,18 @@ export class TGarchJumpModel implements PathModel {
   }
 
   step(dtYears: number, logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
+    if (dtYears !== this.cachedDt) this.prepare(dtYears);
+    if (this.plain) this.stepPlain(logReturnOut, stepVarianceOut);
+    else this.stepFull(logReturnOut, stepVarianceOut);
+  }
+
+  private stepPlain(logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
+    this.plainStep!(this.rng!, logReturnOut, stepVarianceOut);
+  }
+
+  private stepFull(logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
     const rng = this.rng!;
     const n = this.n;
-    if (dtYears !== this.cachedDt) this.prepare(dtYears);
     const spec = this.spec;
 
     if (spec.regimes && rng.next() < this.leaveProbability[this.regime]) this.regime = 1 - this.regime;
@@ -108,11 +122,10 @@ export class TGarchJumpModel implements PathModel {
     this.stressed = regime;
     this.stepCorrelation = this.correlation[regime];
 
-    this.chi.draw(rng);
-    const mix = this.tScale / this.chi.result[0]; // (ν−2)/W: the variance multiplier of this step
+    const z = this.shocks;
+    this.chi.drawThenNormals(rng, z, n); // the same draws as chi.draw then n calls of normal(rng), none returned boxed
+    const mix = this.tScale / z[n]; // (ν−2)/W: the variance multiplier of this step
     const sqrtMix = Math.sqrt(mix);
-    const z = this.z;
-    fillNormals(rng, z, n); // the same draws as n calls of normal(rng), none returned boxed
 
     const l = this.chol[regime];
     const h = this.h;
@@ -196,7 +209,20 @@ export class TGarchJumpModel implements PathModel {
         this.logDrift[r * n + i] = this.drift[i] * dt - compensator;
       }
     }
+    if (this.plain) this.compilePlain();
     this.cachedDt = dt;
+  }
+
+  /**
+   * GARCH, jumps and regimes off: h stays exactly 1 and the regime calm, so v = base·1·mix = base·mix and the
+   * sd is baseSd, bit for bit; the step of these constants is compiled once per step length.
+   */
+  private compilePlain(): void {
+    const gamma = this.chi.gammaConstants();
+    this.plainStep = compilePlainStudentTStep({
+      n: this.n, chol: this.chol[CALM], baseVariance: this.baseVariance, baseSd: this.baseSd, logDrift: this.logDrift,
+      tScale: this.tScale, gammaD: gamma.d, gammaC: gamma.c,
+    });
   }
 }
 
