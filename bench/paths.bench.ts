@@ -210,7 +210,7 @@ export default async function (): Promise<void> {
   console.log(`ssw model (t shocks, 3 assets, hourly):          ${mc(model)} per core  (×${(model[0] / base[0]).toFixed(2)} baseline)`);
   console.log(`ssw model + bridge check per asset per step:     ${mc(withBridge)} per core  (×${(withBridge[0] / base[0]).toFixed(2)} baseline)`);
   const step = modelStepNs();
-  // before issue 13's compiled step (plainStudentT.ts): ~195 ns and 1,254 instructions a step (callgrind),
+  // before issue 13's compiled step (compiledStep.ts): ~195 ns and 1,254 instructions a step (callgrind),
   // after: ~53 ns and 513 instructions, on the same machine at a load average near 1
   console.log(verdict("ssw model step alone", `${step.wall.toFixed(0)} ns per step (${step.cpu.toFixed(0)} CPU-ns)`, "≤ 85 CPU-ns (the hand-fused prototype's model)", step.cpu <= 85));
   const bytes = allocation();

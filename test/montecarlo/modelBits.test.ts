@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createModel, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_REGIMES, type PathModel, type TGarchJumpSpec } from "../../src/paths/index.ts";
+import type { GbmSpec } from "../../src/paths/models/types.ts";
 import { pathStream } from "../../src/paths/random/stream.ts";
+import { ReferenceGbmModel } from "./referenceGbm.ts";
 import { ReferenceTGarchJumpModel } from "./referenceTGarchJump.ts";
 
 /*
- * Issue 13's model step (the compiled plain Student-t step, the chi-square and normals drawn with the
+ * Issue 13's model step (the compiled plain Student-t and GBM steps, the chi-square and normals drawn with the
  * generator's state in locals) must give the very bits of the model as it was: the same log returns,
  * variances, jumps and regimes for the same stream, step after step, and leave the stream where the old
  * one left it. The reference is that model, kept in referenceTGarchJump.ts.
@@ -84,5 +86,16 @@ describe("the t-garch-jump step gives the bits of the reference model", () => {
     // 40,000 steps × 4 normals: ~2,000 normals from the slow path (1.2 %), hundreds of gamma rejections
     const s = spec(3, 4);
     expectSameBits(outputs(createModel(s), 2, 20_000, [HOUR]), outputs(new ReferenceTGarchJumpModel(s), 2, 20_000, [HOUR]));
+  });
+});
+
+describe("the GBM step (compiled) gives the bits of the reference model", () => {
+  it("1 to 6 assets, hourly and changing step lengths", () => {
+    for (const n of [1, 2, 3, 6]) {
+      const s: GbmSpec = { type: "gbm", assets: spec(n, 4).assets, correlation: ar1(n, n > 1 ? 0.6 : 0) };
+      for (const dts of [[HOUR], [HOUR, HOUR / 60, 24 * HOUR]]) {
+        expectSameBits(outputs(createModel(s), 6, 2000, dts), outputs(new ReferenceGbmModel(s), 6, 2000, dts));
+      }
+    }
   });
 });

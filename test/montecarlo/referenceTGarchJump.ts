@@ -5,7 +5,7 @@ import { fillNormals } from "../../src/paths/random/ziggurat.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "../../src/paths/models/types.ts";
 
 /*
- * The t-garch-jump model as it was before its step was compiled (issue 13: plainStudentT.ts,
+ * The t-garch-jump model as it was before its step was compiled (issue 13: compiledStep.ts,
  * fastDraws.ts): the reference the model tests compare the current one with, bit for bit. It draws
  * through the per-call samplers (ChiSquareSampler.draw, fillNormals) and the stream's own next().
  */

@@ -1,7 +1,7 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
 import { ChiSquareSampler, exponential, poissonAt } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { compilePlainStudentTStep, type CompiledStep } from "./plainStudentT.ts";
+import { compilePlainStudentTStep, type CompiledStep } from "./compiledStep.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
 
 const CALM = 0;
@@ -41,7 +41,7 @@ export class TGarchJumpModel implements PathModel {
   private readonly tScale: number;
   /** the step's normals in [0, n), its chi-square draw in [n] */
   private readonly shocks: Float64Array;
-  /** no GARCH, jumps or regimes: the plain multivariate Student-t step, compiled per step length (plainStudentT.ts) */
+  /** no GARCH, jumps or regimes: the plain multivariate Student-t step, compiled per step length (compiledStep.ts) */
   private readonly plain: boolean;
   private plainStep: CompiledStep | null = null;
   /** GARCH normalised variance per asset (1 = long-run level) */

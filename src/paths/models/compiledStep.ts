@@ -20,8 +20,19 @@ export interface PlainStudentTConstants {
   gammaC: number;
 }
 
+/** What the GBM step of one model at one step length is made of. */
+export interface GbmConstants {
+  n: number;
+  /** lower Cholesky factor of the correlation, row-major n × n */
+  chol: Float64Array;
+  /** per asset, for this step length: (μ − σ²/2)Δt, σ√Δt, σ²Δt */
+  logDrift: Float64Array;
+  scale: Float64Array;
+  variance: Float64Array;
+}
+
 /*
- * The t-garch-jump model with GARCH, jumps and regimes off, compiled at run time for its asset count and
+ * The t-garch-jump model with GARCH, jumps and regimes off (and GBM, `compileGbmStep`), compiled at run time for its asset count and
  * constants: one shared χ²_ν draw (2·Gamma(ν/2), Marsaglia & Tsang), n Ziggurat normals, the Cholesky
  * product and the outputs, with Alea's state, the normals and every constant in locals or literals. That
  * takes the step from ~1,170 to ~500 machine instructions (callgrind, 3 assets): no typed-array access
@@ -61,7 +72,7 @@ function plainStudentTSource(k: PlainStudentTConstants): string {
   const z = Array.from({ length: n }, (_, i) => `z${i}`);
   const lines = [
     `let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, c = rng.c, t = 0, hz = 0, iz = 0, x = 0, v = 0, u = 0, x2 = 0, e = 0;`,
-    `let ${z.map((name) => `${name} = 0`).join(", ")};`,
+    n > 0 ? `let ${z.map((name) => `${name} = 0`).join(", ")};` : "",
     `for (;;) {`,
     normalInto("x"),
     `  v = 1 + ${literal(k.gammaC)} * x;`,
@@ -78,10 +89,8 @@ function plainStudentTSource(k: PlainStudentTConstants): string {
     `const sqrtMix = Math.sqrt(mix);`,
   ];
   for (let i = 0; i < n; i++) {
-    let e = "0";
-    for (let j = 0; j <= i; j++) e = `${e} + ${literal(k.chol[i * n + j])} * z${j}`;
     lines.push(
-      `e = ${e};`,
+      `e = ${product(k.chol, n, i)};`,
       `v = ${literal(k.baseVariance[i])} * mix;`,
       `logReturnOut[${i}] = ${literal(k.logDrift[i])} - 0.5 * v + ${literal(k.baseSd[i])} * sqrtMix * e;`,
       `stepVarianceOut[${i}] = v;`,
@@ -90,9 +99,45 @@ function plainStudentTSource(k: PlainStudentTConstants): string {
   return lines.join("\n");
 }
 
+/** The source of GBM's step: n normals (GbmModel's n calls of normal(rng)), the product, the outputs. */
+function gbmSource(k: GbmConstants): string {
+  const { n } = k;
+  const z = Array.from({ length: n }, (_, i) => `z${i}`);
+  const lines = [
+    `let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, c = rng.c, t = 0, hz = 0, iz = 0, e = 0;`,
+    n > 0 ? `let ${z.map((name) => `${name} = 0`).join(", ")};` : "",
+    ...z.map((name) => normalInto(name)),
+    `rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.c = c;`,
+  ];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `e = ${product(k.chol, n, i)};`,
+      `logReturnOut[${i}] = ${literal(k.logDrift[i])} + ${literal(k.scale[i])} * e;`,
+      `stepVarianceOut[${i}] = ${literal(k.variance[i])};`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Row i of the Cholesky product L·z as the kernels sum it: ((0 + L_i0·z0) + L_i1·z1) + …, every term kept. */
+function product(chol: Float64Array, n: number, i: number): string {
+  let e = "0";
+  for (let j = 0; j <= i; j++) e = `${e} + ${literal(chol[i * n + j])} * z${j}`;
+  return e;
+}
+
+/** A step function of this body, with the Ziggurat's tables and slow path in scope. */
+function compile(name: string, body: string): CompiledStep {
+  const factory = new Function("kn", "wn", "normalSlow", "slowDraw", `"use strict"; return function ${name}(rng, logReturnOut, stepVarianceOut) {\n${body}\n};`);
+  return factory(kn, wn, normalSlow, slowDraw) as CompiledStep;
+}
+
 /** The plain Student-t step for these constants, as a function of its own. */
 export function compilePlainStudentTStep(k: PlainStudentTConstants): CompiledStep {
-  const body = plainStudentTSource(k);
-  const factory = new Function("kn", "wn", "normalSlow", "slowDraw", `"use strict"; return function plainStudentTStep(rng, logReturnOut, stepVarianceOut) {\n${body}\n};`);
-  return factory(kn, wn, normalSlow, slowDraw) as CompiledStep;
+  return compile("plainStudentTStep", plainStudentTSource(k));
+}
+
+/** GBM's step for these constants, as a function of its own. */
+export function compileGbmStep(k: GbmConstants): CompiledStep {
+  return compile("gbmStep", gbmSource(k));
 }
