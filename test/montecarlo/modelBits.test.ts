@@ -73,6 +73,9 @@ describe("the t-garch-jump step gives the bits of the reference model", () => {
     const variants: Partial<TGarchJumpSpec>[] = [
       { garch: DEFAULT_GARCH }, { jumps: DEFAULT_JUMPS }, { regimes: DEFAULT_REGIMES },
       { garch: DEFAULT_GARCH, jumps: DEFAULT_JUMPS, regimes: { ...DEFAULT_REGIMES, start: "stress" } },
+      // frequent jumps: counts of several per step by inversion, and market counts near 40 by PTRS
+      { jumps: { market: { ...DEFAULT_JUMPS.market, ratePerYear: 8760 * 40, meanUp: 0.0004, meanDown: 0.0005 },
+        idiosyncratic: { ...DEFAULT_JUMPS.idiosyncratic, ratePerYear: 8760 * 2.5, meanUp: 0.001, meanDown: 0.001 } } },
     ];
     for (const parts of variants) {
       for (const n of [1, 3]) {

@@ -1,5 +1,5 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
-import { ChiSquareSampler, exponential, poissonAt } from "../random/distributions.ts";
+import { ChiSquareSampler, exponential, poissonAtWithZero } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
 import { compilePlainStudentTStep, type CompiledStep } from "./compiledStep.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
@@ -58,6 +58,9 @@ export class TGarchJumpModel implements PathModel {
   private readonly marketJumpMean = new Float64Array(2);
   /** idioJumpMean[regime * n + i]: expected idiosyncratic jumps of asset i in one step */
   private readonly idioJumpMean: Float64Array;
+  /** e^−mean of marketJumpMean and idioJumpMean: the probability of no jump, the Poisson draws' first term */
+  private readonly marketNoJump = new Float64Array(2);
+  private readonly idioNoJump: Float64Array;
   /** baseVariance[regime * n + i] = (σ_i·k_regime)²·dt */
   private readonly baseVariance: Float64Array;
   /** √baseVariance: the step's sd while GARCH is off (h stays exactly 1, so √(base·h) is this, bit for bit) */
@@ -91,6 +94,7 @@ export class TGarchJumpModel implements PathModel {
     this.baseVariance = new Float64Array(2 * n);
     this.baseSd = new Float64Array(2 * n);
     this.idioJumpMean = new Float64Array(2 * n);
+    this.idioNoJump = new Float64Array(2 * n);
     this.logDrift = new Float64Array(2 * n);
   }
 
@@ -154,7 +158,7 @@ export class TGarchJumpModel implements PathModel {
     const n = this.n;
     const jump = this.lastJump;
     jump.fill(0);
-    const marketCount = poissonAt(rng, this.marketJumpMean, this.regime);
+    const marketCount = poissonAtWithZero(rng, this.marketJumpMean, this.marketNoJump, this.regime);
     if (marketCount > 0) {
       let size = 0;
       for (let j = 0; j < marketCount; j++) size += kouJump(rng, market);
@@ -162,7 +166,7 @@ export class TGarchJumpModel implements PathModel {
     }
     const offset = this.regime * n;
     for (let i = 0; i < n; i++) {
-      const count = poissonAt(rng, this.idioJumpMean, offset + i);
+      const count = poissonAtWithZero(rng, this.idioJumpMean, this.idioNoJump, offset + i);
       for (let j = 0; j < count; j++) jump[i] += this.jumpBeta[i] * kouJump(rng, idio);
       out[i] += jump[i];
     }
@@ -191,9 +195,11 @@ export class TGarchJumpModel implements PathModel {
       const jumpScale = regimes ? regimes.jumpIntensityMultiplier : 1;
       if (spec.jumps) {
         this.marketJumpMean[r] = spec.jumps.market.ratePerYear * jumpScale * dt;
+        this.marketNoJump[r] = Math.exp(-this.marketJumpMean[r]);
         for (let i = 0; i < n; i++) {
           const rate = spec.assets[i].idiosyncraticJumpsPerYear ?? spec.jumps.idiosyncratic.ratePerYear;
           this.idioJumpMean[r * n + i] = rate * jumpScale * dt;
+          this.idioNoJump[r * n + i] = Math.exp(-this.idioJumpMean[r * n + i]);
         }
       }
       for (let i = 0; i < n; i++) {

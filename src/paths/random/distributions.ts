@@ -114,6 +114,28 @@ export function poisson(rng: RandomStream, mean: number): number {
 const meanSlot = new Float64Array(1);
 
 /**
+ * `poissonAt(rng, means, at)` with e^−mean read from `zeroProbabilities[at]` (Math.exp(−means[at]),
+ * computed once by the caller): the same draws and counts, one exp fewer per count. The t-garch-jump
+ * model draws n + 1 counts every step from means fixed per step length.
+ */
+export function poissonAtWithZero(rng: RandomStream, means: Float64Array, zeroProbabilities: Float64Array, at: number): number {
+  const mean = means[at];
+  if (!(mean > 0)) return 0;
+  if (!(mean < 30)) return poissonAt(rng, means, at);
+  let p = zeroProbabilities[at];
+  let cdf = p;
+  const u = rng.next();
+  let k = 0;
+  while (u > cdf) {
+    k++;
+    p *= mean / k;
+    cdf += p;
+    if (p < 1e-300 && cdf >= u - 1e-15) break;
+  }
+  return k;
+}
+
+/**
  * `poisson(rng, means[at])`, the same draws: the mean read from a typed array rather than passed, because
  * a double passed to a call that is not inlined is boxed in a fresh heap number (16 bytes per jump count
  * of every step in the t-garch-jump model).

@@ -9,7 +9,8 @@ const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
  * same order, as `GammaSampler.draw` followed by `fillNormals(rng, out, count)`, the t model's whole
  * random part of a step. Alea's state stays in locals through the Ziggurat fast path and the gamma's
  * uniforms (stream.ts gives the step); only the rare Ziggurat slow path (~1.2 % of normals) goes through
- * the stream object, with the state written back before and read again after.
+ * the stream object, with the state written back before and read again after. As in compiledStep.ts, the
+ * carry `t | 0` is `Math.floor(t)` (t ≥ 0, below 2³¹) and the int32 of u = s2·2³² is `u | 0`: same values.
  */
 export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: Float64Array, count: number): void {
   let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, carry = rng.c;
@@ -18,10 +19,9 @@ export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: F
     let t = 2091639 * s0 + carry * TWO_POW_MINUS_32;
     s0 = s1;
     s1 = s2;
-    carry = t | 0;
+    carry = Math.floor(t);
     s2 = t - carry;
-    const u32 = s2 * 0x100000000;
-    const hz = (u32 >= 0x80000000 ? u32 - 0x100000000 : u32) | 0;
+    const hz = (s2 * 0x100000000) | 0;
     const iz = hz & 127;
     let x: number;
     if (Math.abs(hz) < kn[iz]) x = hz * wn[iz];
@@ -37,7 +37,7 @@ export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: F
     t = 2091639 * s0 + carry * TWO_POW_MINUS_32;
     s0 = s1;
     s1 = s2;
-    carry = t | 0;
+    carry = Math.floor(t);
     s2 = t - carry;
     const u = 1 - s2;
     const x2 = x * x;
@@ -51,10 +51,9 @@ export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: F
     const t = 2091639 * s0 + carry * TWO_POW_MINUS_32;
     s0 = s1;
     s1 = s2;
-    carry = t | 0;
+    carry = Math.floor(t);
     s2 = t - carry;
-    const u32 = s2 * 0x100000000;
-    const hz = (u32 >= 0x80000000 ? u32 - 0x100000000 : u32) | 0;
+    const hz = (s2 * 0x100000000) | 0;
     const iz = hz & 127;
     if (Math.abs(hz) < kn[iz]) out[i] = hz * wn[iz];
     else {
