@@ -32,17 +32,18 @@ export interface GbmConstants {
 }
 
 /*
- * The t-garch-jump model with GARCH, jumps and regimes off (and GBM, `compileGbmStep`), compiled at run time for its asset count and
- * constants: one shared χ²_ν draw (2·Gamma(ν/2), Marsaglia & Tsang), n Ziggurat normals, the Cholesky
- * product and the outputs, with Alea's state, the normals and every constant in locals or literals. That
- * takes the step from ~1,170 to ~500 machine instructions (callgrind, 3 assets): no typed-array access
- * but the outputs, no loop over assets. The source spells out the same operations, in the same order, as
- * `TGarchJumpModel.stepFull` with h = 1 and the calm regime (ChiSquareSampler.draw, fillNormals, the
- * product, the outputs), so the draws and the outputs are the same bits; a test compares them over many
- * paths and asset counts. Two rewrites keep the values: Alea's carry `t | 0` is `Math.floor(t)` (t lies
- * in [0, 2091640)), and the Ziggurat's int32 `(u ≥ 2³¹ ? u − 2³² : u) | 0` of u = s2·2³² is `u | 0`
- * (ToInt32 of an exact integer below 2³²), both cheaper in optimised code. Constants are written with
- * `String(x)`, which reads back as the same double.
+ * Model steps compiled at run time for one model's asset count and constants: the t-garch-jump model with
+ * GARCH, jumps and regimes off (one shared χ²_ν draw, 2·Gamma(ν/2) by Marsaglia & Tsang, n Ziggurat
+ * normals, the Cholesky product, the outputs) and GBM (n normals, the product, the outputs). Alea's
+ * state, the normals and every constant sit in locals or literals: no typed-array access but the outputs,
+ * no loop over assets. That takes the SSW step (3 assets) from ~1,240 to ~500 machine instructions
+ * (callgrind). The source spells out the same operations, in the same order, as the models' own steps
+ * (TGarchJumpModel.stepFull with h = 1 in the calm regime: ChiSquareSampler.draw, fillNormals, the product,
+ * the outputs; GbmModel as it was), so the draws and the outputs are the same bits; modelBits.test.ts
+ * compares them with the models as they were over many paths and asset counts. Two rewrites keep the
+ * values: Alea's carry `t | 0` is `Math.floor(t)` (t lies in [0, 2091640)), and the Ziggurat's int32
+ * `(u ≥ 2³¹ ? u − 2³² : u) | 0` of u = s2·2³² is `u | 0` (ToInt32 of an exact integer below 2³²), both
+ * cheaper in optimised code. Constants are written with `String(x)`, which reads back as the same double.
  */
 
 /** A double as a source literal that reads back as the same bits. */
