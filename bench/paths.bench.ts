@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { getHeapSpaceStatistics } from "node:v8";
 import { bridgeCrossed, sampleBridgeMax, sampleBridgeMin } from "../src/paths/bridge.ts";
-import { createModel, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_YEAR, SUBSTREAM } from "../src/paths/index.ts";
+import { createModel, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM } from "../src/paths/index.ts";
 import { fillNormals } from "../src/paths/random/ziggurat.ts";
 import { parseStressConfig } from "../src/stress/config.ts";
 import { pathStream } from "../src/paths/random/stream.ts";
 import { PathSimulator, PATH_FIELDS, createSimulator } from "../src/stress/index.ts";
-import { cpuSeconds } from "./measure.ts";
+import { cpuSeconds, verdict } from "./measure.ts";
 
 const PATHS = 1000;
 const STEPS = 2160;
@@ -50,6 +50,38 @@ function modelRun(withBridge: boolean): [number, number] {
   const cpu = cpuSeconds() - c0;
   if (!Number.isFinite(checksum) || crossings < 0) throw new Error("bad run");
   return [(PATHS * STEPS * n) / seconds, (PATHS * STEPS * n) / cpu];
+}
+
+/**
+ * The SSW model's step alone (`model.step` into two arrays, one RandomStream reseeded per path as the
+ * kernels do): nanoseconds per step, wall and CPU, the best of five rounds of 500 paths.
+ */
+function modelStepNs(): { wall: number; cpu: number } {
+  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
+  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
+  const model = createModel(config.model);
+  const n = model.symbols.length;
+  const r = new Float64Array(n), v = new Float64Array(n);
+  const dt = config.stepMinutes / 60 / HOURS_PER_YEAR;
+  const rng = new RandomStream("0");
+  const paths = 500;
+  let best = { wall: Infinity, cpu: Infinity };
+  let checksum = 0;
+  for (let round = 0; round < 6; round++) {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    for (let p = 0; p < paths; p++) {
+      rng.reseed(streamKey(config.seed, p, SUBSTREAM.market));
+      model.reset(rng);
+      for (let s = 0; s < STEPS; s++) model.step(dt, r, v);
+      checksum += r[0];
+    }
+    const steps = paths * STEPS;
+    const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
+    if (round > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
+  }
+  if (!Number.isFinite(checksum)) throw new Error("bad model run");
+  return best;
 }
 
 function baselineBoxMuller(): [number, number] {
@@ -177,6 +209,10 @@ export default async function (): Promise<void> {
   console.log(`baseline Math.random Box–Muller correlated GBM: ${mc(base)}`);
   console.log(`ssw model (t shocks, 3 assets, hourly):          ${mc(model)} per core  (×${(model[0] / base[0]).toFixed(2)} baseline)`);
   console.log(`ssw model + bridge check per asset per step:     ${mc(withBridge)} per core  (×${(withBridge[0] / base[0]).toFixed(2)} baseline)`);
+  const step = modelStepNs();
+  // before issue 13's compiled step (compiledStep.ts): ~195 ns and 1,254 instructions a step (callgrind),
+  // after: ~53 ns and 513 instructions, on the same machine at a load average near 1
+  console.log(verdict("ssw model step alone", `${step.wall.toFixed(0)} ns per step (${step.cpu.toFixed(0)} CPU-ns)`, "≤ 85 CPU-ns (the hand-fused prototype's model)", step.cpu <= 85));
   const bytes = allocation();
   // before issue 13's sampler change: 65 bytes per model step (4 boxed normals), 80 per path step
   console.log(`heap allocated: ${bytes.model.toFixed(1)} bytes per model step, ${bytes.path.toFixed(1)} per path step on the reference kernel, ${bytes.fused.toFixed(1)} on the fused kernel (both modes, per-path set-up included)`);

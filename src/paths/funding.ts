@@ -61,6 +61,11 @@ class MeanRevertingProcess implements FundingProcess {
   private readonly rate: Float64Array;
   private readonly momentum: Float64Array;
   private rng: RandomStream | null = null;
+  // per step length: the rate's persistence, its noise sd and the momentum's decay (two exp a step before)
+  private cachedDt = NaN;
+  private keep = 0;
+  private noise = 0;
+  private decay = 0;
 
   constructor(private readonly spec: MeanRevertingFunding, assetCount: number) {
     this.settleEveryHours = spec.settleEveryHours;
@@ -76,9 +81,8 @@ class MeanRevertingProcess implements FundingProcess {
 
   step(dtHours: number, logReturns: Float64Array, out: Float64Array): void {
     const { spec, rate, momentum } = this;
-    const keep = Math.exp((-Math.LN2 * dtHours) / spec.halfLifeHours);
-    const noise = spec.volPer8h * Math.sqrt(1 - keep * keep);
-    const decay = Math.exp(-dtHours / spec.lookbackHours);
+    if (dtHours !== this.cachedDt) this.prepare(dtHours);
+    const keep = this.keep, noise = this.noise, decay = this.decay;
     for (let i = 0; i < rate.length; i++) {
       momentum[i] = momentum[i] * decay + logReturns[i];
       const target = spec.mean + spec.momentumWeight * momentum[i];
@@ -86,6 +90,14 @@ class MeanRevertingProcess implements FundingProcess {
       rate[i] = r > spec.capPer8h ? spec.capPer8h : r < -spec.capPer8h ? -spec.capPer8h : r;
       out[i] = rate[i];
     }
+  }
+
+  private prepare(dtHours: number): void {
+    const spec = this.spec;
+    this.keep = Math.exp((-Math.LN2 * dtHours) / spec.halfLifeHours);
+    this.noise = spec.volPer8h * Math.sqrt(1 - this.keep * this.keep);
+    this.decay = Math.exp(-dtHours / spec.lookbackHours);
+    this.cachedDt = dtHours;
   }
 }
 

@@ -23,6 +23,23 @@ describe("per-path random streams", () => {
     for (let i = 0; i < 1000; i++) expect(ours.next()).toBe(reference());
   });
 
+  it("start from seedrandom.alea's own state for any key (Alea's Mash seeding done here, random/mash.ts)", () => {
+    const keys = ["", " ", "7/0/0", "héllo", "🎲/1", "a".repeat(300), "-3.5/1e+21/2"];
+    for (let s = 0; s < 20; s++) for (let p = 0; p < 100; p++) for (let q = 0; q < 3; q++) keys.push(streamKey(s, p, q));
+    let state = 12345;
+    const lcg = () => (state = (state * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 500; i++) {
+      const chars = Array.from({ length: lcg() % 25 }, () => lcg() % 65536);
+      keys.push(String.fromCharCode(...chars));
+    }
+    const ours = new RandomStream("x");
+    for (const key of keys) {
+      const reference = (seedrandom.alea(key, { state: true }) as unknown as { state(): object }).state();
+      ours.reseed(key);
+      expect({ s0: ours.s0, s1: ours.s1, s2: ours.s2, c: ours.c }, JSON.stringify(key)).toStrictEqual(reference);
+    }
+  });
+
   it("depend only on (seed, path, substream)", () => {
     const a = pathStream(7, 5);
     a.next();
@@ -75,6 +92,22 @@ describe("gamma, chi-square, Poisson, exponential", () => {
     expect(Math.abs(mean - k)).toBeLessThan(4 * Math.sqrt(k / N));
     // Var of the sample variance of a gamma: (μ4 − σ⁴)/N with μ4 = 3k² + 6k
     expect(Math.abs(variance - k)).toBeLessThan(4 * Math.sqrt((2 * k * k + 6 * k) / N));
+  });
+
+  it.each([1.5, 3, 4, 9])("χ²_%s then normals in one pass (state in locals) are the draws of draw() then fillNormals", (dof) => {
+    const chi = new ChiSquareSampler(dof);
+    const a = new RandomStream(`one pass ${dof}`);
+    const b = new RandomStream(`one pass ${dof}`);
+    const fast = new Float64Array(4);
+    const slow = new Float64Array(4);
+    for (let k = 0; k < 20_000; k++) {
+      chi.drawThenNormals(a, fast, 3);
+      chi.draw(b);
+      slow[3] = chi.result[0];
+      fillNormals(b, slow, 3);
+      for (let i = 0; i < 4; i++) if (!Object.is(fast[i], slow[i])) expect([k, i, fast[i]]).toEqual([k, i, slow[i]]);
+    }
+    expect(a.next()).toBe(b.next());
   });
 
   it("χ²_4 has mean 4 and P(χ²_4 > 9.4877) = 0.05", () => {

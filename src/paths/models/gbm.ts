@@ -1,6 +1,6 @@
 import { cholesky, toSquareMatrix } from "../correlation.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { normal } from "../random/ziggurat.ts";
+import { compileGbmStep, type CompiledStep } from "./compiledStep.ts";
 import type { GbmSpec, PathModel } from "./types.ts";
 
 /** Correlated geometric Brownian motion: the analytic baseline. */
@@ -14,7 +14,8 @@ export class GbmModel implements PathModel {
   private readonly vol: Float64Array;
   private readonly drift: Float64Array;
   private readonly chol: Float64Array;
-  private readonly z: Float64Array;
+  /** the step of the current step length, compiled (compiledStep.ts): the same draws and bits as n normals and the product */
+  private compiled: CompiledStep | null = null;
   private rng: RandomStream | null = null;
   private cachedDt = NaN;
   private readonly logDrift: Float64Array;
@@ -32,7 +33,6 @@ export class GbmModel implements PathModel {
     const l = cholesky(correlation);
     if (!l) throw new RangeError("gbm: correlation matrix is not positive semi-definite");
     this.chol = l;
-    this.z = new Float64Array(this.n);
     this.lastJump = new Float64Array(this.n);
     this.logDrift = new Float64Array(this.n);
     this.scale = new Float64Array(this.n);
@@ -44,19 +44,8 @@ export class GbmModel implements PathModel {
   }
 
   step(dtYears: number, logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
-    const rng = this.rng!;
-    const n = this.n;
     if (dtYears !== this.cachedDt) this.prepare(dtYears);
-    const z = this.z;
-    for (let i = 0; i < n; i++) z[i] = normal(rng);
-    const l = this.chol;
-    for (let i = 0; i < n; i++) {
-      let e = 0;
-      const row = i * n;
-      for (let k = 0; k <= i; k++) e += l[row + k] * z[k];
-      logReturnOut[i] = this.logDrift[i] + this.scale[i] * e;
-      stepVarianceOut[i] = this.variance[i];
-    }
+    this.compiled!(this.rng!, logReturnOut, stepVarianceOut);
   }
 
   private prepare(dt: number): void {
@@ -66,6 +55,7 @@ export class GbmModel implements PathModel {
       this.scale[i] = s * Math.sqrt(dt);
       this.variance[i] = s * s * dt;
     }
+    this.compiled = compileGbmStep({ n: this.n, chol: this.chol, logDrift: this.logDrift, scale: this.scale, variance: this.variance });
     this.cachedDt = dt;
   }
 }

@@ -1,7 +1,7 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
-import { ChiSquareSampler, exponential, poissonAt } from "../random/distributions.ts";
+import { ChiSquareSampler, exponential, poissonAtWithZero } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { fillNormals } from "../random/ziggurat.ts";
+import { compilePlainStudentTStep, type CompiledStep } from "./compiledStep.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
 
 const CALM = 0;
@@ -39,7 +39,11 @@ export class TGarchJumpModel implements PathModel {
   private readonly correlation: Float64Array[];
   private readonly chi: ChiSquareSampler;
   private readonly tScale: number;
-  private readonly z: Float64Array;
+  /** the step's normals in [0, n), its chi-square draw in [n] */
+  private readonly shocks: Float64Array;
+  /** no GARCH, jumps or regimes: the plain multivariate Student-t step, compiled per step length (compiledStep.ts) */
+  private readonly plain: boolean;
+  private plainStep: CompiledStep | null = null;
   /** GARCH normalised variance per asset (1 = long-run level) */
   private readonly h: Float64Array;
   private regime = CALM;
@@ -54,6 +58,9 @@ export class TGarchJumpModel implements PathModel {
   private readonly marketJumpMean = new Float64Array(2);
   /** idioJumpMean[regime * n + i]: expected idiosyncratic jumps of asset i in one step */
   private readonly idioJumpMean: Float64Array;
+  /** e^−mean of marketJumpMean and idioJumpMean: the probability of no jump, the Poisson draws' first term */
+  private readonly marketNoJump = new Float64Array(2);
+  private readonly idioNoJump: Float64Array;
   /** baseVariance[regime * n + i] = (σ_i·k_regime)²·dt */
   private readonly baseVariance: Float64Array;
   /** √baseVariance: the step's sd while GARCH is off (h stays exactly 1, so √(base·h) is this, bit for bit) */
@@ -80,12 +87,14 @@ export class TGarchJumpModel implements PathModel {
     this.stepCorrelation = this.correlation[CALM];
     this.chi = new ChiSquareSampler(spec.nu);
     this.tScale = spec.nu - 2;
-    this.z = new Float64Array(n);
+    this.shocks = new Float64Array(n + 1);
+    this.plain = spec.garch === false && spec.jumps === false && spec.regimes === false;
     this.h = new Float64Array(n).fill(1);
     this.lastJump = new Float64Array(n);
     this.baseVariance = new Float64Array(2 * n);
     this.baseSd = new Float64Array(2 * n);
     this.idioJumpMean = new Float64Array(2 * n);
+    this.idioNoJump = new Float64Array(2 * n);
     this.logDrift = new Float64Array(2 * n);
   }
 
@@ -98,9 +107,18 @@ export class TGarchJumpModel implements PathModel {
   }
 
   step(dtYears: number, logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
+    if (dtYears !== this.cachedDt) this.prepare(dtYears);
+    if (this.plain) this.stepPlain(logReturnOut, stepVarianceOut);
+    else this.stepFull(logReturnOut, stepVarianceOut);
+  }
+
+  private stepPlain(logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
+    this.plainStep!(this.rng!, logReturnOut, stepVarianceOut);
+  }
+
+  private stepFull(logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
     const rng = this.rng!;
     const n = this.n;
-    if (dtYears !== this.cachedDt) this.prepare(dtYears);
     const spec = this.spec;
 
     if (spec.regimes && rng.next() < this.leaveProbability[this.regime]) this.regime = 1 - this.regime;
@@ -108,11 +126,10 @@ export class TGarchJumpModel implements PathModel {
     this.stressed = regime;
     this.stepCorrelation = this.correlation[regime];
 
-    this.chi.draw(rng);
-    const mix = this.tScale / this.chi.result[0]; // (ν−2)/W: the variance multiplier of this step
+    const z = this.shocks;
+    this.chi.drawThenNormals(rng, z, n); // the same draws as chi.draw then n calls of normal(rng), none returned boxed
+    const mix = this.tScale / z[n]; // (ν−2)/W: the variance multiplier of this step
     const sqrtMix = Math.sqrt(mix);
-    const z = this.z;
-    fillNormals(rng, z, n); // the same draws as n calls of normal(rng), none returned boxed
 
     const l = this.chol[regime];
     const h = this.h;
@@ -141,7 +158,7 @@ export class TGarchJumpModel implements PathModel {
     const n = this.n;
     const jump = this.lastJump;
     jump.fill(0);
-    const marketCount = poissonAt(rng, this.marketJumpMean, this.regime);
+    const marketCount = poissonAtWithZero(rng, this.marketJumpMean, this.marketNoJump, this.regime);
     if (marketCount > 0) {
       let size = 0;
       for (let j = 0; j < marketCount; j++) size += kouJump(rng, market);
@@ -149,7 +166,7 @@ export class TGarchJumpModel implements PathModel {
     }
     const offset = this.regime * n;
     for (let i = 0; i < n; i++) {
-      const count = poissonAt(rng, this.idioJumpMean, offset + i);
+      const count = poissonAtWithZero(rng, this.idioJumpMean, this.idioNoJump, offset + i);
       for (let j = 0; j < count; j++) jump[i] += this.jumpBeta[i] * kouJump(rng, idio);
       out[i] += jump[i];
     }
@@ -178,9 +195,11 @@ export class TGarchJumpModel implements PathModel {
       const jumpScale = regimes ? regimes.jumpIntensityMultiplier : 1;
       if (spec.jumps) {
         this.marketJumpMean[r] = spec.jumps.market.ratePerYear * jumpScale * dt;
+        this.marketNoJump[r] = Math.exp(-this.marketJumpMean[r]);
         for (let i = 0; i < n; i++) {
           const rate = spec.assets[i].idiosyncraticJumpsPerYear ?? spec.jumps.idiosyncratic.ratePerYear;
           this.idioJumpMean[r * n + i] = rate * jumpScale * dt;
+          this.idioNoJump[r * n + i] = Math.exp(-this.idioJumpMean[r * n + i]);
         }
       }
       for (let i = 0; i < n; i++) {
@@ -196,7 +215,20 @@ export class TGarchJumpModel implements PathModel {
         this.logDrift[r * n + i] = this.drift[i] * dt - compensator;
       }
     }
+    if (this.plain) this.compilePlain();
     this.cachedDt = dt;
+  }
+
+  /**
+   * GARCH, jumps and regimes off: h stays exactly 1 and the regime calm, so v = base·1·mix = base·mix and the
+   * sd is baseSd, bit for bit; the step of these constants is compiled once per step length.
+   */
+  private compilePlain(): void {
+    const gamma = this.chi.gammaConstants();
+    this.plainStep = compilePlainStudentTStep({
+      n: this.n, chol: this.chol[CALM], baseVariance: this.baseVariance, baseSd: this.baseSd, logDrift: this.logDrift,
+      tScale: this.tScale, gammaD: gamma.d, gammaC: gamma.c,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RandomStream } from "./stream.ts";
-import { normal } from "./ziggurat.ts";
+import { fillNormals, normal } from "./ziggurat.ts";
+import { gammaThenNormals } from "./fastDraws.ts";
 import { logGamma } from "../math.ts";
 
 /** Exponential with mean 1. */
@@ -12,10 +13,12 @@ export function exponential(rng: RandomStream): number {
  * allocates nothing. Shapes below 1 use the boost Gamma(a) = Gamma(a+1)·U^(1/a).
  */
 export class GammaSampler {
-  private readonly d: number;
-  private readonly c: number;
+  /** Marsaglia & Tsang's d = a − 1/3 and c = 1/√(9d), a the (boosted) shape */
+  readonly d: number;
+  readonly c: number;
   private readonly invShape: number;
-  private readonly boosted: boolean;
+  /** shape < 1: a draw is Gamma(shape + 1) times U^(1/shape) */
+  readonly boosted: boolean;
 
   constructor(readonly shape: number) {
     if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
@@ -70,6 +73,29 @@ export class ChiSquareSampler {
     this.gamma.draw(rng);
     this.result[0] = 2 * this.gamma.result[0];
   }
+
+  /** Marsaglia & Tsang's constants of the underlying Gamma(dof/2) draw (not boosted: dof ≥ 2) */
+  gammaConstants(): { d: number; c: number } {
+    if (this.gamma.boosted) throw new RangeError("chi-square: dof < 2 has no plain Marsaglia–Tsang constants");
+    return { d: this.gamma.d, c: this.gamma.c };
+  }
+
+  /**
+   * One draw into `out[count]`, then `count` standard normals into `out[0..count)`: the same draws as
+   * `draw` then `fillNormals(rng, out, count)`, with the generator stepped in locals (fastDraws.ts) when
+   * dof ≥ 2 (every Student-t model: ν > 2).
+   */
+  drawThenNormals(rng: RandomStream, out: Float64Array, count: number): void {
+    const gamma = this.gamma;
+    if (gamma.boosted) {
+      this.draw(rng);
+      out[count] = this.result[0];
+      fillNormals(rng, out, count);
+      return;
+    }
+    gammaThenNormals(rng, gamma.d, gamma.c, out, count);
+    out[count] = 2 * out[count];
+  }
   sample(rng: RandomStream): number {
     this.draw(rng);
     return this.result[0];
@@ -86,6 +112,28 @@ export function poisson(rng: RandomStream, mean: number): number {
 }
 
 const meanSlot = new Float64Array(1);
+
+/**
+ * `poissonAt(rng, means, at)` with e^−mean read from `zeroProbabilities[at]` (Math.exp(−means[at]),
+ * computed once by the caller): the same draws and counts, one exp fewer per count. The t-garch-jump
+ * model draws n + 1 counts every step from means fixed per step length.
+ */
+export function poissonAtWithZero(rng: RandomStream, means: Float64Array, zeroProbabilities: Float64Array, at: number): number {
+  const mean = means[at];
+  if (!(mean > 0)) return 0;
+  if (!(mean < 30)) return poissonAt(rng, means, at);
+  let p = zeroProbabilities[at];
+  let cdf = p;
+  const u = rng.next();
+  let k = 0;
+  while (u > cdf) {
+    k++;
+    p *= mean / k;
+    cdf += p;
+    if (p < 1e-300 && cdf >= u - 1e-15) break;
+  }
+  return k;
+}
 
 /**
  * `poisson(rng, means[at])`, the same draws: the mean read from a typed array rather than passed, because

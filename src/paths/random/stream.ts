@@ -1,17 +1,23 @@
-import seedrandom from "seedrandom";
-
 /**
- * A per-path random stream: Baagøe's Alea generator (the one `seedrandom.alea` implements), seeded by
- * `seedrandom.alea` itself from the key `"<seed>/<path>/<substream>"`, then stepped here with its state in
- * plain numeric fields so V8 keeps the hot loop monomorphic and allocation-free. The sequence is the
- * one `seedrandom.alea(key)` yields (a test checks it), so path i is the same for any worker count or
+ * A per-path random stream: Baagøe's Alea generator (the one `seedrandom.alea` implements), seeded from
+ * the key `"<seed>/<path>/<substream>"` by Alea's own seeding (random/mash.ts: the same state as
+ * `seedrandom.alea(key)`, a test checks it on many keys), then stepped here with its state in plain
+ * numeric fields so V8 keeps the hot loop monomorphic and allocation-free. The sequence is the one
+ * `seedrandom.alea(key)` yields (a test checks it), so path i is the same for any worker count or
  * chunking.
+ *
+ * The state fields are public for the hot samplers (random/fastDraws.ts), which step the generator with
+ * the state in locals and write it back: one Alea step is
+ *   t = 2091639·s0 + c·2⁻³²;  s0 = s1;  s1 = s2;  c = t | 0;  s2 = t − c   (s2 is the uniform)
+ * and nothing else may write them.
  */
+import { aleaSeed } from "./mash.ts";
+
 export class RandomStream {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private c = 1;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  c = 1;
 
   constructor(key: string) {
     this.reseed(key);
@@ -19,11 +25,7 @@ export class RandomStream {
 
   /** Restart this stream at another key without allocating a new object per path. */
   reseed(key: string): void {
-    const state = seedrandom.alea(key, { state: true }).state() as unknown as AleaState;
-    this.s0 = state.s0;
-    this.s1 = state.s1;
-    this.s2 = state.s2;
-    this.c = state.c;
+    aleaSeed(key, this);
   }
 
   /** Uniform on [0, 1) with 32 bits of resolution (0 is possible, 1 is not). */
@@ -49,13 +51,6 @@ export class RandomStream {
     const u = this.next() * 0x100000000;
     return (u >= 0x80000000 ? u - 0x100000000 : u) | 0;
   }
-}
-
-interface AleaState {
-  s0: number;
-  s1: number;
-  s2: number;
-  c: number;
 }
 
 /** The stream key of path `pathIndex` of a run seeded `seed`; `substream` separates independent uses within a path. */

@@ -9,8 +9,9 @@ const R = 3.442619855899;
 const V = 9.91256303526217e-3;
 const M1 = 2147483648;
 
-const kn = new Float64Array(LAYERS);
-const wn = new Float64Array(LAYERS);
+/** layer bounds and widths of the fast path (|hz| < kn[iz] → hz·wn[iz]); read by random/fastDraws.ts */
+export const kn = new Float64Array(LAYERS);
+export const wn = new Float64Array(LAYERS);
 const fn = new Float64Array(LAYERS);
 {
   let dn = R;
@@ -37,7 +38,7 @@ const fn = new Float64Array(LAYERS);
  * the fast ones too, in a fresh heap number (16 bytes a normal, measured). Read from a Float64Array,
  * both paths stay raw doubles and a draw allocates nothing.
  */
-const slowDraw = new Float64Array(1);
+export const slowDraw = new Float64Array(1);
 
 /** A standard normal draw. */
 export function normal(rng: RandomStream): number {
@@ -49,7 +50,7 @@ export function normal(rng: RandomStream): number {
 }
 
 /** The rare draws (the tail layer and the wedges, ~1.2 %), into slowDraw[0]. */
-function normalSlow(rng: RandomStream, hz: number, iz: number): void {
+export function normalSlow(rng: RandomStream, hz: number, iz: number): void {
   slowDraw[0] = normalSlowValue(rng, hz, iz);
 }
 

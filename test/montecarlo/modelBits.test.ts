@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { createModel, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_REGIMES, type PathModel, type TGarchJumpSpec } from "../../src/paths/index.ts";
+import type { GbmSpec } from "../../src/paths/models/types.ts";
+import { pathStream } from "../../src/paths/random/stream.ts";
+import { ReferenceGbmModel } from "./referenceGbm.ts";
+import { ReferenceTGarchJumpModel } from "./referenceTGarchJump.ts";
+
+/*
+ * Issue 13's model step (the compiled plain Student-t and GBM steps, the chi-square and normals drawn with the
+ * generator's state in locals) must give the very bits of the model as it was: the same log returns,
+ * variances, jumps and regimes for the same stream, step after step, and leave the stream where the old
+ * one left it. The reference is that model, kept in referenceTGarchJump.ts.
+ */
+
+/** A valid correlation matrix: ρ^|i−j| (AR(1)), positive definite for |ρ| < 1. */
+function ar1(n: number, rho: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => rho ** Math.abs(i - j)));
+}
+
+function spec(n: number, nu: number, parts: Partial<TGarchJumpSpec> = {}): TGarchJumpSpec {
+  return {
+    type: "t-garch-jump",
+    assets: Array.from({ length: n }, (_, i) => ({
+      symbol: `A${i}`, price: 100 + i, vol: 0.45 + 0.2 * i, drift: i % 2 ? 0.3 : 0, jumpBeta: 1 + 0.4 * i,
+    })),
+    correlation: ar1(n, n > 1 ? 0.72 : 0), nu, garch: false, jumps: false, regimes: false, ...parts,
+  };
+}
+
+/** Every output of `steps` steps on paths 0..paths−1, step lengths cycling through `dts`, as one array. */
+function outputs(model: PathModel, paths: number, steps: number, dts: number[]): number[] {
+  const n = model.symbols.length;
+  const r = new Float64Array(n), v = new Float64Array(n);
+  const out: number[] = [];
+  for (let p = 0; p < paths; p++) {
+    const rng = pathStream(13, p);
+    model.reset(rng);
+    for (let s = 0; s < steps; s++) {
+      model.step(dts[s % dts.length], r, v);
+      out.push(...r, ...v, ...model.lastJump, model.stressed, ...model.stepCorrelation);
+    }
+    out.push(rng.next()); // the stream is left where the reference leaves it
+  }
+  return out;
+}
+
+function expectSameBits(a: number[], b: number[]): void {
+  expect(a.length).toBe(b.length);
+  let first = -1;
+  for (let i = 0; i < a.length && first < 0; i++) if (!Object.is(a[i], b[i])) first = i;
+  expect(first, first < 0 ? "" : `first difference at ${first}: ${a[first]} vs ${b[first]}`).toBe(-1);
+}
+
+const HOUR = 1 / 8760;
+
+describe("the t-garch-jump step gives the bits of the reference model", () => {
+  it("plain Student-t (the compiled step), 1 to 6 assets, several ν, hourly steps", () => {
+    for (const n of [1, 2, 3, 4, 6]) {
+      for (const nu of [2.5, 4, 7.3]) {
+        const s = spec(n, nu);
+        expectSameBits(outputs(createModel(s), 6, 400, [HOUR]), outputs(new ReferenceTGarchJumpModel(s), 6, 400, [HOUR]));
+      }
+    }
+  });
+
+  it("plain Student-t with the step length changing between steps (recompiled per length)", () => {
+    const s = spec(3, 4);
+    const dts = [HOUR, HOUR / 60, 24 * HOUR, HOUR];
+    expectSameBits(outputs(createModel(s), 8, 300, dts), outputs(new ReferenceTGarchJumpModel(s), 8, 300, dts));
+  });
+
+  it("with GARCH, jumps and regimes, each alone and all together", () => {
+    const variants: Partial<TGarchJumpSpec>[] = [
+      { garch: DEFAULT_GARCH }, { jumps: DEFAULT_JUMPS }, { regimes: DEFAULT_REGIMES },
+      { garch: DEFAULT_GARCH, jumps: DEFAULT_JUMPS, regimes: { ...DEFAULT_REGIMES, start: "stress" } },
+      // frequent jumps: counts of several per step by inversion, and market counts near 40 by PTRS
+      { jumps: { market: { ...DEFAULT_JUMPS.market, ratePerYear: 8760 * 40, meanUp: 0.0004, meanDown: 0.0005 },
+        idiosyncratic: { ...DEFAULT_JUMPS.idiosyncratic, ratePerYear: 8760 * 2.5, meanUp: 0.001, meanDown: 0.001 } } },
+    ];
+    for (const parts of variants) {
+      for (const n of [1, 3]) {
+        const s = spec(n, 4, parts);
+        expectSameBits(outputs(createModel(s), 6, 600, [HOUR]), outputs(new ReferenceTGarchJumpModel(s), 6, 600, [HOUR]));
+      }
+    }
+  });
+
+  it("a plain step with many draws in the Ziggurat's slow path and the gamma's rejections is still the reference's", () => {
+    // 40,000 steps × 4 normals: ~2,000 normals from the slow path (1.2 %), hundreds of gamma rejections
+    const s = spec(3, 4);
+    expectSameBits(outputs(createModel(s), 2, 20_000, [HOUR]), outputs(new ReferenceTGarchJumpModel(s), 2, 20_000, [HOUR]));
+  });
+});
+
+describe("the GBM step (compiled) gives the bits of the reference model", () => {
+  it("1 to 6 assets, hourly and changing step lengths", () => {
+    for (const n of [1, 2, 3, 6]) {
+      const s: GbmSpec = { type: "gbm", assets: spec(n, 4).assets, correlation: ar1(n, n > 1 ? 0.6 : 0) };
+      for (const dts of [[HOUR], [HOUR, HOUR / 60, 24 * HOUR]]) {
+        expectSameBits(outputs(createModel(s), 6, 2000, dts), outputs(new ReferenceGbmModel(s), 6, 2000, dts));
+      }
+    }
+  });
+});
