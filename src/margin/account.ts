@@ -1,9 +1,8 @@
 /*
- * Longer than the house limits because this file is the account's whole public surface (trading,
- * margin moves, funding, liquidation checks, read-outs) that the replay, the Monte Carlo kernels and the
- * strategy context all call; each method is a few lines that hand over to the parts that do the work
- * (core.ts money moves, funding.ts accrual, liquidation.ts walker, store.ts positions, algebra.ts rules).
- * Splitting it would split one API across files without moving any logic.
+ * Longer than the house limits because this file is the account's whole public surface (trading, margin moves,
+ * funding, liquidation checks, read-outs) that the replay, the Monte Carlo kernels and the strategy context all call;
+ * each method is a few lines handing over to the parts that do the work (core.ts money moves, funding.ts accrual,
+ * liquidation.ts walker, store.ts positions, algebra.ts rules): splitting it would split one API, not move logic.
  */
 import { InputError } from "../market/index.ts";
 import type { MarginMode, Venue } from "../venues/index.ts";
@@ -138,10 +137,7 @@ export class Account {
     return this.core.equity(prices);
   }
 
-  /**
-   * cross account value minus cross maintenance at these prices (< 0 = liquidatable); Infinity with no
-   * cross position. `wallet`: another cross wallet than the store's (a funding hold's).
-   */
+  /** cross value minus cross maintenance at these prices (< 0 = liquidatable; Infinity with no cross position), at `wallet` (a funding hold's) */
   crossExcess(prices: ArrayLike<number>, wallet = this.st.wallet): number {
     return this.st.crossOpen === 0 ? Infinity : this.core.crossExcess(prices, -1, wallet);
   }
@@ -454,15 +450,13 @@ export class Account {
   }
 
   /**
-   * Lend what funding moves (wallet, isolated margins and liquidation prices, accrued amounts) to a
-   * per-step loop's `h`, which accrues on it (`h.accrue`, the same floats as `accrueFunding`); until
-   * `releaseFunding(h)` the account's own figures are stale: call nothing else on the account meanwhile.
+   * Lend what funding moves (wallet, isolated margins and liquidation prices, accrued amounts) to a loop's `h`
+   * (`h.accrue`: the same floats as `accrueFunding`); the account is stale, call nothing on it, until `releaseFunding(h)`
+   * takes it back as if each `h.accrue` had been `accrueFunding`.
    */
   holdFunding(h: FundingHold): void {
     this.funding.hold(h);
   }
-
-  /** Take back what `h` accrued since `holdFunding(h)`: the account as if each `h.accrue` had been `accrueFunding`. */
   releaseFunding(h: FundingHold): void {
     this.funding.release(h);
   }

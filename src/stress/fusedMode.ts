@@ -1,3 +1,9 @@
+/*
+ * Longer than the house limits because one margin mode's step is one class on purpose: its per-step checks,
+ * funding tail and min-equity read the same row layout (the M columns) and private state as its rare-event
+ * code, so V8 inlines them into `step` with the fields in registers; spread across modules they would pass
+ * that state through arguments on every step of every path.
+ */
 import { FundingHold, Hold, type Account, type MarginMode, type PositionStoreView } from "../margin/index.ts";
 import type { Venue } from "../venues/index.ts";
 import {

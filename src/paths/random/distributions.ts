@@ -122,7 +122,12 @@ export function poissonAtWithZero(rng: RandomStream, means: Float64Array, zeroPr
   const mean = means[at];
   if (!(mean > 0)) return 0;
   if (!(mean < 30)) return poissonAt(rng, means, at);
-  let p = zeroProbabilities[at];
+  return poissonByInversion(rng, mean, zeroProbabilities[at]);
+}
+
+/** Poisson(mean) for a small mean by inverting its CDF from P(0) = `zero` (= e^−mean) on one uniform. */
+function poissonByInversion(rng: RandomStream, mean: number, zero: number): number {
+  let p = zero;
   let cdf = p;
   const u = rng.next();
   let k = 0;
@@ -143,19 +148,7 @@ export function poissonAtWithZero(rng: RandomStream, means: Float64Array, zeroPr
 export function poissonAt(rng: RandomStream, means: Float64Array, at: number): number {
   const mean = means[at];
   if (!(mean > 0)) return 0;
-  if (mean < 30) {
-    let p = Math.exp(-mean);
-    let cdf = p;
-    const u = rng.next();
-    let k = 0;
-    while (u > cdf) {
-      k++;
-      p *= mean / k;
-      cdf += p;
-      if (p < 1e-300 && cdf >= u - 1e-15) break;
-    }
-    return k;
-  }
+  if (mean < 30) return poissonByInversion(rng, mean, Math.exp(-mean));
   const slam = Math.sqrt(mean);
   const loglam = Math.log(mean);
   const b = 0.931 + 2.53 * slam;
