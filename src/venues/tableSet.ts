@@ -114,14 +114,15 @@ export class VenueTables {
 
 function choice(f: VenueTableFile, t: SymbolTable): TableChoice {
   // the liquidation rule's own unsourced figures (a fee rate the engine charges) count too, once; a
-  // symbol charged its own sourced fee does not run on the default rate they flag ("feeRate: ...")
+  // symbol charged its own sourced fee does not run on the default rate they flag ("feeRate: ..."), nor a
+  // symbol with its own tick on the file's missing ticks ("tickSize ...")
   const ruleNotes = [...new Set(Object.values(f.liquidationLoss).flatMap((l) => l.unsourced))];
   const loss = ruleNotes.filter((u) => !(t.liquidationFee && u.startsWith("feeRate:"))).map((u) => `liquidation loss: ${u}`);
   return Object.freeze({
     id: f.id, asOf: f.asOf, asOfMs: f.asOfMs, source: f.source, file: f.file,
     venueSymbol: t.symbol, table: t, liquidationLoss: f.liquidationLoss, symbolFee: t.liquidationFee ?? null,
     feeUnsourced: f.perSymbolFees && t.liquidationFee === undefined,
-    unsourced: [...f.unsourced, ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u)), ...defaultFeeNote(f, t), ...loss],
+    unsourced: [...f.unsourced.filter((u) => !(t.tick.kind === "tick" && u.startsWith("tickSize"))), ...t.unsourced.map((u) => (t.symbol ? `${t.symbol}: ${u}` : u)), ...defaultFeeNote(f, t), ...loss],
   });
 }
 

@@ -140,14 +140,14 @@ describe("where a liquidation's remainder goes is the table's field, read by the
 });
 
 describe("what each table still flags as unsourced", () => {
-  it("Binance: BTC/ETH ticks and fee rates are sourced (0.1, 0.01; 1.25 %), SOL's fee rate and other symbols' ticks are flagged", () => {
+  it("Binance: BTC/ETH ticks and fee rates are sourced (0.1, 0.01; 1.25 %), SOL's fee rate and 1000PEPE's tick are flagged", () => {
     const btc = binance.table("BTCUSDT");
     expect(btc.table.tick).toEqual({ kind: "tick", tickSize: "0.1" });
     expect(binance.table("ETHUSDT", day("2022-06-01")).table.tick).toEqual({ kind: "tick", tickSize: "0.01" });
     expect(btc.unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(false);
     expect(binance.table("SOLUSDT").unsourced.some((u) => /^liquidation loss: feeRate/.test(u))).toBe(true);
     expect(btc.unsourced.some((u) => /tickSize/.test(u))).toBe(false);
-    expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than BTCUSDT/.test(u))).toBe(true);
+    expect(binance.table("1000PEPEUSDT").unsourced.some((u) => /^tickSize of symbols other than BTCUSDT/.test(u))).toBe(true);
   });
 
   it("dYdX: ETH-USD's Large-Cap fractions (IMF 2 %, MMF 60 % of it) are sourced, SOL-USD's flagged before its 2025-12-08 recording", () => {

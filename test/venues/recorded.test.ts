@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { formatPrice, getVenue } from "../../src/venues/index.ts";
 import { Account, liquidationPrice } from "../../src/margin/index.ts";
 
@@ -36,15 +37,16 @@ describe("dYdX v4 markets as recorded from the mainnet indexer on 2025-12-08 (na
 describe("Binance PRICE_FILTER ticks recorded in ccxt's markets fixture (exchangeInfo entries of 2023 H2)", () => {
   const binance = getVenue("binance");
 
-  it("DOGE, XRP, ADA, TRX and LTC have their ticks; SOLUSDT's is still flagged and printed to 6 significant figures", () => {
+  it("DOGE, XRP, ADA, TRX and LTC have their recorded ticks; 1000PEPEUSDT's is still flagged", () => {
     const tick = (s: string) => binance.table(s).table.tick;
     expect(tick("DOGEUSDT")).toEqual({ kind: "tick", tickSize: "0.00001" });
     expect(tick("XRPUSDT")).toEqual({ kind: "tick", tickSize: "0.0001" });
     expect(tick("ADAUSDT")).toEqual({ kind: "tick", tickSize: "0.0001" });
     expect(tick("TRXUSDT")).toEqual({ kind: "tick", tickSize: "0.00001" });
     expect(tick("LTCUSDT")).toEqual({ kind: "tick", tickSize: "0.01" });
-    expect(tick("SOLUSDT")).toEqual({ kind: "unknown" });
-    expect(binance.table("SOLUSDT").unsourced.some((u) => /^tickSize of symbols other than .*SOLUSDT/.test(u))).toBe(true);
+    expect(tick("1000PEPEUSDT")).toEqual({ kind: "unknown" });
+    expect(binance.table("1000PEPEUSDT").unsourced.some((u) => /^tickSize of symbols other than .*1000PEPEUSDT/.test(u))).toBe(true);
+    expect(binance.table("DOGEUSDT").unsourced.some((u) => /^tickSize/.test(u))).toBe(false); // its own tick: the file's missing ticks are not its
     expect(binance.table("DOGEUSDT").table.notes.some((n) => /0dca8ac0a3ce97d642fd9973b3121c2d6e3e3063/.test(n))).toBe(true);
   });
 
@@ -80,5 +82,26 @@ describe("Binance PRICE_FILTER ticks recorded in ccxt's markets fixture (exchang
     expect(sol.feeUnsourced).toBe(true);
     expect(sol.unsourced).toContain("SOLUSDT: liquidation fee: no per-symbol rate sourced in binance-2024-10-24; the venue default 0.5 % is charged");
     expect(sol.unsourced.find((u) => u.startsWith("liquidation loss: feeRate"))).toMatch(/No attributable recording holds SOLUSDT.*searched:/);
+  });
+});
+
+describe("Binance ticks inferred from Binance's own archived trade prices (scripts/infer-binance-ticks.mjs)", () => {
+  const binance = getVenue("binance");
+  const infer = (from: string, to: string, symbols: string[]): Map<string, string> => {
+    const files = symbols.map((s) => `data/binance-usdm/klines-1h/${s}-1h.csv.gz`);
+    const out = execFileSync(process.execPath, ["scripts/infer-binance-ticks.mjs", from, to, ...files], { encoding: "utf8" });
+    return new Map(out.trim().split("\n").map((line) => [line.split("-1h.csv.gz")[0], line.split("\t")[2]]));
+  };
+
+  it("the method gives the recorded PRICE_FILTER ticks of BTC and ETH on the shipped klines, and SOLUSDT's table tick 0.001 around the table's date", () => {
+    const got = infer("2024-09-01", "2024-12-01", ["BTCUSDT", "ETHUSDT", "SOLUSDT"]);
+    expect(got.get("BTCUSDT")).toBe("0.1"); // recorded: ccxt's markets fixture
+    expect(got.get("ETHUSDT")).toBe("0.01");
+    expect(got.get("SOLUSDT")).toBe("0.001");
+    const sol = binance.table("SOLUSDT", Date.parse("2024-11-01T00:00:00Z"));
+    expect(sol.id).toBe("binance-2024-10-24");
+    expect(sol.table.tick).toEqual({ kind: "tick", tickSize: "0.001" });
+    expect(sol.table.notes.some((n) => n.includes("scripts/infer-binance-ticks.mjs") && n.includes("Inferred, not a recorded exchangeInfo entry"))).toBe(true);
+    expect(sol.unsourced.some((u) => u.startsWith("tickSize"))).toBe(false);
   });
 });
