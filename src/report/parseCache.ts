@@ -1,9 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import * as vega from "vega";
-import { cacheDir } from "./compileCache.ts";
+import { TextCache } from "./textCache.ts";
 
 /**
  * Each chart's vega dataflow description parsed once per shape. `vega.parse` (a vega spec to the
@@ -11,39 +7,12 @@ import { cacheDir } from "./compileCache.ts";
  * axes and signals, never the rows of inline datasets: it hands each one's rows, as they are, to a
  * `collect` operator (`$ingest`). So the shape — the spec with each of the chart's datasets holding one
  * marker row instead of its rows — is parsed, kept in memory and on disk as JSON (keyed by the shape and
- * vega's version), and the rows are put back where the markers are. Hit or miss, the description is
+ * vega's version; textCache.ts), and the rows are put back where the markers are. Hit or miss, the description is
  * the JSON's, so a chart is drawn the same either way; test/report/parseCache.test.ts checks the drawn
- * SVG equals that of a direct parse. Disk: beside the compile cache (compileCache.ts); failing to read
- * or write it only costs time.
+ * SVG equals that of a direct parse.
  */
-const FORMAT = 1;
 const MARKER = "$perpsimRows";
-const memory = new Map<string, Promise<string>>();
-
-async function cachedParse(shapeJson: string): Promise<string> {
-  const dir = cacheDir();
-  const key = createHash("sha256").update(`${FORMAT}\0${vega.version}\0${shapeJson}`).digest("hex").slice(0, 40);
-  const file = dir && join(dir, `${key}.runtime.json`);
-  if (file) {
-    try {
-      return await readFile(file, "utf8");
-    } catch {
-      // not cached yet
-    }
-  }
-  const parsed = JSON.stringify(vega.parse(JSON.parse(shapeJson) as vega.Spec));
-  if (dir && file) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, parsed);
-      await rename(tmp, file);
-    } catch {
-      // read-only or full disk: parsed again next time
-    }
-  }
-  return parsed;
-}
+const parsedShapes = new TextCache(1, ".runtime.json", () => vega.version, (shapeJson) => JSON.stringify(vega.parse(JSON.parse(shapeJson) as vega.Spec)));
 
 /** `vega.parse(spec)`, the rows of the inline datasets named in `datasets` taken from the spec and put back after. */
 export async function parseVega(spec: vega.Spec, datasets: readonly string[]): Promise<vega.Runtime> {
@@ -55,13 +24,7 @@ export async function parseVega(spec: vega.Spec, datasets: readonly string[]): P
     return { ...d, values: [{ [MARKER]: d.name }] };
   });
   const shapeJson = JSON.stringify({ ...spec, data });
-  let parsed = memory.get(shapeJson);
-  if (!parsed) {
-    parsed = cachedParse(shapeJson);
-    memory.set(shapeJson, parsed);
-    parsed.catch(() => memory.delete(shapeJson));
-  }
-  return putRowsBack(JSON.parse(await parsed) as unknown, rows) as vega.Runtime;
+  return putRowsBack(JSON.parse(await parsedShapes.get(shapeJson)) as unknown, rows) as vega.Runtime;
 }
 
 /** Every marker row's array in the description replaced by its dataset's rows. */
