@@ -20,4 +20,4 @@ export const binance: Venue = onTables({
   openFeeInMarginCheck: true,
   mmrFromMaxLeverage: false,
   minIsolatedMarginAfterRemoval: (_notional, initialMargin) => initialMargin, // rule unpublished: keep initial margin
-}, shippedTables("binance"));
+}, () => shippedTables("binance"));

@@ -20,4 +20,4 @@ export const bybit: Venue = onTables({
   openFeeInMarginCheck: true,
   mmrFromMaxLeverage: false,
   minIsolatedMarginAfterRemoval: (_notional, initialMargin) => initialMargin,
-}, shippedTables("bybit"));
+}, () => shippedTables("bybit"));

@@ -20,4 +20,4 @@ export const dydx: Venue = onTables({
   openFeeInMarginCheck: true,
   mmrFromMaxLeverage: false,
   minIsolatedMarginAfterRemoval: (_notional, initialMargin) => initialMargin,
-}, shippedTables("dydx"));
+}, () => shippedTables("dydx"));

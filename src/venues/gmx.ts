@@ -21,4 +21,4 @@ export const gmx: Venue = onTables({
   openFeeInMarginCheck: true,
   mmrFromMaxLeverage: false,
   minIsolatedMarginAfterRemoval: (notional, initialMargin) => Math.max(initialMargin, 0.005 * notional + 1),
-}, shippedTables("gmx"));
+}, () => shippedTables("gmx"));

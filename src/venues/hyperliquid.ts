@@ -23,4 +23,4 @@ export const hyperliquid: Venue = onTables({
   mmrFromMaxLeverage: true,
   // margin-rules.md §1.1: transfer_margin_required = max(initial_margin_required, 0.1 × position value)
   minIsolatedMarginAfterRemoval: (notional, initialMargin) => Math.max(initialMargin, 0.1 * notional),
-}, shippedTables("hyperliquid"));
+}, () => shippedTables("hyperliquid"));
