@@ -10,7 +10,7 @@ import { normal } from "./random/ziggurat.ts";
  */
 
 /** Beyond this exponent exp(−k) < 4e-18: treated as no crossing (the cheap early-out). */
-const NEGLIGIBLE_EXPONENT = 40;
+export const NEGLIGIBLE_EXPONENT = 40;
 
 /**
  * P(the bridge from d0 to d1 touches 0) for a Brownian motion whose increment over the step has

@@ -12,7 +12,7 @@ export {
 } from "./correlation.ts";
 export {
   sampleCrossingFraction, sampleBridgeExtremes, bridgeTouches, crossVariance, farFromBarrier, farFromBarrierBound,
-  crossAccountCrossingProbability, crossAccountTouches, crossBarrierDistance, type CrossBarrier,
+  crossAccountCrossingProbability, crossAccountTouches, crossBarrierDistance, NEGLIGIBLE_EXPONENT, type CrossBarrier,
 } from "./bridge.ts";
 export {
   type JumpSizeSpec, type TGarchJumpSpec, type ModelSpec, type PathModel, type AssetSpec, type GarchSpec,

@@ -2,7 +2,8 @@ import {
   settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM, type FundingProcess, type PathModel,
 } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
-import { FusedMode, M, type FusedStep, type StepArrays } from "./fusedMode.ts";
+import { compilePath, MAX_COMPILED_ASSETS, type CompiledPath, type CompiledPathHost } from "./compiledPath.ts";
+import { FusedMode, M, type StepArrays } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { bookLegs, PathSimulator, stressVenue, type PathTrace } from "./simulate.ts";
@@ -20,7 +21,7 @@ const MS_PER_HOUR = 3_600_000;
  * `checkLiquidations`). Its results are the same bytes as `PathSimulator` (the reference, simulate.ts +
  * modeKernel.ts), which still runs traced sample paths. Build one per worker; a step allocates nothing.
  */
-export class FusedPathSimulator implements FusedStep {
+export class FusedPathSimulator implements CompiledPathHost {
   readonly modes: number;
   // the step in progress, read by the modes (FusedStep)
   t0Ms = 0;
@@ -35,13 +36,13 @@ export class FusedPathSimulator implements FusedStep {
   /** the step's figures as arrays, filled from `market` when an event asks (`arrays`), and the step they hold */
   private readonly views: StepArrays;
   private viewsStep = -1;
-  private stepSerial = 0;
+  stepSerial = 0;
   /** the model's log returns and variances of the step */
-  private readonly r: Float64Array;
-  private readonly variance: Float64Array;
+  readonly r: Float64Array;
+  readonly variance: Float64Array;
   private readonly rates: Float64Array;
 
-  private readonly model: PathModel;
+  readonly model: PathModel;
   private readonly funding: FundingProcess;
   private readonly fundingMoves: boolean;
   private readonly fundingCap: number;
@@ -50,9 +51,11 @@ export class FusedPathSimulator implements FusedStep {
   private readonly stepHours: number;
   private readonly dtYears: number;
   /** per step: settlements due in it, and 1 when its only settlement falls on its end (stepFunding.ts) */
-  private readonly settlementsAt: Uint32Array;
-  private readonly settlesAtEnd: Uint8Array;
-  private readonly kernels: FusedMode[];
+  readonly settlementsAt: Uint32Array;
+  readonly settlesAtEnd: Uint8Array;
+  readonly kernels: FusedMode[];
+  /** the path loop compiled for this book's shape (compiledPath.ts), or null: the generic loop below */
+  private readonly compiled: CompiledPath | null;
   private readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
   private reference: PathSimulator | null = null;
@@ -84,6 +87,12 @@ export class FusedPathSimulator implements FusedStep {
       this.settlementsAt[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.settleEvery);
       this.settlesAtEnd[s] = settlesAtStepEndOnly((s + 1) * this.stepHours * MS_PER_HOUR, this.settlementsAt[s], this.settleEvery) ? 1 : 0;
     }
+    this.compiled = n <= MAX_COMPILED_ASSETS
+      ? compilePath({
+        assets: n, isolated: this.kernels.map((k) => k.isolated), rowShift: this.kernels[0]?.hold.shift ?? 0, steps: this.steps,
+        dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
+      })
+      : null;
   }
 
   /** Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). */
@@ -92,6 +101,10 @@ export class FusedPathSimulator implements FusedStep {
       // traced sample paths (a handful per run) read the engine after every step: the reference kernel
       this.reference ??= new PathSimulator(this.config);
       this.reference.run(pathIndex, out, at, trace);
+      return;
+    }
+    if (this.compiled) {
+      this.compiled(this, pathIndex, out, at);
       return;
     }
     this.reset(pathIndex);
@@ -126,7 +139,7 @@ export class FusedPathSimulator implements FusedStep {
   }
 
   /** Start path `pathIndex`: the streams of (seed, path), the model's initial prices, every mode's book opened. */
-  private reset(pathIndex: number): void {
+  reset(pathIndex: number): void {
     const seed = this.config.seed;
     this.marketRng.reseed(streamKey(seed, pathIndex, SUBSTREAM.market));
     this.model.reset(this.marketRng);
@@ -181,7 +194,7 @@ export class FusedPathSimulator implements FusedStep {
   }
 
   /** A jump moved some price at the step's end: the ends before the jumps, one more exp per jumped asset. */
-  private preJump(lastJump: Float64Array): void {
+  preJump(lastJump: Float64Array): void {
     const mk = this.market;
     for (let i = 0; i < this.n; i++) {
       const m = i << M.Shift;
@@ -194,7 +207,7 @@ export class FusedPathSimulator implements FusedStep {
   }
 
   /** The funding rates after the step, capped at the venue's cap. */
-  private fundingStep(): void {
+  fundingStep(): void {
     const rates = this.rates, mk = this.market;
     this.funding.step(this.stepHours, this.r, rates);
     const cap = this.fundingCap;

@@ -42,7 +42,7 @@ export const enum M {
  * at version `derivedAt`: direction (0 flat), direction × size, entry price, the lone cross position's
  * trigger, the cross gradient and excess slopes (crossPieces.ts).
  */
-const enum K {
+export const enum K {
   Dir = 7, // Hold.Columns, checked below
   Q = 8,
   Entry = 9,
@@ -98,13 +98,13 @@ export class FusedMode {
   account!: Account;
   store!: PositionStoreView;
   readonly hold: FundingHold;
-  /** the hold's rows (`Hold` then `K` columns), slot i at `i << shift` */
-  private readonly rows: Float64Array;
+  /** the hold's rows (`Hold` then `K` columns), slot i at `i << shift` (read and written by the compiled path, compiledPath.ts) */
+  readonly rows: Float64Array;
   private readonly shift: number;
   /** the column of the per-position checks' trigger: the held isolated price, or the lone cross position's */
   private readonly trigger: number;
   /** derived from the store (cross only): linear pieces, gradient terms, the lone position's trigger */
-  private readonly cross: CrossPieces;
+  readonly cross: CrossPieces;
   private readonly gradient: Float64Array;
   /** D's surface in log prices for the curved cross test (bridge.ts), and its 2n floats of work */
   private readonly barrier: CrossBarrier;
@@ -112,8 +112,8 @@ export class FusedMode {
   private readonly scratch: Float64Array;
   private readonly rest: Float64Array;
   private derivedAt = -1;
-  /** cross D at the end of the last step (multi-position cross) */
-  private excess = Infinity;
+  /** cross D at the end of the last step (multi-position cross; the compiled path keeps it while it runs the quiet steps) */
+  excess = Infinity;
   /** the account's opening and this path's tallies (funding, lowest equity, liquidations) */
   readonly tally: ModeTally;
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SCENARIO_PRESETS } from "../../src/scenarios/index.ts";
 import { parseStressConfig, type StressConfig } from "../../src/stress/config.ts";
 import { FusedPathSimulator } from "../../src/stress/fusedKernel.ts";
+import { MAX_COMPILED_ASSETS } from "../../src/stress/compiledPath.ts";
 import { createSimulator, PATH_FIELDS, PathSimulator, stressOutputs } from "../../src/stress/index.ts";
 import { FIELD } from "../../src/stress/pathResult.ts";
 import { RandomStream } from "../../src/paths/random/stream.ts";
@@ -107,6 +108,20 @@ describe("fused kernel: the same bytes as the reference kernel", () => {
       funding: { type: "mean-reverting" }, horizonHours: 720, stepMinutes: 240, seed: 3, modes: ["cross", "isolated"],
     };
     expectSameBytes(config(raw, 300), 10);
+  }, 120_000);
+
+  it(`a book of ${MAX_COMPILED_ASSETS + 1} assets: the generic loop the compiled path leaves such books to`, () => {
+    const n = MAX_COMPILED_ASSETS + 1;
+    const names = Array.from({ length: n }, (_, i) => `A${i}`);
+    const raw = {
+      venue: custom, initialBalance: 100000,
+      portfolio: names.map((symbol, i) => ({ symbol, side: i % 3 === 2 ? "short" : "long", leverage: 6 + (i % 4), weight: 1 / n })),
+      model: { type: "t-garch-jump", assets: Object.fromEntries(names.map((a, i) => [a, { price: 10 + i, vol: 0.9 + 0.05 * i }])),
+        correlation: names.map((_, i) => names.map((_, j) => (i === j ? 1 : 0.6))) },
+      funding: { type: "constant", ratePer8h: 0.0001, settleEveryHours: 1 },
+      horizonHours: 720, stepMinutes: 60, seed: 5, modes: ["cross", "isolated"],
+    };
+    expectSameBytes(config(raw, 40), 5);
   }, 120_000);
 
   it("tiered Binance rules, a partial-liquidation venue and an at-entry venue, cross books of several legs", () => {

@@ -1,0 +1,304 @@
+import { Hold, HoldKind } from "../margin/index.ts";
+import { NEGLIGIBLE_EXPONENT, type PathModel } from "../paths/index.ts";
+import { K, M, type FusedMode, type FusedStep } from "./fusedMode.ts";
+import { PATH_FIELDS } from "./pathResult.ts";
+
+/** What the compiled path loop reads and drives of the fused kernel (fusedKernel.ts), which stays the loop's host. */
+export interface CompiledPathHost extends FusedStep {
+  readonly model: PathModel;
+  readonly market: Float64Array;
+  /** the model's log returns and variances of the step */
+  readonly r: Float64Array;
+  readonly variance: Float64Array;
+  readonly kernels: readonly FusedMode[];
+  readonly settlementsAt: Uint32Array;
+  readonly settlesAtEnd: Uint8Array;
+  t0Ms: number;
+  t1Ms: number;
+  settlements: number;
+  fundingAtEnd: number;
+  atPoint: number;
+  correlation: Float64Array;
+  /** bumped whenever the market rows hold another step (FusedStep.arrays' cache) */
+  stepSerial: number;
+  reset(pathIndex: number): void;
+  fundingStep(): void;
+  preJump(lastJump: Float64Array): void;
+}
+
+/** What the loop is compiled for: the shape of the book and the step's constants. */
+export interface CompiledPathShape {
+  assets: number;
+  /** per mode, in the config's order: isolated (true) or cross */
+  isolated: readonly boolean[];
+  /** the shift of each mode's hold rows (FundingHold.shift) */
+  rowShift: number;
+  steps: number;
+  dtYears: number;
+  stepHours: number;
+  settleEvery: number;
+  fundingMoves: boolean;
+}
+
+/** Run one path under every mode into `out[at..]` (modes × PATH_FIELDS), as FusedPathSimulator.run does. */
+export type CompiledPath = (host: CompiledPathHost, pathIndex: number, out: Float64Array, at: number) => void;
+
+/** Books of more assets than this run the host's generic loop: the unrolled source would grow past what pays. */
+export const MAX_COMPILED_ASSETS = 12;
+
+/** A double as a source literal that reads back as the same bits. */
+function literal(x: number): string {
+  if (Object.is(x, -0)) return "(-0)";
+  return x < 0 ? `(${String(x)})` : String(x);
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/*
+ * The fused kernel's path loop, compiled at run time for one book's shape (asset count, the modes, the
+ * step's constants): the market of the step and every mode's QUIET step — each open position far from its
+ * trigger by the bridge's early-out, funding (if any) settling at the step's end, nothing past a trigger at
+ * the end — run on locals: each asset's prices, each slot's direction, size, entry, margin, trigger, the
+ * funding accrued, the wallet, the tallies, carried from step to step with no object or typed-array
+ * access but the model's outputs. Any other step of a mode (a position near its trigger, a jump, a
+ * settlement inside the step, a cross account off the linear rules, a lone cross position, a trigger solved
+ * again) is the host's: the locals go back to the hold's rows and the tallies, the market rows get the
+ * step, `FusedMode.step` runs it (the engine acts there), and the locals are read again. A quiet step is
+ * decided before anything is written (the new figures sit in temporaries until the end check passes),
+ * so the host always starts the step from the state the step started in, and the quiet step's sums are
+ * the same operations in the same order as FusedMode's checkPositions + isolatedTail and
+ * checkCrossAccount + crossTail: the same bytes (fusedKernel.test.ts compares with the reference kernel).
+ */
+export function compilePath(shape: CompiledPathShape): CompiledPath {
+  const source = pathSource(shape);
+  let compiled = compiledBySource.get(source);
+  if (!compiled) {
+    compiled = new Function(`"use strict"; return function compiledPath(host, pathIndex, out, at) {\n${source}\n};`)() as CompiledPath;
+    compiledBySource.set(source, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * One function per source in a thread: every simulator of the same shape (a run's chunks, a sweep's cells,
+ * a warm-up run) shares its type feedback and optimised code instead of warming up a copy of its own.
+ */
+const compiledBySource = new Map<string, CompiledPath>();
+
+/** The source of the loop for this shape. */
+function pathSource(shape: CompiledPathShape): string {
+  const n = shape.assets;
+  const assets = range(n);
+  const modes = range(shape.isolated.length);
+  const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
+  const lines: string[] = [
+    `host.reset(pathIndex);`,
+    `const model = host.model, r = host.r, variance = host.variance, mk = host.market;`,
+    `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`,
+    // the market's locals: the step's start log price and price, its end, variance, rate
+    ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
+    ...modes.map((m) => modeLocals(shape, m)),
+    `let s = 0, jumped = false;`,
+    `for (; s < ${shape.steps}; s++) {`,
+    ...modes.map((m) => `  if (stale${m}) { ${load(shape, m).split("\n").join(" ")} stale${m} = false; }`),
+    // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
+    `  const anyOpen = ${modes.map((m) => `o${m}`).join(" + ") || "0"} > 0;`,
+    `  model.step(${literal(shape.dtYears)}, r, variance);`,
+    `  const jumps = model.lastJump;`,
+    `  jumped = false;`,
+    ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + r[${i}]; p${i} = Math.exp(x${i}); v${i} = variance[${i}]; if (jumps[${i}] !== 0) jumped = true;`),
+  ];
+  if (shape.fundingMoves || shape.settleEvery !== Infinity) {
+    lines.push(
+      `  if (${shape.fundingMoves ? "true" : "s === 0"}) {`,
+      `    host.fundingStep();`,
+      ...assets.map((i) => `    rt${i} = ${mk(i, M.Rate)};`),
+      `  }`,
+    );
+  }
+  lines.push(
+    `  const settlements = settlementsAt[s], atEnd = settlesAtEnd[s] !== 0;`,
+    `  const funding = settlements > 0, atPoint = jumped || funding;`,
+    // a jump moves a price at the step's end, a settlement inside the step needs its own price: the host's
+    `  const quiet = !jumped && (!funding || atEnd);`,
+    `  const t1 = (s + 1) * ${literal(shape.stepHours)} * 3600000;`,
+    ...modes.map((m) => quietStep(shape, m)),
+    // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
+    `  if (${[...modes.map((m) => `loud${m}`), `s === ${shape.steps - 1}`, "!anyOpen"].join(" || ")}) {`,
+    ...publish(shape).map((line) => `    ${line}`),
+    `  }`,
+    ...modes.map((m) => `  if (loud${m}) { if (f${m}) { ${writeBack(shape, m)} } k${m}.step(host); stale${m} = true; }`),
+    ...modes.map((m) => `  if (stale${m}) o${m} = k${m}.store.open;`),
+    `  if (${modes.map((m) => `o${m}`).join(" + ") || "0"} === 0) break;`,
+    `}`,
+    ...modes.map((m) => `if (f${m} && !stale${m}) { ${writeBack(shape, m)} }`),
+    `const last = host.arrays().s1;`,
+    ...modes.map((m) => `k${m}.finish(last, out, at + ${m * PATH_FIELDS});`),
+  );
+  return lines.join("\n");
+}
+
+/** Mode m's locals: the hold's columns per slot, the tallies, and whether its quiet steps run here (`f`). */
+function modeLocals(shape: CompiledPathShape, m: number): string {
+  const slots = range(shape.assets);
+  const perSlot = slots.flatMap((i) => [`d${m}_${i} = 0`, `q${m}_${i} = 0`, `en${m}_${i} = 0`, `mg${m}_${i} = 0`, `pe${m}_${i} = 0`, `pp${m}_${i} = 0`,
+    ...(shape.isolated[m] ? [`lq${m}_${i} = 0`, `lr${m}_${i} = 0`, `ls${m}_${i} = 0`] : [`sl${m}_${i} = 0`, `gs${m}_${i} = 0`])]);
+  return [
+    `const k${m} = host.kernels[${m}], rows${m} = k${m}.rows, hold${m} = k${m}.hold, tally${m} = k${m}.tally;`,
+    `let stale${m} = true, loud${m} = false, f${m} = false, o${m} = k${m}.store.open, w${m} = 0, fp${m} = 0, me${m} = 0, pms${m} = 0, mv${m} = false, ex${m} = 0, c${m} = 0;`,
+    `let ${perSlot.join(", ")};`,
+  ].join("\n");
+}
+
+/** Read mode m's locals from its hold, tallies and derived pieces, and decide whether its quiet steps run here. */
+function load(shape: CompiledPathShape, m: number): string {
+  const iso = shape.isolated[m];
+  const row = (i: number, column: number) => `rows${m}[${(i << shape.rowShift) | column}]`;
+  const lines = [`o${m} = k${m}.store.open;`, `w${m} = hold${m}.wallet; pms${m} = hold${m}.pendingMs; mv${m} = hold${m}.moved;`,
+    `fp${m} = tally${m}.fundingPaid; me${m} = tally${m}.minEquity;`];
+  if (!iso) lines.push(`ex${m} = k${m}.excess; c${m} = k${m}.cross.constant;`);
+  // the quiet step needs every open slot held as the mode's kind with a linear trigger (isolated), or a linear cross account of several positions
+  lines.push(iso ? `f${m} = o${m} > 0;` : `f${m} = o${m} > 1 && k${m}.cross.linear;`);
+  for (const i of range(shape.assets)) {
+    lines.push(
+      `d${m}_${i} = ${row(i, K.Dir)}; q${m}_${i} = ${row(i, K.Q)}; en${m}_${i} = ${row(i, K.Entry)}; mg${m}_${i} = ${row(i, Hold.Margin)}; pe${m}_${i} = ${row(i, Hold.Pending)}; pp${m}_${i} = ${row(i, Hold.PendingPrice)};`,
+      iso
+        ? `lq${m}_${i} = ${row(i, Hold.Liq)}; lr${m}_${i} = ${row(i, Hold.LiqRaw)}; ls${m}_${i} = ${row(i, Hold.LiqPerMargin)}; if (d${m}_${i} !== 0 && (${row(i, Hold.Kind)} !== ${HoldKind.Isolated} || ls${m}_${i} === 0)) f${m} = false;`
+        : `sl${m}_${i} = ${row(i, K.Slope)}; gs${m}_${i} = ${row(i, K.GradSlope)}; if (d${m}_${i} !== 0 && ${row(i, Hold.Kind)} !== ${HoldKind.Cross}) f${m} = false;`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Mode m's locals back to its hold's rows, the hold, the tallies (what a quiet step moves). */
+function writeBack(shape: CompiledPathShape, m: number): string {
+  const iso = shape.isolated[m];
+  const row = (i: number, column: number) => `rows${m}[${(i << shape.rowShift) | column}]`;
+  const lines = [`hold${m}.wallet = w${m}; hold${m}.pendingMs = pms${m}; hold${m}.moved = mv${m}; tally${m}.fundingPaid = fp${m}; tally${m}.minEquity = me${m};`];
+  if (!iso) lines.push(`k${m}.excess = ex${m};`);
+  for (const i of range(shape.assets)) {
+    lines.push(`${row(i, Hold.Margin)} = mg${m}_${i}; ${row(i, Hold.Pending)} = pe${m}_${i}; ${row(i, Hold.PendingPrice)} = pp${m}_${i};` +
+      (iso ? ` ${row(i, Hold.Liq)} = lq${m}_${i}; ${row(i, Hold.LiqRaw)} = lr${m}_${i};` : ""));
+  }
+  return lines.join(" ");
+}
+
+/** The step's market into the host's rows and fields, as FusedPathSimulator.marketStep leaves them. */
+function publish(shape: CompiledPathShape): string[] {
+  const step = "s";
+  const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
+  return [
+    ...range(shape.assets).map((i) =>
+      `${mk(i, M.X0)} = xs${i}; ${mk(i, M.S0)} = ps${i}; ${mk(i, M.X)} = x${i}; ${mk(i, M.XPre)} = x${i}; ${mk(i, M.S1)} = p${i}; ${mk(i, M.SPre)} = p${i}; ${mk(i, M.V)} = v${i};`),
+    `if (jumped) host.preJump(model.lastJump);`,
+    `host.correlation = model.stepCorrelation;`,
+    `host.t0Ms = ${step} * ${literal(shape.stepHours)} * 3600000; host.t1Ms = (${step} + 1) * ${literal(shape.stepHours)} * 3600000;`,
+    `host.settlements = settlementsAt[${step}]; host.fundingAtEnd = settlesAtEnd[${step}];`,
+    `host.atPoint = jumped || host.settlements > 0 ? 1 : 0;`,
+    `host.stepSerial++;`,
+  ];
+}
+
+/** Mode m's quiet step on the locals, or `loud${m}` when the host must run its step. */
+function quietStep(shape: CompiledPathShape, m: number): string {
+  return [
+    `  loud${m} = o${m} > 0 && (!quiet || !f${m});`,
+    `  if (o${m} > 0 && !loud${m}) {`,
+    `    let loud = false;`,
+    (shape.isolated[m] ? quietIsolated(shape, m) : quietCross(shape, m)).map((line) => `    ${line}`).join("\n"),
+    `    loud${m} = loud;`,
+    `  }`,
+  ].join("\n");
+}
+
+/**
+ * An isolated mode's quiet step (FusedMode.checkPositions, then isolatedTail, on the locals): `loud` when
+ * a position is near or past its trigger, else the funding, the end check and the equity; committed only
+ * when nothing is past its trigger at the end.
+ */
+function quietIsolated(shape: CompiledPathShape, m: number): string[] {
+  const slots = range(shape.assets);
+  const lines: string[] = [];
+  for (const i of slots) {
+    const d = `d${m}_${i}`, liq = `lq${m}_${i}`;
+    lines.push(
+      `if (${d} !== 0) {`,
+      `  const b0 = ${d} > 0 ? 1 - ${liq} / ps${i} : 1 - ps${i} / ${liq};`,
+      `  const b1 = ${d} > 0 ? 1 - ${liq} / p${i} : 1 - p${i} / ${liq};`,
+      `  if (b0 <= 0 || !(b1 > 0 && 2 * b0 * b1 > ${NEGLIGIBLE_EXPONENT} * v${i})) loud = true;`,
+      `}`,
+    );
+  }
+  lines.push(`if (!loud) {`, `  let paidSum = fp${m}, e = w${m}, past = false, accrued = false;`);
+  for (const i of slots) {
+    const d = `d${m}_${i}`, q = `q${m}_${i}`;
+    lines.push(
+      `  let tmg${i} = mg${m}_${i}, tlq${i} = lq${m}_${i}, tlr${i} = lr${m}_${i}, tpe${i} = pe${m}_${i}, tpp${i} = pp${m}_${i};`,
+      `  if (${d} !== 0) {`,
+      `    if (funding && rt${i} !== 0) {`,
+      `      const paid = (${q} * p${i} * rt${i} * ${literal(shape.settleEvery)}) / 8;`,
+      `      paidSum += paid;`,
+      `      tpe${i} += paid; tpp${i} = p${i}; accrued = true;`,
+      `      tmg${i} -= paid;`,
+      `      tlr${i} -= paid * ls${m}_${i};`,
+      `      tlq${i} = tlr${i} > 0 ? tlr${i} : 0;`,
+      `    }`,
+      `    if (atPoint && (${d} > 0 ? p${i} < tlq${i} : p${i} > tlq${i})) past = true;`,
+      `    e += tmg${i} + ${q} * (p${i} - en${m}_${i});`,
+      `  }`,
+    );
+  }
+  lines.push(
+    `  if (past) loud = true;`,
+    `  else {`,
+    ...slots.map((i) => `    mg${m}_${i} = tmg${i}; lq${m}_${i} = tlq${i}; lr${m}_${i} = tlr${i}; pe${m}_${i} = tpe${i}; pp${m}_${i} = tpp${i};`),
+    `    fp${m} = paidSum;`,
+    `    if (accrued) { pms${m} = t1; mv${m} = true; }`,
+    `    if (e < me${m}) me${m} = e;`,
+    `  }`,
+    `}`,
+  );
+  return lines;
+}
+
+/**
+ * A cross account's quiet step (FusedMode.checkCrossAccount on the linear pieces, then crossTail, on the
+ * locals): `loud` when D = equity − maintenance may have touched 0 in the step, else the funding from the
+ * wallet, D and the equity at the end; committed only when D is not below 0 at the end.
+ */
+function quietCross(shape: CompiledPathShape, m: number): string[] {
+  const slots = range(shape.assets);
+  const lines: string[] = [
+    `const d0 = ex${m};`,
+    `let d1 = w${m} + c${m}, bound = 0;`,
+    ...slots.map((i) => `d1 += sl${m}_${i} * p${i}; bound += Math.abs(gs${m}_${i} * ps${i} * Math.sqrt(v${i}));`),
+    `if (d0 <= 0 || !(d1 > 0 && 2 * d0 * d1 > ${NEGLIGIBLE_EXPONENT} * bound * bound)) loud = true;`,
+    `else {`,
+    `  let w = w${m}, paidSum = fp${m}, accrued = false, ex = d1;`,
+    ...slots.map((i) => `  let tpe${i} = pe${m}_${i}, tpp${i} = pp${m}_${i};`),
+    `  if (funding) {`,
+  ];
+  for (const i of slots) {
+    lines.push(
+      `    if (d${m}_${i} !== 0 && rt${i} !== 0) {`,
+      `      const paid = (q${m}_${i} * p${i} * rt${i} * ${literal(shape.settleEvery)}) / 8;`,
+      `      paidSum += paid; tpe${i} += paid; tpp${i} = p${i}; w -= paid; accrued = true;`,
+      `    }`,
+    );
+  }
+  lines.push(`  }`, `  let e = w;`, `  if (atPoint) {`, `    let g = w + c${m};`);
+  for (const i of slots) lines.push(`    g += sl${m}_${i} * p${i};`);
+  lines.push(`    ex = g;`, `  }`);
+  for (const i of slots) lines.push(`  if (d${m}_${i} !== 0) e += mg${m}_${i} + q${m}_${i} * (p${i} - en${m}_${i});`);
+  lines.push(
+    `  if (ex < 0) loud = true;`,
+    `  else {`,
+    `    w${m} = w; fp${m} = paidSum; ex${m} = ex;`,
+    ...slots.map((i) => `    pe${m}_${i} = tpe${i}; pp${m}_${i} = tpp${i};`),
+    `    if (accrued) { pms${m} = t1; mv${m} = true; }`,
+    `    if (e < me${m}) me${m} = e;`,
+    `  }`,
+    `}`,
+  );
+  return lines;
+}
