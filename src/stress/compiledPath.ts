@@ -56,16 +56,18 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /*
  * The fused kernel's path loop, compiled at run time for one book's shape (asset count, the modes, the
- * step's constants): the market of the step and every mode's QUIET step — each open position far from its
- * trigger by the bridge's early-out, funding (if any) settling at the step's end, nothing past a trigger at
- * the end — run on locals: each asset's prices, each slot's direction, size, entry, margin, trigger, the
+ * step's constants): the market of the step and every mode's QUIET step — no isolated position touching its
+ * trigger by the bridge (the early-out, or near the trigger the bridge's uniform drawn here), a cross
+ * account far from D = 0 by the early-out, funding (if any) settling at the step's end, nothing past a
+ * trigger at the end — run on locals: each asset's prices, each slot's direction, size, entry, margin, trigger, the
  * funding accrued, the wallet, the tallies, carried from step to step with no object or typed-array
  * access but the model's outputs. Any other step of a mode (a position near its trigger, a jump, a
  * settlement inside the step, a cross account off the linear rules, a lone cross position, a trigger solved
  * again) is the host's: the locals go back to the hold's rows and the tallies, the market rows get the
  * step, `FusedMode.step` runs it (the engine acts there), and the locals are read again. A quiet step is
- * decided before anything is written (the new figures sit in temporaries until the end check passes),
- * so the host always starts the step from the state the step started in, and the quiet step's sums are
+ * decided before anything is written (the new figures sit in temporaries until the end check passes, and
+ * a bridge stream that drew for a step that turns out loud is put back), so the host always starts the
+ * step from the state the step started in, and the quiet step's sums are
  * the same operations in the same order as FusedMode's checkPositions + isolatedTail and
  * checkCrossAccount + crossTail: the same bytes (fusedKernel.test.ts compares with the reference kernel).
  */
@@ -144,7 +146,7 @@ function modeLocals(shape: CompiledPathShape, m: number): string {
   const perSlot = slots.flatMap((i) => [`d${m}_${i} = 0`, `q${m}_${i} = 0`, `en${m}_${i} = 0`, `mg${m}_${i} = 0`, `pe${m}_${i} = 0`, `pp${m}_${i} = 0`,
     ...(shape.isolated[m] ? [`lq${m}_${i} = 0`, `lr${m}_${i} = 0`, `ls${m}_${i} = 0`] : [`sl${m}_${i} = 0`, `gs${m}_${i} = 0`])]);
   return [
-    `const k${m} = host.kernels[${m}], rows${m} = k${m}.rows, hold${m} = k${m}.hold, tally${m} = k${m}.tally;`,
+    `const k${m} = host.kernels[${m}], rows${m} = k${m}.rows, hold${m} = k${m}.hold, tally${m} = k${m}.tally, br${m} = k${m}.bridge;`,
     `let stale${m} = true, loud${m} = false, f${m} = false, o${m} = k${m}.store.open, w${m} = 0, fp${m} = 0, me${m} = 0, pms${m} = 0, mv${m} = false, ex${m} = 0, c${m} = 0;`,
     `let ${perSlot.join(", ")};`,
   ].join("\n");
@@ -219,13 +221,31 @@ function quietStep(shape: CompiledPathShape, m: number): string {
 function quietIsolated(shape: CompiledPathShape, m: number): string[] {
   const slots = range(shape.assets);
   const lines: string[] = [];
+  // the bridge's uniforms of a step that turns out loud are drawn again by the host: the stream goes back to where the step found it
+  lines.push(`let drew = false, bs0 = 0, bs1 = 0, bs2 = 0, bc = 0;`);
   for (const i of slots) {
     const d = `d${m}_${i}`, liq = `lq${m}_${i}`;
     lines.push(
-      `if (${d} !== 0) {`,
+      `if (!loud && ${d} !== 0) {`,
       `  const b0 = ${d} > 0 ? 1 - ${liq} / ps${i} : 1 - ps${i} / ${liq};`,
-      `  const b1 = ${d} > 0 ? 1 - ${liq} / p${i} : 1 - p${i} / ${liq};`,
-      `  if (b0 <= 0 || !(b1 > 0 && 2 * b0 * b1 > ${NEGLIGIBLE_EXPONENT} * v${i})) loud = true;`,
+      `  if (b0 <= 0) loud = true;`,
+      `  else {`,
+      `    const b1 = ${d} > 0 ? 1 - ${liq} / p${i} : 1 - p${i} / ${liq};`,
+      `    if (!(b1 > 0 && 2 * b0 * b1 > ${NEGLIGIBLE_EXPONENT} * v${i})) {`,
+      // near the trigger: the bridge on the log distances (FusedMode.nearTrigger, bridge.ts bridgeTouches); a touch is the host's
+      `      const ll = Math.log(${liq});`,
+      `      const e0 = ${d} > 0 ? xs${i} - ll : ll - xs${i};`,
+      `      const e1 = ${d} > 0 ? x${i} - ll : ll - x${i};`,
+      `      if (e1 <= 0) loud = true;`,
+      `      else {`,
+      `        const k = 2 * e0 * e1;`,
+      `        if (!(k > ${NEGLIGIBLE_EXPONENT} * v${i})) {`,
+      `          if (!drew) { drew = true; bs0 = br${m}.s0; bs1 = br${m}.s1; bs2 = br${m}.s2; bc = br${m}.c; }`,
+      `          if (!(br${m}.next() >= Math.exp(-k / v${i}))) loud = true;`,
+      `        }`,
+      `      }`,
+      `    }`,
+      `  }`,
       `}`,
     );
   }
@@ -257,6 +277,7 @@ function quietIsolated(shape: CompiledPathShape, m: number): string[] {
     `    if (e < me${m}) me${m} = e;`,
     `  }`,
     `}`,
+    `if (loud && drew) { br${m}.s0 = bs0; br${m}.s1 = bs1; br${m}.s2 = bs2; br${m}.c = bc; }`,
   );
   return lines;
 }
