@@ -1,7 +1,7 @@
 /**
  * The fused kernel alone on SSW paths, for profiling (`node --cpu-prof`, `valgrind --tool=callgrind`):
- * `npx tsx bench/kernelSteps.ts [paths] [rounds] [fused|market|model|reset]` prints wall and CPU
- * nanoseconds per path-step per round, and a checksum of the results (the same bytes before and after a
+ * `npx tsx bench/kernelSteps.ts [paths] [rounds] [fused|generic|market|model|reset]` prints wall and CPU
+ * nanoseconds per path-step per round (`generic`: the fused kernel without its compiled path), and a checksum of the results (the same bytes before and after a
  * change give the same sum). Also the market step alone (model + log prices + funding rates, no margin
  * modes) and the model step alone on the same paths, so the kernel's own share is the difference. For
  * instruction counts, bundle it (`npx esbuild bench/kernelSteps.ts --bundle --platform=node --format=esm
@@ -18,7 +18,7 @@ const rounds = Number(process.argv[3] ?? 3);
 const only = process.argv[4] ?? "";
 const raw = JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8"));
 const { config } = parseStressConfig(raw, "bench/ssw.json", { paths });
-const sim = new FusedPathSimulator(config);
+const sim = new FusedPathSimulator(config, { loop: only === "generic" ? "generic" : "compiled" });
 // the kernel's own market step, reached past `private` (a bench of its parts, not an API)
 const market = sim as unknown as { reset(p: number): void; marketStep(s: number): void; model: { step(dt: number, r: Float64Array, v: Float64Array): void } };
 const out = new Float64Array(paths * config.modes.length * PATH_FIELDS);
@@ -32,7 +32,7 @@ function checksum(a: Float64Array): string {
 }
 
 for (let round = 0; round < rounds; round++) {
-  if (only === "" || only === "fused") {
+  if (only === "" || only === "fused" || only === "generic") {
     const c0 = cpu(), t0 = performance.now();
     for (let p = 0; p < paths; p++) sim.run(p, out, p * config.modes.length * PATH_FIELDS);
     const steps = paths * config.steps;

@@ -60,7 +60,8 @@ export class FusedPathSimulator implements CompiledPathHost {
   private readonly fundingRng = new RandomStream("0");
   private reference: PathSimulator | null = null;
 
-  constructor(private readonly config: StressConfig) {
+  /** `loop: "generic"` runs every step through the modes' own code (the loop the compiled path falls back to; benches and tests) */
+  constructor(private readonly config: StressConfig, options: { loop?: "compiled" | "generic" } = {}) {
     const venue = stressVenue(config);
     const built = buildMarketModel(config, venue);
     this.model = built.model;
@@ -87,7 +88,7 @@ export class FusedPathSimulator implements CompiledPathHost {
       this.settlementsAt[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.settleEvery);
       this.settlesAtEnd[s] = settlesAtStepEndOnly((s + 1) * this.stepHours * MS_PER_HOUR, this.settlementsAt[s], this.settleEvery) ? 1 : 0;
     }
-    this.compiled = n <= MAX_COMPILED_ASSETS
+    this.compiled = n <= MAX_COMPILED_ASSETS && options.loop !== "generic"
       ? compilePath({
         assets: n, isolated: this.kernels.map((k) => k.isolated), rowShift: this.kernels[0]?.hold.shift ?? 0, steps: this.steps,
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,

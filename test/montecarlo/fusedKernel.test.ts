@@ -79,6 +79,19 @@ describe("fused kernel: the same bytes as the reference kernel", () => {
     for (const name of Object.keys(b.files)) expect(a.files[name], name).toEqual(b.files[name]);
   }, 120_000);
 
+  it("bench/ssw.json on the generic loop (the steps the compiled path hands to the modes, every step), 150 paths", () => {
+    const c = config(file("bench/ssw.json"), 150);
+    const generic = new FusedPathSimulator(c, { loop: "generic" });
+    const reference = new PathSimulator(c);
+    const block = c.modes.length * PATH_FIELDS;
+    const a = new Float64Array(c.paths * block), b = new Float64Array(c.paths * block);
+    for (let p = 0; p < c.paths; p++) {
+      generic.run(p, a, p * block);
+      reference.run(p, b, p * block);
+    }
+    expect(firstDifference(a, b, 2)).toBe("");
+  }, 120_000);
+
   for (const name of ["crash-regime-hedge", "crypto-beta-full-model", "long-btc-gbm"]) {
     it(`examples/stress/${name}.json`, () => {
       expectSameBytes(config(file(`examples/stress/${name}.json`), 200), 1);
