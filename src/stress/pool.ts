@@ -17,7 +17,7 @@ export interface PoolOptions {
    * and destroys its own.
    */
   pool?: StressPool;
-  /** paths per task; default spreads the run over about 8 tasks per worker */
+  /** paths per task; default: guided sizes, an eighth of what is left per worker, shrinking towards the end (guidedChunkSizes) */
   chunkSize?: number;
   /** called as chunks finish, with the number of paths done */
   onProgress?: (done: number, total: number) => void;
@@ -47,8 +47,21 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-export function defaultChunkSize(paths: number, workers: number): number {
-  return Math.max(1, Math.min(1000, Math.ceil(paths / (workers * 8))));
+/**
+ * Chunk sizes for `count` paths on `workers` threads when the caller set none: an eighth of what is left
+ * per worker (at most 1,000), shrinking towards the end to a sixty-fourth of the run per worker, so the
+ * threads finish within a small chunk of each other instead of one idling while the other runs a big
+ * last chunk. Which thread runs a path never changes its bytes (path i draws only from (seed, i)).
+ */
+export function guidedChunkSizes(count: number, workers: number): number[] {
+  const smallest = Math.max(1, Math.ceil(count / (workers * 64)));
+  const sizes: number[] = [];
+  for (let left = count; left > 0;) {
+    const size = Math.min(left, Math.max(smallest, Math.min(1000, Math.ceil(left / (workers * 8)))));
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
 }
 
 /**
@@ -154,13 +167,18 @@ export async function simulateRange(config: StressConfig, first: number, count: 
   if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 0 && first + count <= config.paths))
     throw new RangeError(`simulateRange: paths [${first}, ${first + count}) are not within [0, ${config.paths})`);
   const workers = o.pool ? o.pool.workers : Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
-  const chunk = Math.max(1, Math.floor(o.chunkSize ?? defaultChunkSize(count, workers)));
+  const sizes = o.chunkSize === undefined ? guidedChunkSizes(count, workers) : null;
+  const chunk = Math.max(1, Math.floor(o.chunkSize ?? 1));
   const stride = config.modes.length * PATH_FIELDS;
   const results = new Float64Array(count * stride);
   const tasks: ChunkTask[] = [];
   const configKey = JSON.stringify(config);
   const end = first + count;
-  for (let start = first; start < end; start += chunk) tasks.push({ config, configKey, start, count: Math.min(chunk, end - start) });
+  for (let start = first, k = 0; start < end; k++) {
+    const size = Math.min(sizes ? sizes[k] : chunk, end - start);
+    tasks.push({ config, configKey, start, count: size });
+    start += size;
+  }
   let done = 0;
   const finished = (task: ChunkTask, out: Float64Array) => {
     results.set(out, (task.start - first) * stride);

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/index.ts";
-import { CHUNK_RETRIES, simulateAll, WorkerFailed } from "../../src/stress/pool.ts";
+import { CHUNK_RETRIES, guidedChunkSizes, simulateAll, WorkerFailed } from "../../src/stress/pool.ts";
 import { simulateChunk, type ChunkInputError } from "../../src/stress/worker.ts";
 import { StressPool, type ChunkTask } from "../../src/stress/index.ts";
 import { poolBook, sha256 } from "./fixtures/poolBook.ts";
@@ -77,5 +77,23 @@ describe("simulateAll on a pool: worker faults are retried, the user's errors ar
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe("path 61, hour 3: strategy 'x' failed");
     expect(pool.attempts.get(60)).toBe(1);
+  });
+});
+
+describe("guided chunk sizes", () => {
+  it("cover every path once, never grow, and end in chunks of a sixty-fourth of the run per worker", () => {
+    for (const [count, workers] of [[10_000, 2], [1_000, 2], [100_000, 8], [7, 2], [1, 1]]) {
+      const sizes = guidedChunkSizes(count, workers);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(count);
+      for (let k = 1; k < sizes.length; k++) expect(sizes[k]).toBeLessThanOrEqual(sizes[k - 1]);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+      // the last chunk each worker takes is small: the threads finish within ~1/64 of the run per worker of each other
+      const tail = sizes.slice(-workers);
+      for (const size of tail) expect(size).toBeLessThanOrEqual(Math.ceil(count / (workers * 64)));
+    }
+    // the SSW's 10,000 paths on 2 workers: 625 first (an eighth of the run per worker), 79 last
+    const ssw = guidedChunkSizes(10_000, 2);
+    expect(ssw[0]).toBe(625);
+    expect(ssw.at(-2)).toBe(79);
   });
 });
