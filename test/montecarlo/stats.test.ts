@@ -28,6 +28,12 @@ describe("Kaplan–Meier", () => {
     expect(timeToShare(curve, 0.1)).toBe(1);
   });
 
+  it("deaths and censorings tied at one time, given out of order: the deaths count against everyone at risk there; a NaN time is refused", () => {
+    // at t = 2: 4 at risk, 2 deaths (the censored one leaves after them) → 1/2; at t = 4: 1 at risk, 1 death → 0
+    expect(kaplanMeier({ time: [4, 2, 2, 2], event: [1, 1, 0, 1] })).toEqual([[0, 1], [2, 0.5], [4, 0]]);
+    expect(() => kaplanMeier({ time: [1, NaN], event: [1, 0] })).toThrow(/NaN/);
+  });
+
   it("with horizon censoring only is the share not yet liquidated; median is null when under half die", () => {
     const curve = kaplanMeier({ time: [10, 20, 100, 100, 100], event: [1, 1, 0, 0, 0] });
     expect(curve.map(([t]) => t)).toEqual([0, 10, 20]);

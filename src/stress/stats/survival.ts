@@ -12,20 +12,32 @@ export interface SurvivalSample {
 
 /** The KM step function as its jump points: [[0, 1], [t1, S(t1)], ...] at each distinct event time. */
 export function kaplanMeier(sample: SurvivalSample): [number, number][] {
+  // the curve needs, per distinct time in order, the deaths there and all who leave there: two numeric
+  // sorts of the times (typed arrays sort natively), not a sort of path indices by a comparator
   const n = sample.time.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => sample.time[a] - sample.time[b] || sample.event[b] - sample.event[a] || a - b);
+  const all = Float64Array.from(sample.time).sort();
+  let d = 0;
+  for (let i = 0; i < n; i++) if (sample.event[i]) d++;
+  const deathTimes = new Float64Array(d);
+  for (let i = 0, j = 0; i < n; i++) if (sample.event[i]) deathTimes[j++] = sample.time[i];
+  deathTimes.sort();
   const curve: [number, number][] = [[0, 1]];
   let atRisk = n;
   let s = 1;
   let i = 0;
+  let j = 0;
   while (i < n) {
-    const t = sample.time[order[i]];
-    let deaths = 0;
+    const t = all[i];
+    if (t !== t) throw new RangeError("kaplanMeier: a time is NaN"); // sorted last; never a group of its own
     let leaving = 0;
-    while (i < n && sample.time[order[i]] === t) {
-      if (sample.event[order[i]]) deaths++;
+    while (i < n && all[i] === t) {
       leaving++;
       i++;
+    }
+    let deaths = 0;
+    while (j < d && deathTimes[j] === t) {
+      deaths++;
+      j++;
     }
     if (deaths > 0 && atRisk > 0) {
       s *= 1 - deaths / atRisk;
