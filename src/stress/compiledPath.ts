@@ -61,15 +61,15 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * account far from D = 0 by the early-out, funding (if any) settling at the step's end, nothing past a
  * trigger at the end — run on locals: each asset's prices, each slot's direction, size, entry, margin, trigger, the
  * funding accrued, the wallet, the tallies, carried from step to step with no object or typed-array
- * access but the model's outputs. Any other step of a mode (a position near its trigger, a jump, a
- * settlement inside the step, a cross account off the linear rules, a lone cross position, a trigger solved
- * again) is the host's: the locals go back to the hold's rows and the tallies, the market rows get the
+ * access but the model's outputs. Any other step of a mode (a bridge touch or a position past its trigger,
+ * a jump, a settlement inside the step, a cross account near D = 0 or off the linear rules, a lone cross
+ * position, a trigger solved again) is the host's: the locals go back to the hold's rows and the tallies, the market rows get the
  * step, `FusedMode.step` runs it (the engine acts there), and the locals are read again. A quiet step is
  * decided before anything is written (the new figures sit in temporaries until the end check passes, and
  * a bridge stream that drew for a step that turns out loud is put back), so the host always starts the
- * step from the state the step started in, and the quiet step's sums are
- * the same operations in the same order as FusedMode's checkPositions + isolatedTail and
- * checkCrossAccount + crossTail: the same bytes (fusedKernel.test.ts compares with the reference kernel).
+ * step from the state the step started in; and the quiet step's sums are the same operations in the same
+ * order as FusedMode's checkPositions (+ nearTrigger) + isolatedTail and checkCrossAccount + crossTail: the
+ * same bytes (fusedKernel.test.ts compares with the reference kernel).
  */
 export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
