@@ -18,8 +18,10 @@ const MS_PER_HOUR = 3_600_000;
  * mode (fusedMode.ts) does the bridge tests (bridge.ts), funding at each
  * settlement's own time (stepFunding.ts) on its funding hold, the checks after jumps and settlements, and
  * min-equity; liquidations, partials and tier changes are the margin engine's (`Account.checkSegment` /
- * `checkLiquidations`). Its results are the same bytes as `PathSimulator` (the reference, simulate.ts +
- * modeKernel.ts), which still runs traced sample paths. Build one per worker; a step allocates nothing.
+ * `checkLiquidations`). The loop runs compiled for the book's shape (compiledPath.ts: the quiet steps on
+ * locals), with this class as its host for every other step; books of many assets run the generic loop
+ * below. Its results are the same bytes as `PathSimulator` (the reference, simulate.ts + modeKernel.ts),
+ * which still runs traced sample paths. Build one per worker; a step allocates nothing.
  */
 export class FusedPathSimulator implements CompiledPathHost {
   readonly modes: number;
