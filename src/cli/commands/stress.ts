@@ -17,6 +17,7 @@ import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
+import { tuneForKernelRuns } from "../kernelFlags.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
@@ -255,6 +256,7 @@ export async function run(argv: string[]): Promise<number> {
   // only there, whatever --workers is (one thread at least): its code never holds the main thread. The
   // compiled CLI starts them now, so they load while path 0 and the folder are checked; under tsx (tests,
   // development) a thread's start-up is ~1 CPU-s, paid only at the first chunk, when the run needs it.
+  tuneForKernelRuns();
   const pool = v.queue === undefined ? new StressPool(workers, memoryMb) : null;
   if (pool && runningCompiled && (pool.workers > 1 || config.book.kind === "strategy")) pool.warm();
   try {

@@ -3,6 +3,7 @@ import { InputError } from "../../errors/index.ts";
 import { parseRedisUrl, QUEUE_SCHEMA, startWorker } from "../../queue/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { packageVersion } from "./stress.ts";
+import { tuneForKernelRuns } from "../kernelFlags.ts";
 
 export const usage = `usage: perpsim worker --queue redis://[user:pass@]host:port[/db] [--workers N] [--concurrency K] [--stall-seconds S]
 
@@ -37,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!(stallSeconds >= 0.5)) throw new InputError(`--stall-seconds: must be at least 0.5, got '${v["stall-seconds"]}'`);
   const version = await packageVersion();
   const log = (line: string) => console.error(`perpsim worker: ${line}`);
+  tuneForKernelRuns();
   const worker = await startWorker({ target, version, threads, concurrency, stallMs: Math.round(stallSeconds * 1000), log });
   console.log(`perpsim worker ${worker.id}: joined ${target.display} (perpsim ${version}, queue schema ${QUEUE_SCHEMA}); ${threads} thread${threads > 1 ? "s" : ""}, ${concurrency} chunk${concurrency > 1 ? "s" : ""} at a time`);
   return new Promise<number>((resolve) => {
