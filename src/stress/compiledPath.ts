@@ -1,38 +1,12 @@
-import { Hold, HoldKind } from "../margin/index.ts";
-import { NEGLIGIBLE_EXPONENT, type PathModel } from "../paths/index.ts";
-import { K, M, type FusedMode, type FusedStep } from "./fusedMode.ts";
-import { PATH_FIELDS } from "./pathResult.ts";
-
-/** What the compiled path loop reads and drives of the fused kernel (fusedKernel.ts), which stays the loop's host. */
-export interface CompiledPathHost extends FusedStep {
-  readonly model: PathModel;
-  readonly market: Float64Array;
-  /** the model's log returns and variances of the step */
-  readonly r: Float64Array;
-  readonly variance: Float64Array;
-  readonly kernels: readonly FusedMode[];
-  readonly settlementsAt: Uint32Array;
-  readonly settlesAtEnd: Uint8Array;
-  t0Ms: number;
-  t1Ms: number;
-  settlements: number;
-  fundingAtEnd: number;
-  atPoint: number;
-  correlation: Float64Array;
-  /** bumped whenever the market rows hold another step (FusedStep.arrays' cache) */
-  stepSerial: number;
-  reset(pathIndex: number): void;
-  fundingStep(): void;
-  preJump(lastJump: Float64Array): void;
-}
+import { NEGLIGIBLE_EXPONENT } from "../paths/index.ts";
+import { M } from "./fusedMode.ts";
+import { MarketCell, ModeCell, readModes, settleStep, SlotCell, writeModes, type CompiledPathHost } from "./compiledPathState.ts";
 
 /** What the loop is compiled for: the shape of the book and the step's constants. */
 export interface CompiledPathShape {
   assets: number;
   /** per mode, in the config's order: isolated (true) or cross */
   isolated: readonly boolean[];
-  /** the shift of each mode's hold rows (FundingHold.shift) */
-  rowShift: number;
   steps: number;
   dtYears: number;
   stepHours: number;
@@ -40,11 +14,13 @@ export interface CompiledPathShape {
   fundingMoves: boolean;
 }
 
-/** Run one path under every mode into `out[at..]` (modes × PATH_FIELDS), as FusedPathSimulator.run does. */
-export type CompiledPath = (host: CompiledPathHost, pathIndex: number, out: Float64Array, at: number) => void;
+/** Run the steps of the path the host has started (FusedPathSimulator.reset), leaving the modes and the last step's market in the host. */
+export type CompiledPath = (host: CompiledPathHost) => void;
 
 /** Books of more assets than this run the host's generic loop: the unrolled source would grow past what pays. */
 export const MAX_COMPILED_ASSETS = 12;
+/** Modes are bits of a loud-mode mask. */
+export const MAX_COMPILED_MODES = 16;
 
 /** A double as a source literal that reads back as the same bits. */
 function literal(x: number): string {
@@ -63,8 +39,10 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * funding accrued, the wallet, the tallies, carried from step to step with no object or typed-array
  * access but the model's outputs. Any other step of a mode (a bridge touch or a position past its trigger,
  * a jump, a settlement inside the step, a cross account near D = 0 or off the linear rules, a lone cross
- * position, a trigger solved again) is the host's: the locals go back to the hold's rows and the tallies, the market rows get the
- * step, `FusedMode.step` runs it (the engine acts there), and the locals are read again. A quiet step is
+ * position, a trigger solved again) is the host's: the mode's locals and the step's market go across in two
+ * typed arrays to compiledPathState.ts's `settleStep`, which puts them in the hold's rows, the tallies and the
+ * market rows, runs `FusedMode.step` (the engine acts there) and reads the mode back; the path's start and
+ * end cross the same way. A quiet step is
  * decided before anything is written (the new figures sit in temporaries until the end check passes, and
  * a bridge stream that drew for a step that turns out loud is put back), so the host always starts the
  * step from the state the step started in; and the quiet step's sums are the same operations in the same
@@ -75,7 +53,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
   let compiled = compiledBySource.get(source);
   if (!compiled) {
-    compiled = new Function(`"use strict"; return function compiledPath(host, pathIndex, out, at) {\n${source}\n};`)() as CompiledPath;
+    compiled = new Function("readModes", "writeModes", "settleStep", `"use strict"; return function compiledPath(host) {\n${source}\n};`)(readModes, writeModes, settleStep) as CompiledPath;
     compiledBySource.set(source, compiled);
   }
   return compiled;
@@ -93,18 +71,18 @@ function pathSource(shape: CompiledPathShape): string {
   const assets = range(n);
   const modes = range(shape.isolated.length);
   const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
+  const sum = (f: (m: number) => string) => modes.map(f).join(" + ") || "0";
   const lines: string[] = [
-    `host.reset(pathIndex);`,
-    `const model = host.model, r = host.r, variance = host.variance, mk = host.market;`,
+    `const model = host.model, r = host.r, variance = host.variance, mk = host.market, mb = host.marketState;`,
     `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`,
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
+    `readModes(host);`,
     ...modes.map((m) => modeLocals(shape, m)),
     `let s = 0, jumped = false;`,
     `for (; s < ${shape.steps}; s++) {`,
-    ...modes.map((m) => `  if (stale${m}) { ${load(shape, m).split("\n").join(" ")} stale${m} = false; }`),
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
-    `  const anyOpen = ${modes.map((m) => `o${m}`).join(" + ") || "0"} > 0;`,
+    `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
     `  model.step(${literal(shape.dtYears)}, r, variance);`,
     `  const jumps = model.lastJump;`,
     `  jumped = false;`,
@@ -126,79 +104,65 @@ function pathSource(shape: CompiledPathShape): string {
     `  const t1 = (s + 1) * ${literal(shape.stepHours)} * 3600000;`,
     ...modes.map((m) => quietStep(shape, m)),
     // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
-    `  if (${[...modes.map((m) => `loud${m}`), `s === ${shape.steps - 1}`, "!anyOpen"].join(" || ")}) {`,
-    ...publish(shape).map((line) => `    ${line}`),
+    `  const loudModes = ${modes.map((m) => `(loud${m} ? ${1 << m} : 0)`).join(" | ") || "0"};`,
+    `  if (loudModes !== 0 || s === ${shape.steps - 1} || !anyOpen) {`,
+    ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
+    ...modes.map((m) => `    if (loud${m}) { ${storeLocals(shape, m)} }`),
+    `    settleStep(host, s, jumped, loudModes);`,
+    ...modes.map((m) => `    if (loud${m}) { ${readLocals(shape, m)} }`),
     `  }`,
-    ...modes.map((m) => `  if (loud${m}) { if (f${m}) { ${writeBack(shape, m)} } k${m}.step(host); stale${m} = true; }`),
-    ...modes.map((m) => `  if (stale${m}) o${m} = k${m}.store.open;`),
-    `  if (${modes.map((m) => `o${m}`).join(" + ") || "0"} === 0) break;`,
+    `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
-    ...modes.map((m) => `if (f${m} && !stale${m}) { ${writeBack(shape, m)} }`),
-    `const last = host.arrays().s1;`,
-    ...modes.map((m) => `k${m}.finish(last, out, at + ${m * PATH_FIELDS});`),
+    ...modes.map((m) => storeLocals(shape, m)),
+    `writeModes(host);`,
   );
   return lines.join("\n");
 }
 
-/** Mode m's locals: the hold's columns per slot, the tallies, and whether its quiet steps run here (`f`). */
+const cell = (i: number, c: SlotCell) => ModeCell.Slots + i * SlotCell.Stride + c;
+
+/** Mode m's locals, read from its state array. */
 function modeLocals(shape: CompiledPathShape, m: number): string {
   const slots = range(shape.assets);
   const perSlot = slots.flatMap((i) => [`d${m}_${i} = 0`, `q${m}_${i} = 0`, `en${m}_${i} = 0`, `mg${m}_${i} = 0`, `pe${m}_${i} = 0`, `pp${m}_${i} = 0`,
     ...(shape.isolated[m] ? [`lq${m}_${i} = 0`, `lr${m}_${i} = 0`, `ls${m}_${i} = 0`] : [`sl${m}_${i} = 0`, `gs${m}_${i} = 0`])]);
   return [
-    `const k${m} = host.kernels[${m}], rows${m} = k${m}.rows, hold${m} = k${m}.hold, tally${m} = k${m}.tally, br${m} = k${m}.bridge;`,
-    `let stale${m} = true, loud${m} = false, f${m} = false, o${m} = k${m}.store.open, w${m} = 0, fp${m} = 0, me${m} = 0, pms${m} = 0, mv${m} = false, ex${m} = 0, c${m} = 0;`,
+    `const st${m} = host.modeState[${m}], br${m} = host.kernels[${m}].bridge;`,
+    `let loud${m} = false, f${m} = false, o${m} = 0, w${m} = 0, fp${m} = 0, me${m} = 0, pms${m} = 0, mv${m} = false, ex${m} = 0, c${m} = 0;`,
     `let ${perSlot.join(", ")};`,
+    readLocals(shape, m),
   ].join("\n");
 }
 
-/** Read mode m's locals from its hold, tallies and derived pieces, and decide whether its quiet steps run here. */
-function load(shape: CompiledPathShape, m: number): string {
-  const iso = shape.isolated[m];
-  const row = (i: number, column: number) => `rows${m}[${(i << shape.rowShift) | column}]`;
-  const lines = [`o${m} = k${m}.store.open;`, `w${m} = hold${m}.wallet; pms${m} = hold${m}.pendingMs; mv${m} = hold${m}.moved;`,
-    `fp${m} = tally${m}.fundingPaid; me${m} = tally${m}.minEquity;`];
-  if (!iso) lines.push(`ex${m} = k${m}.excess; c${m} = k${m}.cross.constant;`);
-  // the quiet step needs every open slot held as the mode's kind with a linear trigger (isolated), or a linear cross account of several positions
-  lines.push(iso ? `f${m} = o${m} > 0;` : `f${m} = o${m} > 1 && k${m}.cross.linear;`);
+/** Mode m's locals from its state array (after the host acted, and at the path's start). */
+function readLocals(shape: CompiledPathShape, m: number): string {
+  const st = `st${m}`;
+  const lines = [
+    `f${m} = ${st}[${ModeCell.Quiet}] !== 0; o${m} = ${st}[${ModeCell.Open}]; w${m} = ${st}[${ModeCell.Wallet}]; fp${m} = ${st}[${ModeCell.FundingPaid}]; me${m} = ${st}[${ModeCell.MinEquity}];`,
+    `pms${m} = ${st}[${ModeCell.PendingMs}]; mv${m} = ${st}[${ModeCell.Moved}] !== 0; ex${m} = ${st}[${ModeCell.Excess}]; c${m} = ${st}[${ModeCell.Constant}];`,
+  ];
   for (const i of range(shape.assets)) {
     lines.push(
-      `d${m}_${i} = ${row(i, K.Dir)}; q${m}_${i} = ${row(i, K.Q)}; en${m}_${i} = ${row(i, K.Entry)}; mg${m}_${i} = ${row(i, Hold.Margin)}; pe${m}_${i} = ${row(i, Hold.Pending)}; pp${m}_${i} = ${row(i, Hold.PendingPrice)};`,
-      iso
-        ? `lq${m}_${i} = ${row(i, Hold.Liq)}; lr${m}_${i} = ${row(i, Hold.LiqRaw)}; ls${m}_${i} = ${row(i, Hold.LiqPerMargin)}; if (d${m}_${i} !== 0 && (${row(i, Hold.Kind)} !== ${HoldKind.Isolated} || ls${m}_${i} === 0)) f${m} = false;`
-        : `sl${m}_${i} = ${row(i, K.Slope)}; gs${m}_${i} = ${row(i, K.GradSlope)}; if (d${m}_${i} !== 0 && ${row(i, Hold.Kind)} !== ${HoldKind.Cross}) f${m} = false;`,
+      `d${m}_${i} = ${st}[${cell(i, SlotCell.Dir)}]; q${m}_${i} = ${st}[${cell(i, SlotCell.Q)}]; en${m}_${i} = ${st}[${cell(i, SlotCell.Entry)}]; mg${m}_${i} = ${st}[${cell(i, SlotCell.Margin)}]; pe${m}_${i} = ${st}[${cell(i, SlotCell.Pending)}]; pp${m}_${i} = ${st}[${cell(i, SlotCell.PendingPrice)}];`,
+      shape.isolated[m]
+        ? `lq${m}_${i} = ${st}[${cell(i, SlotCell.Liq)}]; lr${m}_${i} = ${st}[${cell(i, SlotCell.LiqRaw)}]; ls${m}_${i} = ${st}[${cell(i, SlotCell.LiqPerMargin)}];`
+        : `sl${m}_${i} = ${st}[${cell(i, SlotCell.Slope)}]; gs${m}_${i} = ${st}[${cell(i, SlotCell.GradSlope)}];`,
     );
-  }
-  return lines.join("\n");
-}
-
-/** Mode m's locals back to its hold's rows, the hold, the tallies (what a quiet step moves). */
-function writeBack(shape: CompiledPathShape, m: number): string {
-  const iso = shape.isolated[m];
-  const row = (i: number, column: number) => `rows${m}[${(i << shape.rowShift) | column}]`;
-  const lines = [`hold${m}.wallet = w${m}; hold${m}.pendingMs = pms${m}; hold${m}.moved = mv${m}; tally${m}.fundingPaid = fp${m}; tally${m}.minEquity = me${m};`];
-  if (!iso) lines.push(`k${m}.excess = ex${m};`);
-  for (const i of range(shape.assets)) {
-    lines.push(`${row(i, Hold.Margin)} = mg${m}_${i}; ${row(i, Hold.Pending)} = pe${m}_${i}; ${row(i, Hold.PendingPrice)} = pp${m}_${i};` +
-      (iso ? ` ${row(i, Hold.Liq)} = lq${m}_${i}; ${row(i, Hold.LiqRaw)} = lr${m}_${i};` : ""));
   }
   return lines.join(" ");
 }
 
-/** The step's market into the host's rows and fields, as FusedPathSimulator.marketStep leaves them. */
-function publish(shape: CompiledPathShape): string[] {
-  const step = "s";
-  const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
-  return [
-    ...range(shape.assets).map((i) =>
-      `${mk(i, M.X0)} = xs${i}; ${mk(i, M.S0)} = ps${i}; ${mk(i, M.X)} = x${i}; ${mk(i, M.XPre)} = x${i}; ${mk(i, M.S1)} = p${i}; ${mk(i, M.SPre)} = p${i}; ${mk(i, M.V)} = v${i};`),
-    `if (jumped) host.preJump(model.lastJump);`,
-    `host.correlation = model.stepCorrelation;`,
-    `host.t0Ms = ${step} * ${literal(shape.stepHours)} * 3600000; host.t1Ms = (${step} + 1) * ${literal(shape.stepHours)} * 3600000;`,
-    `host.settlements = settlementsAt[${step}]; host.fundingAtEnd = settlesAtEnd[${step}];`,
-    `host.atPoint = jumped || host.settlements > 0 ? 1 : 0;`,
-    `host.stepSerial++;`,
+/** What mode m's quiet steps move, from its locals into its state array. */
+function storeLocals(shape: CompiledPathShape, m: number): string {
+  const st = `st${m}`;
+  const lines = [
+    `${st}[${ModeCell.Wallet}] = w${m}; ${st}[${ModeCell.FundingPaid}] = fp${m}; ${st}[${ModeCell.MinEquity}] = me${m}; ${st}[${ModeCell.PendingMs}] = pms${m}; ${st}[${ModeCell.Moved}] = mv${m} ? 1 : 0; ${st}[${ModeCell.Excess}] = ex${m};`,
   ];
+  for (const i of range(shape.assets)) {
+    lines.push(`${st}[${cell(i, SlotCell.Margin)}] = mg${m}_${i}; ${st}[${cell(i, SlotCell.Pending)}] = pe${m}_${i}; ${st}[${cell(i, SlotCell.PendingPrice)}] = pp${m}_${i};` +
+      (shape.isolated[m] ? ` ${st}[${cell(i, SlotCell.Liq)}] = lq${m}_${i}; ${st}[${cell(i, SlotCell.LiqRaw)}] = lr${m}_${i};` : ""));
+  }
+  return lines.join(" ");
 }
 
 /** Mode m's quiet step on the locals, or `loud${m}` when the host must run its step. */

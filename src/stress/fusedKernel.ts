@@ -2,7 +2,8 @@ import {
   settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM, type FundingProcess, type PathModel,
 } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
-import { compilePath, MAX_COMPILED_ASSETS, type CompiledPath, type CompiledPathHost } from "./compiledPath.ts";
+import { compilePath, MAX_COMPILED_ASSETS, MAX_COMPILED_MODES, type CompiledPath } from "./compiledPath.ts";
+import { modeStateSize, MarketCell, type CompiledPathHost } from "./compiledPathState.ts";
 import { FusedMode, M, type StepArrays } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
@@ -50,7 +51,7 @@ export class FusedPathSimulator implements CompiledPathHost {
   private readonly fundingCap: number;
   private readonly n: number;
   private readonly steps: number;
-  private readonly stepHours: number;
+  readonly stepHours: number;
   private readonly dtYears: number;
   /** per step: settlements due in it, and 1 when its only settlement falls on its end (stepFunding.ts) */
   readonly settlementsAt: Uint32Array;
@@ -58,6 +59,9 @@ export class FusedPathSimulator implements CompiledPathHost {
   readonly kernels: FusedMode[];
   /** the path loop compiled for this book's shape (compiledPath.ts), or null: the generic loop below */
   private readonly compiled: CompiledPath | null;
+  /** what the compiled loop hands across when the host acts (compiledPathState.ts): each mode's figures, the step's market */
+  readonly modeState: Float64Array[];
+  readonly marketState: Float64Array;
   private readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
   private reference: PathSimulator | null = null;
@@ -90,9 +94,11 @@ export class FusedPathSimulator implements CompiledPathHost {
       this.settlementsAt[s] = settlementsBetween(s * this.stepHours, (s + 1) * this.stepHours, this.settleEvery);
       this.settlesAtEnd[s] = settlesAtStepEndOnly((s + 1) * this.stepHours * MS_PER_HOUR, this.settlementsAt[s], this.settleEvery) ? 1 : 0;
     }
-    this.compiled = n <= MAX_COMPILED_ASSETS && options.loop !== "generic"
+    this.modeState = this.kernels.map(() => new Float64Array(modeStateSize(n)));
+    this.marketState = new Float64Array(n * MarketCell.Stride);
+    this.compiled = n <= MAX_COMPILED_ASSETS && this.modes <= MAX_COMPILED_MODES && options.loop !== "generic"
       ? compilePath({
-        assets: n, isolated: this.kernels.map((k) => k.isolated), rowShift: this.kernels[0]?.hold.shift ?? 0, steps: this.steps,
+        assets: n, isolated: this.kernels.map((k) => k.isolated), steps: this.steps,
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
       })
       : null;
@@ -106,19 +112,17 @@ export class FusedPathSimulator implements CompiledPathHost {
       this.reference.run(pathIndex, out, at, trace);
       return;
     }
-    if (this.compiled) {
-      this.compiled(this, pathIndex, out, at);
-      return;
-    }
     this.reset(pathIndex);
     const kernels = this.kernels;
     const modes = kernels.length;
-    const steps = this.steps;
-    for (let s = 0; s < steps; s++) {
-      this.marketStep(s);
-      let open = 0;
-      for (let m = 0; m < modes; m++) open += kernels[m].step(this);
-      if (open === 0) break; // every mode is flat: nothing more can happen on this path
+    if (this.compiled) this.compiled(this);
+    else {
+      for (let s = 0; s < this.steps; s++) {
+        this.marketStep(s);
+        let open = 0;
+        for (let m = 0; m < modes; m++) open += kernels[m].step(this);
+        if (open === 0) break; // every mode is flat: nothing more can happen on this path
+      }
     }
     const last = this.arrays().s1;
     for (let m = 0; m < modes; m++) kernels[m].finish(last, out, at + m * PATH_FIELDS);
