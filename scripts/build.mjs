@@ -5,9 +5,13 @@
  *
  *   cli.js                  the CLI entry (`bin`, `npm start`); each command stays a lazily loaded chunk
  *                           beside it (chunk-*.js, <command>-*.js), so `liq` never loads vega or danfojs
- *   worker.js               the stress pool's thread, one module
+ *   worker.js               the stress pool's thread: a stub that runs worker.cjs (below)
+ *   render.js               the report's chart renderer (src/report/render.ts, with vega): a stub that runs render.cjs
+ *   worker.cjs, render.cjs  those two bundles as scripts (CommonJS), run through V8's code cache (src/codecache/):
+ *                           Node 20 keeps no compiled code of ES modules between runs, and compiling them is most of
+ *                           loading them (vega's 1 MB on every report, the pool's 0.5 MB on every thread)
  *   thread-<job>.js         each isolated thread (src/cli/threads/<job>.ts: the backtest, the stress probe) and the
- *                           report's second chart renderer (src/report/renderThread.ts), one module each
+ *                           report's second chart renderer (src/report/renderThread.ts, which loads render.js), one module each
  *   strategy-<name>.js      each shipped strategy (strategies/<name>.ts), one module each, with
  *   strategies.json         the content hash of every file under strategies/ each was built from: a bundle
  *                           whose sources have changed since is not used (the loader falls back to tsx)
@@ -69,6 +73,71 @@ const perpsimSelf = {
   },
 };
 
+
+/** The script bundles (see the header): entry, and whether the stub saves the code cache after the first task (a pool thread ends without an exit). */
+const SCRIPTS = {
+  worker: { entry: resolve(root, "src/stress/worker.ts"), saveAfterFirstCall: true },
+  render: { entry: resolve(root, "src/report/render.ts"), saveAfterFirstCall: false },
+};
+
+/** Other bundles reach render.ts through its stub (render.js): one copy of vega, loaded from its code cache. */
+const renderThroughStub = {
+  name: "render-through-stub",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)render\.ts$/ }, (args) => {
+      if (args.kind === "entry-point" || resolve(args.resolveDir, args.path) !== SCRIPTS.render.entry) return undefined;
+      return { path: "./render.js", external: true };
+    });
+  },
+};
+
+/**
+ * vega-canvas loads the optional node-canvas with a top-level await, which a script cannot hold: the same
+ * attempt as a require (canvas is external; absent, vega measures text without it, as before).
+ */
+const canvasWithoutAwait = {
+  name: "canvas-without-await",
+  setup(b) {
+    b.onLoad({ filter: /vega-canvas[\\/]build[\\/]vega-canvas\.node\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const awaited = "NodeCanvas = await import('canvas');";
+      if (!text.includes(awaited)) throw new Error(`${args.path}: the expected \`${awaited}\` is gone (vega-canvas changed): update scripts/build.mjs`);
+      return { contents: text.replace(awaited, "NodeCanvas = require('canvas');"), loader: "js" };
+    });
+  },
+};
+
+/** Build one script bundle (CommonJS, `import.meta` as src/codecache/script.ts's wrapper provides it) and its ESM stub. */
+async function buildScript(name, tmp, outdir) {
+  const { entry, saveAfterFirstCall } = SCRIPTS[name];
+  const c = common(outdir);
+  await esbuild.build({
+    ...c, format: "cjs", entryPoints: { [name]: entry }, outdir: tmp, outExtension: { ".js": ".cjs" },
+    define: { ...c.define, "import.meta.url": "__importMetaUrl", "import.meta.dirname": "__dirname" },
+    plugins: [...c.plugins, canvasWithoutAwait],
+  });
+  // on Node 20 a script loaded from a code cache cannot `import()` (src/codecache/script.ts): its dynamic imports call the stub's
+  const bodyFile = resolve(tmp, `${name}.cjs`);
+  const body = (await readFile(bodyFile, "utf8")).replace(/(?<![\w$.])import\(/g, "__perpsimImport(");
+  if (/\bimport\s*\(/.test(body)) throw new Error(`${name}.cjs: a dynamic import esbuild wrote in a form this build does not rename`);
+  await writeFile(bodyFile, body);
+  const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  // the entry's export names, for the stub's static exports
+  const { metafile } = await esbuild.build({ ...c, entryPoints: [entry], outdir: tmp, write: false, metafile: true, plugins: [...c.plugins, canvasWithoutAwait] });
+  const exports = Object.values(metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
+  const exported = (e) => (e === "default" ? `export default ${value(e)};` : `export const ${e} = ${value(e)};`);
+  const value = (e) => (saveAfterFirstCall ? `firstCall(body[${JSON.stringify(e)}])` : `body[${JSON.stringify(e)}]`);
+  const contents = [
+    `import { runScript, saveCodeCaches } from "./src/codecache/index.ts";`,
+    `const body = runScript(new URL("./${name}.cjs", import.meta.url), ${JSON.stringify(hash)});`,
+    // a pool thread is stopped, not exited: its cache is written once its first task has compiled the hot code
+    `let saved = false;`,
+    `const firstCall = (f) => typeof f !== "function" ? f : function (...args) { const out = f.apply(this, args); if (!saved) { saved = true; Promise.resolve(out).finally(saveCodeCaches).catch(() => {}); } return out; };`,
+    ...exports.map(exported),
+  ].join("\n");
+  await esbuild.build({ ...c, stdin: { contents, resolveDir: root, sourcefile: `${name}-stub.js`, loader: "js" }, outfile: resolve(tmp, `${name}.js`) });
+}
+
 const common = (outdir) => ({
   bundle: true,
   platform: "node",
@@ -109,9 +178,10 @@ export async function build(outdir = resolve(root, "dist")) {
   // built beside outdir (same depth: the relative source URLs hold), then swapped in
   const tmp = resolve(dirname(outdir), `.${basename(outdir)}.build-${process.pid}-${Date.now()}`);
   try {
+    const withStub = { ...common(outdir), plugins: [renderThroughStub, ...common(outdir).plugins] };
     const [, , , manifest] = await Promise.all([
       esbuild.build({
-        ...common(outdir),
+        ...withStub,
         entryPoints: { cli: resolve(root, "src/cli.ts") },
         outdir: tmp,
         splitting: true,
@@ -119,9 +189,9 @@ export async function build(outdir = resolve(root, "dist")) {
         // src/cli.ts starts with a tsx shebang (`#!/usr/bin/env -S npx tsx`); the bundle runs on plain node
         banner: { js: "#!/usr/bin/env node" },
       }),
-      esbuild.build({ ...common(outdir), entryPoints: { worker: resolve(root, "src/stress/worker.ts") }, outdir: tmp }),
+      Promise.all(Object.keys(SCRIPTS).map((name) => buildScript(name, tmp, outdir))),
       esbuild.build({
-        ...common(outdir),
+        ...withStub,
         entryPoints: {
           "thread-backtest": resolve(root, "src/cli/threads/backtest.ts"),
           "thread-stress-probe": resolve(root, "src/cli/threads/stressProbe.ts"),
