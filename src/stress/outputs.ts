@@ -8,7 +8,32 @@ export const SAMPLE_PATHS = 5;
 /** At most about this many rows per sample path and mode (liquidation steps are always kept). */
 const SAMPLE_POINTS = 1000;
 
-const num = (x: number, digits: number) => (Number.isFinite(x) ? String(Math.round(x * 10 ** digits) / 10 ** digits) : "");
+/**
+ * `x` rounded to `digits` decimals, as text: `String(Math.round(x * 10 ** digits) / 10 ** digits)`, ""
+ * when not finite. The rounded value is written from its integer, not through the double's shortest
+ * form: the same text (a decimal of at most 15 significant digits is the shortest form of the double
+ * nearest it, and JavaScript writes it in plain notation from 1e-6 up to 1e21), at a fraction of the
+ * cost on the sample paths' ~60,000 numbers. test/stress/outputs.test.ts compares the two.
+ */
+export function num(x: number, digits: 2 | 4 | 6): string {
+  if (!Number.isFinite(x)) return "";
+  const scale = digits === 2 ? 100 : digits === 4 ? 10_000 : 1_000_000;
+  const r = Math.round(x * scale);
+  if (!(r < 1e15 && r > -1e15)) return String(r / scale);
+  if (r === 0) return "0"; // −0 too
+  const abs = r < 0 ? -r : r;
+  const whole = Math.floor(abs / scale);
+  let frac = abs - whole * scale;
+  const int = r < 0 ? `-${whole}` : `${whole}`;
+  if (frac === 0) return int;
+  let places = digits;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    places--;
+  }
+  const f = `${frac}`;
+  return `${int}.${f.length < places ? "0".repeat(places - f.length) + f : f}`;
+}
 
 /** paths.csv: one row per path and mode, in path order. */
 export function pathsCsv(config: StressConfig, results: Float64Array): string {
@@ -61,7 +86,11 @@ export class SampleWriter {
     this.simulator.run(p, this.scratch, 0, (m, hour, equity, prices, liquidatedNow, liqs) => {
       const step = Math.round(hour / stepHours);
       if (!liquidatedNow && step % every !== 0 && step !== config.steps) return;
-      rows[m].push([p, config.modes[m], num(hour, 4), num(equity, 2), ...Array.from(prices, (x) => num(x, 6)), ...Array.from(liqs(), (x) => (x === x ? num(x, 6) : "")), liquidatedNow ? 1 : 0].join(","));
+      let row = `${p},${config.modes[m]},${num(hour, 4)},${num(equity, 2)}`;
+      for (let i = 0; i < prices.length; i++) row += `,${num(prices[i], 6)}`;
+      const l = liqs();
+      for (let i = 0; i < l.length; i++) row += l[i] === l[i] ? `,${num(l[i], 6)}` : ",";
+      rows[m].push(liquidatedNow ? `${row},1` : `${row},0`);
     });
     for (const r of rows) this.lines.push(...r);
     this.traced++;
