@@ -1,4 +1,3 @@
-import { move } from "piscina";
 import { InputError } from "../market/index.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
@@ -41,11 +40,14 @@ function isInputError(err: unknown): err is Error {
   return err instanceof InputError || (err instanceof Error && err.name === "InputError");
 }
 
-/** The piscina task: results go back transferred, never copied, and never as whole paths. */
+/**
+ * The piscina task: a chunk's compact results (a few kB: never whole paths) go back copied. Transferring
+ * them (piscina's `move`) would load piscina's pool code into every thread, ~10 CPU-ms of its start.
+ */
 export default async function (task: ChunkTask): Promise<Float64Array | ChunkInputError> {
   await loadBook(task);
   try {
-    return move(simulateChunk(task)) as Float64Array;
+    return simulateChunk(task);
   } catch (err) {
     if (isInputError(err)) return { inputError: err.message };
     throw err;
