@@ -42,8 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await run(rest);
   } catch (err) {
-    // by name too: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the class
-    if (err instanceof Interrupted) {
+    // by name too: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the
+    // classes, and so has a command the compiled CLI runs from its own script bundle (scripts/build.mjs)
+    if (err instanceof Interrupted || (err instanceof Error && err.name === "Interrupted")) {
       console.error(`perpsim ${name}: interrupted; nothing written`);
       return 130;
     }
