@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,30 +19,45 @@ export function cacheFile(bundle: string, hash: string): string | null {
   return dir === null ? null : join(dir, `${basename(bundle)}-${hash}-${process.version}-${process.arch}.bin`);
 }
 
+/**
+ * A cache file is the SHA-256 of its payload, then the payload (V8's code cache). V8 checks the payload's
+ * header (its version, flags, the source's length), not the rest of it: a damaged file is refused here.
+ */
+const DIGEST = 32;
+const digest = (payload: Buffer) => createHash("sha256").update(payload).digest();
+
+/** The cache's payload, or undefined when it is missing or damaged. */
 export function readCache(file: string): Buffer | undefined {
+  let data: Buffer;
   try {
-    return readFileSync(file);
+    data = readFileSync(file);
   } catch {
     return undefined; // not made yet
   }
+  const payload = data.subarray(DIGEST);
+  return data.length > DIGEST && digest(payload).equals(data.subarray(0, DIGEST)) ? payload : undefined;
 }
 
+/** Caches kept per bundle: those of a few builds (checkouts or versions used in turn), not of every build ever made. */
+const KEPT = 4;
+
 /**
- * Write a cache (temporary name, then renamed: a reader never sees half a file) and remove the caches
- * of the same bundle's earlier builds or other node versions. Errors are ignored: a cache only saves time.
+ * Write a cache (temporary name, then renamed: a reader never sees half a file) and remove the same
+ * bundle's oldest caches past KEPT. Errors are ignored: a cache only saves time.
  */
 export function writeCache(file: string, bundle: string, data: Buffer): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const dir = dirname(file);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, data);
+    writeFileSync(tmp, Buffer.concat([digest(data), data]));
     renameSync(tmp, file);
-    const name = basename(file);
-    const others = `${basename(bundle)}-`;
-    for (const other of readdirSync(dir)) {
-      if (other !== name && other.startsWith(others) && other.endsWith(".bin") && /^[0-9a-f]+-v/.test(other.slice(others.length))) rmSync(join(dir, other), { force: true });
-    }
+    const prefix = `${basename(bundle)}-`;
+    const caches = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith(".bin") && /^[0-9a-f]+-v/.test(f.slice(prefix.length)))
+      .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const { f } of caches.slice(KEPT)) rmSync(join(dir, f), { force: true });
   } catch {
     rmSync(tmp, { force: true }); // read-only or full disk: compiled again next time
   }

@@ -1,0 +1,107 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeCacheDir, runScript, saveCodeCaches } from "../../src/codecache/index.ts";
+
+/** A script bundle as scripts/build.mjs writes one: CommonJS, its `import()`s renamed to the loader's importer. */
+const BODY = `"use strict";
+exports.add = (a, b) => a + b;
+exports.osCpus = () => __perpsimImport("node:os").then((m) => typeof m.cpus);
+exports.where = { filename: __filename, dirname: __dirname, url: __importMetaUrl };
+exports.path = require("node:path").basename(__filename);
+`;
+
+let dir: string;
+let body: string;
+const saved = process.env.PERPSIM_CACHE_DIR;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "perpsim-codecache-"));
+  process.env.PERPSIM_CACHE_DIR = join(dir, "cache");
+  body = join(dir, "body.cjs");
+  await writeFile(body, BODY);
+});
+afterAll(async () => {
+  if (saved === undefined) delete process.env.PERPSIM_CACHE_DIR;
+  else process.env.PERPSIM_CACHE_DIR = saved;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cacheOf = (hash: string) => join(codeCacheDir()!, `body.cjs-${hash}-${process.version}-${process.arch}.bin`);
+
+/**
+ * The bundle run in a process of its own: V8 keeps every script it compiled in memory and would take the
+ * second compile in one process from there, never reading the cache (so the cache's use is tested across processes).
+ */
+async function runInProcess(hash: string): Promise<{ sum: number; cpus: string }> {
+  const fixture = new URL("./fixtures/runBody.ts", import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", fixture, body, hash], { env: { ...process.env } });
+  return JSON.parse(stdout) as { sum: number; cpus: string };
+}
+
+describe("runScript: a script bundle run through V8's code cache", () => {
+  it("runs the bundle with CommonJS's bindings and its own path; its cache is written at exit or when asked", async () => {
+    const m = runScript(pathToFileURL(body), "aaaa") as { add: (a: number, b: number) => number; where: Record<string, string>; path: string; osCpus: () => Promise<string> };
+    expect(m.add(2, 3)).toBe(5);
+    expect(m.where).toEqual({ filename: body, dirname: dir, url: pathToFileURL(body).href });
+    expect(m.path).toBe("body.cjs");
+    expect(await m.osCpus()).toBe("function");
+    await expect(stat(cacheOf("aaaa"))).rejects.toThrow();
+    saveCodeCaches();
+    expect((await stat(cacheOf("aaaa"))).size).toBeGreaterThan(100);
+
+    expect(await runInProcess("pppp")).toEqual({ sum: 5, cpus: "function" });
+    expect((await stat(cacheOf("pppp"))).size).toBeGreaterThan(100); // written at that process's exit
+  }, 60_000);
+
+  it("a later process loads from the cache, and the bundle's dynamic imports still work (Node 20 drops a cached script's import callback)", async () => {
+    const before = await stat(cacheOf("pppp"));
+    expect(await runInProcess("pppp")).toEqual({ sum: 5, cpus: "function" });
+    expect((await stat(cacheOf("pppp"))).mtimeMs).toBe(before.mtimeMs); // accepted: not written again
+  }, 60_000);
+
+  it("refuses a damaged cache (V8 itself checks only its header), runs the bundle and writes a good cache in its place", async () => {
+    const good = await readFile(cacheOf("pppp"));
+    const damaged = Buffer.from(good);
+    for (let i = good.length >> 1; i < good.length; i += 13) damaged[i] ^= 0x5a;
+    await writeFile(cacheOf("pppp"), damaged);
+    expect(await runInProcess("pppp")).toEqual({ sum: 5, cpus: "function" });
+    const rewritten = await readFile(cacheOf("pppp"));
+    expect(rewritten.equals(damaged)).toBe(false);
+    expect(rewritten.length).toBe(good.length);
+  }, 60_000);
+
+  it("keeps the caches of a bundle's four most recent builds, and another bundle's are left alone", async () => {
+    for (const f of await readdir(codeCacheDir()!)) await rm(join(codeCacheDir()!, f));
+    const other = join(codeCacheDir()!, `other.cjs-bbbb-${process.version}-${process.arch}.bin`);
+    await writeFile(other, "x");
+    await utimes(other, new Date(0), new Date(0));
+    const hashes = ["b1", "b2", "b3", "b4", "b5"];
+    for (const [i, h] of hashes.entries()) {
+      runScript(pathToFileURL(body), h);
+      saveCodeCaches();
+      const t = new Date(Date.now() - (hashes.length - i) * 60_000); // b1 the oldest
+      await utimes(cacheOf(h), t, t);
+    }
+    runScript(pathToFileURL(body), "b6");
+    saveCodeCaches();
+    const left = (await readdir(codeCacheDir()!)).sort();
+    expect(left).toEqual(["b3", "b4", "b5", "b6"].map((h) => `body.cjs-${h}-${process.version}-${process.arch}.bin`).concat(`other.cjs-bbbb-${process.version}-${process.arch}.bin`).sort());
+  });
+
+  it("writes nothing with PERPSIM_CACHE_DIR=off", async () => {
+    process.env.PERPSIM_CACHE_DIR = "off";
+    try {
+      expect(codeCacheDir()).toBeNull();
+      const m = runScript(pathToFileURL(body), "cccc") as { add: (a: number, b: number) => number };
+      expect(m.add(2, 2)).toBe(4);
+      saveCodeCaches();
+    } finally {
+      process.env.PERPSIM_CACHE_DIR = join(dir, "cache");
+    }
+    await expect(stat(cacheOf("cccc"))).rejects.toThrow();
+  });
+});
