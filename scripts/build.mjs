@@ -7,8 +7,8 @@
  *                           beside it (chunk-*.js, <command>-*.js), so `liq` never loads vega or danfojs
  *   worker.js               the stress pool's thread: a stub that runs worker.cjs (below)
  *   render.js               the report's chart renderer (src/report/render.ts, with vega): a stub that runs render.cjs
- *   command-stress.js       the stress command (src/cli/commands/stress.ts and all it imports): a stub that runs
- *                           command-stress.cjs
+ *   command-<name>.js       the stress, backtest and report commands (src/cli/commands/<name>.ts and all each
+ *                           imports): stubs that run command-<name>.cjs; the other commands are chunks as below
  *   <name>.cjs              those bundles as scripts (CommonJS), run through V8's code cache (src/codecache/):
  *                           Node 20 keeps no compiled code of ES modules between runs, and compiling them is most of
  *                           loading them (vega's 1 MB on every report, the pool's 0.5 MB on every thread). Their
@@ -88,6 +88,8 @@ const SCRIPTS = {
   worker: { entry: resolve(root, "src/stress/worker.ts"), from: [], saveAfterFirstCall: true },
   render: { entry: resolve(root, "src/report/render.ts"), from: "any" },
   "command-stress": { entry: resolve(root, "src/cli/commands/stress.ts"), from: [resolve(root, "src/cli/main.ts")] },
+  "command-backtest": { entry: resolve(root, "src/cli/commands/backtest.ts"), from: [resolve(root, "src/cli/main.ts")] },
+  "command-report": { entry: resolve(root, "src/cli/commands/report.ts"), from: [resolve(root, "src/cli/main.ts")] },
 };
 
 /** Imports of a script bundle's entry reach it through its stub (`./<name>.js`): one copy of it, loaded from its code cache. */
