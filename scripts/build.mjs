@@ -77,7 +77,6 @@ const perpsimSelf = {
   },
 };
 
-
 /**
  * The script bundles (see the header): entry; `from`, the modules whose imports of the entry go through
  * its stub ("any", or a list: the pool's thread is only ever started by file, and pool.ts's own
