@@ -45,7 +45,7 @@ const unsaved: { script: vm.Script; cache: string; file: string }[] = [];
  * task). Failing to write only costs the next run its compile.
  */
 export function saveCodeCaches(): void {
-  for (const { script, cache, file } of unsaved.splice(0)) writeCache(cache, file, script.createCachedData());
+  for (const { script, cache, file } of unsaved.splice(0)) writeCache(cache, file, () => script.createCachedData());
 }
 
 /** The bundle's `import()`: from this module, which the build puts in the stub beside the bundle (same folder, so relative specifiers mean the same). */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -43,14 +43,22 @@ const KEPT = 4;
 
 /**
  * Write a cache (temporary name, then renamed: a reader never sees half a file) and remove the same
- * bundle's oldest caches past KEPT. Errors are ignored: a cache only saves time.
+ * bundle's oldest caches past KEPT. `payload` is called only once the folder is known to be writable:
+ * making a cache costs V8 some milliseconds, not to be spent on every run of a read-only install.
+ * Errors are ignored: a cache only saves time.
  */
-export function writeCache(file: string, bundle: string, data: Buffer): void {
+export function writeCache(file: string, bundle: string, payload: () => Buffer): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let fd: number | null = null;
   try {
     const dir = dirname(file);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, Buffer.concat([digest(data), data]));
+    fd = openSync(tmp, "wx");
+    const data = payload();
+    writeSync(fd, digest(data));
+    writeSync(fd, data);
+    closeSync(fd);
+    fd = null;
     renameSync(tmp, file);
     const prefix = `${basename(bundle)}-`;
     const caches = readdirSync(dir)
@@ -59,6 +67,11 @@ export function writeCache(file: string, bundle: string, data: Buffer): void {
       .sort((a, b) => b.at - a.at);
     for (const { f } of caches.slice(KEPT)) rmSync(join(dir, f), { force: true });
   } catch {
-    rmSync(tmp, { force: true }); // read-only or full disk: compiled again next time
+    try {
+      if (fd !== null) closeSync(fd);
+      rmSync(tmp, { force: true });
+    } catch {
+      // read-only or full disk: compiled again next time
+    }
   }
 }

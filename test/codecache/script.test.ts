@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeCacheDir, runScript, saveCodeCaches } from "../../src/codecache/index.ts";
+import { writeCache } from "../../src/codecache/store.ts";
 
 /** A script bundle as scripts/build.mjs writes one: CommonJS, its `import()`s renamed to the loader's importer. */
 const BODY = `"use strict";
@@ -90,6 +91,23 @@ describe("runScript: a script bundle run through V8's code cache", () => {
     saveCodeCaches();
     const left = (await readdir(codeCacheDir()!)).sort();
     expect(left).toEqual(["b3", "b4", "b5", "b6"].map((h) => `body.cjs-${h}-${process.version}-${process.arch}.bin`).concat(`other.cjs-bbbb-${process.version}-${process.arch}.bin`).sort());
+  });
+
+  it("where the cache cannot be written, V8 is not asked to make one (a read-only install pays nothing at exit)", async () => {
+    const blocked = join(dir, "not-a-folder");
+    await writeFile(blocked, "a file where the cache folder would be");
+    let made = 0;
+    writeCache(join(blocked, "code", "body.cjs-dddd.bin"), body, () => {
+      made++;
+      return Buffer.from("x");
+    });
+    expect(made).toBe(0);
+    writeCache(cacheOf("dddd"), body, () => {
+      made++;
+      return Buffer.from("payload");
+    });
+    expect(made).toBe(1);
+    expect((await readFile(cacheOf("dddd"))).subarray(32).toString()).toBe("payload");
   });
 
   it("writes nothing with PERPSIM_CACHE_DIR=off", async () => {
