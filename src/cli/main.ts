@@ -1,5 +1,4 @@
 import { InputError } from "../market/index.ts";
-import { Interrupted } from "./isolate.ts";
 
 type Command = (argv: string[]) => Promise<number>;
 /** A command module: `run`, and optionally its `usage` text, printed for `--help` / `-h` anywhere in its arguments. */
@@ -42,9 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await run(rest);
   } catch (err) {
-    // by name too: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the
-    // classes, and so has a command the compiled CLI runs from its own script bundle (scripts/build.mjs)
-    if (err instanceof Interrupted || (err instanceof Error && err.name === "Interrupted")) {
+    // by name: a user's .ts strategy loaded through tsx from the compiled CLI has its own copy of the classes,
+    // and so has a command the compiled CLI runs from its own script bundle (scripts/build.mjs); and the
+    // entry point then loads no thread or strategy code (isolate.ts's Interrupted) before the command
+    if (err instanceof Error && err.name === "Interrupted") {
       console.error(`perpsim ${name}: interrupted; nothing written`);
       return 130;
     }
