@@ -54,6 +54,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   let compiled = compiledBySource.get(source);
   if (!compiled) {
     compiled = new Function("readModes", "writeModes", "settleStep", `"use strict"; return function compiledPath(host) {\n${source}\n};`)(readModes, writeModes, settleStep) as CompiledPath;
+    if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }
   return compiled;
@@ -61,9 +62,11 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
 
 /**
  * One function per source in a thread: every simulator of the same shape (a run's chunks, a sweep's cells,
- * a warm-up run) shares its type feedback and optimised code instead of warming up a copy of its own.
+ * a warm-up run) shares its type feedback and optimised code instead of warming up a copy of its own. A
+ * long-lived thread (a queue worker) keeps the most recent KEPT_SHAPES.
  */
 const compiledBySource = new Map<string, CompiledPath>();
+const KEPT_SHAPES = 16;
 
 /** The source of the loop for this shape. */
 function pathSource(shape: CompiledPathShape): string {
