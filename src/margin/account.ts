@@ -8,53 +8,16 @@ import { InputError } from "../market/index.ts";
 import type { MarginMode, Venue } from "../venues/index.ts";
 import type { Dir } from "./algebra.ts";
 import { AccountCore, CROSS } from "./core.ts";
-import type { EventSink } from "./events.ts";
+import type { AccountOptions, OpenOptions, PositionView, TradeResult } from "./accountTypes.ts";
 import { FundingAccrual, type FundingHold } from "./funding.ts";
 import { ExactLedger, FastLedger, type Ledger } from "./ledger.ts";
 import { Liquidator } from "./liquidation.ts";
 import { liquidationPriceF, maintenanceMargin, maintenanceRule, maxLeverageAt, type RuleOverrides } from "./maintenance.ts";
+import { AccountSnapshot, type AccountParts } from "./snapshot.ts";
 import { PositionStore, type PositionStoreView } from "./store.ts";
 import { sideOf, type Side } from "./types.ts";
 
-export interface AccountOptions {
-  venue: Venue;
-  /** initial wallet balance (cross wallet) */
-  balance: number;
-  /** symbols in slot order: price arrays passed to the checks are indexed by these slots */
-  symbols: readonly string[];
-  /** "exact" (decimal.js, venue's settlement precision; default) or "fast" (float64), or your own */
-  ledger?: "exact" | "fast" | Ledger;
-  /** where events go; none = not recorded */
-  events?: EventSink;
-  /** liquidation fills at the trigger price worsened by this share (0.002 = 0.2 %); default 0 */
-  liquidationSlippage?: number;
-}
-
-export interface OpenOptions extends RuleOverrides {
-  /** margin mode of a new position; default cross (ignored when the position exists) */
-  mode?: MarginMode;
-  /** leverage of a new position (default min(20, max)); with `margin`, derived from it */
-  leverage?: number;
-  /** isolated margin to put behind a new position instead of notional / leverage */
-  margin?: number;
-  /** maker fee instead of taker */
-  maker?: boolean;
-}
-
-export type TradeResult = "filled" | "insufficient-margin";
-
-/** A read-only view of an open position. */
-export interface PositionView {
-  symbol: string;
-  slot: number;
-  side: Side;
-  size: number;
-  entryPrice: number;
-  mode: MarginMode;
-  leverage: number;
-  /** isolated margin (0 for cross) */
-  margin: number;
-}
+export type { AccountOptions, OpenOptions, PositionView, TradeResult } from "./accountTypes.ts";
 
 /**
  * One trading account on one venue: a cross wallet, one position per symbol (one-way mode), each cross
@@ -73,6 +36,8 @@ export class Account {
   private readonly slots = new Map<string, number>();
   /** each open position's rule overrides (to re-resolve its rule on a newer table) */
   private readonly overrides: RuleOverrides[] = [];
+  /** what a snapshot copies */
+  private readonly parts: AccountParts;
 
   constructor(o: AccountOptions) {
     this.venue = o.venue;
@@ -92,6 +57,7 @@ export class Account {
     this.funding = new FundingAccrual(this.core);
     this.ledger.deposit(CROSS, o.balance);
     this.st.wallet = this.ledger.balance(CROSS);
+    this.parts = { store: this.st, core: this.core, funding: this.funding, ledger: this.ledger, overrides: this.overrides };
   }
 
   // ------------------------------------------------------------------ reading
@@ -464,6 +430,21 @@ export class Account {
   /** post every accrued funding amount to the ledger (see `accrueFunding`) */
   postFunding(): void {
     this.funding.post();
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  /**
+   * The account's whole state now (snapshot.ts), for `restore`: a Monte Carlo kernel opens its book once
+   * and restores it at the start of every path. Events are not replayed. Needs a ledger with `checkpoint`.
+   */
+  snapshot(): AccountSnapshot {
+    return new AccountSnapshot(this.parts);
+  }
+
+  /** Put this account back as it was when `snapshot` was taken of it (allocation-free); held funding is dropped: take the hold again. */
+  restore(snapshot: AccountSnapshot): void {
+    snapshot.restoreInto(this.parts);
   }
 
   // ------------------------------------------------------------------ liquidation

@@ -26,6 +26,15 @@ export class FundingAccrual {
     this.pendingPrice = new Float64Array(core.store.slots);
   }
 
+  /** What `o` (the accrual of an account with as many slots) has accrued and not posted, for an account snapshot. */
+  copyFrom(o: FundingAccrual): void {
+    this.pending.set(o.pending);
+    this.pendingPrice.set(o.pendingPrice);
+    this.pendingMs = o.pendingMs;
+    this.unposted = o.unposted;
+    this.walletBeforeAccrual = o.walletBeforeAccrual;
+  }
+
   settle(s: number, rate: number, price: number, time: number): number {
     this.post();
     const core = this.core;

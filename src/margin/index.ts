@@ -14,6 +14,7 @@
  *   linear pieces a tight loop precomputes once per position (`excessSlope`, `excessIntercept`,
  *   `linearRoot`, `rootPerAvailable`, `isLinearRule`). Allocation-free with `FLOAT`.
  * - `account.store`: the positions as typed arrays by slot with a version counter, read in place.
+ * - `account.snapshot()` / `account.restore(snapshot)`: the account's whole state kept and put back (a kernel's path start).
  * - Liquidation policies are objects (policies/): `liquidationRule(venue.liquidation, venue.liquidationLoss).apply(bucket)`;
  *   where what is left goes (trader, insurance fund, backstop vault) is the table's `remainder` field.
  * - `ExactLedger` / `FastLedger`: where the money is kept.
@@ -27,6 +28,7 @@ export type { PositionStoreView } from "./store.ts";
 export { liquidationRule, type LiquidationBucket, type LiquidationRule } from "./policies/index.ts";
 export { FundingHold, Hold, HoldKind } from "./funding.ts";
 export { Account, type AccountOptions, type OpenOptions, type PositionView, type TradeResult } from "./account.ts";
+export type { AccountSnapshot } from "./snapshot.ts";
 export { accountLiquidationPrices, liquidationPrice, compareModes, type CalcPosition, type LiquidationQuote } from "./calculator.ts";
 export { ExactLedger, FastLedger, type Ledger, type LedgerTotals, type LiquidatedPart } from "./ledger.ts";
 export type { EngineEvent, EventSink, EventType } from "./events.ts";

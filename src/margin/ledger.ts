@@ -34,6 +34,8 @@ export interface Ledger {
   /** the venue absorbs a negative balance (bad debt); returns it as a positive number */
   writeOff(bucket: number): number;
   totals(): LedgerTotals;
+  /** A function that puts the ledger back as it is now (balances and totals), for an account snapshot; none: the account cannot be snapshotted. */
+  checkpoint?(): () => void;
 }
 
 /** One liquidated piece of a position: its size, fill price and liquidation fee rate. */
@@ -142,6 +144,15 @@ export class ExactLedger implements Ledger {
     this.post(b, bal.neg(), "badDebt");
     return bal.neg().toNumber();
   }
+  checkpoint(): () => void {
+    const buckets = [...this.buckets];
+    const sums = { ...this.sums };
+    return () => {
+      this.buckets.length = 0;
+      this.buckets.push(...buckets);
+      Object.assign(this.sums, sums);
+    };
+  }
   /** the flows and the balance, exactly */
   totalsExact(): Record<Cat | "balance", Decimal> {
     let balance = new this.D(0);
@@ -243,6 +254,21 @@ export class FastLedger implements Ledger {
     this.b[i] += a;
     this.badDebt += a;
     return a;
+  }
+  checkpoint(): () => void {
+    const b = this.b.slice();
+    const { deposits, realizedPnl, fees, fundingSum, liquidationFees, forfeited, badDebt } = this;
+    return () => {
+      if (this.b.length === b.length) this.b.set(b);
+      else this.b = b.slice();
+      this.deposits = deposits;
+      this.realizedPnl = realizedPnl;
+      this.fees = fees;
+      this.fundingSum = fundingSum;
+      this.liquidationFees = liquidationFees;
+      this.forfeited = forfeited;
+      this.badDebt = badDebt;
+    };
   }
   totals(): LedgerTotals {
     let balance = 0;

@@ -76,6 +76,35 @@ export class PositionStore implements PositionStoreView {
     this.version++;
   }
 
+  /** A copy of this store (its own arrays), for an account snapshot. */
+  clone(): PositionStore {
+    const c = new PositionStore(this.slots, [...this.rules]);
+    c.copyFrom(this);
+    c.version = this.version;
+    return c;
+  }
+
+  /** Every position and balance as `o` holds them (a store of as many slots); the version moves on, never back. */
+  copyFrom(o: PositionStore): void {
+    if (o.slots !== this.slots) throw new Error(`a store of ${o.slots} slots copied into one of ${this.slots}`);
+    this.dir.set(o.dir);
+    this.size.set(o.size);
+    this.entry.set(o.entry);
+    this.isolated.set(o.isolated);
+    this.margin.set(o.margin);
+    this.liq.set(o.liq);
+    this.liqRaw.set(o.liqRaw);
+    this.liqPerMargin.set(o.liqPerMargin);
+    this.bankrupt.set(o.bankrupt);
+    this.mmAtEntry.set(o.mmAtEntry);
+    this.leverage.set(o.leverage);
+    for (let s = 0; s < this.slots; s++) this.rules[s] = o.rules[s];
+    this.wallet = o.wallet;
+    this.open = o.open;
+    this.crossOpen = o.crossOpen;
+    this.version++;
+  }
+
   /** the slot is flat again */
   closeAt(s: number): void {
     if (this.dir[s] === 0) return;
