@@ -1,6 +1,6 @@
 import { NEGLIGIBLE_EXPONENT } from "../paths/index.ts";
 import { M } from "./fusedMode.ts";
-import { MarketCell, ModeCell, readModes, settleStep, SlotCell, writeModes, type CompiledPathHost } from "./compiledPathState.ts";
+import { handOver, HandOver, MarketCell, ModeCell, SlotCell, type CompiledPathHost } from "./compiledPathState.ts";
 
 /** What the loop is compiled for: the shape of the book and the step's constants. */
 export interface CompiledPathShape {
@@ -40,7 +40,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * access but the model's outputs. Any other step of a mode (a bridge touch or a position past its trigger,
  * a jump, a settlement inside the step, a cross account near D = 0 or off the linear rules, a lone cross
  * position, a trigger solved again) is the host's: the mode's locals and the step's market go across in two
- * typed arrays to compiledPathState.ts's `settleStep`, which puts them in the hold's rows, the tallies and the
+ * typed arrays to compiledPathState.ts's `handOver`, which puts them in the hold's rows, the tallies and the
  * market rows, runs `FusedMode.step` (the engine acts there) and reads the mode back; the path's start and
  * end cross the same way. A quiet step is
  * decided before anything is written (the new figures sit in temporaries until the end check passes, and
@@ -53,7 +53,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
   let compiled = compiledBySource.get(source);
   if (!compiled) {
-    compiled = new Function("readModes", "writeModes", "settleStep", `"use strict"; return function compiledPath(host) {\n${source}\n};`)(readModes, writeModes, settleStep) as CompiledPath;
+    compiled = new Function("handOver", `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver) as CompiledPath;
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }
@@ -80,7 +80,7 @@ function pathSource(shape: CompiledPathShape): string {
     `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`,
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
-    `readModes(host);`,
+    `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
     `let s = 0, jumped = false;`,
     `for (; s < ${shape.steps}; s++) {`,
@@ -111,13 +111,13 @@ function pathSource(shape: CompiledPathShape): string {
     `  if (loudModes !== 0 || s === ${shape.steps - 1} || !anyOpen) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     ...modes.map((m) => `    if (loud${m}) { ${storeLocals(shape, m)} }`),
-    `    settleStep(host, s, jumped, loudModes);`,
+    `    handOver(host, ${HandOver.Step}, s, jumped, loudModes);`,
     ...modes.map((m) => `    if (loud${m}) { ${readLocals(shape, m)} }`),
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
     ...modes.map((m) => storeLocals(shape, m)),
-    `writeModes(host);`,
+    `handOver(host, ${HandOver.End}, 0, false, 0);`,
   );
   return lines.join("\n");
 }

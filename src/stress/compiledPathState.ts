@@ -84,100 +84,97 @@ export function modeStateSize(assets: number): number {
   return ModeCell.Slots + assets * SlotCell.Stride;
 }
 
-/** Mode `k`'s figures into its state array, and whether its quiet steps can run in the loop. */
-function readMode(k: FusedMode, st: Float64Array): void {
-  const rows = k.rows, shift = k.hold.shift, open = k.store.open;
-  st[ModeCell.Open] = open;
-  st[ModeCell.Wallet] = k.hold.wallet;
-  st[ModeCell.PendingMs] = k.hold.pendingMs;
-  st[ModeCell.Moved] = k.hold.moved ? 1 : 0;
-  st[ModeCell.FundingPaid] = k.tally.fundingPaid;
-  st[ModeCell.MinEquity] = k.tally.minEquity;
-  st[ModeCell.Excess] = k.excess;
-  st[ModeCell.Constant] = k.cross.constant;
-  // every open slot held as the mode's kind with a linear trigger (isolated), or a linear cross account of several positions
-  let quiet = k.isolated ? open > 0 : open > 1 && k.cross.linear;
-  for (let i = 0; i < k.n; i++) {
-    const r = i << shift, c = ModeCell.Slots + i * SlotCell.Stride;
-    const d = rows[r | K.Dir];
-    st[c + SlotCell.Dir] = d;
-    st[c + SlotCell.Q] = rows[r | K.Q];
-    st[c + SlotCell.Entry] = rows[r | K.Entry];
-    st[c + SlotCell.Margin] = rows[r | Hold.Margin];
-    st[c + SlotCell.Pending] = rows[r | Hold.Pending];
-    st[c + SlotCell.PendingPrice] = rows[r | Hold.PendingPrice];
-    st[c + SlotCell.Liq] = rows[r | Hold.Liq];
-    st[c + SlotCell.LiqRaw] = rows[r | Hold.LiqRaw];
-    st[c + SlotCell.LiqPerMargin] = rows[r | Hold.LiqPerMargin];
-    st[c + SlotCell.Slope] = rows[r | K.Slope];
-    st[c + SlotCell.GradSlope] = rows[r | K.GradSlope];
-    if (d === 0) continue;
-    const kind = rows[r | Hold.Kind];
-    if (k.isolated ? kind !== HoldKind.Isolated || rows[r | Hold.LiqPerMargin] === 0 : kind !== HoldKind.Cross) quiet = false;
-  }
-  st[ModeCell.Quiet] = quiet ? 1 : 0;
-}
-
-/** What the loop's quiet steps moved, from the state array back to mode `k` (its hold, tallies and rows). */
-function writeMode(k: FusedMode, st: Float64Array): void {
-  const rows = k.rows, shift = k.hold.shift;
-  k.hold.wallet = st[ModeCell.Wallet];
-  k.hold.pendingMs = st[ModeCell.PendingMs];
-  k.hold.moved = st[ModeCell.Moved] !== 0;
-  k.tally.fundingPaid = st[ModeCell.FundingPaid];
-  k.tally.minEquity = st[ModeCell.MinEquity];
-  k.excess = st[ModeCell.Excess];
-  for (let i = 0; i < k.n; i++) {
-    const r = i << shift, c = ModeCell.Slots + i * SlotCell.Stride;
-    rows[r | Hold.Margin] = st[c + SlotCell.Margin];
-    rows[r | Hold.Pending] = st[c + SlotCell.Pending];
-    rows[r | Hold.PendingPrice] = st[c + SlotCell.PendingPrice];
-    rows[r | Hold.Liq] = st[c + SlotCell.Liq];
-    rows[r | Hold.LiqRaw] = st[c + SlotCell.LiqRaw];
-  }
-}
-
-/** Every mode's figures into its state array (a path's start). */
-export function readModes(host: CompiledPathHost): void {
-  for (let m = 0; m < host.kernels.length; m++) readMode(host.kernels[m], host.modeState[m]);
-}
-
-/** Every mode's state array back into the mode (a path's end). */
-export function writeModes(host: CompiledPathHost): void {
-  for (let m = 0; m < host.kernels.length; m++) writeMode(host.kernels[m], host.modeState[m]);
+/** What `handOver` does: read every mode (a path's start), settle a step, write every mode back (a path's end). */
+export const enum HandOver {
+  Start = 0,
+  Step = 1,
+  End = 2,
 }
 
 /**
- * Step `s` as the host keeps it — the market array into the market rows and fields, as
- * FusedPathSimulator.marketStep leaves them — then, for each mode in `loud` (bit m), its state back into
- * the mode, `FusedMode.step` (the engine acts there), and the mode read again.
+ * The loop's hand-over to its host. `Step`: step `s` as the host keeps it — the market array into the
+ * market rows and fields, as FusedPathSimulator.marketStep leaves them — then, for each mode in `loud`
+ * (bit m), its state array back into the mode (hold, tallies, rows), `FusedMode.step` (the engine acts
+ * there), and the mode read again into its state array with whether its quiet steps can run in the loop.
+ * `Start` only reads every mode, `End` only writes every mode back. One function on purpose, and not split
+ * into helpers: at this size (over V8's 460 bytes of bytecode for inlining) it is never inlined into the
+ * loop's function, so `FusedMode.step` and its rare branches never are either (measured: when they were,
+ * the loop deoptimised on a branch's first run and was sometimes optimised again into slower code).
  */
-export function settleStep(host: CompiledPathHost, s: number, jumped: boolean, loud: number): void {
-  const mk = host.market, mb = host.marketState, n = mk.length >> M.Shift;
-  for (let i = 0; i < n; i++) {
-    const row = i << M.Shift, c = i * MarketCell.Stride;
-    mk[row | M.X0] = mb[c + MarketCell.X0];
-    mk[row | M.S0] = mb[c + MarketCell.S0];
-    mk[row | M.X] = mb[c + MarketCell.X];
-    mk[row | M.XPre] = mb[c + MarketCell.X];
-    mk[row | M.S1] = mb[c + MarketCell.S1];
-    mk[row | M.SPre] = mb[c + MarketCell.S1];
-    mk[row | M.V] = mb[c + MarketCell.V];
+export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jumped: boolean, loud: number): void {
+  if (phase === HandOver.Step) {
+    const mk = host.market, mb = host.marketState, n = mk.length >> M.Shift;
+    for (let i = 0; i < n; i++) {
+      const row = i << M.Shift, c = i * MarketCell.Stride;
+      mk[row | M.X0] = mb[c + MarketCell.X0];
+      mk[row | M.S0] = mb[c + MarketCell.S0];
+      mk[row | M.X] = mb[c + MarketCell.X];
+      mk[row | M.XPre] = mb[c + MarketCell.X];
+      mk[row | M.S1] = mb[c + MarketCell.S1];
+      mk[row | M.SPre] = mb[c + MarketCell.S1];
+      mk[row | M.V] = mb[c + MarketCell.V];
+    }
+    const model = host.model;
+    if (jumped) host.preJump(model.lastJump);
+    host.correlation = model.stepCorrelation;
+    host.t0Ms = s * host.stepHours * MS_PER_HOUR;
+    host.t1Ms = (s + 1) * host.stepHours * MS_PER_HOUR;
+    host.settlements = host.settlementsAt[s];
+    host.fundingAtEnd = host.settlesAtEnd[s];
+    host.atPoint = jumped || host.settlements > 0 ? 1 : 0;
+    host.stepSerial++;
   }
-  const model = host.model;
-  if (jumped) host.preJump(model.lastJump);
-  host.correlation = model.stepCorrelation;
-  host.t0Ms = s * host.stepHours * MS_PER_HOUR;
-  host.t1Ms = (s + 1) * host.stepHours * MS_PER_HOUR;
-  host.settlements = host.settlementsAt[s];
-  host.fundingAtEnd = host.settlesAtEnd[s];
-  host.atPoint = jumped || host.settlements > 0 ? 1 : 0;
-  host.stepSerial++;
   for (let m = 0; m < host.kernels.length; m++) {
-    if ((loud & (1 << m)) === 0) continue;
-    const k = host.kernels[m], st = host.modeState[m];
-    writeMode(k, st);
-    k.step(host);
-    readMode(k, st);
+    if (phase === HandOver.Step && (loud & (1 << m)) === 0) continue;
+    const k = host.kernels[m], st = host.modeState[m], rows = k.rows, shift = k.hold.shift;
+    if (phase !== HandOver.Start) {
+      // what the loop's quiet steps moved, back to the mode
+      k.hold.wallet = st[ModeCell.Wallet];
+      k.hold.pendingMs = st[ModeCell.PendingMs];
+      k.hold.moved = st[ModeCell.Moved] !== 0;
+      k.tally.fundingPaid = st[ModeCell.FundingPaid];
+      k.tally.minEquity = st[ModeCell.MinEquity];
+      k.excess = st[ModeCell.Excess];
+      for (let i = 0; i < k.n; i++) {
+        const r = i << shift, c = ModeCell.Slots + i * SlotCell.Stride;
+        rows[r | Hold.Margin] = st[c + SlotCell.Margin];
+        rows[r | Hold.Pending] = st[c + SlotCell.Pending];
+        rows[r | Hold.PendingPrice] = st[c + SlotCell.PendingPrice];
+        rows[r | Hold.Liq] = st[c + SlotCell.Liq];
+        rows[r | Hold.LiqRaw] = st[c + SlotCell.LiqRaw];
+      }
+    }
+    if (phase === HandOver.Step) k.step(host);
+    if (phase === HandOver.End) continue;
+    const open = k.store.open;
+    st[ModeCell.Open] = open;
+    st[ModeCell.Wallet] = k.hold.wallet;
+    st[ModeCell.PendingMs] = k.hold.pendingMs;
+    st[ModeCell.Moved] = k.hold.moved ? 1 : 0;
+    st[ModeCell.FundingPaid] = k.tally.fundingPaid;
+    st[ModeCell.MinEquity] = k.tally.minEquity;
+    st[ModeCell.Excess] = k.excess;
+    st[ModeCell.Constant] = k.cross.constant;
+    // quiet steps need every open slot held as the mode's kind with a linear trigger (isolated), or a linear cross account of several positions
+    let quiet = k.isolated ? open > 0 : open > 1 && k.cross.linear;
+    for (let i = 0; i < k.n; i++) {
+      const r = i << shift, c = ModeCell.Slots + i * SlotCell.Stride;
+      const d = rows[r | K.Dir];
+      st[c + SlotCell.Dir] = d;
+      st[c + SlotCell.Q] = rows[r | K.Q];
+      st[c + SlotCell.Entry] = rows[r | K.Entry];
+      st[c + SlotCell.Margin] = rows[r | Hold.Margin];
+      st[c + SlotCell.Pending] = rows[r | Hold.Pending];
+      st[c + SlotCell.PendingPrice] = rows[r | Hold.PendingPrice];
+      st[c + SlotCell.Liq] = rows[r | Hold.Liq];
+      st[c + SlotCell.LiqRaw] = rows[r | Hold.LiqRaw];
+      st[c + SlotCell.LiqPerMargin] = rows[r | Hold.LiqPerMargin];
+      st[c + SlotCell.Slope] = rows[r | K.Slope];
+      st[c + SlotCell.GradSlope] = rows[r | K.GradSlope];
+      if (d === 0) continue;
+      const kind = rows[r | Hold.Kind];
+      if (k.isolated ? kind !== HoldKind.Isolated || rows[r | Hold.LiqPerMargin] === 0 : kind !== HoldKind.Cross) quiet = false;
+    }
+    st[ModeCell.Quiet] = quiet ? 1 : 0;
   }
 }
