@@ -3,42 +3,15 @@
  * static SVG drawn from thinned rows. Checked against vega-lite's own compiler on every chart the
  * fixtures' reports draw, and against a hand-made series for the thinning.
  */
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as vegaLite from "vega-lite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backtestCharts } from "../../src/report/charts/backtest.ts";
-import { stressCharts } from "../../src/report/charts/stress.ts";
-import { sweepChart } from "../../src/report/charts/sweep.ts";
+import { describe, expect, it } from "vitest";
+import { fixtureCharts, tempCacheDir } from "./fixtureCharts.ts";
 import { compileVegaLite } from "../../src/report/compileCache.ts";
-import { readResultsFolder } from "../../src/report/index.ts";
 import { thinSeries } from "../../src/report/render.ts";
-import type { BacktestSummary, StressSummary } from "../../src/results/index.ts";
 
-const FIXTURES = join(import.meta.dirname, "../fixtures/results");
-let cache: string;
-const saved = process.env.PERPSIM_CACHE_DIR;
-beforeAll(async () => {
-  cache = await mkdtemp(join(tmpdir(), "perpsim-vega-cache-"));
-  process.env.PERPSIM_CACHE_DIR = cache;
-});
-afterAll(async () => {
-  if (saved === undefined) delete process.env.PERPSIM_CACHE_DIR;
-  else process.env.PERPSIM_CACHE_DIR = saved;
-  await rm(cache, { recursive: true, force: true });
-});
-
-async function fixtureCharts() {
-  const bt = await readResultsFolder(join(FIXTURES, "backtest"));
-  const st = await readResultsFolder(join(FIXTURES, "stress"));
-  const s = st.summary as StressSummary;
-  return [
-    ...backtestCharts(bt.summary as BacktestSummary, bt.files["equity.csv"]),
-    ...stressCharts(s, { paths: st.files["paths.csv"], samples: st.files["samples.csv"] }),
-    ...(st.files["sweep.csv"] ? [sweepChart(st.files["sweep.csv"])] : []),
-  ];
-}
+const cache = tempCacheDir("perpsim-vega-cache-");
 
 describe("compileVegaLite", () => {
   it("gives vega-lite's own compile of every fixture chart, from memory, from disk and afresh", async () => {
@@ -50,7 +23,7 @@ describe("compileVegaLite", () => {
       expect(JSON.stringify(await compileVegaLite(c.spec)), c.id).toBe(direct);
       expect(JSON.stringify(await compileVegaLite(c.spec)), `${c.id} (memory)`).toBe(direct);
     }
-    const files = (await readdir(join(cache, "vega"))).filter((f) => f.endsWith(".json"));
+    const files = (await readdir(join(cache.dir(), "vega"))).filter((f) => f.endsWith(".json"));
     expect(files.length).toBeGreaterThan(0);
     expect(files.length).toBeLessThanOrEqual(charts.length);
   });

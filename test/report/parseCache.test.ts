@@ -4,42 +4,16 @@
  * reports draw; and the drawn SVG of a chart is the same whatever was drawn before it in the process
  * (vega's clip and gradient counters are process-wide).
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as vega from "vega";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backtestCharts } from "../../src/report/charts/backtest.ts";
-import { stressCharts } from "../../src/report/charts/stress.ts";
-import { sweepChart } from "../../src/report/charts/sweep.ts";
+import { describe, expect, it } from "vitest";
+import { fixtureCharts, tempCacheDir } from "./fixtureCharts.ts";
 import { compileVegaLite } from "../../src/report/compileCache.ts";
-import { readResultsFolder } from "../../src/report/index.ts";
 import { parseVega } from "../../src/report/parseCache.ts";
 import { renderChart } from "../../src/report/render.ts";
-import type { BacktestSummary, StressSummary } from "../../src/results/index.ts";
 
-const FIXTURES = join(import.meta.dirname, "../fixtures/results");
-let cache: string;
-const saved = process.env.PERPSIM_CACHE_DIR;
-beforeAll(async () => {
-  cache = await mkdtemp(join(tmpdir(), "perpsim-parse-cache-"));
-  process.env.PERPSIM_CACHE_DIR = cache;
-});
-afterAll(async () => {
-  if (saved === undefined) delete process.env.PERPSIM_CACHE_DIR;
-  else process.env.PERPSIM_CACHE_DIR = saved;
-  await rm(cache, { recursive: true, force: true });
-});
-
-async function fixtureCharts() {
-  const bt = await readResultsFolder(join(FIXTURES, "backtest"));
-  const st = await readResultsFolder(join(FIXTURES, "stress"));
-  return [
-    ...backtestCharts(bt.summary as BacktestSummary, bt.files["equity.csv"]),
-    ...stressCharts(st.summary as StressSummary, { paths: st.files["paths.csv"], samples: st.files["samples.csv"] }),
-    sweepChart(await readFile(join(FIXTURES, "stress", "sweep.csv"), "utf8")),
-  ];
-}
+const cache = tempCacheDir("perpsim-parse-cache-");
 
 async function svgOf(runtime: vega.Runtime): Promise<string> {
   const view = new vega.View(runtime, { renderer: "none" });
@@ -82,7 +56,7 @@ describe("parseVega", () => {
       expect(JSON.stringify(again), `${c.id} (memory)`).toBe(JSON.stringify(first));
       expect(sameIds(await svgOf(first)), `${c.id} drawn`).toBe(sameIds(await svgOf(direct)));
     }
-    const files = (await readdir(join(cache, "vega"))).filter((f) => f.endsWith(".runtime.json"));
+    const files = (await readdir(join(cache.dir(), "vega"))).filter((f) => f.endsWith(".runtime.json"));
     expect(files.length).toBeGreaterThan(0);
     expect(files.length).toBeLessThanOrEqual(charts.length);
   });
