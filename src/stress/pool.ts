@@ -7,6 +7,7 @@ import { PATH_FIELDS } from "./pathResult.ts";
 import { InputError } from "../market/index.ts";
 import { runningCompiled } from "../strategy/index.ts";
 import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
+import { ChunkBoard, type Chunk, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 
 export interface PoolOptions {
   /** worker threads; 1 runs in this thread (no pool; a strategy book given a `pool` runs on it). Default: the machine's cores, or `pool`'s size */
@@ -83,7 +84,12 @@ export class StressPool {
 
   /** Run one chunk on a worker; `signal` drops it (a running chunk's thread is replaced). */
   run(task: ChunkTask, signal?: AbortSignal): Promise<Float64Array | ChunkInputError> {
-    return this.submit<Float64Array | ChunkInputError>(task, "default", signal);
+    return this.submit<Float64Array | ChunkInputError>(task, "chunk", signal);
+  }
+
+  /** Drain a run's chunk board on a worker (worker.ts `drainChunks`); `signal` drops it (its thread is replaced). */
+  drain(task: DrainTask, signal?: AbortSignal): Promise<DrainOutcome> {
+    return this.submit<DrainOutcome>(task, "default", signal);
   }
 
   /**
@@ -109,7 +115,7 @@ export class StressPool {
     if (!this.destroyed && !this.piscina) this.start();
   }
 
-  private submit<T>(task: ChunkTask, name: string, signal?: AbortSignal): Promise<T> {
+  private submit<T>(task: ChunkTask | DrainTask, name: string, signal?: AbortSignal): Promise<T> {
     if (this.destroyed) return Promise.reject(new Error("StressPool: used after destroy()"));
     if (!this.piscina) this.start();
     const run = this.piscina!.run(task, signal ? { signal, name } : { name }) as Promise<T>;
@@ -170,27 +176,23 @@ export async function simulateRange(config: StressConfig, first: number, count: 
   const sizes = o.chunkSize === undefined ? guidedChunkSizes(count, workers) : null;
   const chunk = Math.max(1, Math.floor(o.chunkSize ?? 1));
   const stride = config.modes.length * PATH_FIELDS;
-  const results = new Float64Array(count * stride);
-  const tasks: ChunkTask[] = [];
-  const configKey = JSON.stringify(config);
+  const chunks: Chunk[] = [];
   const end = first + count;
   for (let start = first, k = 0; start < end; k++) {
     const size = Math.min(sizes ? sizes[k] : chunk, end - start);
-    tasks.push({ config, configKey, start, count: size });
+    chunks.push({ start, count: size });
     start += size;
   }
-  let done = 0;
-  const finished = (task: ChunkTask, out: Float64Array) => {
-    results.set(out, (task.start - first) * stride);
-    done += task.count;
-    o.onProgress?.(done, count);
-  };
+  const configKey = JSON.stringify(config);
 
   // a strategy book on a pool runs there even on one worker: user code stays where Ctrl-C, --timeout and the heap limit stop it
   if (workers === 1 && !(o.pool && config.book.kind === "strategy")) {
-    for (const task of tasks) {
+    const results = new Float64Array(count * stride);
+    let done = 0;
+    for (const c of chunks) {
       if (o.signal?.aborted) throw new RunCancelled("cancelled");
-      finished(task, simulateChunk(task));
+      results.set(simulateChunk({ config, configKey, ...c }), (c.start - first) * stride);
+      o.onProgress?.((done += c.count), count);
       await new Promise<void>((resolve) => setImmediate(resolve)); // let Ctrl-C and progress through
     }
     if (o.signal?.aborted) throw new RunCancelled("cancelled");
@@ -199,8 +201,9 @@ export async function simulateRange(config: StressConfig, first: number, count: 
 
   const pool = o.pool ?? new StressPool(workers);
   try {
-    await runChunks(pool, tasks, finished, o.signal);
-    return results;
+    const results = new SharedArrayBuffer(count * stride * Float64Array.BYTES_PER_ELEMENT);
+    await drainAll(pool, { config, configKey, first, chunks, results }, (done) => o.onProgress?.(done, count), o.signal);
+    return new Float64Array(results).slice(); // the caller's own memory, not shared with threads that outlive the run
   } finally {
     if (!o.pool) await pool.destroy();
   }
@@ -209,86 +212,85 @@ export async function simulateRange(config: StressConfig, first: number, count: 
 /** A chunk whose worker failed (not the user's doing: a thread that died, a module that did not load) is run again this often. */
 export const CHUNK_RETRIES = 2;
 
-type ChunkFailure = { task: ChunkTask; input: true; message: string } | { task: ChunkTask; input: false; error: unknown };
+type ChunkFailure = { chunk: Chunk; input: true; message: string } | { chunk: Chunk; input: false; error: unknown };
 
 /** The failure a run reports: the user's error before a worker fault, then the lowest chunk (stable for a one-failure run). */
 function reported(a: ChunkFailure | null, b: ChunkFailure): ChunkFailure {
   if (!a) return b;
   if (a.input !== b.input) return a.input ? a : b;
-  return b.task.start < a.task.start ? b : a;
+  return b.chunk.start < a.chunk.start ? b : a;
 }
 
+type Settled = { ok: true; outcome: DrainOutcome } | { ok: false; error: unknown };
+
 /**
- * Feed the chunks to the pool, two per worker at a time. A chunk the user's strategy failed on fails
- * the run with an InputError; a chunk whose worker faulted is retried (same streams, same bytes) up to
- * CHUNK_RETRIES times, then fails the run with WorkerFailed. After the first failure nothing more is
- * submitted and the chunks already running are let finish, so no thread is torn down under a task and
- * a shared pool is left idle. On cancel the running chunks are dropped at once.
+ * Run every chunk on the pool: one drain per worker takes chunks off a shared board (chunkBoard.ts)
+ * until none is left. A chunk the user's strategy failed on fails the run with an InputError at once
+ * (the board stops; the other drains finish the chunk in hand). A drain whose thread faulted is
+ * charged to the chunk it held (or, holding none — a thread that never started — to the first chunk
+ * not done); the chunks left undone run again in another round, each up to CHUNK_RETRIES more times
+ * (same streams, same bytes), then the run fails with WorkerFailed. On cancel the drains are dropped at once.
  */
-async function runChunks(pool: StressPool, tasks: ChunkTask[], finished: (task: ChunkTask, out: Float64Array) => void, signal?: AbortSignal): Promise<void> {
+async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" | "chunks"> & { chunks: Chunk[] }, progress: (done: number) => void, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) throw new RunCancelled("cancelled");
   const drop = new AbortController();
-  let onAbort = () => {};
-  const inFlightLimit = 2 * pool.workers; // one running and one queued per worker: no idle gap between chunks
-  const queue: { task: ChunkTask; attempt: number }[] = tasks.map((task) => ({ task, attempt: 0 }));
-  let next = 0;
-  let running = 0;
-  let failure: ChunkFailure | null = null;
+  const onAbort = () => drop.abort(); // running drains are dropped: their threads are replaced
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const attempts = new Map<Chunk, number>();
+  let pending = run.chunks;
+  let doneBefore = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const settle = () => {
-        if (signal?.aborted) return reject(new RunCancelled("cancelled"));
-        if (running > 0) return;
-        if (failure) return reject(failure.input ? new InputError(failure.message) : workerFailed(failure.task, failure.error));
-        if (next >= queue.length) return resolve();
-      };
-      const submit = () => {
-        while (!failure && !signal?.aborted && running < inFlightLimit && next < queue.length) {
-          const { task, attempt } = queue[next++];
-          running++;
-          pool.run(task, drop.signal).then(
-            (out) => {
-              running--;
-              if (signal?.aborted) return settle();
-              if (out instanceof Float64Array) {
-                if (!failure) finished(task, out);
-              } else failure = reported(failure, { task, input: true, message: out.inputError });
-              submit();
-              settle();
-            },
-            (error: unknown) => {
-              running--;
-              if (signal?.aborted) return settle();
-              if ((error as { code?: unknown } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") failure = reported(failure, { task, input: true, message: outOfMemory(task, pool.memoryMb) });
-              else if (attempt < CHUNK_RETRIES) queue.push({ task, attempt: attempt + 1 });
-              else failure = reported(failure, { task, input: false, error });
-              submit();
-              settle();
-            },
-          );
+    while (pending.length > 0) {
+      const board = new ChunkBoard(pending.length);
+      const round = pending;
+      const unwatch = board.watch((done) => progress(doneBefore + done));
+      const drains = Array.from({ length: Math.min(pool.workers, round.length) }, (_, slot) =>
+        pool.drain({ ...run, chunks: round, slot, board: board.buffer }, drop.signal).then(
+          (outcome): Settled => ({ ok: true, outcome }),
+          (error: unknown): Settled => ({ ok: false, error }),
+        ));
+      let settled: Settled[];
+      try {
+        settled = await Promise.all(drains);
+      } finally {
+        unwatch();
+      }
+      if (signal?.aborted) throw new RunCancelled("cancelled");
+      let failure: ChunkFailure | null = null;
+      settled.forEach((s, slot) => {
+        if (s.ok) {
+          if (s.outcome) failure = reported(failure, { chunk: round[s.outcome.chunk], input: true, message: s.outcome.inputError });
+          return;
         }
-      };
-      onAbort = () => {
-        drop.abort(); // running chunks are dropped: their threads are replaced
-        settle();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      submit();
-      settle();
-    });
+        const k = board.heldBy(slot) >= 0 ? board.heldBy(slot) : board.firstUndone();
+        if (k < 0) return; // every chunk got done all the same
+        const chunk = round[k];
+        if ((s.error as { code?: unknown } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") failure = reported(failure, { chunk, input: true, message: outOfMemory(chunk, pool.memoryMb) });
+        else {
+          const tried = (attempts.get(chunk) ?? 0) + 1;
+          attempts.set(chunk, tried);
+          if (tried > CHUNK_RETRIES) failure = reported(failure, { chunk, input: false, error: s.error });
+        }
+      });
+      const f = failure as ChunkFailure | null;
+      if (f) throw f.input ? new InputError(f.message) : workerFailed(f.chunk, f.error);
+      doneBefore += board.donePaths;
+      pending = round.filter((_, k) => !board.done(k));
+    }
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+  progress(doneBefore);
 }
 
 /** Heap limit of each worker thread, MB. */
 export const WORKER_MEMORY_MB = 4096;
 
-function outOfMemory(task: ChunkTask, memoryMb: number, what = `paths ${task.start}–${task.start + task.count - 1}`): string {
+function outOfMemory(task: Chunk, memoryMb: number, what = `paths ${task.start}–${task.start + task.count - 1}`): string {
   return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on ${what}; stopped, nothing written (a strategy keeping data without bound?)`;
 }
 
-function workerFailed(task: ChunkTask, err: unknown): WorkerFailed {
+function workerFailed(task: Chunk, err: unknown): WorkerFailed {
   const message = err instanceof Error ? err.message : typeof err === "object" && err !== null && "message" in err ? String((err as { message: unknown }).message) : String(err);
   return new WorkerFailed(`worker failed on paths ${task.start}–${task.start + task.count - 1}: ${message}`);
 }

@@ -2,6 +2,7 @@ import { InputError } from "../market/index.ts";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { samplesCsv } from "./outputs.ts";
+import { ChunkBoard, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
@@ -41,10 +42,39 @@ function isInputError(err: unknown): err is Error {
 }
 
 /**
- * The piscina task: a chunk's compact results (a few kB: never whole paths) go back copied. Transferring
- * them (piscina's `move`) would load piscina's pool code into every thread, ~10 CPU-ms of its start.
+ * Run the board's chunks until none is left: take one, simulate it, write its results into the run's
+ * shared results, mark it done. A chunk the user's code fails on stops the board and is returned; any
+ * other error is the thread's fault and propagates (the pool charges it to the chunk this drain held).
+ * `runChunk` is the simulation (a test injects faults there).
  */
-export default async function (task: ChunkTask): Promise<Float64Array | ChunkInputError> {
+export function drainChunks(task: DrainTask, runChunk: (chunk: ChunkTask) => Float64Array = simulateChunk): DrainOutcome {
+  const board = new ChunkBoard(task.board);
+  const results = new Float64Array(task.results);
+  const stride = task.config.modes.length * PATH_FIELDS;
+  for (let k = board.take(task.slot); k >= 0; k = board.take(task.slot)) {
+    const { start, count } = task.chunks[k];
+    let out: Float64Array;
+    try {
+      out = runChunk({ config: task.config, configKey: task.configKey, start, count });
+    } catch (err) {
+      if (!isInputError(err)) throw err;
+      board.stop();
+      return { inputError: err.message, chunk: k };
+    }
+    results.set(out, (start - task.first) * stride);
+    board.finish(k, count);
+  }
+  return null;
+}
+
+/** The piscina task: drain a run's board (see chunkBoard.ts). */
+export default async function (task: DrainTask): Promise<DrainOutcome> {
+  await loadBook(task);
+  return drainChunks(task);
+}
+
+/** One chunk on its own, its compact results copied back (a queue worker's piece of a queued chunk). */
+export async function chunk(task: ChunkTask): Promise<Float64Array | ChunkInputError> {
   await loadBook(task);
   try {
     return simulateChunk(task);
@@ -68,7 +98,7 @@ export async function samples(task: ChunkTask): Promise<string | ChunkInputError
   }
 }
 
-async function loadBook(task: ChunkTask): Promise<void> {
+async function loadBook(task: { config: StressConfig }): Promise<void> {
   if (task.config.book.kind === "strategy") {
     // The main thread loaded this strategy already: failing to load it here is the worker's fault, not the user's.
     try {

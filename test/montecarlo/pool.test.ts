@@ -3,8 +3,9 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/market/index.ts";
 import { CHUNK_RETRIES, guidedChunkSizes, simulateAll, WorkerFailed } from "../../src/stress/pool.ts";
-import { simulateChunk, type ChunkInputError } from "../../src/stress/worker.ts";
+import { drainChunks, simulateChunk, type ChunkInputError } from "../../src/stress/worker.ts";
 import { StressPool, type ChunkTask } from "../../src/stress/index.ts";
+import type { DrainOutcome, DrainTask } from "../../src/stress/chunkBoard.ts";
 import { poolBook, sha256 } from "./fixtures/poolBook.ts";
 
 const exec = promisify(execFile);
@@ -12,19 +13,26 @@ const exec = promisify(execFile);
 const config = poolBook;
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-/** A pool that runs chunks in this thread, with a fault injected by `fault` (attempt counts per chunk start). */
+/**
+ * A pool whose two drains run in this thread, one after the other, with a fault injected by `fault`
+ * (attempt counts per chunk start): an Error is the thread dying on that chunk, an inputError the
+ * user's strategy failing on it.
+ */
 class FaultyPool extends StressPool {
   readonly attempts = new Map<number, number>();
   constructor(private readonly fault: (task: ChunkTask, attempt: number) => Error | ChunkInputError | null) {
     super(2);
   }
-  override async run(task: ChunkTask): Promise<Float64Array | ChunkInputError> {
-    const attempt = this.attempts.get(task.start) ?? 0;
-    this.attempts.set(task.start, attempt + 1);
-    await new Promise((r) => setImmediate(r)); // chunks finish out of order, as on threads
-    const f = this.fault(task, attempt);
-    if (f instanceof Error) throw f;
-    return f ?? simulateChunk(task);
+  override async drain(task: DrainTask): Promise<DrainOutcome> {
+    await new Promise((r) => setImmediate(r)); // as on threads, the drains' results come back later
+    return drainChunks(task, (chunk) => {
+      const attempt = this.attempts.get(chunk.start) ?? 0;
+      this.attempts.set(chunk.start, attempt + 1);
+      const f = this.fault(chunk, attempt);
+      if (f instanceof Error) throw f;
+      if (f) throw new InputError(f.inputError);
+      return simulateChunk(chunk);
+    });
   }
 }
 
