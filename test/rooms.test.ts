@@ -70,13 +70,15 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   paths: ["market", "venues"],
   calibration: ["paths", "market"],
   scenarios: ["paths", "market", "venues", "margin", "results", "errors"],
-  stress: ["paths", "scenarios", "market", "venues", "margin", "strategy", "backtest", "results", "errors"],
+  stress: ["paths", "scenarios", "market", "venues", "margin", "strategy", "backtest", "results", "errors", "threads"],
+  // the stress pool's threads (piscina), which the compiled CLI starts before it loads the stress command
+  threads: [],
   report: ["results", "errors"],
   results: [],
   queue: ["stress", "paths", "results", "errors"],
   // V8's code cache for the compiled CLI's script bundles: imported only by the stubs scripts/build.mjs writes
   codecache: [],
-  cli: ["backtest", "calibration", "data", "errors", "margin", "market", "paths", "queue", "report", "results", "scenarios", "strategy", "stress", "venues"],
+  cli: ["backtest", "calibration", "data", "errors", "margin", "market", "paths", "queue", "report", "results", "scenarios", "strategy", "stress", "threads", "venues"],
   "": ["cli"],
 };
 

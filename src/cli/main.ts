@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   const command = commands[name];
+  // the stress pool's threads start while the command loads (stressAhead.ts; a chunk of its own: piscina only for stress)
+  const stopThreadsAhead = name === "stress" ? (await import("./stressAhead.ts")).startStressThreadsAhead(rest) : null;
   try {
     if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
     const { run, usage } = await command.load();
@@ -54,5 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.error(err instanceof Error ? err.stack ?? err.message : String(err));
     return 2;
+  } finally {
+    await stopThreadsAhead?.();
   }
 }

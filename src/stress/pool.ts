@@ -1,11 +1,8 @@
-import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import type { StressConfig } from "./config.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { InputError } from "../market/index.ts";
-import { runningCompiled } from "../strategy/index.ts";
+import { defaultWorkers, startThreads, takeStartedAhead, WORKER_MEMORY_MB } from "../threads/index.ts";
 import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
 import { ChunkBoard, type Chunk, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 
@@ -26,15 +23,6 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The threads' module: the one-file bundle dist/worker.js beside the compiled CLI's chunks (its own
- * directory; scripts/build.mjs rewrites `import.meta.url`, not `import.meta.dirname`), or worker.ts
- * itself under tsx and vitest.
- */
-export function workerModule(): string {
-  return runningCompiled ? pathToFileURL(join(import.meta.dirname, "worker.js")).href : new URL("./worker.ts", import.meta.url).href;
-}
-
 export class RunCancelled extends Error {
   override name = "RunCancelled";
 }
@@ -44,9 +32,6 @@ export class WorkerFailed extends Error {
   override name = "WorkerFailed";
 }
 
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
 
 /**
  * Chunk sizes for `count` paths on `workers` threads when the caller set none: an eighth of what is left
@@ -123,19 +108,21 @@ export class StressPool {
   }
 
   private start(): void {
-    const piscina = new Piscina({
-      filename: workerModule(), minThreads: this.workers, maxThreads: this.workers,
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb }, // a strategy that allocates without bound is stopped, not the machine
-    });
+    const shape = { workers: this.workers, memoryMb: this.memoryMb };
+    const ahead = takeStartedAhead(shape); // the compiled CLI's, started before the command loaded
+    const piscina = ahead?.piscina ?? startThreads(shape);
+    this.started += ahead?.created ?? 0;
     piscina.on("workerCreate", () => this.started++);
     // A thread that fails while starting (its module does not load) is reported as an 'error' event and
     // piscina starts no more: the queued chunks would wait forever. Fail them instead, and start afresh next run.
     this.broken = new Promise<never>((_, reject) => {
-      piscina.on("error", (err: unknown) => {
+      const fail = (err: unknown) => {
         if (this.piscina === piscina) this.piscina = null;
         reject(new Error(`a worker thread failed: ${err instanceof Error ? err.message : String(err)}`)); // before destroy() rejects the queue with its own reason
         void piscina.destroy();
-      });
+      };
+      if (ahead?.failure) fail(ahead.failure.error);
+      else piscina.on("error", fail);
     });
     this.broken.catch(() => {});
     this.piscina = piscina;
@@ -283,8 +270,7 @@ async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" 
   progress(doneBefore);
 }
 
-/** Heap limit of each worker thread, MB. */
-export const WORKER_MEMORY_MB = 4096;
+export { defaultWorkers, WORKER_MEMORY_MB };
 
 function outOfMemory(task: Chunk, memoryMb: number, what = `paths ${task.start}–${task.start + task.count - 1}`): string {
   return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on ${what}; stopped, nothing written (a strategy keeping data without bound?)`;

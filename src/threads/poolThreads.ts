@@ -1,0 +1,85 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
+
+declare const __PERPSIM_BUNDLE__: true | undefined;
+const compiled = typeof __PERPSIM_BUNDLE__ !== "undefined";
+
+/** Heap limit of each worker thread, MB (`--max-memory`'s default). */
+export const WORKER_MEMORY_MB = 4096;
+
+/** The shape of the stress pool's threads: how many, and each one's heap limit (MB). */
+export interface ThreadShape {
+  workers: number;
+  memoryMb: number;
+}
+
+/**
+ * The threads' module: the one-file bundle dist/worker.js beside the compiled CLI (its own directory;
+ * scripts/build.mjs rewrites `import.meta.url`, not `import.meta.dirname`), or the stress room's
+ * worker.ts itself under tsx and vitest.
+ */
+export function workerModule(): string {
+  return compiled ? pathToFileURL(join(import.meta.dirname, "worker.js")).href : new URL("../stress/worker.ts", import.meta.url).href;
+}
+
+/** Start the stress pool's threads (piscina; each loads the worker module at once). */
+export function startThreads(shape: ThreadShape): Piscina {
+  return new Piscina({
+    filename: workerModule(), minThreads: shape.workers, maxThreads: shape.workers,
+    resourceLimits: { maxOldGenerationSizeMb: shape.memoryMb }, // a strategy that allocates without bound is stopped, not the machine
+  });
+}
+
+/** Threads started ahead: how many were created before they were taken, and the error one failed with (a thread that could not start). */
+export interface StartedAhead {
+  piscina: Piscina;
+  created: number;
+  failure: { error: unknown } | null;
+}
+
+interface Slot {
+  key: string;
+  ahead: StartedAhead;
+}
+
+/*
+ * The compiled CLI starts the pool's threads before it loads the stress command (the command's bundle
+ * takes ~60 ms to load; a thread ~100 ms to start), and the command's pool takes them. The two are
+ * separate bundles, each with its own copy of this module: the threads wait in a process-wide slot.
+ */
+const SLOT = Symbol.for("perpsim.threadsStartedAhead");
+const slots = globalThis as unknown as Record<symbol, Slot | undefined>;
+const keyOf = (shape: ThreadShape) => `${shape.workers}/${shape.memoryMb}`;
+
+/** Start the threads of `shape` now, for the first `takeStartedAhead` of the same shape. Only in the compiled CLI. */
+export function startAhead(shape: ThreadShape): void {
+  if (!compiled || slots[SLOT]) return;
+  const ahead: StartedAhead = { piscina: startThreads(shape), created: 0, failure: null };
+  ahead.piscina.on("workerCreate", () => ahead.created++);
+  ahead.piscina.on("error", (error: unknown) => {
+    ahead.failure ??= { error };
+  });
+  slots[SLOT] = { key: keyOf(shape), ahead };
+}
+
+/** The threads started ahead for this shape, now the caller's (it destroys them), or null. */
+export function takeStartedAhead(shape: ThreadShape): StartedAhead | null {
+  const slot = slots[SLOT];
+  if (!slot || slot.key !== keyOf(shape)) return null;
+  slots[SLOT] = undefined;
+  return slot.ahead;
+}
+
+/** Stop threads started ahead that nobody took (the command failed first, or ran without a pool). */
+export async function discardStartedAhead(): Promise<void> {
+  const slot = slots[SLOT];
+  slots[SLOT] = undefined;
+  if (slot) await slot.ahead.piscina.destroy();
+}
+
+/** Every core of the machine, at least one: the pool's size when the run names none. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
