@@ -79,6 +79,27 @@ function kernelRatio(config: StressConfig): void {
   );
 }
 
+/** Each named run `counts[name]` times, round-robin (so a slow minute of the machine is shared out), in order of the names. */
+async function interleaved<K extends string>(runs: Record<K, () => Promise<Timing>>, counts: Record<K, number>): Promise<Record<K, Timing[]>> {
+  const out = Object.fromEntries(Object.keys(runs).map((k) => [k, [] as Timing[]])) as Record<K, Timing[]>;
+  const names = Object.keys(runs) as K[];
+  for (let round = 0; round < Math.max(...names.map((k) => counts[k])); round++) {
+    for (const k of names) if (round < counts[k]) out[k].push(await runs[k]());
+  }
+  return out;
+}
+
+/** The run of median wall time (of an odd count: one of the runs, its CPU time its own). */
+function medianRun(runs: Timing[]): Timing {
+  return [...runs].sort((a, b) => a.wall - b.wall)[runs.length >> 1];
+}
+
+/** "(median of n runs; wall a–b s)" */
+function spread(runs: Timing[]): string {
+  const walls = runs.map((r) => r.wall);
+  return `(median of ${runs.length} runs; ${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)} s)`;
+}
+
 export default async function (): Promise<void> {
   await build(); // the compiled CLI of the sources as they are now
   const { config } = parseStressConfig(JSON.parse(await readFile(join(ROOT, SSW), "utf8")), SSW);
@@ -104,18 +125,24 @@ export default async function (): Promise<void> {
     // the first run of a build compiles the CLI's script bundles (the command, the pool's thread, vega's
     // renderer) and writes their V8 code caches (src/codecache/), which every later run loads: timed apart
     const cold = await cli(1000, [], "1000-cold");
-    const small = await cli(1000, []);
-    console.log(`stress 1,000 paths, compiled CLI, 2 workers, report included: ${secs(small)} (the build's first run, code caches not yet written: ${secs(cold)})`);
-    // what that second is made of: the same run with 2 paths (start-up, config and book checks, the threads'
-    // start, the sample paths, files and report: everything but the simulation), and without its report
-    const fixed = await cli(2, []);
-    const bare = await cli(1000, ["--no-report"], "1000-bare");
-    console.log(`  the same run with 2 paths (all but the simulation): ${secs(fixed)}; 1,000 paths without the report: ${secs(bare)}`);
+    // each end-to-end figure is the median of several runs, interleaved, with their range: on this shared
+    // machine one run of the same bytes moves by ±15 % from minute to minute
+    const runs = await interleaved({
+      small: () => cli(1000, []),
+      // what that second is made of: the same run with 2 paths (start-up, config and book checks, the threads'
+      // start, the sample paths, files and report: everything but the simulation), and without its report
+      fixed: () => cli(2, []),
+      bare: () => cli(1000, ["--no-report"], "1000-bare"),
+      ssw: () => cli(config.paths, ["--no-report"]),
+    }, { small: 5, fixed: 3, bare: 3, ssw: 3 });
+    const small = medianRun(runs.small), fixed = medianRun(runs.fixed), bare = medianRun(runs.bare);
+    console.log(`stress 1,000 paths, compiled CLI, 2 workers, report included: ${secs(small)} ${spread(runs.small)} (the build's first run, code caches not yet written: ${secs(cold)})`);
+    console.log(`  the same run with 2 paths (all but the simulation): ${secs(fixed)} ${spread(runs.fixed)}; 1,000 paths without the report: ${secs(bare)} ${spread(runs.bare)}`);
 
-    const ssw: Timing = await cli(config.paths, ["--no-report"]);
+    const ssw: Timing = medianRun(runs.ssw);
     const sswRate = assetSteps(config.paths) / ssw.wall;
     const sswCpuRate = assetSteps(config.paths) / ssw.cpu;
-    console.log(`ssw, compiled CLI, 2 workers, start-up and files included: ${mega(sswRate)} asset-steps/s (${mega(sswCpuRate)} per CPU-s; ${secs(ssw)})`);
+    console.log(`ssw, compiled CLI, 2 workers, start-up and files included: ${mega(sswRate)} asset-steps/s (${mega(sswCpuRate)} per CPU-s; ${secs(ssw)} ${spread(runs.ssw)})`);
 
     const np = await numpyReference();
     if (typeof np === "string") console.log(`numpy reference: ${np}; skipped`);
