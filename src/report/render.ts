@@ -80,8 +80,14 @@ export function thinSeries(rows: Record<string, unknown>[], perSeries: number): 
         for (let j = start; j < end; j++) {
           const v = rows[list[j]][k];
           if (typeof v !== "number") continue;
-          if (v < vlo) [vlo, lo] = [v, list[j]];
-          if (v > vhi) [vhi, hi] = [v, list[j]];
+          if (v < vlo) {
+            vlo = v;
+            lo = list[j];
+          }
+          if (v > vhi) {
+            vhi = v;
+            hi = list[j];
+          }
         }
         if (lo >= 0) keep[lo] = 1;
         if (hi >= 0) keep[hi] = 1;
