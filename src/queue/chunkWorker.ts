@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { InputError } from "../errors/index.ts";
 import {
-  configFingerprint, encodeShard, PATH_FIELDS, prepareBook, StressPool, type ChunkTask, type StressConfig,
+  configFingerprint, encodeShard, PATH_FIELDS, prepareBook, simulateRange, StressPool, type StressConfig,
 } from "../stress/index.ts";
 import { bullConnection, connectRedis } from "./connection.ts";
 import {
@@ -19,7 +19,7 @@ export interface WorkerOptions {
   version: string;
   /** pool threads */
   threads: number;
-  /** chunks taken at a time (each split over the threads) */
+  /** chunks taken at a time (each drained by the threads as a local run is: simulateRange) */
   concurrency: number;
   /** BullMQ lock duration and stalled-check interval: a chunk whose worker vanished is back on the queue within about twice this */
   stallMs: number;
@@ -35,27 +35,22 @@ export interface RunningWorker {
   close(force?: boolean): Promise<void>;
 }
 
-/** The chunk-sized task split over the pool's threads, results in path order. */
-async function simulateOnPool(pool: StressPool, config: StressConfig, configKey: string, start: number, count: number): Promise<Float64Array | { inputError: string }> {
-  const parts = Math.min(pool.workers, count);
-  const stride = config.modes.length * PATH_FIELDS;
-  const tasks: ChunkTask[] = [];
-  for (let k = 0; k < parts; k++) {
-    const a = start + Math.floor((k * count) / parts);
-    const b = start + Math.floor(((k + 1) * count) / parts);
-    tasks.push({ config, configKey, start: a, count: b - a });
+/**
+ * A chunk job on the pool's threads, results in path order: the threads drain the job's paths as a local
+ * run's (pool.ts `simulateRange`: guided pieces off a shared board, a thread's fault retried there). The
+ * user's error (a strategy failing on a path, a thread over its memory limit) comes back as data.
+ */
+async function simulateOnPool(pool: StressPool, config: StressConfig, start: number, count: number): Promise<Float64Array | { inputError: string }> {
+  try {
+    return await simulateRange(config, start, count, { pool });
+  } catch (err) {
+    if (err instanceof InputError || (err instanceof Error && err.name === "InputError")) return { inputError: err.message };
+    throw err;
   }
-  const outs = await Promise.all(tasks.map((t) => pool.run(t)));
-  const failed = outs.find((o) => !(o instanceof Float64Array));
-  if (failed) return failed as { inputError: string };
-  const results = new Float64Array(count * stride);
-  tasks.forEach((t, k) => results.set(outs[k] as Float64Array, (t.start - start) * stride));
-  return results;
 }
 
 interface LoadedRun {
   config: StressConfig;
-  configKey: string;
   fingerprint: string;
 }
 
@@ -91,7 +86,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     const fingerprint = await configFingerprint(config, o.version);
     if (fingerprint !== d.fingerprint || fingerprint !== spec.fingerprint) refuse(job, `its config resolves here to fingerprint ${fingerprint.slice(0, 12)}, not the run's ${d.fingerprint.slice(0, 12)}`);
     await prepareBook(config);
-    const run = { config, configKey: `${d.run}:${fingerprint}`, fingerprint };
+    const run = { config, fingerprint };
     runs.set(d.run, run);
     if (runs.size > 4) runs.delete(runs.keys().next().value!); // a sweep's cells come one after another: keep the last few
     return run;
@@ -104,7 +99,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     if (!(await redis.exists(specKey(d.run)))) return { worker: id, discarded: true }; // cancelled or expired: nothing to compute
     const run = await loadRun(job, d);
     if (!run) return { worker: id, discarded: true };
-    const out = await simulateOnPool(pool, run.config, run.configKey, d.start, d.count);
+    const out = await simulateOnPool(pool, run.config, d.start, d.count);
     if (!(out instanceof Float64Array)) throw new UnrecoverableError(`${INPUT_FAILURE}${out.inputError}`);
     const { bytes } = encodeShard({
       fingerprint: run.fingerprint, version: o.version, shard: { index: d.index, count: d.chunks }, range: { start: d.start, end: d.start + d.count },

@@ -12,7 +12,7 @@ export { createSimulator } from "./simulators.ts";
 export { prepareBook } from "./strategyPaths.ts";
 export { PATH_FIELDS } from "./pathResult.ts";
 export { type ChunkTask } from "./worker.ts";
-export { RunCancelled, StressPool, WORKER_MEMORY_MB } from "./pool.ts";
+export { RunCancelled, simulateRange, StressPool, WORKER_MEMORY_MB } from "./pool.ts";
 export { stressSummary } from "./aggregate.ts";
 export { openSamples, runStress, runStressWithSweep, type StressResult, stressTableWarnings, stressOutputs, stressSettings } from "./run.ts";
 export { type SampleWriter } from "./outputs.ts";
