@@ -67,11 +67,6 @@ export class StressPool {
     this.workers = Math.max(1, Math.floor(workers));
   }
 
-  /** Run one chunk on a worker; `signal` drops it (a running chunk's thread is replaced). */
-  run(task: ChunkTask, signal?: AbortSignal): Promise<Float64Array | ChunkInputError> {
-    return this.submit<Float64Array | ChunkInputError>(task, "chunk", signal);
-  }
-
   /** Drain a run's chunk board on a worker (worker.ts `drainChunks`); `signal` drops it (its thread is replaced). */
   drain(task: DrainTask, signal?: AbortSignal): Promise<DrainOutcome> {
     return this.submit<DrainOutcome>(task, "default", signal);

@@ -28,9 +28,9 @@ export function simulateChunk(task: ChunkTask): Float64Array {
 }
 
 /**
- * A chunk that failed by the user's doing (a strategy that throws on a path): returned as data, not
- * thrown, so the pool tells it from a fault of the worker itself (which it retries). Its message is
- * the InputError's, for the CLI's one line.
+ * A task that failed by the user's doing (a strategy that throws on one of samples.csv's paths): returned
+ * as data, not thrown, so the pool tells it from a fault of the worker itself. Its message is the
+ * InputError's, for the CLI's one line. (A drain returns its chunk's error the same way: DrainOutcome.)
  */
 export interface ChunkInputError {
   inputError: string;
@@ -71,17 +71,6 @@ export function drainChunks(task: DrainTask, runChunk: (chunk: ChunkTask) => Flo
 export default async function (task: DrainTask): Promise<DrainOutcome> {
   await loadBook(task);
   return drainChunks(task);
-}
-
-/** One chunk on its own, its compact results copied back (a queue worker's piece of a queued chunk). */
-export async function chunk(task: ChunkTask): Promise<Float64Array | ChunkInputError> {
-  await loadBook(task);
-  try {
-    return simulateChunk(task);
-  } catch (err) {
-    if (isInputError(err)) return { inputError: err.message };
-    throw err;
-  }
 }
 
 /**
