@@ -24,7 +24,7 @@ export interface Chunk {
 
 /**
  * What a thread is given once per round: the run's config, the round's chunks, the board and the
- * run's results (path-major from path `first`, `stride` floats a path). `slot` names the drain on the
+ * run's results (path-major from path `first`, modes × PATH_FIELDS floats a path). `slot` names the drain on the
  * board (0 … workers − 1), so a drain that dies is known by the chunk it held.
  */
 export interface DrainTask {
@@ -69,7 +69,7 @@ export class ChunkBoard {
     Atomics.notify(this.cells, DONE_PATHS);
   }
 
-  /** No drain takes another chunk (the run failed or was cancelled). */
+  /** No drain takes another chunk (the user's code failed on one: the run fails). */
   stop(): void {
     Atomics.store(this.cells, STOP, 1);
   }

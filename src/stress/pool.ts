@@ -32,7 +32,6 @@ export class WorkerFailed extends Error {
   override name = "WorkerFailed";
 }
 
-
 /**
  * Chunk sizes for `count` paths on `workers` threads when the caller set none: an eighth of what is left
  * per worker (at most 1,000), shrinking towards the end to a sixty-fourth of the run per worker, so the
