@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { defaultWorkers, discardStartedAhead, startAhead, WORKER_MEMORY_MB } from "../threads/index.ts";
+import { discardStartedAhead, startAhead, WORKER_MEMORY_MB, type ThreadShape } from "../threads/index.ts";
 import { tuneForKernelRuns } from "./kernelFlags.ts";
 
 /** `--name value` or `--name=value` (the last one given), or undefined. */
@@ -15,20 +15,30 @@ function flag(argv: readonly string[], name: string): string | undefined {
 const whole = (text: string | undefined, fallback: number) => (text === undefined ? fallback : /^\d+$/.test(text.trim()) ? Number(text) : NaN);
 
 /**
+ * The pool's shape a `perpsim stress` command line will ask for, when it will start threads at all: a local
+ * run (not --queue, not --help) on two threads or more (--workers, default every core; at most `cores`,
+ * beyond which the command refuses without --force), each with --max-memory's heap (default WORKER_MEMORY_MB).
+ * Null when the threads would not start, or the flags do not read as whole numbers (the command says why).
+ */
+export function stressThreadShape(argv: readonly string[], cores = availableParallelism()): ThreadShape | null {
+  if (argv.some((a) => a === "--help" || a === "-h" || a === "--queue" || a.startsWith("--queue="))) return null;
+  const workers = whole(flag(argv, "--workers"), Math.max(1, cores));
+  const memoryMb = whole(flag(argv, "--max-memory"), WORKER_MEMORY_MB);
+  return workers >= 2 && workers <= cores && memoryMb >= 64 ? { workers, memoryMb } : null;
+}
+
+/**
  * `perpsim stress`'s pool threads, started before the command's bundle loads (compiled CLI only), so
  * that a thread's start (~100 ms) runs beside the command's load (~60 ms) and the config's checks
- * instead of after them. Only for a run that will start them anyway: a local run (not --queue, not
- * --help) on two threads or more. The command's pool takes them when its shape (threads, --max-memory)
- * is the same; flags this reading gets wrong only cost threads started for nothing. Returns what stops
- * threads nobody took, to call once the command is over.
+ * instead of after them (`stressThreadShape`). The command's pool takes them when its shape is the same;
+ * flags this reading gets wrong only cost threads started for nothing. Returns what stops threads nobody
+ * took, to call once the command is over.
  */
 export function startStressThreadsAhead(argv: readonly string[]): () => Promise<void> {
-  const done = () => discardStartedAhead();
-  if (argv.some((a) => a === "--help" || a === "-h" || a === "--queue" || a.startsWith("--queue="))) return done;
-  const workers = whole(flag(argv, "--workers"), defaultWorkers());
-  const memoryMb = whole(flag(argv, "--max-memory"), WORKER_MEMORY_MB);
-  if (!(workers >= 2 && workers <= availableParallelism() && memoryMb >= 64)) return done;
-  tuneForKernelRuns(); // before the threads start: V8's flags are the process's
-  startAhead({ workers, memoryMb });
-  return done;
+  const shape = stressThreadShape(argv);
+  if (shape) {
+    tuneForKernelRuns(); // before the threads start: V8's flags are the process's
+    startAhead(shape);
+  }
+  return () => discardStartedAhead();
 }
