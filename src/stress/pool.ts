@@ -264,7 +264,7 @@ async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" 
   progress(doneBefore);
 }
 
-export { defaultWorkers, WORKER_MEMORY_MB };
+export { WORKER_MEMORY_MB };
 
 function outOfMemory(task: Chunk, memoryMb: number, what = `paths ${task.start}–${task.start + task.count - 1}`): string {
   return `a worker used more than its ${memoryMb} MB memory limit (--max-memory) on ${what}; stopped, nothing written (a strategy keeping data without bound?)`;

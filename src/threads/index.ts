@@ -1,1 +1,1 @@
-export { defaultWorkers, discardStartedAhead, startAhead, startThreads, takeStartedAhead, workerModule, WORKER_MEMORY_MB, type StartedAhead, type ThreadShape } from "./poolThreads.ts";
+export { defaultWorkers, discardStartedAhead, startAhead, startThreads, takeStartedAhead, WORKER_MEMORY_MB, type ThreadShape } from "./poolThreads.ts";

@@ -20,7 +20,7 @@ export interface ThreadShape {
  * scripts/build.mjs rewrites `import.meta.url`, not `import.meta.dirname`), or the stress room's
  * worker.ts itself under tsx and vitest.
  */
-export function workerModule(): string {
+function workerModule(): string {
   return compiled ? pathToFileURL(join(import.meta.dirname, "worker.js")).href : new URL("../stress/worker.ts", import.meta.url).href;
 }
 

@@ -46,6 +46,10 @@ describe("StressPool: one set of threads for many runs (real threads, in a tsx p
     expect(r.threadsAfterRuns).toBe(2); // started once for three runs
     expect(r.cancelled).toBe("RunCancelled");
     expect(r.afterCancel).toBe(await inThread(0.6));
+    // progress from the threads' board as chunks finish (300 paths in chunks of 37): several calls, never backwards, ending at every path
+    expect(r.progress.length).toBeGreaterThan(2);
+    expect(r.progress.every((d: number, i: number) => d <= 300 && (i === 0 || d >= r.progress[i - 1]))).toBe(true);
+    expect(r.progress.at(-1)).toBe(300);
   }, 120_000);
 
   it("threads that cannot start (no tsx in this process) fail the run instead of hanging", async () => {
@@ -68,6 +72,18 @@ describe("simulateAll on a pool: worker faults are retried, the user's errors ar
     expect(bytes(out).equals(bytes(await simulateAll(c, { workers: 1 })))).toBe(true);
     expect(pool.attempts.get(0)).toBe(CHUNK_RETRIES + 1);
     expect(pool.attempts.get(10)).toBe(1);
+  });
+
+  it("reports progress ending at every path, a chunk retried after a fault counted once", async () => {
+    const c = config(0.5);
+    const pool = new FaultyPool((task, attempt) => (task.start === 100 && attempt === 0 ? new Error("worker exited with code: 1") : null));
+    const seen: [number, number][] = [];
+    const out = await simulateAll(c, { pool, chunkSize: 20, onProgress: (done, total) => seen.push([done, total]) });
+    expect(bytes(out).equals(bytes(await simulateAll(c, { workers: 1 })))).toBe(true);
+    expect(seen.every(([, total]) => total === c.paths)).toBe(true);
+    expect(seen.every(([done], i) => done <= c.paths && (i === 0 || done >= seen[i - 1][0]))).toBe(true);
+    expect(seen.at(-1)).toEqual([c.paths, c.paths]);
+    expect(pool.attempts.get(100)).toBe(2); // retried once, in a second round
   });
 
   it("a chunk that faults every time fails the run with WorkerFailed naming its paths and the reason", async () => {
