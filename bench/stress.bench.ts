@@ -19,6 +19,7 @@ import { simulateAll } from "../src/stress/pool.ts";
 import { createSimulator, PATH_FIELDS, PathSimulator } from "../src/stress/index.ts";
 import { FusedPathSimulator } from "../src/stress/fusedKernel.ts";
 import type { PathRunner } from "../src/stress/simulators.ts";
+import { COMMAND_V8_FLAGS, KERNEL_V8_FLAGS } from "../src/cli/index.ts";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../scripts/build.mjs";
 import { cpuSeconds, mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";
@@ -113,8 +114,9 @@ export default async function (): Promise<void> {
     const one = await timed(() => simulateAll({ ...config, paths: onePaths }, { workers: 1 }));
     const inProcessRate = assetSteps(onePaths) / one.wall;
     console.log(`one thread, ${onePaths} paths, steady state, in this process (after every bench before it): ${mega(inProcessRate)} asset-steps/s (${mega(assetSteps(onePaths) / one.cpu)} per CPU-s; ${secs(one)})`);
-    // the same kernel in a process of its own, as a worker thread has it: its last round of three over the same paths
-    const fresh = await timedNode(["--import", "tsx", "bench/kernelSteps.ts", String(onePaths), "3", "fused"]);
+    // the same kernel in a process of its own, as a worker thread has it (fresh, under the V8 flags of a
+    // stress run: without them, V8's OSR sometimes leaves the loop 2.5× slower to the end): its last round of three over the same paths
+    const fresh = await timedNode([...COMMAND_V8_FLAGS, ...KERNEL_V8_FLAGS, "--import", "tsx", "bench/kernelSteps.ts", String(onePaths), "3", "fused"]);
     const lastRound = fresh.stdout.trim().split("\n").at(-1) ?? "";
     const ns = Number(/([0-9.]+) ns\/step wall/.exec(lastRound)?.[1]);
     const cpuNs = Number(/([0-9.]+) CPU/.exec(lastRound)?.[1]);

@@ -91,10 +91,11 @@ function pathSource(shape: CompiledPathShape): string {
     `  jumped = false;`,
     ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + r[${i}]; p${i} = Math.exp(x${i}); v${i} = variance[${i}]; if (jumps[${i}] !== 0) jumped = true;`),
   ];
+  // a constant rate was set by the host's reset, read above with the market's locals
   if (shape.fundingMoves || shape.settleEvery !== Infinity) {
     lines.push(
       `  if (${shape.fundingMoves ? "true" : "s === 0"}) {`,
-      `    host.fundingStep();`,
+      ...(shape.fundingMoves ? [`    host.fundingStep();`] : []),
       ...assets.map((i) => `    rt${i} = ${mk(i, M.Rate)};`),
       `  }`,
     );

@@ -159,6 +159,10 @@ export class FusedPathSimulator implements CompiledPathHost {
       mk[m | M.X] = Math.log(p0[i]);
     }
     this.stepSerial++; // the rows now hold the opening prices, not the last step's
+    // a rate that cannot change (constant funding reads neither the returns nor a stream) is set once per
+    // path, here: the compiled loop then never calls into the funding process, whose code it would inline
+    // before that code has type feedback (a deoptimisation and a second compile in 4 threads of 10)
+    if (!this.fundingMoves && this.settleEvery !== Infinity) this.fundingStep();
     const opening = this.arrays().s1;
     const bridgeKey = streamKey(seed, pathIndex, SUBSTREAM.bridge);
     for (const k of this.kernels) {
@@ -189,8 +193,7 @@ export class FusedPathSimulator implements CompiledPathHost {
       if (lastJump[i] !== 0) jumped = true;
     }
     if (jumped) this.preJump(lastJump);
-    // a rate that cannot change is set once per path, at the first step
-    if (this.fundingMoves || (s === 0 && this.settleEvery !== Infinity)) this.fundingStep();
+    if (this.fundingMoves) this.fundingStep();
     this.t0Ms = s * this.stepHours * MS_PER_HOUR;
     this.t1Ms = (s + 1) * this.stepHours * MS_PER_HOUR;
     const settlements = this.settlementsAt[s];

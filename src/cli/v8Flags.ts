@@ -1,0 +1,25 @@
+/**
+ * The V8 flags of the compiled CLI, in one place (cli.ts and kernelFlags.ts set them; the benches start
+ * their measuring processes under them, so a measured kernel tiers up as a stress run's threads do).
+ *
+ * Every command: a command lives a second or two. V8's default tiering has TurboFan optimize (on background
+ * threads) much code that then runs only a little longer — vega's renderer above all. A 4.5× larger interrupt
+ * budget (the default is 67,584) keeps lukewarm code in the baseline tiers and still optimizes the hot
+ * loops (the stress kernel on every worker thread, the replay) within milliseconds. Measured on 2 cores:
+ * `perpsim report` of a 1,000-path stress run 1.1 → 0.75 CPU-s; `stress` of 1,000 paths with its report
+ * 4.5 → 4.0 CPU-s.
+ */
+export const COMMAND_V8_FLAGS = ["--interrupt-budget=300000"] as const;
+
+/**
+ * A process that runs the stress kernel (`stress`, `worker`): no on-stack replacement. The kernel's path
+ * loop is one large function per book shape (stress/compiledPath.ts) called once per path; when it turns
+ * hot, V8 compiles it for the next call and, because the path in progress is still looping, a second time
+ * to enter mid-loop (OSR) — the larger compile of the two (~130 ms against ~50), for one path's worth of
+ * steps. Worse, once the ordinary code deoptimises, every later call enters the cached OSR code at its
+ * loop, whose doubles are boxed: seen in 1 single-thread run of 6, 2.5× slower to the end of the run.
+ * Every other hot loop of a stress run is in a function called per path, per step or per chunk, so it is
+ * optimized by the ordinary route. Measured with callgrind (every thread's instructions, the same
+ * outputs): a 1,000-path SSW run without its report 12.48 G → 11.05 G instructions.
+ */
+export const KERNEL_V8_FLAGS = ["--no-use-osr"] as const;
