@@ -1,4 +1,4 @@
-import { NEGLIGIBLE_EXPONENT } from "../paths/index.ts";
+import { NEGLIGIBLE_EXPONENT, type InlineStep, type StepNames } from "../paths/index.ts";
 import { M } from "./fusedMode.ts";
 import { handOver, HandOver, MarketCell, ModeCell, SlotCell, type CompiledPathHost } from "./compiledPathState.ts";
 
@@ -12,6 +12,8 @@ export interface CompiledPathShape {
   stepHours: number;
   settleEvery: number;
   fundingMoves: boolean;
+  /** the model's step as source (PathModel.inlineStep), spliced into the loop; null: the loop calls `model.step` */
+  modelStep: InlineStep | null;
 }
 
 /** Run the steps of the path the host has started (FusedPathSimulator.reset), leaving the modes and the last step's market in the host. */
@@ -53,7 +55,8 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
   let compiled = compiledBySource.get(source);
   if (!compiled) {
-    compiled = new Function("handOver", `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver) as CompiledPath;
+    const bindings = shape.modelStep?.bindings ?? {};
+    compiled = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }
@@ -75,22 +78,40 @@ function pathSource(shape: CompiledPathShape): string {
   const modes = range(shape.isolated.length);
   const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
   const sum = (f: (m: number) => string) => modes.map(f).join(" + ") || "0";
+  const inline = shape.modelStep;
+  // an inlined model step keeps the market stream's state in these locals, and its outputs in mdr_i, mdv_i
+  const names: StepNames = { rng: "mrng", s0: "ms0", s1: "ms1", s2: "ms2", c: "mc", logReturn: (i) => `mdr${i}`, variance: (i) => `mdv${i}` };
+  const loadStream = `ms0 = mrng.s0; ms1 = mrng.s1; ms2 = mrng.s2; mc = mrng.c;`;
+  const storeStream = inline ? `mrng.s0 = ms0; mrng.s1 = ms1; mrng.s2 = ms2; mrng.c = mc;` : "";
   const lines: string[] = [
     `const model = host.model, r = host.r, variance = host.variance, mk = host.market, mb = host.marketState;`,
     `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`,
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
+    ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),
     `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
     `let s = 0, jumped = false;`,
     `for (; s < ${shape.steps}; s++) {`,
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
     `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
-    `  model.step(${literal(shape.dtYears)}, r, variance);`,
-    `  const jumps = model.lastJump;`,
-    `  jumped = false;`,
-    ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + r[${i}]; p${i} = Math.exp(x${i}); v${i} = variance[${i}]; if (jumps[${i}] !== 0) jumped = true;`),
   ];
+  if (inline) {
+    // no jumps: an inlined step is a model's without them (PathModel.inlineStep)
+    lines.push(
+      inline.source(names),
+      ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + mdr${i}; p${i} = Math.exp(x${i}); v${i} = mdv${i};`),
+      // a moving funding rate reads the step's returns from the host
+      ...(shape.fundingMoves ? assets.map((i) => `  r[${i}] = mdr${i}; variance[${i}] = mdv${i};`) : []),
+    );
+  } else {
+    lines.push(
+      `  model.step(${literal(shape.dtYears)}, r, variance);`,
+      `  const jumps = model.lastJump;`,
+      `  jumped = false;`,
+      ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + r[${i}]; p${i} = Math.exp(x${i}); v${i} = variance[${i}]; if (jumps[${i}] !== 0) jumped = true;`),
+    );
+  }
   // a constant rate was set by the host's reset, read above with the market's locals
   if (shape.fundingMoves || shape.settleEvery !== Infinity) {
     lines.push(
@@ -112,12 +133,16 @@ function pathSource(shape: CompiledPathShape): string {
     `  if (loudModes !== 0 || s === ${shape.steps - 1} || !anyOpen) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     ...modes.map((m) => `    if (loud${m}) { ${storeLocals(shape, m)} }`),
+    // the stream goes across with the step (the host draws from it in no step today; it stays right if one does)
+    `    ${storeStream}`,
     `    handOver(host, ${HandOver.Step}, s, jumped, loudModes);`,
+    ...(inline ? [`    ${loadStream}`] : []),
     ...modes.map((m) => `    if (loud${m}) { ${readLocals(shape, m)} }`),
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
     ...modes.map((m) => storeLocals(shape, m)),
+    storeStream,
     `handOver(host, ${HandOver.End}, 0, false, 0);`,
   );
   return lines.join("\n");

@@ -1,6 +1,6 @@
 import { Hold, HoldKind } from "../margin/index.ts";
 import { K, M, type FusedMode, type FusedStep } from "./fusedMode.ts";
-import type { PathModel } from "../paths/index.ts";
+import type { PathModel, RandomStream } from "../paths/index.ts";
 
 /*
  * The compiled path loop's cold side (compiledPath.ts is the hot side): the loop keeps each mode's figures
@@ -54,6 +54,8 @@ export const enum MarketCell {
 /** What the cold side drives of the fused kernel (fusedKernel.ts, the loop's host). */
 export interface CompiledPathHost extends FusedStep {
   readonly model: PathModel;
+  /** the stream the model was reset with for this path (an inlined model step draws from it) */
+  readonly marketRng: RandomStream;
   readonly market: Float64Array;
   /** the model's log returns and variances of the step */
   readonly r: Float64Array;

@@ -62,7 +62,7 @@ export class FusedPathSimulator implements CompiledPathHost {
   /** what the compiled loop hands across when the host acts (compiledPathState.ts): each mode's figures, the step's market */
   readonly modeState: Float64Array[];
   readonly marketState: Float64Array;
-  private readonly marketRng = new RandomStream("0");
+  readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
   private reference: PathSimulator | null = null;
 
@@ -100,6 +100,7 @@ export class FusedPathSimulator implements CompiledPathHost {
       ? compilePath({
         assets: n, isolated: this.kernels.map((k) => k.isolated), steps: this.steps,
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
+        modelStep: this.model.inlineStep?.(this.dtYears) ?? null,
       })
       : null;
   }

@@ -44,6 +44,8 @@ export interface GbmConstants {
  * values: Alea's carry `t | 0` is `Math.floor(t)` (t lies in [0, 2091640)), and the Ziggurat's int32
  * `(u ≥ 2³¹ ? u − 2³² : u) | 0` of u = s2·2³² is `u | 0` (ToInt32 of an exact integer below 2³²), both
  * cheaper in optimised code. Constants are written with `String(x)`, which reads back as the same double.
+ * The same source, with the stream's state in a caller's locals, also goes into the stress kernel's
+ * compiled path loop (`InlineStep`): no call, no stream object and no output arrays per step there.
  */
 
 /** A double as a source literal that reads back as the same bits. */
@@ -52,69 +54,100 @@ function literal(x: number): string {
   return x < 0 ? `(${String(x)})` : String(x);
 }
 
-/** One Alea step on the locals s0, s1, s2, c: s2 is the new uniform. */
-const ALEA = "t = 2091639 * s0 + c * 2.3283064365386963e-10; s0 = s1; s1 = s2; c = Math.floor(t); s2 = t - c;";
+/**
+ * Where a step's source keeps the stream's state and writes its outputs: a step function of its own
+ * (`compile` below), or a caller's loop that carries the state in its locals from step to step
+ * (InlineStep, for the stress kernel's compiled path).
+ */
+export interface StepNames {
+  /** the stream object itself (the Ziggurat's rare slow path draws through it) */
+  rng: string;
+  /** the stream's state as locals: Alea's s0, s1, s2 and carry c */
+  s0: string;
+  s1: string;
+  s2: string;
+  c: string;
+  /** where asset i's log return and diffusive step variance go */
+  logReturn(i: number): string;
+  variance(i: number): string;
+}
+
+/**
+ * A model's step as source for a caller's loop, with what it needs in scope. The same operations in the
+ * same order as the model's `step` (so the same bits); the caller loads the stream's state into its names
+ * after the model's `reset`, and stores it back into the stream before anything else draws from it.
+ */
+export interface InlineStep {
+  source(names: StepNames): string;
+  /** bind these values under these names where the source runs */
+  readonly bindings: Readonly<Record<string, unknown>>;
+}
+
+const ZIGGURAT = { kn, wn, normalSlow, slowDraw } as const;
+
+/** One Alea step on the state: s2 becomes the new uniform. */
+function alea(n: StepNames): string {
+  return `t = 2091639 * ${n.s0} + ${n.c} * 2.3283064365386963e-10; ${n.s0} = ${n.s1}; ${n.s1} = ${n.s2}; ${n.c} = Math.floor(t); ${n.s2} = t - ${n.c};`;
+}
 
 /** One Ziggurat normal into `target`; the rare slow path goes through the stream object and back. */
-function normalInto(target: string): string {
-  return `${ALEA}
-    hz = (s2 * 4294967296) | 0; iz = hz & 127;
+function normalInto(n: StepNames, target: string): string {
+  return `${alea(n)}
+    hz = (${n.s2} * 4294967296) | 0; iz = hz & 127;
     if (Math.abs(hz) < kn[iz]) ${target} = hz * wn[iz];
     else {
-      rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.c = c;
-      normalSlow(rng, hz, iz); ${target} = slowDraw[0];
-      s0 = rng.s0; s1 = rng.s1; s2 = rng.s2; c = rng.c;
+      ${n.rng}.s0 = ${n.s0}; ${n.rng}.s1 = ${n.s1}; ${n.rng}.s2 = ${n.s2}; ${n.rng}.c = ${n.c};
+      normalSlow(${n.rng}, hz, iz); ${target} = slowDraw[0];
+      ${n.s0} = ${n.rng}.s0; ${n.s1} = ${n.rng}.s1; ${n.s2} = ${n.rng}.s2; ${n.c} = ${n.rng}.c;
     }`;
 }
 
-/** The source of the step's body for these constants. */
-function plainStudentTSource(k: PlainStudentTConstants): string {
+/** The plain Student-t step on the state in `names`, its temporaries declared first. */
+function plainStudentTSource(k: PlainStudentTConstants, names: StepNames): string {
   const { n } = k;
   const z = Array.from({ length: n }, (_, i) => `z${i}`);
   const lines = [
-    `let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, c = rng.c, t = 0, hz = 0, iz = 0, x = 0, v = 0, u = 0, x2 = 0, e = 0;`,
+    `let t = 0, hz = 0, iz = 0, x = 0, v = 0, u = 0, x2 = 0, e = 0;`,
     n > 0 ? `let ${z.map((name) => `${name} = 0`).join(", ")};` : "",
     `for (;;) {`,
-    normalInto("x"),
+    normalInto(names, "x"),
     `  v = 1 + ${literal(k.gammaC)} * x;`,
     `  if (v <= 0) continue;`,
     `  v = v * v * v;`,
-    `  ${ALEA}`,
-    `  u = 1 - s2;`,
+    `  ${alea(names)}`,
+    `  u = 1 - ${names.s2};`,
     `  x2 = x * x;`,
     `  if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + ${literal(k.gammaD)} * (1 - v + Math.log(v))) break;`,
     `}`,
     `const mix = ${literal(k.tScale)} / (2 * (${literal(k.gammaD)} * v));`,
-    ...z.map((name) => normalInto(name)),
-    `rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.c = c;`,
+    ...z.map((name) => normalInto(names, name)),
     `const sqrtMix = Math.sqrt(mix);`,
   ];
   for (let i = 0; i < n; i++) {
     lines.push(
       `e = ${product(k.chol, n, i)};`,
       `v = ${literal(k.baseVariance[i])} * mix;`,
-      `logReturnOut[${i}] = ${literal(k.logDrift[i])} - 0.5 * v + ${literal(k.baseSd[i])} * sqrtMix * e;`,
-      `stepVarianceOut[${i}] = v;`,
+      `${names.logReturn(i)} = ${literal(k.logDrift[i])} - 0.5 * v + ${literal(k.baseSd[i])} * sqrtMix * e;`,
+      `${names.variance(i)} = v;`,
     );
   }
   return lines.join("\n");
 }
 
-/** The source of GBM's step: n normals (GbmModel's n calls of normal(rng)), the product, the outputs. */
-function gbmSource(k: GbmConstants): string {
+/** GBM's step (GbmModel's n calls of normal(rng), the product, the outputs) on the state in `names`, its temporaries declared first. */
+function gbmSource(k: GbmConstants, names: StepNames): string {
   const { n } = k;
   const z = Array.from({ length: n }, (_, i) => `z${i}`);
   const lines = [
-    `let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, c = rng.c, t = 0, hz = 0, iz = 0, e = 0;`,
+    `let t = 0, hz = 0, iz = 0, e = 0;`,
     n > 0 ? `let ${z.map((name) => `${name} = 0`).join(", ")};` : "",
-    ...z.map((name) => normalInto(name)),
-    `rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.c = c;`,
+    ...z.map((name) => normalInto(names, name)),
   ];
   for (let i = 0; i < n; i++) {
     lines.push(
       `e = ${product(k.chol, n, i)};`,
-      `logReturnOut[${i}] = ${literal(k.logDrift[i])} + ${literal(k.scale[i])} * e;`,
-      `stepVarianceOut[${i}] = ${literal(k.variance[i])};`,
+      `${names.logReturn(i)} = ${literal(k.logDrift[i])} + ${literal(k.scale[i])} * e;`,
+      `${names.variance(i)} = ${literal(k.variance[i])};`,
     );
   }
   return lines.join("\n");
@@ -127,18 +160,30 @@ function product(chol: Float64Array, n: number, i: number): string {
   return e;
 }
 
-/** A step function of this body, with the Ziggurat's tables and slow path in scope. */
-function compile(name: string, body: string): CompiledStep {
-  const factory = new Function("kn", "wn", "normalSlow", "slowDraw", `"use strict"; return function ${name}(rng, logReturnOut, stepVarianceOut) {\n${body}\n};`);
-  return factory(kn, wn, normalSlow, slowDraw) as CompiledStep;
+/** A step function of a step's source: the stream's state in locals for the step, read from and stored back into `rng`. */
+function compile(name: string, source: (names: StepNames) => string): CompiledStep {
+  const names: StepNames = { rng: "rng", s0: "s0", s1: "s1", s2: "s2", c: "c", logReturn: (i) => `logReturnOut[${i}]`, variance: (i) => `stepVarianceOut[${i}]` };
+  const body = [`let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, c = rng.c;`, source(names), `rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.c = c;`].join("\n");
+  const factory = new Function(...Object.keys(ZIGGURAT), `"use strict"; return function ${name}(rng, logReturnOut, stepVarianceOut) {\n${body}\n};`);
+  return factory(...Object.values(ZIGGURAT)) as CompiledStep;
 }
 
 /** The plain Student-t step for these constants, as a function of its own. */
 export function compilePlainStudentTStep(k: PlainStudentTConstants): CompiledStep {
-  return compile("plainStudentTStep", plainStudentTSource(k));
+  return compile("plainStudentTStep", (names) => plainStudentTSource(k, names));
 }
 
 /** GBM's step for these constants, as a function of its own. */
 export function compileGbmStep(k: GbmConstants): CompiledStep {
-  return compile("gbmStep", gbmSource(k));
+  return compile("gbmStep", (names) => gbmSource(k, names));
+}
+
+/** The plain Student-t step for these constants, as source for a caller's loop. */
+export function inlinePlainStudentTStep(k: PlainStudentTConstants): InlineStep {
+  return { source: (names) => `{\n${plainStudentTSource(k, names)}\n}`, bindings: ZIGGURAT };
+}
+
+/** GBM's step for these constants, as source for a caller's loop. */
+export function inlineGbmStep(k: GbmConstants): InlineStep {
+  return { source: (names) => `{\n${gbmSource(k, names)}\n}`, bindings: ZIGGURAT };
 }

@@ -1,6 +1,6 @@
 import { cholesky, toSquareMatrix } from "../correlation.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { compileGbmStep, type CompiledStep } from "./compiledStep.ts";
+import { compileGbmStep, inlineGbmStep, type CompiledStep, type GbmConstants, type InlineStep } from "./compiledStep.ts";
 import type { GbmSpec, PathModel } from "./types.ts";
 
 /** Correlated geometric Brownian motion: the analytic baseline. */
@@ -48,6 +48,11 @@ export class GbmModel implements PathModel {
     this.compiled!(this.rng!, logReturnOut, stepVarianceOut);
   }
 
+  inlineStep(dtYears: number): InlineStep {
+    if (dtYears !== this.cachedDt) this.prepare(dtYears);
+    return inlineGbmStep(this.constants());
+  }
+
   private prepare(dt: number): void {
     for (let i = 0; i < this.n; i++) {
       const s = this.vol[i];
@@ -55,7 +60,11 @@ export class GbmModel implements PathModel {
       this.scale[i] = s * Math.sqrt(dt);
       this.variance[i] = s * s * dt;
     }
-    this.compiled = compileGbmStep({ n: this.n, chol: this.chol, logDrift: this.logDrift, scale: this.scale, variance: this.variance });
+    this.compiled = compileGbmStep(this.constants());
     this.cachedDt = dt;
+  }
+
+  private constants(): GbmConstants {
+    return { n: this.n, chol: this.chol, logDrift: this.logDrift, scale: this.scale, variance: this.variance };
   }
 }

@@ -1,7 +1,7 @@
 import { blendCorrelation, cholesky, equicorrelation, toSquareMatrix } from "../correlation.ts";
 import { ChiSquareSampler, exponential, poissonAtWithZero } from "../random/distributions.ts";
 import type { RandomStream } from "../random/stream.ts";
-import { compilePlainStudentTStep, type CompiledStep } from "./compiledStep.ts";
+import { compilePlainStudentTStep, inlinePlainStudentTStep, type CompiledStep, type InlineStep, type PlainStudentTConstants } from "./compiledStep.ts";
 import { DAYS_PER_YEAR, type JumpSizeSpec, type PathModel, type TGarchJumpSpec } from "./types.ts";
 
 const CALM = 0;
@@ -110,6 +110,12 @@ export class TGarchJumpModel implements PathModel {
     if (dtYears !== this.cachedDt) this.prepare(dtYears);
     if (this.plain) this.stepPlain(logReturnOut, stepVarianceOut);
     else this.stepFull(logReturnOut, stepVarianceOut);
+  }
+
+  inlineStep(dtYears: number): InlineStep | null {
+    if (!this.plain) return null;
+    if (dtYears !== this.cachedDt) this.prepare(dtYears);
+    return inlinePlainStudentTStep(this.plainConstants());
   }
 
   private stepPlain(logReturnOut: Float64Array, stepVarianceOut: Float64Array): void {
@@ -224,11 +230,15 @@ export class TGarchJumpModel implements PathModel {
    * sd is baseSd, bit for bit; the step of these constants is compiled once per step length.
    */
   private compilePlain(): void {
+    this.plainStep = compilePlainStudentTStep(this.plainConstants());
+  }
+
+  private plainConstants(): PlainStudentTConstants {
     const gamma = this.chi.gammaConstants();
-    this.plainStep = compilePlainStudentTStep({
+    return {
       n: this.n, chol: this.chol[CALM], baseVariance: this.baseVariance, baseSd: this.baseSd, logDrift: this.logDrift,
       tScale: this.tScale, gammaD: gamma.d, gammaC: gamma.c,
-    });
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { RandomStream } from "../random/stream.ts";
+import type { InlineStep } from "./compiledStep.ts";
 
 /** One asset of a model, fully defaulted. Vol and drift are annualised over 365 days. */
 export interface AssetSpec {
@@ -119,6 +120,11 @@ export interface PathModel {
    * σ_D² = gᵀΣg. Read it after `step`; callers must not write to it.
    */
   readonly stepCorrelation: Float64Array;
+  /**
+   * The step at `dtYears` as source for a caller's compiled loop, when the model has one (compiledStep.ts):
+   * the same draws and bits as `step`, with no jumps and a constant `stepCorrelation`. Null or absent: call `step`.
+   */
+  inlineStep?(dtYears: number): InlineStep | null;
 }
 
 export const DAYS_PER_YEAR = 365;
