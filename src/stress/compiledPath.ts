@@ -49,7 +49,9 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * a bridge stream that drew for a step that turns out loud is put back), so the host always starts the
  * step from the state the step started in; and the quiet step's sums are the same operations in the same
  * order as FusedMode's checkPositions (+ nearTrigger) + isolatedTail and checkCrossAccount + crossTail: the
- * same bytes (fusedKernel.test.ts compares with the reference kernel).
+ * same bytes (fusedKernel.test.ts compares with the reference kernel). A plain model's step (no jumps, a
+ * constant correlation: PathModel.inlineStep) is spliced in as source, the market stream's state in locals;
+ * any other model's `step` is called.
  */
 export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
@@ -112,7 +114,8 @@ function pathSource(shape: CompiledPathShape): string {
       ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = xs${i} + r[${i}]; p${i} = Math.exp(x${i}); v${i} = variance[${i}]; if (jumps[${i}] !== 0) jumped = true;`),
     );
   }
-  // a constant rate was set by the host's reset, read above with the market's locals
+  // A constant rate is set by the host's reset and read above; read again at the first step all the same:
+  // with the rates left unchanged through the loop, V8 compiled it into code twice as slow (measured).
   if (shape.fundingMoves || shape.settleEvery !== Infinity) {
     lines.push(
       `  if (${shape.fundingMoves ? "true" : "s === 0"}) {`,

@@ -102,3 +102,68 @@ describe("the GBM step (compiled) gives the bits of the reference model", () => 
     }
   });
 });
+
+/**
+ * The outputs of a model's inline step (PathModel.inlineStep), run as a compiled loop runs it: the source
+ * in a loop of its own, the stream's state in locals from step to step, stored back at the end.
+ */
+function inlineOutputs(model: PathModel, paths: number, steps: number, dt: number): number[] {
+  const n = model.symbols.length;
+  const inline = model.inlineStep?.(dt);
+  if (!inline) throw new Error("no inline step");
+  const names = { rng: "rng", s0: "q0", s1: "q1", s2: "q2", c: "qc", logReturn: (i: number) => `lr${i}`, variance: (i: number) => `lv${i}` };
+  const outs = Array.from({ length: n }, (_, i) => `lr${i}, lv${i}`).join(", ");
+  const body = `let q0 = rng.s0, q1 = rng.s1, q2 = rng.s2, qc = rng.c, ${Array.from({ length: n }, (_, i) => `lr${i} = 0, lv${i} = 0`).join(", ")};
+    for (let s = 0; s < steps; s++) {\n${inline.source(names)}\nout.push(${outs});\n}
+    rng.s0 = q0; rng.s1 = q1; rng.s2 = q2; rng.c = qc;`;
+  const loop = new Function(...Object.keys(inline.bindings), `"use strict"; return function (rng, steps, out) {\n${body}\n};`)(...Object.values(inline.bindings));
+  const out: number[] = [];
+  for (let p = 0; p < paths; p++) {
+    const rng = pathStream(13, p);
+    model.reset(rng);
+    loop(rng, steps, out);
+    out.push(rng.next());
+  }
+  return out;
+}
+
+/** The step outputs in inlineOutputs' order (log return and variance per asset), and where the stream is left. */
+function stepOutputs(model: PathModel, paths: number, steps: number, dt: number): number[] {
+  const n = model.symbols.length;
+  const r = new Float64Array(n), v = new Float64Array(n);
+  const out: number[] = [];
+  for (let p = 0; p < paths; p++) {
+    const rng = pathStream(13, p);
+    model.reset(rng);
+    for (let s = 0; s < steps; s++) {
+      model.step(dt, r, v);
+      for (let i = 0; i < n; i++) out.push(r[i], v[i]);
+    }
+    out.push(rng.next());
+  }
+  return out;
+}
+
+describe("a model's step as source for the stress kernel's loop (inlineStep) gives the reference's bits", () => {
+  it("plain Student-t, 1 to 6 assets, several ν, the stream in the caller's locals (10,000 steps: slow-path normals, gamma rejections)", () => {
+    for (const n of [1, 3, 6]) {
+      for (const nu of [2.5, 4, 7.3]) {
+        const s = spec(n, nu);
+        expectSameBits(inlineOutputs(createModel(s), 2, 5000, HOUR), stepOutputs(new ReferenceTGarchJumpModel(s), 2, 5000, HOUR));
+      }
+    }
+  });
+
+  it("GBM, 1 to 6 assets", () => {
+    for (const n of [1, 2, 6]) {
+      const s: GbmSpec = { type: "gbm", assets: spec(n, 4).assets, correlation: ar1(n, n > 1 ? 0.6 : 0) };
+      expectSameBits(inlineOutputs(createModel(s), 3, 3000, HOUR), stepOutputs(new ReferenceGbmModel(s), 3, 3000, HOUR));
+    }
+  });
+
+  it("none with GARCH, jumps or regimes: their steps have state and jumps a loop cannot carry", () => {
+    for (const parts of [{ garch: DEFAULT_GARCH }, { jumps: DEFAULT_JUMPS }, { regimes: DEFAULT_REGIMES }]) {
+      expect(createModel(spec(3, 4, parts)).inlineStep?.(HOUR) ?? null).toBeNull();
+    }
+  });
+});
