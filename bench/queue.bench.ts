@@ -4,6 +4,8 @@
  * threads (in this process, as the coordinator is): the same cores, so the difference is the queue's
  * (run specs, job traffic, binary results, gathering). Both warmed up (threads started), timed in
  * turn three times each, the median of each kept (a shared machine's load moves between runs). Target: queue time < 1.10 × local time. Needs /usr/bin/redis-server.
+ * Measured in a process of its own under the V8 flags the CLI gives `perpsim stress` and `perpsim worker`
+ * (cli/v8Flags.ts): both pools' threads tier up as those commands' threads do.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -12,6 +14,8 @@ import { parseStressConfig } from "../src/stress/config.ts";
 import { simulateAll } from "../src/stress/pool.ts";
 import { StressPool, type StressConfig } from "../src/stress/index.ts";
 import { parseRedisUrl, runOnQueue, startWorker } from "../src/queue/index.ts";
+import { COMMAND_V8_FLAGS, KERNEL_V8_FLAGS } from "../src/cli/index.ts";
+import { fileURLToPath } from "node:url";
 
 const THREADS = 2;
 const PATHS = 3000;
@@ -36,7 +40,17 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1e6;
 }
 
+/** The bench in a child process under the kernel commands' V8 flags, its lines passed through. */
 export default async function (): Promise<void> {
+  const child = spawn(process.execPath, [...COMMAND_V8_FLAGS, ...KERNEL_V8_FLAGS, "--import", "tsx", fileURLToPath(import.meta.url), CHILD], { stdio: "inherit" });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`the queue bench's process exited with ${code}`);
+}
+
+const CHILD = "--queue-bench-child";
+if (process.argv.includes(CHILD)) await measure();
+
+async function measure(): Promise<void> {
   const { config: ssw } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
   const config: StressConfig = { ...ssw, paths: PATHS };
   const assetSteps = PATHS * config.steps * config.model.assets.length;

@@ -42,7 +42,8 @@ export interface RunningWorker {
  */
 async function simulateOnPool(pool: StressPool, config: StressConfig, start: number, count: number): Promise<Float64Array | { inputError: string }> {
   try {
-    return await simulateRange(config, start, count, { pool });
+    // a job is itself one piece of a run: four pieces a thread balance it (the guided sizes of a whole run cut a 47-path job in ~20)
+    return await simulateRange(config, start, count, { pool, chunkSize: Math.ceil(count / (pool.workers * 4)) });
   } catch (err) {
     if (err instanceof InputError || (err instanceof Error && err.name === "InputError")) return { inputError: err.message };
     throw err;

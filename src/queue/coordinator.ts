@@ -23,7 +23,7 @@ export interface QueuedRunOptions {
   target: RedisTarget;
   /** this perpsim's version: the jobs carry it, and only workers of the same version run them */
   version: string;
-  /** paths per chunk job (default: about 64 chunks per run, at most 1000 paths each) */
+  /** paths per chunk job (default: about 32 chunks per run, at most 1000 paths each) */
   chunkPaths?: number;
   signal?: AbortSignal;
   onProgress?: (p: QueueProgress) => void;
@@ -34,7 +34,7 @@ export interface QueuedRunOptions {
 }
 
 export function defaultChunkPaths(paths: number): number {
-  return Math.max(1, Math.min(1000, Math.ceil(paths / 64)));
+  return Math.max(1, Math.min(1000, Math.ceil(paths / 32)));
 }
 
 interface Pending {

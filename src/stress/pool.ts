@@ -183,7 +183,8 @@ export async function simulateRange(config: StressConfig, first: number, count: 
   const pool = o.pool ?? new StressPool(workers);
   try {
     const results = new SharedArrayBuffer(count * stride * Float64Array.BYTES_PER_ELEMENT);
-    await drainAll(pool, { config, configKey, first, chunks, results }, (done) => o.onProgress?.(done, count), o.signal);
+    const onProgress = o.onProgress;
+    await drainAll(pool, { config, configKey, first, chunks, results }, onProgress && ((done) => onProgress(done, count)), o.signal);
     return new Float64Array(results).slice(); // the caller's own memory, not shared with threads that outlive the run
   } finally {
     if (!o.pool) await pool.destroy();
@@ -212,7 +213,7 @@ type Settled = { ok: true; outcome: DrainOutcome } | { ok: false; error: unknown
  * not done); the chunks left undone run again in another round, each up to CHUNK_RETRIES more times
  * (same streams, same bytes), then the run fails with WorkerFailed. On cancel the drains are dropped at once.
  */
-async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" | "chunks"> & { chunks: Chunk[] }, progress: (done: number) => void, signal?: AbortSignal): Promise<void> {
+async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" | "chunks"> & { chunks: Chunk[] }, progress: ((done: number) => void) | undefined, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) throw new RunCancelled("cancelled");
   const drop = new AbortController();
   const onAbort = () => drop.abort(); // running drains are dropped: their threads are replaced
@@ -224,7 +225,8 @@ async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" 
     while (pending.length > 0) {
       const board = new ChunkBoard(pending.length);
       const round = pending;
-      const unwatch = board.watch((done) => progress(doneBefore + done));
+      // no watcher when nobody asks for progress (a queue worker's chunk): a thread's every finished piece would wake this thread
+      const unwatch = progress ? board.watch((done) => progress(doneBefore + done)) : () => {};
       const drains = Array.from({ length: Math.min(pool.workers, round.length) }, (_, slot) =>
         pool.drain({ ...run, chunks: round, slot, board: board.buffer }, drop.signal).then(
           (outcome): Settled => ({ ok: true, outcome }),
@@ -261,7 +263,7 @@ async function drainAll(pool: StressPool, run: Omit<DrainTask, "slot" | "board" 
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
-  progress(doneBefore);
+  progress?.(doneBefore);
 }
 
 export { WORKER_MEMORY_MB };
