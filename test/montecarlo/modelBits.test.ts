@@ -27,8 +27,12 @@ function spec(n: number, nu: number, parts: Partial<TGarchJumpSpec> = {}): TGarc
   };
 }
 
-/** Every output of `steps` steps on paths 0..paths−1, step lengths cycling through `dts`, as one array. */
-function outputs(model: PathModel, paths: number, steps: number, dts: number[]): number[] {
+type StepRecord = (out: number[], model: PathModel, r: Float64Array, v: Float64Array) => void;
+/** Every output of a step: returns, variances, jumps, regime, correlation. */
+const everything: StepRecord = (out, model, r, v) => out.push(...r, ...v, ...model.lastJump, model.stressed, ...model.stepCorrelation);
+
+/** `record`'s outputs of `steps` steps on paths 0..paths−1, step lengths cycling through `dts`, as one array. */
+function outputs(model: PathModel, paths: number, steps: number, dts: number[], record = everything): number[] {
   const n = model.symbols.length;
   const r = new Float64Array(n), v = new Float64Array(n);
   const out: number[] = [];
@@ -37,7 +41,7 @@ function outputs(model: PathModel, paths: number, steps: number, dts: number[]):
     model.reset(rng);
     for (let s = 0; s < steps; s++) {
       model.step(dts[s % dts.length], r, v);
-      out.push(...r, ...v, ...model.lastJump, model.stressed, ...model.stepCorrelation);
+      record(out, model, r, v);
     }
     out.push(rng.next()); // the stream is left where the reference leaves it
   }
@@ -128,21 +132,10 @@ function inlineOutputs(model: PathModel, paths: number, steps: number, dt: numbe
 }
 
 /** The step outputs in inlineOutputs' order (log return and variance per asset), and where the stream is left. */
-function stepOutputs(model: PathModel, paths: number, steps: number, dt: number): number[] {
-  const n = model.symbols.length;
-  const r = new Float64Array(n), v = new Float64Array(n);
-  const out: number[] = [];
-  for (let p = 0; p < paths; p++) {
-    const rng = pathStream(13, p);
-    model.reset(rng);
-    for (let s = 0; s < steps; s++) {
-      model.step(dt, r, v);
-      for (let i = 0; i < n; i++) out.push(r[i], v[i]);
-    }
-    out.push(rng.next());
-  }
-  return out;
-}
+const stepOutputs = (model: PathModel, paths: number, steps: number, dt: number) =>
+  outputs(model, paths, steps, [dt], (out, _model, r, v) => {
+    for (let i = 0; i < r.length; i++) out.push(r[i], v[i]);
+  });
 
 describe("a model's step as source for the stress kernel's loop (inlineStep) gives the reference's bits", () => {
   it("plain Student-t, 1 to 6 assets, several ν, the stream in the caller's locals (10,000 steps: slow-path normals, gamma rejections)", () => {
