@@ -1,16 +1,8 @@
 import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
 import { discardStartedAhead, startAhead, WORKER_MEMORY_MB, type ThreadShape } from "../threads/index.ts";
 import { tuneForKernelRuns } from "./kernelFlags.ts";
-
-/** `--name value` or `--name=value` (the last one given), or undefined. */
-function flag(argv: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === name) value = argv[i + 1];
-    else if (argv[i].startsWith(`${name}=`)) value = argv[i].slice(name.length + 1);
-  }
-  return value;
-}
+import { STRESS_OPTIONS } from "./commands/stressOptions.ts";
 
 const whole = (text: string | undefined, fallback: number) => (text === undefined ? fallback : /^\d+$/.test(text.trim()) ? Number(text) : NaN);
 
@@ -21,9 +13,12 @@ const whole = (text: string | undefined, fallback: number) => (text === undefine
  * Null when the threads would not start, or the flags do not read as whole numbers (the command says why).
  */
 export function stressThreadShape(argv: readonly string[], cores = availableParallelism()): ThreadShape | null {
-  if (argv.some((a) => a === "--help" || a === "-h" || a === "--queue" || a.startsWith("--queue="))) return null;
-  const workers = whole(flag(argv, "--workers"), Math.max(1, cores));
-  const memoryMb = whole(flag(argv, "--max-memory"), WORKER_MEMORY_MB);
+  // the command's own table, not strict: a command line it refuses only costs threads started for nothing
+  const { values: v } = parseArgs({ args: [...argv], options: STRESS_OPTIONS, strict: false, allowPositionals: true });
+  if (v.help || v.queue !== undefined) return null;
+  const text = (value: string | boolean | undefined) => (typeof value === "string" ? value : value === undefined ? undefined : "");
+  const workers = whole(text(v.workers), Math.max(1, cores));
+  const memoryMb = whole(text(v["max-memory"]), WORKER_MEMORY_MB);
   return workers >= 2 && workers <= cores && memoryMb >= 64 ? { workers, memoryMb } : null;
 }
 

@@ -30,7 +30,9 @@ describe("stress threads started ahead: the shape read off the command line", ()
     expect(stressThreadShape([...config, "--queue", "redis://127.0.0.1:6379"], 2)).toBeNull(); // the queue's workers simulate
     expect(stressThreadShape([...config, "--queue=redis://127.0.0.1:6379"], 2)).toBeNull();
     expect(stressThreadShape([...config, "--help"], 2)).toBeNull();
+    expect(stressThreadShape([...config, "-h"], 2)).toBeNull();
     expect(stressThreadShape([...config, "--workers", "two"], 2)).toBeNull();
     expect(stressThreadShape([...config, "--max-memory", "32"], 2)).toBeNull(); // below the command's 64 MB floor
+    expect(stressThreadShape([...config, "--workers"], 2)).toBeNull(); // a flag without its value
   });
 });

@@ -13,6 +13,7 @@ import { loadStrategy, runningCompiled } from "../../strategy/index.ts";
 import { checkAddFolder, preloadReportRenderer, prerenderStressSamples, RunFolder, stressVerdictSentence, writeOutputs } from "../../report/index.ts";
 import { createProgress } from "../progress.ts";
 import { numberFlag, parseFlags } from "../args.ts";
+import { STRESS_OPTIONS } from "./stressOptions.ts";
 import { composeStressConfig } from "../modelFile.ts";
 import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
@@ -48,12 +49,6 @@ writes summary.json, paths.csv, samples.csv and report.html to --out (default re
 --queue URL  run the chunks on perpsim worker processes sharing that Redis (rediss:// for TLS) and write
              the same outputs as a local run (summary.json adds "execution"); with --sweep too
 Examples: examples/stress/*.json, examples/scenarios/*.json, bench/ssw.json.`;
-
-const OPTIONS = {
-  config: { type: "string" }, model: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
-  out: { type: "string" }, force: { type: "boolean" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
-  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, "max-memory": { type: "string" }, timeout: { type: "string" }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" },
-} as const;
 
 /** `--scenario`: a preset name, or a JSON object when it starts with `{`. */
 function scenarioArg(value: string | undefined): unknown {
@@ -220,7 +215,7 @@ async function printStressRun(config: StressConfig, result: StressResult, axes: 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v } = parseFlags(argv, OPTIONS);
+  const { values: v } = parseFlags(argv, STRESS_OPTIONS);
   if (v.help) {
     console.log(HELP);
     return 0;
