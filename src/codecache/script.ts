@@ -45,6 +45,7 @@ const unsaved: { script: vm.Script; cache: string; file: string }[] = [];
  * task). Failing to write only costs the next run its compile.
  */
 export function saveCodeCaches(): void {
+  process.off("exit", saveCodeCaches); // asked before the exit: the next unsaved script adds it again
   for (const { script, cache, file } of unsaved.splice(0)) writeCache(cache, file, () => script.createCachedData());
 }
 
