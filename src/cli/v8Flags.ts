@@ -21,5 +21,10 @@ export const COMMAND_V8_FLAGS = ["--interrupt-budget=300000"] as const;
  * Every other hot loop of a stress run is in a function called per path, per step or per chunk, so it is
  * optimized by the ordinary route. Measured with callgrind (every thread's instructions, the same
  * outputs): a 1,000-path SSW run without its report 12.48 G → 11.05 G instructions.
+ *
+ * And natives syntax, for one intrinsic: the path loop asks V8 to optimise it after its second path
+ * (stress/tierUp.ts: no slow path runs while V8 compiles it; without the flag V8 tiers it up by itself,
+ * ~0.3 s later a thread). Valid JavaScript parses the same with it; code caches are kept per flag set
+ * (codecache/store.ts), so the commands without it keep theirs.
  */
-export const KERNEL_V8_FLAGS = ["--no-use-osr"] as const;
+export const KERNEL_V8_FLAGS = ["--no-use-osr", "--allow-natives-syntax"] as const;

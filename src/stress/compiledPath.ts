@@ -1,6 +1,7 @@
 import { NEGLIGIBLE_EXPONENT, type InlineStep, type StepNames } from "../paths/index.ts";
 import { M } from "./fusedMode.ts";
 import { handOver, HandOver, MarketCell, ModeCell, SlotCell, type CompiledPathHost } from "./compiledPathState.ts";
+import { optimisedAfterWarmUp } from "./tierUp.ts";
 
 /** What the loop is compiled for: the shape of the book and the step's constants. */
 export interface CompiledPathShape {
@@ -58,7 +59,8 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   let compiled = compiledBySource.get(source);
   if (!compiled) {
     const bindings = shape.modelStep?.bindings ?? {};
-    compiled = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
+    const loop = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
+    compiled = optimisedAfterWarmUp(loop, shape.steps); // tierUp.ts says why
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }
@@ -133,14 +135,18 @@ function pathSource(shape: CompiledPathShape): string {
     ...modes.map((m) => quietStep(shape, m)),
     // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
     `  const loudModes = ${modes.map((m) => `(loud${m} ? ${1 << m} : 0)`).join(" | ") || "0"};`,
-    `  if (loudModes !== 0 || s === ${shape.steps - 1} || !anyOpen) {`,
+    `  const lastStep = s === ${shape.steps - 1} || !anyOpen;`,
+    `  if (loudModes !== 0 || lastStep) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
-    ...modes.map((m) => `    if (loud${m}) { ${storeLocals(shape, m)} }`),
+    // every mode's state goes across at a path's last step, loud or not (the host leaves a quiet one as it is, so reading
+    // it back changes nothing): each mode's stores and loads below then have V8's type feedback from the first path on,
+    // and the optimised loop does not deoptimise at a mode's first loud step (a cross account's comes rarely)
+    ...modes.map((m) => `    if (loud${m} || lastStep) { ${storeLocals(shape, m)} }`),
     // the stream goes across with the step (the host draws from it in no step today; it stays right if one does)
     `    ${storeStream}`,
     `    handOver(host, ${HandOver.Step}, s, jumped, loudModes);`,
     ...(inline ? [`    ${loadStream}`] : []),
-    ...modes.map((m) => `    if (loud${m}) { ${readLocals(shape, m)} }`),
+    ...modes.map((m) => `    if (loud${m} || lastStep) { ${readLocals(shape, m)} }`),
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
@@ -273,7 +279,9 @@ function quietIsolated(shape: CompiledPathShape, m: number): string[] {
     `    if (e < me${m}) me${m} = e;`,
     `  }`,
     `}`,
-    `if (loud && drew) { br${m}.s0 = bs0; br${m}.s1 = bs1; br${m}.s2 = bs2; br${m}.c = bc; }`,
+    // written whenever the bridge drew, a quiet step's stream back as it is: stores that ran only in the rarer loud step would
+    // have no type feedback when the loop is optimised early (tierUp.ts) and deoptimise it the first time they ran
+    `if (drew) { br${m}.s0 = loud ? bs0 : br${m}.s0; br${m}.s1 = loud ? bs1 : br${m}.s1; br${m}.s2 = loud ? bs2 : br${m}.s2; br${m}.c = loud ? bc : br${m}.c; }`,
   );
   return lines;
 }

@@ -1,0 +1,43 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { MAX_REQUESTS, optimisedAfterWarmUp, warmCalls } from "../../src/stress/tierUp.ts";
+
+const exec = promisify(execFile);
+
+/** The toy loop's run in a process of its own under natives syntax, V8's own tiering kept out of the way. */
+async function toyRun(steps: number, calls: number, deoptAfter: number[] = []): Promise<{ wrapped: boolean; optimised: boolean[] }> {
+  const fixture = new URL("./fixtures/tierUpToy.ts", import.meta.url).pathname;
+  const flags = ["--allow-natives-syntax", "--no-use-osr", "--interrupt-budget=1000000000"];
+  const { stdout } = await exec(process.execPath, [...flags, "--import", "tsx", fixture, String(steps), String(calls), deoptAfter.join(",")]);
+  return JSON.parse(stdout) as { wrapped: boolean; optimised: boolean[] };
+}
+
+describe("tierUp: the compiled path loop asks V8 to optimise it once its type feedback is in", () => {
+  it("asks after two calls at least, and after 4,000 steps of short paths", () => {
+    expect(warmCalls(2160)).toBe(2); // the SSW's 90 days of hours: after its second path
+    expect(warmCalls(24)).toBe(167);
+    expect(warmCalls(100_000)).toBe(2);
+  });
+
+  it("without natives syntax (tsx, the tests) the loop is left as it is: V8 tiers it up by itself", () => {
+    const loop = (_: number) => {};
+    expect(optimisedAfterWarmUp(loop, 2160)).toBe(loop);
+  });
+
+  it("under the kernel's flags: optimised from the call after its warm-up, again after a deoptimisation, and no more after MAX_REQUESTS requests", async () => {
+    expect(MAX_REQUESTS).toBe(4);
+    // 1,000 steps a call: a request after calls 4, 8, 12 and 16; V8 compiles on the next call
+    const r = await toyRun(1000, 24, [6, 17]);
+    expect(r.wrapped).toBe(true);
+    const expected = Array.from({ length: 24 }, (_, i) => {
+      const call = i + 1;
+      if (call <= 4) return false; // warming up; asked after call 4
+      if (call <= 6) return true; // thrown away after call 6
+      if (call <= 8) return false; // asked again after call 8
+      if (call <= 17) return true; // thrown away after call 17, past the last request (call 16)
+      return false; // V8's own tiering, kept out of the way here, would take over
+    });
+    expect(r.optimised).toEqual(expected);
+  }, 60_000);
+});
