@@ -12,27 +12,39 @@
  * first call's opening sites have no type feedback, and the loop optimised then deoptimised at once
  * (measured). Nor before a few thousand steps: the rarer sites (the bridge near a trigger, a funding
  * settlement) need their feedback too; a site still without any deoptimises the loop the first time it
- * runs, and V8 then tiers up again by itself.
+ * runs, and the loop asks again a warm-up later.
  *
- * The request is V8's `%OptimizeFunctionOnNextCall`, an intrinsic that only parses under
- * `--allow-natives-syntax`: the compiled CLI sets it for the processes that run the kernel
- * (cli/v8Flags.ts). Elsewhere (tsx, the tests) there is no request and V8 decides alone. Optimising
- * changes how fast the loop runs, never what it computes.
+ * The request is V8's `%OptimizeFunctionOnNextCall` (`%GetOptimizationStatus` tells whether one is
+ * needed), intrinsics that only parse under `--allow-natives-syntax`: the compiled CLI sets it for the
+ * processes that run the kernel (cli/v8Flags.ts). Elsewhere (tsx, the tests) there is no request and V8
+ * decides alone. Optimising changes how fast the loop runs, never what it computes.
  */
-type Optimize = (f: (...args: never[]) => unknown) => void;
+type Intrinsic = (f: (...args: never[]) => unknown) => number | undefined;
 
-let optimize: Optimize | null | undefined;
+interface V8Tiering {
+  /** mark the function to be optimised, on this thread, at its next call (V8 ignores it when optimised code is there) */
+  optimizeOnNextCall: Intrinsic;
+  /** whether the function holds optimised code now */
+  optimised(f: (...args: never[]) => unknown): boolean;
+}
 
-/** The intrinsic as a function, or null where natives syntax does not parse (decided at the first use: the flag is set before). */
-function optimizer(): Optimize | null {
-  if (optimize === undefined) {
+/** V8's OptimizationStatus bit for "has optimised code" (src/runtime/runtime.h, kOptimized: TurboFan's or Maglev's). */
+const OPTIMIZED = 1 << 4;
+
+let tiering: V8Tiering | null | undefined;
+
+/** The intrinsics as functions, or null where natives syntax does not parse (decided at the first use: the flag is set before). */
+function v8Tiering(): V8Tiering | null {
+  if (tiering === undefined) {
     try {
-      optimize = new Function("f", "%OptimizeFunctionOnNextCall(f);") as Optimize;
+      const optimizeOnNextCall = new Function("f", "%OptimizeFunctionOnNextCall(f);") as Intrinsic;
+      const status = new Function("f", "return %GetOptimizationStatus(f);") as Intrinsic;
+      tiering = { optimizeOnNextCall, optimised: (f) => ((status(f) ?? 0) & OPTIMIZED) !== 0 };
     } catch {
-      optimize = null;
+      tiering = null;
     }
   }
-  return optimize;
+  return tiering;
 }
 
 /** The calls a loop runs before it asks: two at least (the first one's opening sites have no feedback), and this many steps. */
@@ -45,24 +57,29 @@ export function warmCalls(stepsPerCall: number): number {
 }
 
 /**
- * Requests a loop makes: one after its warm-up, and again after each of the next warm-ups, a few times. V8
- * ignores a request for a function that has its optimised code; one that deoptimised (a rare site run for
- * the first time) is compiled again with that site's feedback, two paths later instead of ~0.3 s. The cap
- * bounds the compiles of a loop that would keep deoptimising; V8's own tiering takes over after it.
+ * Requests a loop makes in a thread at most: one after its warm-up, and one after each deoptimisation (a
+ * rare site run for the first time: the SSW's 10,000 paths meet one in about one thread of two), a warm-up
+ * later, instead of V8's ~0.3 s. The cap bounds the compiles of a loop that would keep deoptimising; V8's
+ * own tiering takes over after it.
  */
 export const MAX_REQUESTS = 4;
 
 /**
- * `loop` as it is where the request cannot be made; else `loop` behind a counter that asks V8 to optimise
- * it after every `warmCalls(stepsPerCall)` calls, MAX_REQUESTS times (in this thread: every caller shares the counter).
+ * `loop` as it is where the request cannot be made; else `loop` behind a counter that, every
+ * `warmCalls(stepsPerCall)` calls, finds it without optimised code and asks V8 to optimise it, MAX_REQUESTS
+ * times at most (in this thread: every caller shares the counter).
  */
 export function optimisedAfterWarmUp<A>(loop: (arg: A) => void, stepsPerCall: number): (arg: A) => void {
-  const ask = optimizer();
-  if (ask === null) return loop;
+  const v8 = v8Tiering();
+  if (v8 === null) return loop;
   const due = warmCalls(stepsPerCall);
-  let calls = 0;
+  let sinceAsked = 0, asked = 0;
   return (arg: A) => {
     loop(arg);
-    if (++calls % due === 0 && calls <= due * MAX_REQUESTS) ask(loop);
+    if (++sinceAsked >= due && asked < MAX_REQUESTS && !v8.optimised(loop)) {
+      v8.optimizeOnNextCall(loop);
+      asked++;
+      sinceAsked = 0;
+    }
   };
 }
