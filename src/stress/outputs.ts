@@ -86,7 +86,7 @@ export class SampleWriter {
     this.simulator.run(p, this.scratch, 0, (m, hour, equity, prices, liquidatedNow, liqs) => {
       const step = Math.round(hour / stepHours);
       if (!liquidatedNow && step % every !== 0 && step !== config.steps) return;
-      let row = `${p},${config.modes[m]},${num(hour, 4)},${num(equity, 2)}`;
+      let row = `${p},${config.modes[m]},${num(hour, 4)},${num(equity(), 2)}`;
       for (let i = 0; i < prices.length; i++) row += `,${num(prices[i], 6)}`;
       const l = liqs();
       for (let i = 0; i < l.length; i++) row += l[i] === l[i] ? `,${num(l[i], 6)}` : ",";

@@ -11,11 +11,11 @@ import { PATH_FIELDS } from "./pathResult.ts";
 const MS_PER_HOUR = 3_600_000;
 
 /**
- * Called at the end of every step of a traced path (sample paths for the report); `liqPrices()` gives each
- * symbol's liquidation price then (NaN: no position, or none above zero), computed only when asked (a
- * trace keeps a row every few steps), and only during the call.
+ * Called at the end of every step of a traced path (sample paths for the report); `equity()` gives the
+ * mode's equity then and `liqPrices()` each symbol's liquidation price (NaN: no position, or none above
+ * zero), both computed only when asked (a trace keeps a row every few steps), and only during the call.
  */
-export type PathTrace = (modeIndex: number, hour: number, equity: number, prices: Float64Array, liquidatedNow: boolean, liqPrices: () => Float64Array) => void;
+export type PathTrace = (modeIndex: number, hour: number, equity: () => number, prices: Float64Array, liquidatedNow: boolean, liqPrices: () => Float64Array) => void;
 
 /** The venue a stress config names (its own validation, one-line InputError). */
 export function stressVenue(config: StressConfig): Venue {
@@ -74,11 +74,14 @@ export class PathSimulator {
     driver.reset(pathIndex);
     const bridgeKey = streamKey(this.config.seed, pathIndex, SUBSTREAM.bridge);
     const s1 = driver.s1;
+    // a traced path's questions to each mode, asked of its state when the trace calls them
     const liqs = trace ? new Float64Array(s1.length) : null;
+    const equityOf = trace ? kernels.map((k) => () => k.equity(s1)) : [];
+    const liqPricesOf = trace ? kernels.map((k) => () => tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!)) : [];
     for (let m = 0; m < kernels.length; m++) {
       this.bridges[m].reseed(bridgeKey); // every mode sees the same bridge uniforms for the same tests
       kernels[m].begin(s1);
-      if (trace) trace(m, 0, kernels[m].equity(s1), s1, false, () => tracedLiquidationPrices(kernels[m].engine, driver.model.symbols, s1, liqs!));
+      if (trace) trace(m, 0, equityOf[m], s1, false, liqPricesOf[m]);
     }
     const stepHours = driver.stepHours;
     for (let s = 0; s < this.steps; s++) {
@@ -94,7 +97,7 @@ export class PathSimulator {
         if (!k.hasPositions) continue;
         const before = k.liquidations;
         k.step(ctx);
-        if (trace) trace(m, (s + 1) * stepHours, k.equity(s1), s1, k.liquidations > before, () => tracedLiquidationPrices(k.engine, driver.model.symbols, s1, liqs!));
+        if (trace) trace(m, (s + 1) * stepHours, equityOf[m], s1, k.liquidations > before, liqPricesOf[m]);
         open ||= k.hasPositions;
       }
       if (!open) break; // every mode is flat: nothing more can happen on this path

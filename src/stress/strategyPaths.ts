@@ -220,8 +220,10 @@ export class StrategyPathSimulator {
     const prices = new Float64Array(n);
     const liqs = new Float64Array(n).fill(NaN);
     const liqPrices = () => liqs;
+    let equityNow = this.config.initialBalance;
+    const equity = () => equityNow;
     for (let i = 0; i < n; i++) prices[i] = this.market.data.symbols[i].bars.open[0];
-    trace(m, 0, this.config.initialBalance, prices, false, liqPrices);
+    trace(m, 0, equity, prices, false, liqPrices);
     const iv = this.market.data.intervalMs;
     for (let row = 0; row < e.rows; row++) {
       const r = row * e.stride;
@@ -232,7 +234,8 @@ export class StrategyPathSimulator {
         liqs[i] = lp > 0 ? lp : NaN;
       }
       const liquidatedNow = liquidations.some((t) => t >= t0 && t < t0 + iv);
-      trace(m, (t0 + iv) / MS_PER_HOUR, e.data[r + 1], prices, liquidatedNow, liqPrices);
+      equityNow = e.data[r + 1];
+      trace(m, (t0 + iv) / MS_PER_HOUR, equity, prices, liquidatedNow, liqPrices);
     }
   }
 
