@@ -140,7 +140,9 @@ function pathSource(shape: CompiledPathShape): string {
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     // every mode's state goes across at a path's last step, loud or not (the host leaves a quiet one as it is, so reading
     // it back changes nothing): each mode's stores and loads below then have V8's type feedback from the first path on,
-    // and the optimised loop does not deoptimise at a mode's first loud step (a cross account's comes rarely)
+    // and the optimised loop does not deoptimise at a mode's first loud step (a cross account's comes rarely). That
+    // crossing is also the path's end for the host: a path leaves the loop after its last step, or (the break below)
+    // after a host step that closed every mode, whose quiet modes were flat since their state last crossed
     ...modes.map((m) => `    if (loud${m} || lastStep) { ${storeLocals(shape, m)} }`),
     // the stream goes across with the step (the host draws from it in no step today; it stays right if one does)
     `    ${storeStream}`,
@@ -150,8 +152,6 @@ function pathSource(shape: CompiledPathShape): string {
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
-    ...modes.map((m) => storeLocals(shape, m)),
-    storeStream,
     `handOver(host, ${HandOver.End}, 0, false, 0);`,
   );
   return lines.join("\n");
