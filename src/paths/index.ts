@@ -19,7 +19,7 @@ export {
   type JumpSpec, type RegimeSpec, type TGarchJumpAssetSpec, HOURS_PER_YEAR,
 } from "./models/types.ts";
 export { createModel } from "./models/create.ts";
-export { type InlineStep, type StepNames } from "./models/compiledStep.ts";
+export { literal, type InlineStep, type StepNames } from "./models/compiledStep.ts";
 export {
   assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
   presetPairCorrelation,

@@ -1,4 +1,4 @@
-import { NEGLIGIBLE_EXPONENT, type InlineStep, type StepNames } from "../paths/index.ts";
+import { literal, NEGLIGIBLE_EXPONENT, type InlineStep, type StepNames } from "../paths/index.ts";
 import { M } from "./fusedMode.ts";
 import { handOver, HandOver, MarketCell, ModeCell, SlotCell, type CompiledPathHost } from "./compiledPathState.ts";
 import { optimisedAfterWarmUp } from "./tierUp.ts";
@@ -24,12 +24,6 @@ export type CompiledPath = (host: CompiledPathHost) => void;
 export const MAX_COMPILED_ASSETS = 12;
 /** Modes are bits of a loud-mode mask. */
 export const MAX_COMPILED_MODES = 16;
-
-/** A double as a source literal that reads back as the same bits. */
-function literal(x: number): string {
-  if (Object.is(x, -0)) return "(-0)";
-  return x < 0 ? `(${String(x)})` : String(x);
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

@@ -48,8 +48,8 @@ export interface GbmConstants {
  * compiled path loop (`InlineStep`): no call, no stream object and no output arrays per step there.
  */
 
-/** A double as a source literal that reads back as the same bits. */
-function literal(x: number): string {
+/** A double as a source literal that reads back as the same bits (the compiled steps' and the stress kernel's loop's). */
+export function literal(x: number): string {
   if (Object.is(x, -0)) return "(-0)";
   return x < 0 ? `(${String(x)})` : String(x);
 }
