@@ -48,8 +48,8 @@ function v8Tiering(): V8Tiering | null {
 }
 
 /** The calls a loop runs before it asks: two at least (the first one's opening sites have no feedback), and this many steps. */
-export const WARM_CALLS = 2;
-export const WARM_STEPS = 4000;
+const WARM_CALLS = 2;
+const WARM_STEPS = 4000;
 
 /** The calls after which a loop of `stepsPerCall` steps asks to be optimised. */
 export function warmCalls(stepsPerCall: number): number {

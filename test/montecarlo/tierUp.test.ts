@@ -35,4 +35,18 @@ describe("tierUp: the compiled path loop asks V8 to optimise it once its type fe
     // a warm-up after the last request); not after 22: four requests made, V8's own tiering (kept out of the way here) would take over
     expect(r.optimised).toEqual(Array.from({ length: 24 }, (_, i) => fast.has(i + 1)));
   }, 60_000);
+
+  it("the stress kernel's compiled loop makes the request: the SSW's loop (2,160 steps a path) is marked once, after its second path, and compiled on its thread", async () => {
+    const fixture = new URL("./fixtures/tierUpKernel.ts", import.meta.url).pathname;
+    const marks = async (flags: string[]) => {
+      const { stdout } = await exec(process.execPath, [...flags, "--no-use-osr", "--interrupt-budget=1000000000", "--trace-opt", "--import", "tsx", fixture, "4"], { maxBuffer: 64 << 20 });
+      return stdout.split("\n").filter((l) => l.includes("<JSFunction compiledPath") && /marking|compiling method/.test(l));
+    };
+    const asked = await marks(["--allow-natives-syntax"]);
+    // one request (the loop holds optimised code at its third and fourth calls, so no second one), synchronous: on the thread itself
+    expect(asked.filter((l) => l.includes("manually marking"))).toHaveLength(1);
+    expect(asked.some((l) => l.startsWith("[compiling method") && l.includes("ConcurrencyMode::kSynchronous"))).toBe(true);
+    // without natives syntax (tsx, the tests) nothing asks, and V8's own tiering is kept out of the way here
+    expect(await marks([])).toEqual([]);
+  }, 120_000);
 });
