@@ -23,7 +23,7 @@ export interface QueuedRunOptions {
   target: RedisTarget;
   /** this perpsim's version: the jobs carry it, and only workers of the same version run them */
   version: string;
-  /** paths per chunk job (default: about 32 chunks per run, at most 1000 paths each) */
+  /** paths per chunk job (default: `defaultChunkPaths`) */
   chunkPaths?: number;
   signal?: AbortSignal;
   onProgress?: (p: QueueProgress) => void;
@@ -33,8 +33,26 @@ export interface QueuedRunOptions {
   lostAfterMs?: number;
 }
 
-export function defaultChunkPaths(paths: number): number {
-  return Math.max(1, Math.min(1000, Math.ceil(paths / 32)));
+/**
+ * A portfolio chunk's least work, in asset-steps: ~0.2 s of one thread's fused kernel (~20 M asset-steps/s).
+ * Each job costs the worker's and the coordinator's main threads ~3–5 ms of Redis round trips, BullMQ's
+ * scripts, decoding and thread posts, beside the threads simulating: on 32 jobs of a 3,000-path SSW run
+ * (~30 ms of work each) that was 10–15 % of the run.
+ */
+export const MIN_CHUNK_ASSET_STEPS = 4_000_000;
+
+/** A chunk's most paths, whatever its work: its results (48 bytes a path and mode) stay about a megabyte in Redis. */
+export const MAX_CHUNK_PATHS = 10_000;
+
+/**
+ * Paths per chunk job when the run names none: about 32 chunks a run, so many workers share it, at most
+ * 1,000 paths each; but a portfolio book's chunks hold at least MIN_CHUNK_ASSET_STEPS of work (up to
+ * MAX_CHUNK_PATHS paths). A strategy book's steps run the user's code, far slower: 32 chunks of it are never small.
+ */
+export function defaultChunkPaths(config: Pick<StressConfig, "paths" | "steps"> & { book: { kind: StressConfig["book"]["kind"] }; model: { assets: readonly unknown[] } }): number {
+  const byCount = Math.min(1000, Math.ceil(config.paths / 32));
+  const byWork = config.book.kind === "portfolio" ? Math.ceil(MIN_CHUNK_ASSET_STEPS / Math.max(1, config.steps * config.model.assets.length)) : 1;
+  return Math.max(1, Math.min(MAX_CHUNK_PATHS, Math.max(byCount, byWork)));
 }
 
 interface Pending {
@@ -87,7 +105,7 @@ export async function runOnQueue(configs: StressConfig[], o: QueuedRunOptions): 
     for (let k = 0; k < configs.length; k++) {
       const c = configs[k];
       await redis.set(specKey(runs[k]), encodeRunSpec({ version: o.version, schema: QUEUE_SCHEMA, fingerprint: fingerprints[k], config: c }), "EX", KEY_TTL_SECONDS);
-      const size = Math.max(1, Math.floor(o.chunkPaths ?? defaultChunkPaths(c.paths)));
+      const size = Math.max(1, Math.floor(o.chunkPaths ?? defaultChunkPaths(c)));
       const chunks = Math.ceil(c.paths / size);
       for (let start = 0, index = 0; start < c.paths; start += size, index++) {
         const count = Math.min(size, c.paths - start);

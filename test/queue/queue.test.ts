@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_REDIS)("stress on a Redis queue with perpsim worker proces
   }, 60_000);
 
   it("perpsim stress --queue with two workers writes the local run's paths.csv and samples.csv byte for byte, and its summary.json plus an execution field", async () => {
-    const q = await cli(["stress", "--config", configFile, "--queue", redis.url, "--out", join(dir, "queued"), "--no-report"]);
+    const q = await cli(["stress", "--config", configFile, "--queue", redis.url, "--chunk-paths", "4", "--out", join(dir, "queued"), "--no-report"]); // 30 chunks, so both workers take some
     expect(q.err).toEqual([]);
     expect(q.code).toBe(0);
     expect(q.out.join("\n")).toMatch(/2 workers seen/);

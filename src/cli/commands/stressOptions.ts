@@ -5,5 +5,5 @@
 export const STRESS_OPTIONS = {
   config: { type: "string" }, model: { type: "string" }, paths: { type: "string" }, seed: { type: "string" }, workers: { type: "string" },
   out: { type: "string" }, force: { type: "boolean" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" },
-  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, "max-memory": { type: "string" }, timeout: { type: "string" }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" },
+  scenario: { type: "string" }, sweep: { type: "string", multiple: true }, "max-memory": { type: "string" }, timeout: { type: "string" }, data: { type: "string" }, shard: { type: "string" }, queue: { type: "string" }, "chunk-paths": { type: "string" },
 } as const;
