@@ -41,7 +41,7 @@ export interface QueuedRunOptions {
  */
 export const MIN_CHUNK_ASSET_STEPS = 4_000_000;
 
-/** A chunk's most paths, whatever its work: its results (48 bytes a path and mode) stay about a megabyte in Redis. */
+/** A chunk's most paths, whatever its work: its results (112 bytes a path and mode) stay ~2 MB in Redis for two modes. */
 export const MAX_CHUNK_PATHS = 10_000;
 
 /**

@@ -31,8 +31,9 @@ function workerModule(): string {
  * process's own compile threads left to the main thread (vega, the sample paths). Each thread runs one
  * hot loop on a core of its own; compiled in the background, its engine functions (the liquidation
  * walk, the hand-over: ~0.5 CPU-s a SSW run) took a third runnable thread per core from the two
- * simulating, while the thread ran them in the baseline tier. The SSW with 2 threads, 2 × 5 alternated
- * runs: 2.94 → 2.80 s and 3.02 → 2.89 s, CPU −4 %; 1,000 paths with the report unchanged.
+ * simulating, while the thread ran them in the baseline tier. The SSW with 2 threads, 3 × 5–6 alternated
+ * runs: 2.94 → 2.80, 3.02 → 2.89 and 2.79 → 2.66 s, CPU −4 %; 1,000 paths with the report unchanged.
+ * A thread piscina starts later (one that died) is made with them: only slower to warm up.
  * V8 reads the flag when an isolate is made (a thread's first step), so it is off until every thread is
  * online and on again after: the main thread's isolate, made before, keeps its compile threads.
  */
