@@ -105,6 +105,11 @@ export class FusedPathSimulator implements CompiledPathHost {
       : null;
   }
 
+  /** The compiled path loop this simulator runs, one per source in a thread (compiledPath.ts), or null: the generic loop. */
+  get loop(): CompiledPath | null {
+    return this.compiled;
+  }
+
   /** Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). */
   run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace): void {
     if (trace) {

@@ -76,10 +76,27 @@ export function optimisedAfterWarmUp<A>(loop: (arg: A) => void, stepsPerCall: nu
   let sinceAsked = 0, asked = 0;
   return (arg: A) => {
     loop(arg);
-    if (++sinceAsked >= due && asked < MAX_REQUESTS && !v8.optimised(loop)) {
+    if (counting && ++sinceAsked >= due && asked < MAX_REQUESTS && !v8.optimised(loop)) {
       v8.optimizeOnNextCall(loop);
       asked++;
       sinceAsked = 0;
     }
   };
+}
+
+let counting = true;
+
+/**
+ * Run `f`, its calls of any loop not counted towards a warm-up: a throwaway book's paths that only give the
+ * loop type feedback (loopWarmUp.ts) are cut short by liquidations, so a loop compiled on them alone would
+ * take their short paths' integer-range feedback and deoptimise on the run's long ones (measured: "overflow").
+ */
+export function uncounted(f: () => void): void {
+  const was = counting;
+  counting = false;
+  try {
+    f();
+  } finally {
+    counting = was;
+  }
 }

@@ -4,6 +4,8 @@ import { PATH_FIELDS } from "./pathResult.ts";
 import { samplesCsv } from "./outputs.ts";
 import { ChunkBoard, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
+import { FusedPathSimulator } from "./fusedKernel.ts";
+import { warmLoopNearTriggers } from "./loopWarmUp.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
 
@@ -20,7 +22,11 @@ let cached: { key: string; simulator: PathRunner } | null = null;
 
 /** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
 export function simulateChunk(task: ChunkTask): Float64Array {
-  if (!cached || cached.key !== task.configKey) cached = { key: task.configKey, simulator: createSimulator(task.config) };
+  if (!cached || cached.key !== task.configKey) {
+    const simulator = createSimulator(task.config);
+    if (simulator instanceof FusedPathSimulator) warmLoopNearTriggers(simulator, task.config);
+    cached = { key: task.configKey, simulator };
+  }
   const sim = cached.simulator;
   const out = new Float64Array(task.count * sim.modes * PATH_FIELDS);
   for (let k = 0; k < task.count; k++) sim.run(task.start + k, out, k * sim.modes * PATH_FIELDS);

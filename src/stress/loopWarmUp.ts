@@ -1,0 +1,56 @@
+import type { CompiledPath } from "./compiledPath.ts";
+import type { StressConfig } from "./config.ts";
+import { FusedPathSimulator } from "./fusedKernel.ts";
+import { PATH_FIELDS } from "./pathResult.ts";
+import { uncounted } from "./tierUp.ts";
+
+/** The throwaway book's paths: every slot draws near its trigger within the first steps of each. */
+const WARM_UP_PATHS = 2;
+
+/** The legs' leverage in the throwaway book, tried in turn until the venue opens it. */
+const NEAR_TRIGGER_LEVERAGE = [40, 25, 15];
+
+/** The compiled loops warmed in this thread (one per source, shared by every simulator of that shape). */
+const warmed = new WeakSet<CompiledPath>();
+
+/**
+ * Give the compiled path loop type feedback at every isolated slot's bridge draw before it is compiled. The
+ * loop asks V8 to compile it after its first paths (tierUp.ts); a site those paths never ran has no
+ * feedback, and the compiled loop deoptimises there the first time it runs (V8 then runs it in the baseline
+ * tier and compiles it again: ~0.1 s). On the SSW that was one thread of two in every run: a thread whose
+ * first paths were 625 and 626 deoptimised at path 628, at the BTC slot's first draw near its trigger.
+ *
+ * So a thread first runs two paths of a throwaway copy of the book at high leverage, where every isolated
+ * position sits near its trigger from the first step and draws from its bridge, and drops what they
+ * computed: the loop's source does not depend on the legs' leverage, so the copy runs the very same loop
+ * (checked: else nothing is run). Those calls do not count towards the loop's warm-up (`uncounted`): the
+ * copy's paths end within hours, and a loop compiled on them alone deoptimised on the run's long paths.
+ * The run's own paths are untouched: they are simulated by their own simulator, its streams drawn from
+ * (seed, path) alone; only how soon the loop is fast for good changes. SSW, 14 alternated pairs: no deopt
+ * of the loop in any thread (one a run before), 3.05 → 3.02 s; the copy costs ~10–20 ms a thread.
+ */
+export function warmLoopNearTriggers(sim: FusedPathSimulator, config: StressConfig): void {
+  const loop = sim.loop;
+  if (loop === null || warmed.has(loop) || config.book.kind !== "portfolio" || !config.modes.includes("isolated")) return;
+  const legs = config.book.legs;
+  for (const leverage of NEAR_TRIGGER_LEVERAGE) {
+    if (legs.every((l) => l.leverage >= leverage)) return; // the book is as close to its triggers already
+    let copy: FusedPathSimulator;
+    try {
+      copy = new FusedPathSimulator({ ...config, book: { kind: "portfolio", legs: legs.map((l) => ({ ...l, leverage: Math.max(l.leverage, leverage) })) } });
+    } catch {
+      continue; // above the venue's limits: a lower leverage
+    }
+    if (copy.loop !== loop) return;
+    warmed.add(loop);
+    const out = new Float64Array(copy.modes * PATH_FIELDS);
+    try {
+      uncounted(() => {
+        for (let p = 0; p < WARM_UP_PATHS; p++) copy.run(p, out, 0);
+      });
+    } catch {
+      // the copy's trouble is not the run's: its own paths say what they say
+    }
+    return;
+  }
+}
