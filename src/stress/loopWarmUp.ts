@@ -2,6 +2,7 @@ import type { CompiledPath } from "./compiledPath.ts";
 import type { StressConfig } from "./config.ts";
 import { FusedPathSimulator } from "./fusedKernel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
+import type { PathRunner } from "./simulators.ts";
 import { uncounted } from "./tierUp.ts";
 
 /** The throwaway book's paths: every slot draws near its trigger within the first steps of each. */
@@ -10,7 +11,7 @@ const WARM_UP_PATHS = 2;
 /** The legs' leverage in the throwaway book, tried in turn until the venue opens it. */
 const NEAR_TRIGGER_LEVERAGE = [40, 25, 15];
 
-/** The compiled loops warmed in this thread (one per source, shared by every simulator of that shape). */
+/** The compiled loops warmed (or tried) in this thread (one per source, shared by every simulator of that shape). */
 const warmed = new WeakSet<CompiledPath>();
 
 /**
@@ -29,9 +30,10 @@ const warmed = new WeakSet<CompiledPath>();
  * (seed, path) alone; only how soon the loop is fast for good changes. SSW, 14 alternated pairs: no deopt
  * of the loop in any thread (one a run before), 3.05 → 3.02 s; the copy costs ~10–20 ms a thread.
  */
-export function warmLoopNearTriggers(sim: FusedPathSimulator, config: StressConfig): void {
-  const loop = sim.loop;
+export function warmLoopNearTriggers(sim: PathRunner, config: StressConfig): void {
+  const loop = sim instanceof FusedPathSimulator ? sim.loop : null;
   if (loop === null || warmed.has(loop) || config.book.kind !== "portfolio" || !config.modes.includes("isolated")) return;
+  warmed.add(loop); // tried once a loop, whatever comes of it: a venue that refuses every copy is not asked again for each config
   const legs = config.book.legs;
   for (const leverage of NEAR_TRIGGER_LEVERAGE) {
     if (legs.every((l) => l.leverage >= leverage)) return; // the book is as close to its triggers already
@@ -42,7 +44,6 @@ export function warmLoopNearTriggers(sim: FusedPathSimulator, config: StressConf
       continue; // above the venue's limits: a lower leverage
     }
     if (copy.loop !== loop) return;
-    warmed.add(loop);
     const out = new Float64Array(copy.modes * PATH_FIELDS);
     try {
       uncounted(() => {
