@@ -49,7 +49,7 @@ export const MAX_CHUNK_PATHS = 10_000;
  * 1,000 paths each; but a portfolio book's chunks hold at least MIN_CHUNK_ASSET_STEPS of work (up to
  * MAX_CHUNK_PATHS paths). A strategy book's steps run the user's code, far slower: 32 chunks of it are never small.
  */
-export function defaultChunkPaths(config: Pick<StressConfig, "paths" | "steps"> & { book: { kind: StressConfig["book"]["kind"] }; model: { assets: readonly unknown[] } }): number {
+export function defaultChunkPaths(config: StressConfig): number {
   const byCount = Math.min(1000, Math.ceil(config.paths / 32));
   const byWork = config.book.kind === "portfolio" ? Math.ceil(MIN_CHUNK_ASSET_STEPS / Math.max(1, config.steps * config.model.assets.length)) : 1;
   return Math.max(1, Math.min(MAX_CHUNK_PATHS, Math.max(byCount, byWork)));
