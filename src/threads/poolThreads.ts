@@ -50,18 +50,15 @@ export function startThreads(shape: ThreadShape): Piscina {
     throw err;
   }
   let starting = piscina.threads.length;
-  const started = () => {
-    if (--starting === 0) setFlagsFromString("--concurrent-recompilation");
-  };
+  if (starting === 0) setFlagsFromString("--concurrent-recompilation");
   for (const thread of piscina.threads) {
     // a thread that fails before it runs counts as started: the flag never stays off for later isolates
     const once = () => {
       thread.off("online", once).off("error", once).off("exit", once);
-      started();
+      if (--starting === 0) setFlagsFromString("--concurrent-recompilation");
     };
     thread.on("online", once).on("error", once).on("exit", once);
   }
-  if (starting === 0) setFlagsFromString("--concurrent-recompilation");
   return piscina;
 }
 
