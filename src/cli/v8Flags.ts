@@ -26,5 +26,14 @@ export const COMMAND_V8_FLAGS = ["--interrupt-budget=300000"] as const;
  * (stress/tierUp.ts: no slow path runs while V8 compiles it; without the flag V8 tiers it up by itself,
  * ~0.3 s later a thread). Valid JavaScript parses the same with it; code caches are kept per flag set
  * (codecache/store.ts), so the commands without it keep theirs.
+ *
+ * And half V8's cumulative inlining budget (920 bytecode bytes inlined into one optimised function). A
+ * stress thread keeps compiling the margin engine's functions for its first thousand paths or more (each is
+ * called on a handed-over step only, a few times a path, so it turns hot late): ~0.25 s of TurboFan a thread
+ * on the SSW, each compile inlining the engine's call chains up to the budget. The path loop inlines less
+ * than half of it (the stream draws, the Ziggurat's slow path), so its code is the same. Measured with
+ * callgrind on one thread of the SSW, paths 600–1,200: 1,509 → 1,462 instructions a path-step, all of it
+ * TurboFan's own work; the loop's code 1,026 → 1,029. SSW CLI, 2 workers, alternated: CPU −2 % and −6 % in
+ * two sets of 8 and 10 runs; 1,000 paths with the report CPU −2 %.
  */
-export const KERNEL_V8_FLAGS = ["--no-use-osr", "--allow-natives-syntax"] as const;
+export const KERNEL_V8_FLAGS = ["--no-use-osr", "--allow-natives-syntax", "--max-inlined-bytecode-size-cumulative=460"] as const;
