@@ -23,7 +23,7 @@ import type { PathRunner } from "../src/stress/simulators.ts";
 import { COMMAND_V8_FLAGS, KERNEL_V8_FLAGS } from "../src/cli/index.ts";
 // @ts-expect-error plain JavaScript module without type declarations
 import { build } from "../scripts/build.mjs";
-import { cpuSeconds, mega, ROOT, secs, timed, timedNode, verdict, type Timing } from "./measure.ts";
+import { cpuSeconds, mega, ROOT, secs, startUpTax, timed, timedNode, verdict, type Timing } from "./measure.ts";
 
 const SSW = "bench/ssw.json";
 
@@ -102,6 +102,29 @@ function spread(runs: Timing[]): string {
   return `(median of ${runs.length} runs; ${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)} s)`;
 }
 
+/**
+ * Not a verdict: what the environment's start-up tax (measure.ts `startUpTax`) weighs on this machine,
+ * `node -e 0` and the 1,000-path run with and without it, alternated (seven each, medians).
+ */
+async function startUpTaxLine(cli: (paths: number, extra: string[], dir: string, without: readonly string[]) => Promise<Timing>): Promise<void> {
+  const tax = startUpTax();
+  if (tax === null) return;
+  const runs = await interleaved({
+    node: () => timedNode(["-e", "0"]),
+    nodeUntaxed: () => timedNode(["-e", "0"], [tax]),
+    small: () => cli(1000, [], "1000-taxed", []),
+    smallUntaxed: () => cli(1000, [], "1000-untaxed", [tax]),
+  }, { node: TAX_RUNS, nodeUntaxed: TAX_RUNS, small: TAX_RUNS, smallUntaxed: TAX_RUNS });
+  const [node, nodeUntaxed, small, smallUntaxed] = [runs.node, runs.nodeUntaxed, runs.small, runs.smallUntaxed].map(medianRun);
+  console.log(
+    `this machine's environment sets ${tax}, a file Node 20 reads at every process start: node -e 0 ${secs(node)} with it, ${secs(nodeUntaxed)} without; ` +
+      `stress 1,000 paths with its report ${secs(small)} ${spread(runs.small)} with it, ${secs(smallUntaxed)} ${spread(runs.smallUntaxed)} without ` +
+      `(not a verdict: the targets are judged on the machine as it is)`,
+  );
+}
+
+const TAX_RUNS = 7;
+
 /** fresh processes timing the one-thread kernel, the median kept */
 const FRESH_PROCESSES = 3;
 
@@ -133,7 +156,8 @@ export default async function (): Promise<void> {
     const oneRate = (config.model.assets.length * 1e9) / ns;
     console.log(`one thread, ${onePaths} paths, steady state, a fresh process (bench/kernelSteps.ts, fifth round; median of ${FRESH_PROCESSES} processes: ${freshRuns.map((r) => r.ns).join(", ")} ns): ${mega(oneRate)} asset-steps/s (${mega((config.model.assets.length * 1e9) / cpuNs)} per CPU-s; ${ns} ns, ${cpuNs} CPU-ns per path-step)`);
 
-    const cli = (paths: number, extra: string[], dir = String(paths)) => timedNode(["dist/cli.js", "stress", "--config", SSW, "--paths", String(paths), "--workers", "2", "--out", join(out, dir), ...extra]);
+    const cli = (paths: number, extra: string[], dir = String(paths), without: readonly string[] = []) =>
+      timedNode(["dist/cli.js", "stress", "--config", SSW, "--paths", String(paths), "--workers", "2", "--out", join(out, dir), ...extra], without);
     // the first run of a build compiles the CLI's script bundles (the command, the pool's thread, vega's
     // renderer) and writes their V8 code caches (src/codecache/), which every later run loads: timed apart
     const cold = await cli(1000, [], "1000-cold");
@@ -172,6 +196,7 @@ export default async function (): Promise<void> {
     }
     console.log(verdict("one thread", `${mega(oneRate)} asset-steps/s in a fresh process (${mega(inProcessRate)} in the bench's own)`, "≥ 15 M", oneRate >= 15e6));
     console.log(verdict("stress 1,000 paths end to end", `${small.wall.toFixed(2)} s (${small.cpu.toFixed(2)} CPU-s)`, "< 1 s", small.wall < 1));
+    await startUpTaxLine(cli);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
