@@ -30,10 +30,11 @@ export const COMMAND_V8_FLAGS = ["--interrupt-budget=300000"] as const;
  * And half V8's cumulative inlining budget (920 bytecode bytes inlined into one optimised function). A
  * stress thread keeps compiling the margin engine's functions for its first thousand paths or more (each is
  * called on a handed-over step only, a few times a path, so it turns hot late): ~0.25 s of TurboFan a thread
- * on the SSW, each compile inlining the engine's call chains up to the budget. The path loop inlines less
- * than half of it (the stream draws, the Ziggurat's slow path), so its code is the same. Measured with
+ * on the SSW, each compile inlining the engine's call chains up to the budget. The path loop then inlines
+ * one copy of the Ziggurat's slow path instead of four, and one of its three bridge draws (the other two, near
+ * a trigger only, are calls): its compile ~65 → ~50 ms, its instructions a step the same. Measured with
  * callgrind on one thread of the SSW, paths 600–1,200: 1,509 → 1,462 instructions a path-step, all of it
- * TurboFan's own work; the loop's code 1,026 → 1,029. SSW CLI, 2 workers, alternated: CPU −2 % and −6 % in
- * two sets of 8 and 10 runs; 1,000 paths with the report CPU −2 %.
+ * TurboFan's own work (the loop's code 1,026 → 1,029). SSW CLI, 2 workers, alternated: CPU −2, −6 and −7 % in
+ * three sets of 8–10 runs; 1,000 paths with the report CPU −2 % over 20 pairs.
  */
 export const KERNEL_V8_FLAGS = ["--no-use-osr", "--allow-natives-syntax", "--max-inlined-bytecode-size-cumulative=460"] as const;
