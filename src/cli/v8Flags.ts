@@ -35,8 +35,8 @@ export const COMMAND_V8_FLAGS = ["--interrupt-budget=300000"] as const;
  * a trigger only, are calls): its compile ~65 → ~50 ms, its instructions a step the same. Measured with
  * callgrind on one thread of the SSW, paths 600–1,200: 1,509 → 1,462 instructions a path-step, all of it
  * TurboFan's own work (the loop's code 1,026 → 1,029). SSW CLI, 2 workers, alternated: CPU −2, −6 and −7 % in
- * three sets of 8–10 runs; 1,000 paths with the report CPU −2 % over 20 pairs. A queued run gains nothing
- * (`bench queue`'s process with and without it: its local pool ~10 % faster, its queued run the same), so the
- * queue's overhead ratio rose, ×1.03 → ×1.08 over 10 pairs; why the queue's jobs do not gain is not known yet.
+ * three sets of 8–10 runs; 1,000 paths with the report CPU −2 % over 20 pairs. `bench queue`'s process: both
+ * pools' threads 18–23 % less CPU; its queue/local ratio rose, ×1.03 → ×1.08 over 10 pairs, the queued run's
+ * waiting between jobs now a larger share of a faster run.
  */
 export const KERNEL_V8_FLAGS = ["--no-use-osr", "--allow-natives-syntax", "--max-inlined-bytecode-size-cumulative=460"] as const;
