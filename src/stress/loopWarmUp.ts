@@ -4,6 +4,7 @@ import { FusedPathSimulator } from "./fusedKernel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import type { PathRunner } from "./simulators.ts";
 import { uncounted } from "./tierUp.ts";
+import { InputError } from "../errors/index.ts";
 
 /** The throwaway book's paths: every slot draws near its trigger within the first steps of each. */
 const WARM_UP_PATHS = 2;
@@ -29,29 +30,29 @@ const warmed = new WeakSet<CompiledPath>();
  * The run's own paths are untouched: they are simulated by their own simulator, its streams drawn from
  * (seed, path) alone; only how soon the loop is fast for good changes. SSW, 14 alternated pairs: no deopt
  * of the loop in any thread (one a run before), 3.05 → 3.02 s; the copy costs ~10–20 ms a thread.
+ * The venue refuses a leverage when a path opens the book (not when the simulator is built), so each leverage
+ * is tried by running it. Returns the leverage the copy ran at, or null when none ran.
  */
-export function warmLoopNearTriggers(sim: PathRunner, config: StressConfig): void {
+export function warmLoopNearTriggers(sim: PathRunner, config: StressConfig): number | null {
   const loop = sim instanceof FusedPathSimulator ? sim.loop : null;
-  if (loop === null || warmed.has(loop) || config.book.kind !== "portfolio" || !config.modes.includes("isolated")) return;
+  if (loop === null || warmed.has(loop) || config.book.kind !== "portfolio" || !config.modes.includes("isolated")) return null;
   warmed.add(loop); // tried once a loop, whatever comes of it: a venue that refuses every copy is not asked again for each config
   const legs = config.book.legs;
   for (const leverage of NEAR_TRIGGER_LEVERAGE) {
-    if (legs.every((l) => l.leverage >= leverage)) return; // the book is as close to its triggers already
-    let copy: FusedPathSimulator;
-    try {
-      copy = new FusedPathSimulator({ ...config, book: { kind: "portfolio", legs: legs.map((l) => ({ ...l, leverage: Math.max(l.leverage, leverage) })) } });
-    } catch {
-      continue; // above the venue's limits: a lower leverage
-    }
-    if (copy.loop !== loop) return;
+    if (legs.every((l) => l.leverage >= leverage)) return null; // the book is as close to its triggers already
+    const copy = new FusedPathSimulator({ ...config, book: { kind: "portfolio", legs: legs.map((l) => ({ ...l, leverage: Math.max(l.leverage, leverage) })) } });
+    if (copy.loop !== loop) return null;
     const out = new Float64Array(copy.modes * PATH_FIELDS);
     try {
       uncounted(() => {
         for (let p = 0; p < WARM_UP_PATHS; p++) copy.run(p, out, 0);
       });
-    } catch {
-      // the copy's trouble is not the run's: its own paths say what they say
+      return leverage;
+    } catch (err) {
+      // the venue refuses the book at this leverage when a path opens it: a lower one; any other trouble of the
+      // copy's is not the run's (its own paths say what they say)
+      if (!(err instanceof InputError)) return null;
     }
-    return;
   }
+  return null;
 }

@@ -1,6 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseStressConfig } from "../../src/stress/config.ts";
+import { FusedPathSimulator } from "../../src/stress/fusedKernel.ts";
+import { warmLoopNearTriggers } from "../../src/stress/loopWarmUp.ts";
 
 const exec = promisify(execFile);
 
@@ -26,4 +30,14 @@ describe("the near-trigger warm-up of the compiled path loop", () => {
     expect(warm.checksum).toBe(cold.checksum);
     expect(warm.checksum).not.toBe("none");
   }, 120_000);
+
+  it("runs its throwaway copy at the highest leverage the venue opens: 40x on the SSW's custom venue; on Hyperliquid, whose ETH stops at 25x and SOL at 20x, at 15x (the refusal comes when a path opens the book: before, the first refusal ended the warm-up)", () => {
+    const warmedAt = (file: string) => {
+      const { config } = parseStressConfig(JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8")), file, { paths: 10 });
+      return warmLoopNearTriggers(new FusedPathSimulator(config), config);
+    };
+    expect(warmedAt("bench/ssw.json")).toBe(40);
+    expect(warmedAt("examples/stress/crypto-beta-full-model.json")).toBe(15);
+  });
 });
+
