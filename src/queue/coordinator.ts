@@ -85,26 +85,42 @@ export async function runOnQueue(configs: StressConfig[], o: QueuedRunOptions): 
   const redis: Redis = await connectRedis(o.target, lostAfter, (why) => fail(new InputError(`lost the connection to Redis at ${o.target.display} mid-run (${why}); nothing written`)));
   const connection = bullConnection(o.target, lostAfter);
   const queue = new Queue<ChunkJob, ChunkReply, "chunk">(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
-  let events: QueueEvents | null = null;
+  const opened: { events?: QueueEvents } = {}; // for the clean-up, however far the set-up got
   queue.on("error", () => {}); // the loss is reported once, by `redis`
   const base = randomBytes(8).toString("hex");
   const runs = configs.map((_, k) => `${base}.${k}`);
   const pending = new Map<string, Pending>();
   const workers = new Set<string>();
   try {
-    const fingerprints = await Promise.all(configs.map((c) => configFingerprint(c, o.version)));
-    const eventsKey = `${QUEUE_PREFIX}:${QUEUE_NAME}:events`;
-    const last = (await redis.xrevrange(eventsKey, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
-    events = new QueueEvents(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX, lastEventId: last });
-    events.on("error", () => {});
-    await events.waitUntilReady();
+    // Three things before the first job goes in, each a few Redis round trips, side by side: the events
+    // reader (from the stream's last id, so none of this run's events is missed), the run specs, and the
+    // queue's own connection (~20 ms a run one after another, on loopback).
+    const eventsReady = (async () => {
+      const eventsKey = `${QUEUE_PREFIX}:${QUEUE_NAME}:events`;
+      const last = (await redis.xrevrange(eventsKey, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
+      const events = (opened.events = new QueueEvents(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX, lastEventId: last }));
+      events.on("error", () => {});
+      await events.waitUntilReady();
+      return events;
+    })();
+    const specsStored = (async () => {
+      const fingerprints = await Promise.all(configs.map((c) => configFingerprint(c, o.version)));
+      await Promise.all(configs.map((c, k) =>
+        redis.set(specKey(runs[k]), encodeRunSpec({ version: o.version, schema: QUEUE_SCHEMA, fingerprint: fingerprints[k], config: c }), "EX", KEY_TTL_SECONDS)));
+      return fingerprints;
+    })();
+    // all settled before going on (a failure of one must not leave another's connection opening after the
+    // clean-up), unless Redis is gone for good
+    const [ready, stored, queueReady] = await Promise.race([Promise.allSettled([eventsReady, specsStored, queue.waitUntilReady()]), failed]);
+    for (const r of [ready, stored, queueReady]) if (r.status === "rejected") throw r.reason;
+    const events = (ready as PromiseFulfilledResult<QueueEvents>).value;
+    const fingerprints = (stored as PromiseFulfilledResult<string[]>).value;
 
     const remaining = configs.map(() => 0);
     const results: (Float64Array | null)[] = configs.map(() => null);
     const jobs: { name: "chunk"; data: ChunkJob; opts: { jobId: string; attempts: number; removeOnComplete: boolean; removeOnFail: { age: number } } }[] = [];
     for (let k = 0; k < configs.length; k++) {
       const c = configs[k];
-      await redis.set(specKey(runs[k]), encodeRunSpec({ version: o.version, schema: QUEUE_SCHEMA, fingerprint: fingerprints[k], config: c }), "EX", KEY_TTL_SECONDS);
       const size = Math.max(1, Math.floor(o.chunkPaths ?? defaultChunkPaths(c)));
       const chunks = Math.ceil(c.paths / size);
       for (let start = 0, index = 0; start < c.paths; start += size, index++) {
@@ -171,7 +187,7 @@ export async function runOnQueue(configs: StressConfig[], o: QueuedRunOptions): 
     return { workers: [...workers].sort() };
   } finally {
     await cleanUp(redis, queue, runs, pending);
-    await withTimeout(events?.close() ?? Promise.resolve(), 2000);
+    await withTimeout(opened.events?.close() ?? Promise.resolve(), 2000);
     await withTimeout(queue.close(), 2000);
     redis.disconnect();
   }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { endianness } from "node:os";
 import { InputError } from "../market/index.ts";
 import type { MarginMode } from "../results/index.ts";
 import type { ConfigOverrides } from "./config.ts";
@@ -48,11 +49,32 @@ export interface ShardFile {
   results: Float64Array;
 }
 
+/**
+ * On a little-endian machine (every one perpsim runs on in practice) a Float64Array's memory already is
+ * the file's layout: the payload is its bytes, copied whole, where the per-value DataView loop cost a
+ * queue's coordinator and worker ~3 ms a 600-path chunk in cold code (beside the threads simulating).
+ */
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/** `values` as float64 little-endian bytes: a view of their memory on a little-endian machine (the caller copies it), else swapped into a new array. */
 function littleEndianBytes(values: Float64Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(values.length * 8);
   const view = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
   return out;
+}
+
+/** Float64 little-endian bytes (any alignment) as numbers in a new array. */
+function float64sOf(payload: Uint8Array): Float64Array {
+  const results = new Float64Array(payload.length / 8);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(results.buffer).set(payload);
+    return results;
+  }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (let i = 0; i < results.length; i++) results[i] = view.getFloat64(i * 8, true);
+  return results;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -96,9 +118,7 @@ export function decodeShard(bytes: Uint8Array, file: string): ShardFile {
   if (payload.length !== header.payload.bytes || payload.length !== expected)
     fail(`truncated or damaged shard file: ${payload.length} bytes of results, expected ${expected} for paths ${header.range.start}–${header.range.end - 1}`);
   if (sha256(payload) !== header.payload.sha256) fail("damaged shard file: its results do not match their checksum");
-  const results = new Float64Array(payload.length / 8);
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  for (let i = 0; i < results.length; i++) results[i] = view.getFloat64(i * 8, true);
+  const results = float64sOf(payload);
   const bad = outOfDomain(results);
   if (bad !== null) fail(`damaged shard file: path ${start + Math.floor(bad.record / header.modes.length)}, mode ${header.modes[bad.record % header.modes.length]}: ${bad.why}`);
   return { header, results };

@@ -86,6 +86,25 @@ describe("shard files", () => {
     expect(Number.isNaN(results[FIELD.liquidationHour])).toBe(true);
   });
 
+  it("stores each result as float64 little-endian, as a DataView writes it, and reads a file held at any byte offset", () => {
+    const b = shard({ index: 0, count: 1 }, 2);
+    const payloadAt = 8 + 4 + Buffer.from(b).readUInt32LE(8);
+    const { results } = decodeShard(b, "s.bin");
+    const expected = new Uint8Array(results.length * 8);
+    const view = new DataView(expected.buffer);
+    results.forEach((v, i) => view.setFloat64(i * 8, v, true));
+    expect(Buffer.from(b.subarray(payloadAt)).equals(Buffer.from(expected))).toBe(true);
+    // path 0's first record, low byte first: liquidated 0, liquidation hour NaN (0x7FF8…), terminal equity 1 (0x3FF0…)
+    const at = (field: number) => [...b.subarray(payloadAt + field * 8, payloadAt + field * 8 + 8)];
+    expect([FIELD.liquidated, FIELD.liquidationHour, FIELD.terminalEquity]).toEqual([0, 1, 2]);
+    expect([at(0), at(1), at(2)]).toEqual([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0xf8, 0x7f], [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]]);
+    for (const offset of [1, 3, 5]) {
+      const held = new Uint8Array(b.length + offset);
+      held.set(b, offset);
+      expect(bytes(decodeShard(held.subarray(offset), "odd.bin").results).equals(bytes(results))).toBe(true);
+    }
+  });
+
   it("a truncated, damaged or foreign file is one line naming the file", () => {
     const b = shard({ index: 0, count: 2 }, 10); // 5 paths × 2 modes × 14 fields × 8 bytes = 1,120 bytes of results
     expect(() => decodeShard(b.subarray(0, b.length - 8), "cut.bin")).toThrow(/^cut\.bin: truncated or damaged shard file: 1112 bytes of results, expected 1120 for paths 0–4$/);
