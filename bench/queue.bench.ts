@@ -3,7 +3,7 @@
  * by a local pool of 2 threads, then through Redis + BullMQ on loopback by one `perpsim worker` of 2
  * threads (in this process, as the coordinator is): the same cores, so the difference is the queue's
  * (run specs, job traffic, binary results, gathering). Both warmed up by a whole run each, timed in
- * turn five times each, the median of each kept (a shared machine's load moves between runs). Target: queue time < 1.10 × local time. Needs /usr/bin/redis-server.
+ * turn eleven times each, the median of each kept (a shared machine's load moves between runs). Target: queue time < 1.10 × local time. Needs /usr/bin/redis-server.
  * Measured in a process of its own under the V8 flags the CLI gives `perpsim stress` and `perpsim worker`
  * (cli/v8Flags.ts): both pools' threads tier up as those commands' threads do.
  */
@@ -19,8 +19,12 @@ import { fileURLToPath } from "node:url";
 
 const THREADS = 2;
 const PATHS = 3000;
-/** timed rounds of each, alternated: single runs here move by ±15 %, so the median of five */
-const ROUNDS = 5;
+/**
+ * Timed rounds of each, alternated. Single runs here move by ±15 % and a pair's ratio between ×0.77 and
+ * ×1.19 (measured): with five rounds the medians' ratio still moved by ±5 % from one bench to the next
+ * around a 10 % target, so eleven (a round of both is ~1.5 s; the warm-ups and the start cost the rest).
+ */
+const ROUNDS = 11;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
