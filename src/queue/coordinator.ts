@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Queue, QueueEvents } from "bullmq";
+import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { InputError } from "../errors/index.ts";
 import { configFingerprint, decodeShard, PATH_FIELDS, RunCancelled, type StressConfig } from "../stress/index.ts";
@@ -92,29 +92,7 @@ export async function runOnQueue(configs: StressConfig[], o: QueuedRunOptions): 
   const pending = new Map<string, Pending>();
   const workers = new Set<string>();
   try {
-    // Three things before the first job goes in, each a few Redis round trips, side by side: the events
-    // reader (from the stream's last id, so none of this run's events is missed), the run specs, and the
-    // queue's own connection (~20 ms a run one after another, on loopback).
-    const eventsReady = (async () => {
-      const eventsKey = `${QUEUE_PREFIX}:${QUEUE_NAME}:events`;
-      const last = (await redis.xrevrange(eventsKey, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
-      const events = (opened.events = new QueueEvents(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX, lastEventId: last }));
-      events.on("error", () => {});
-      await events.waitUntilReady();
-      return events;
-    })();
-    const specsStored = (async () => {
-      const fingerprints = await Promise.all(configs.map((c) => configFingerprint(c, o.version)));
-      await Promise.all(configs.map((c, k) =>
-        redis.set(specKey(runs[k]), encodeRunSpec({ version: o.version, schema: QUEUE_SCHEMA, fingerprint: fingerprints[k], config: c }), "EX", KEY_TTL_SECONDS)));
-      return fingerprints;
-    })();
-    // all settled before going on (a failure of one must not leave another's connection opening after the
-    // clean-up), unless Redis is gone for good
-    const [ready, stored, queueReady] = await Promise.race([Promise.allSettled([eventsReady, specsStored, queue.waitUntilReady()]), failed]);
-    for (const r of [ready, stored, queueReady]) if (r.status === "rejected") throw r.reason;
-    const events = (ready as PromiseFulfilledResult<QueueEvents>).value;
-    const fingerprints = (stored as PromiseFulfilledResult<string[]>).value;
+    const { events, fingerprints } = await openRun({ redis, queue, connection, configs, runs, version: o.version, opened }, failed);
 
     const remaining = configs.map(() => 0);
     const results: (Float64Array | null)[] = configs.map(() => null);
@@ -191,6 +169,36 @@ export async function runOnQueue(configs: StressConfig[], o: QueuedRunOptions): 
     await withTimeout(queue.close(), 2000);
     redis.disconnect();
   }
+}
+
+/**
+ * Three things before a run's first job goes in, each a few Redis round trips, side by side (~20 ms a run
+ * one after another, on loopback): the events reader (from the stream's last id, so none of this run's
+ * events is missed), the run specs, and the queue's own connection. All settle before the run goes on (a
+ * failure of one must not leave another's connection opening after the clean-up), unless Redis is gone for good
+ * (`failed`). The events reader is put in `opened` as soon as it exists, for the clean-up.
+ */
+async function openRun(
+  r: { redis: Redis; queue: Queue<ChunkJob, ChunkReply, "chunk">; connection: ConnectionOptions; configs: StressConfig[]; runs: string[]; version: string; opened: { events?: QueueEvents } },
+  failed: Promise<never>,
+): Promise<{ events: QueueEvents; fingerprints: string[] }> {
+  const eventsReady = (async () => {
+    const eventsKey = `${QUEUE_PREFIX}:${QUEUE_NAME}:events`;
+    const last = (await r.redis.xrevrange(eventsKey, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
+    const events = (r.opened.events = new QueueEvents(QUEUE_NAME, { connection: r.connection, prefix: QUEUE_PREFIX, lastEventId: last }));
+    events.on("error", () => {});
+    await events.waitUntilReady();
+    return events;
+  })();
+  const specsStored = (async () => {
+    const fingerprints = await Promise.all(r.configs.map((c) => configFingerprint(c, r.version)));
+    await Promise.all(r.configs.map((c, k) =>
+      r.redis.set(specKey(r.runs[k]), encodeRunSpec({ version: r.version, schema: QUEUE_SCHEMA, fingerprint: fingerprints[k], config: c }), "EX", KEY_TTL_SECONDS)));
+    return fingerprints;
+  })();
+  const [ready, stored, queueReady] = await Promise.race([Promise.allSettled([eventsReady, specsStored, r.queue.waitUntilReady()]), failed]);
+  for (const settled of [ready, stored, queueReady]) if (settled.status === "rejected") throw settled.reason;
+  return { events: (ready as PromiseFulfilledResult<QueueEvents>).value, fingerprints: (stored as PromiseFulfilledResult<string[]>).value };
 }
 
 /** Remove what the run left on Redis: its chunks not yet run (running ones finish unseen), its specs (so no worker starts them), stray results. */
