@@ -52,7 +52,7 @@ export interface ShardFile {
 /**
  * On a little-endian machine (every one perpsim runs on in practice) a Float64Array's memory already is
  * the file's layout: the payload is its bytes, copied whole, where the per-value DataView loop cost a
- * queue's coordinator and worker ~3 ms a 600-path chunk in cold code (beside the threads simulating).
+ * queue's coordinator and worker ~1–2 ms each a 600-path chunk in cold code (beside the threads simulating).
  */
 const LITTLE_ENDIAN = endianness() === "LE";
 
