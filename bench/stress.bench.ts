@@ -103,22 +103,16 @@ function spread(runs: Timing[]): string {
 }
 
 /**
- * Not a verdict: what the environment's start-up tax (measure.ts `startUpTax`) weighs on this machine,
- * `node -e 0` and the 1,000-path run with and without it, alternated (seven each, medians).
+ * Not a verdict: what the environment's start-up tax (measure.ts `startUpTax`) weighs on this machine:
+ * `node -e 0` with and without it, alternated (TAX_RUNS each, medians), and the 1,000-path run's timed runs
+ * with it beside those without it, alternated with them in the verdicts' rounds.
  */
-async function startUpTaxLine(cli: (paths: number, extra: string[], dir: string, without: readonly string[]) => Promise<Timing>): Promise<void> {
-  const tax = startUpTax();
-  if (tax === null) return;
-  const runs = await interleaved({
-    node: () => timedNode(["-e", "0"]),
-    nodeUntaxed: () => timedNode(["-e", "0"], [tax]),
-    small: () => cli(1000, [], "1000-taxed", []),
-    smallUntaxed: () => cli(1000, [], "1000-untaxed", [tax]),
-  }, { node: TAX_RUNS, nodeUntaxed: TAX_RUNS, small: TAX_RUNS, smallUntaxed: TAX_RUNS });
-  const [node, nodeUntaxed, small, smallUntaxed] = [runs.node, runs.nodeUntaxed, runs.small, runs.smallUntaxed].map(medianRun);
+async function startUpTaxLine(tax: string, small: Timing[], smallUntaxed: Timing[]): Promise<void> {
+  const runs = await interleaved({ node: () => timedNode(["-e", "0"]), nodeUntaxed: () => timedNode(["-e", "0"], [tax]) }, { node: TAX_RUNS, nodeUntaxed: TAX_RUNS });
+  const [node, nodeUntaxed] = [runs.node, runs.nodeUntaxed].map(medianRun);
   console.log(
     `this machine's environment sets ${tax}, a file Node 20 reads at every process start: node -e 0 ${secs(node)} with it, ${secs(nodeUntaxed)} without; ` +
-      `stress 1,000 paths with its report ${secs(small)} ${spread(runs.small)} with it, ${secs(smallUntaxed)} ${spread(runs.smallUntaxed)} without ` +
+      `stress 1,000 paths with its report ${secs(medianRun(small))} ${spread(small)} with it, ${secs(medianRun(smallUntaxed))} ${spread(smallUntaxed)} without ` +
       `(not a verdict: the targets are judged on the machine as it is)`,
   );
 }
@@ -163,6 +157,7 @@ export default async function (): Promise<void> {
     const cold = await cli(1000, [], "1000-cold");
     // each end-to-end figure is the median of several runs, interleaved, with their range: on this shared
     // machine one run of the same bytes moves by ±15 % from minute to minute
+    const tax = startUpTax();
     const runs = await interleaved({
       small: () => cli(1000, []),
       // what that second is made of: the same run with 2 paths (start-up, config and book checks, the threads'
@@ -170,7 +165,9 @@ export default async function (): Promise<void> {
       fixed: () => cli(2, []),
       bare: () => cli(1000, ["--no-report"], "1000-bare"),
       ssw: () => cli(config.paths, ["--no-report"]),
-    }, { small: 5, fixed: 3, bare: 3, ssw: 3 });
+      // the same 1,000 paths without the environment's start-up tax, for the line after the verdicts (none when there is none)
+      smallUntaxed: () => cli(1000, [], "1000-untaxed", tax === null ? [] : [tax]),
+    }, { small: 5, fixed: 3, bare: 3, ssw: 3, smallUntaxed: tax === null ? 0 : 5 });
     const small = medianRun(runs.small), fixed = medianRun(runs.fixed), bare = medianRun(runs.bare);
     console.log(`stress 1,000 paths, compiled CLI, 2 workers, report included: ${secs(small)} ${spread(runs.small)} (the build's first run, code caches not yet written: ${secs(cold)})`);
     console.log(`  the same run with 2 paths (all but the simulation): ${secs(fixed)} ${spread(runs.fixed)}; 1,000 paths without the report: ${secs(bare)} ${spread(runs.bare)}`);
@@ -196,7 +193,7 @@ export default async function (): Promise<void> {
     }
     console.log(verdict("one thread", `${mega(oneRate)} asset-steps/s in a fresh process (${mega(inProcessRate)} in the bench's own)`, "≥ 15 M", oneRate >= 15e6));
     console.log(verdict("stress 1,000 paths end to end", `${small.wall.toFixed(2)} s (${small.cpu.toFixed(2)} CPU-s)`, "< 1 s", small.wall < 1));
-    await startUpTaxLine(cli);
+    if (tax !== null) await startUpTaxLine(tax, runs.small, runs.smallUntaxed);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
