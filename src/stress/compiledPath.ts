@@ -83,14 +83,14 @@ function pathSource(shape: CompiledPathShape): string {
   const storeStream = inline ? `mrng.s0 = ms0; mrng.s1 = ms1; mrng.s2 = ms2; mrng.c = mc;` : "";
   const lines: string[] = [
     `const model = host.model, r = host.r, variance = host.variance, mk = host.market, mb = host.marketState;`,
-    `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`,
+    `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd, steps = host.steps, lastS = steps - 1;`,
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
     ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),
     `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
     `let s = 0, jumped = false;`,
-    `for (; s < ${shape.steps}; s++) {`,
+    `for (; s < steps; s++) {`,
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
     `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
   ];
@@ -129,7 +129,7 @@ function pathSource(shape: CompiledPathShape): string {
     ...modes.map((m) => quietStep(shape, m)),
     // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
     `  const loudModes = ${modes.map((m) => `(loud${m} ? ${1 << m} : 0)`).join(" | ") || "0"};`,
-    `  const lastStep = s === ${shape.steps - 1} || !anyOpen;`,
+    `  const lastStep = s === lastS || !anyOpen;`,
     `  if (loudModes !== 0 || lastStep) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     // every mode's state goes across at a path's last step, loud or not (the host leaves a quiet one as it is, so reading

@@ -61,6 +61,8 @@ export interface CompiledPathHost extends FusedStep {
   readonly r: Float64Array;
   readonly variance: Float64Array;
   readonly kernels: readonly FusedMode[];
+  /** the path's steps (the loop's bound: read from the host, so books of any horizon share one loop) */
+  readonly steps: number;
   readonly settlementsAt: Uint32Array;
   readonly settlesAtEnd: Uint8Array;
   /** per mode, its ModeCell/SlotCell array; the step's market in MarketCell rows */

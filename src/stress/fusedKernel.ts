@@ -26,9 +26,12 @@ const MS_PER_HOUR = 3_600_000;
  */
 export class FusedPathSimulator implements CompiledPathHost {
   readonly modes: number;
-  // the step in progress, read by the modes (FusedStep)
-  t0Ms = 0;
-  t1Ms = 0;
+  // the step in progress, read by the modes (FusedStep); set before every read. Not 0 at first: a field V8
+  // first sees holding a small integer is laid out as one, and re-laid out (a new hidden class) when a path
+  // passes 2^31 ms (step 596 of one-hour steps); a loop compiled on the warm-up's shorter paths
+  // (loopWarmUp.ts) then deoptimised on the run's first long one, its host of the old class
+  t0Ms = Number.NaN;
+  t1Ms = Number.NaN;
   /** a row per asset (fusedMode.ts `M` columns): prices, log prices, variance and rate of the step in progress */
   readonly market: Float64Array;
   correlation: Float64Array;
@@ -50,7 +53,7 @@ export class FusedPathSimulator implements CompiledPathHost {
   private readonly fundingMoves: boolean;
   private readonly fundingCap: number;
   private readonly n: number;
-  private readonly steps: number;
+  readonly steps: number;
   readonly stepHours: number;
   private readonly dtYears: number;
   /** per step: settlements due in it, and 1 when its only settlement falls on its end (stepFunding.ts) */

@@ -5,6 +5,7 @@ import { PATH_FIELDS } from "./pathResult.ts";
 import type { PathRunner } from "./simulators.ts";
 import { uncounted } from "./tierUp.ts";
 import { InputError } from "../errors/index.ts";
+import { drawBothTails, RandomStream } from "../paths/index.ts";
 
 /** The throwaway book's paths: every slot draws near its trigger within the first steps of each. */
 const WARM_UP_PATHS = 2;
@@ -14,6 +15,58 @@ const NEAR_TRIGGER_LEVERAGE = [40, 25, 15];
 
 /** The compiled loops warmed (or tried) in this thread (one per source, shared by every simulator of that shape). */
 const warmed = new WeakSet<CompiledPath>();
+
+/**
+ * The compiled path loop's warm-up in a thread, before the run's first path: the near-trigger copy below,
+ * then WARM_UP_PATHS short paths of the book itself (`warmUpSteps`), which count towards the loop's
+ * warm-up (tierUp.ts): V8 compiles the loop at the run's first path, which runs optimised from its first
+ * step. Before, the loop was asked for after two of the run's own paths, each run in the baseline tiers
+ * (~20 ms a path of the SSW, against ~0.5 ms optimised), ~100 M instructions a thread (callgrind, one
+ * worker, 2,000 SSW paths: 8.89 → 8.80 G, the loop's steps as fast). Every site those paths reach has its
+ * type feedback: their steps are the run's (same model, legs, funding, step), only fewer; the near-trigger
+ * copy gives the bridge draws theirs, and a normal's tail (|z| > 3.44, one draw in ~1,700, which an
+ * example book's short paths never met: its loop deoptimised at the run's first) is drawn once. A book
+ * the short paths would not cover is warmed as before, on its own first paths (none run here): a
+ * scenario's shocks come at its own hours.
+ */
+export function warmLoop(sim: PathRunner, config: StressConfig): void {
+  const loop = sim instanceof FusedPathSimulator ? sim.loop : null;
+  if (loop === null || warmed.has(loop) || config.book.kind !== "portfolio") return;
+  warmLoopNearTriggers(sim, config);
+  warmed.add(loop);
+  drawBothTails(new RandomStream("warm-up")); // a normal's tail is too rare for the short paths to meet it surely
+  const short = shortened(config, sim as FusedPathSimulator);
+  if (short === config) return;
+  try {
+    const copy = new FusedPathSimulator(short);
+    if (copy.loop !== loop) return;
+    const out = new Float64Array(copy.modes * PATH_FIELDS);
+    for (let p = 0; p < WARM_UP_PATHS; p++) copy.run(p, out, 0);
+  } catch {
+    // the copy's trouble is not the run's: its own paths meet whatever is wrong with the book, and say so
+  }
+}
+
+/** The short paths' minimum: ten days of hours. */
+const MIN_WARM_UP_STEPS = 240;
+
+/**
+ * Steps of the warm-up's short paths: 240 at least, three funding settlements (a settlement's sites get their
+ * feedback), and, when the step is a whole number of hours, past the step whose end first passes 2^31 ms:
+ * the loop computes that time as `(s + 1) × hours × 3,600,000`, which V8 runs in 32-bit integers until it
+ * overflows (step 596 of one-hour steps), and a loop compiled before that deoptimised there.
+ */
+export function warmUpSteps(sim: Pick<FusedPathSimulator, "steps" | "stepHours" | "settleEvery">): number {
+  const settlements = Number.isFinite(sim.settleEvery) ? 3 * Math.ceil(sim.settleEvery / sim.stepHours) : 0;
+  const pastInt32 = Number.isInteger(sim.stepHours) ? Math.floor(2 ** 31 / (sim.stepHours * 3_600_000)) + 2 : 0;
+  return Math.min(sim.steps, Math.max(MIN_WARM_UP_STEPS, settlements, pastInt32));
+}
+
+/** The config over its first `warmUpSteps` steps; itself when that is all of them, or its scenario's shocks may come later. */
+function shortened(config: StressConfig, sim: FusedPathSimulator): StressConfig {
+  const steps = warmUpSteps(sim);
+  return steps >= config.steps || config.scenario !== null ? config : { ...config, steps, horizonHours: (steps * config.stepMinutes) / 60 };
+}
 
 /**
  * Give the compiled path loop type feedback at every isolated slot's bridge draw before it is compiled. The
@@ -40,7 +93,7 @@ export function warmLoopNearTriggers(sim: PathRunner, config: StressConfig): num
   const legs = config.book.legs;
   for (const leverage of NEAR_TRIGGER_LEVERAGE) {
     if (legs.every((l) => l.leverage >= leverage)) return null; // the book is as close to its triggers already
-    const copy = new FusedPathSimulator({ ...config, book: { kind: "portfolio", legs: legs.map((l) => ({ ...l, leverage: Math.max(l.leverage, leverage) })) } });
+    const copy = new FusedPathSimulator({ ...shortened(config, sim as FusedPathSimulator), book: { kind: "portfolio", legs: legs.map((l) => ({ ...l, leverage: Math.max(l.leverage, leverage) })) } });
     if (copy.loop !== loop) return null;
     const out = new Float64Array(copy.modes * PATH_FIELDS);
     try {

@@ -4,7 +4,7 @@ import { PATH_FIELDS } from "./pathResult.ts";
 import { samplesCsv } from "./outputs.ts";
 import { ChunkBoard, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
-import { warmLoopNearTriggers } from "./loopWarmUp.ts";
+import { warmLoop } from "./loopWarmUp.ts";
 import { prepareBook } from "./strategyPaths.ts";
 import { registerTypeScript, runningCompiled } from "../strategy/index.ts";
 
@@ -23,7 +23,7 @@ let cached: { key: string; simulator: PathRunner } | null = null;
 export function simulateChunk(task: ChunkTask): Float64Array {
   if (!cached || cached.key !== task.configKey) {
     const simulator = createSimulator(task.config);
-    warmLoopNearTriggers(simulator, task.config);
+    warmLoop(simulator, task.config);
     cached = { key: task.configKey, simulator };
   }
   const sim = cached.simulator;

@@ -74,6 +74,16 @@ function normalSlowValue(rng: RandomStream, hz: number, iz: number): number {
   }
 }
 
+/**
+ * One draw from each side of the tail (|z| > R: one normal in ~1,700), on `rng`. Code that inlines the
+ * draw and is compiled before a tail draw ever ran has no type feedback there and deoptimises at the
+ * first one; run once beforehand, the tail has its feedback (stress/loopWarmUp.ts).
+ */
+export function drawBothTails(rng: RandomStream): void {
+  normalSlow(rng, 1, 0);
+  normalSlow(rng, -1, 0);
+}
+
 /** Fill `out[0..count)` with standard normals (the fastest way to draw many). */
 export function fillNormals(rng: RandomStream, out: Float64Array, count = out.length): void {
   for (let i = 0; i < count; i++) {
