@@ -66,6 +66,15 @@ export class PathSimulator {
   }
 
   /**
+   * Open the book as path `pathIndex` starts, under every mode, and simulate nothing: where the venue
+   * refuses a leg's leverage or the balance cannot carry the book (an InputError), as `run` would at its start.
+   */
+  openBook(pathIndex = 0): void {
+    this.driver.reset(pathIndex);
+    for (const k of this.kernels) k.begin(this.driver.s1);
+  }
+
+  /**
    * Simulate path `pathIndex` under every mode and write its results at `out[at..]`
    * (modes × PATH_FIELDS floats, in the order of `config.modes`).
    */
