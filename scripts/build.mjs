@@ -5,7 +5,7 @@
  *
  *   cli.js                  the CLI entry (`bin`, `npm start`); each command stays a lazily loaded chunk
  *                           beside it (chunk-*.js, <command>-*.js), so `liq` never loads vega or danfojs
- *   worker.js               the stress pool's thread: a stub that runs worker.cjs (below)
+ *   worker-thread.cjs       the stress pool's thread: a CommonJS stub (piscina requires it) that runs worker.cjs (below)
  *   render.js               the report's chart renderer (src/report/render.ts, with vega): a stub that runs render.cjs
  *   command-<name>.js       the stress, backtest and report commands (src/cli/commands/<name>.ts and all each
  *                           imports): stubs that run command-<name>.cjs; the other commands are chunks as below
@@ -80,11 +80,15 @@ const perpsimSelf = {
 /**
  * The script bundles (see the header): entry; `from`, the modules whose imports of the entry go through
  * its stub ("any", or a list: the pool's thread is only ever started by file, and pool.ts's own
- * in-thread use of worker.ts stays bundled); and whether the stub saves the code cache after the first
- * call (a pool thread is stopped, never exits) rather than at exit.
+ * in-thread use of worker.ts stays bundled); whether the stub saves the code cache after the first
+ * call (a pool thread is stopped, never exits) rather than at exit; and whether the stub is CommonJS,
+ * `<name>-thread.cjs`, instead of the ES module `<name>.js`: piscina requires its threads' module, and a
+ * thread that requires an ES module first fails, then starts Node's ES module loader (a dozen more of
+ * Node's own modules, compiled from source under the stress command's V8 flags: ~45 M instructions a
+ * pool thread, callgrind, 2 threads of a 2-path SSW run: 680 and 670 M → 617 and 643 M).
  */
 const SCRIPTS = {
-  worker: { entry: resolve(root, "src/stress/worker.ts"), from: [], saveAfterFirstCall: true },
+  worker: { entry: resolve(root, "src/stress/worker.ts"), from: [], saveAfterFirstCall: true, commonJsStub: true },
   render: { entry: resolve(root, "src/report/render.ts"), from: "any" },
   "command-stress": { entry: resolve(root, "src/cli/commands/stress.ts"), from: [resolve(root, "src/cli/main.ts")] },
   "command-backtest": { entry: resolve(root, "src/cli/commands/backtest.ts"), from: [resolve(root, "src/cli/main.ts")] },
@@ -148,7 +152,13 @@ async function buildScript(name, tmp, outdir) {
     `const firstCall = (f) => typeof f !== "function" ? f : function (...args) { const out = f.apply(this, args); if (!saved) { saved = true; Promise.resolve(out).finally(saveCodeCaches).catch(() => {}); } return out; };`,
     ...exports.map(exported),
   ].join("\n");
-  await esbuild.build({ ...c, stdin: { contents, resolveDir: root, sourcefile: `${name}-stub.js`, loader: "js" }, outfile: resolve(tmp, `${name}.js`) });
+  const stub = { ...c, stdin: { contents, resolveDir: root, sourcefile: `${name}-stub.js`, loader: "js" } };
+  if (!SCRIPTS[name].commonJsStub) return void (await esbuild.build({ ...stub, outfile: resolve(tmp, `${name}.js`) }));
+  await esbuild.build({
+    ...stub, format: "cjs", outfile: resolve(tmp, `${name}-thread.cjs`),
+    define: { ...c.define, "import.meta.url": "__stubUrl" },
+    banner: { js: `const __stubUrl = require("node:url").pathToFileURL(__filename).href;` },
+  });
 }
 
 const common = (outdir) => ({

@@ -1,4 +1,5 @@
 import { InputError } from "../market/index.ts";
+import { startStressThreadsAhead } from "./stressAhead.ts";
 
 type Command = (argv: string[]) => Promise<number>;
 /** A command module: `run`, and optionally its `usage` text, printed for `--help` / `-h` anywhere in its arguments. */
@@ -32,8 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   const command = commands[name];
-  // the stress pool's threads start while the command loads (stressAhead.ts; a chunk of its own: piscina only for stress)
-  const stopThreadsAhead = name === "stress" ? (await import("./stressAhead.ts")).startStressThreadsAhead(rest) : null;
+  // the stress pool's threads start while the command loads (stressAhead.ts: in the entry's own bundle, piscina required only then)
+  const stopThreadsAhead = name === "stress" ? startStressThreadsAhead(rest) : null;
   try {
     if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
     const { run, usage } = await command.load();

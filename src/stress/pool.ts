@@ -87,7 +87,7 @@ export class StressPool {
   }
 
   /**
-   * Start the threads now rather than at the first chunk: each loads its module (dist/worker.js) while
+   * Start the threads now rather than at the first chunk: each loads its module (dist/worker-thread.cjs) while
    * this thread goes on checking the config and the book. Idempotent; a no-op after `destroy()`.
    */
   warm(): void {
@@ -122,7 +122,7 @@ export class StressPool {
     this.piscina = piscina;
   }
 
-  /** Threads started so far (each costs a start-up: about 0.2 CPU-s from dist/worker.js, 0.9 under tsx, measured on the SSW): `workers` for a healthy pool, however many runs. */
+  /** Threads started so far (each costs a start-up: about 0.2 CPU-s from dist/worker-thread.cjs, 0.9 under tsx, measured on the SSW): `workers` for a healthy pool, however many runs. */
   get threadsStarted(): number {
     return this.started;
   }

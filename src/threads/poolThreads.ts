@@ -1,8 +1,9 @@
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 
 declare const __PERPSIM_BUNDLE__: true | undefined;
 const compiled = typeof __PERPSIM_BUNDLE__ !== "undefined";
@@ -17,12 +18,12 @@ export interface ThreadShape {
 }
 
 /**
- * The threads' module: the one-file bundle dist/worker.js beside the compiled CLI (its own directory;
+ * The threads' module: dist/worker-thread.cjs beside the compiled CLI (the stub that runs the bundle; its own directory;
  * scripts/build.mjs rewrites `import.meta.url`, not `import.meta.dirname`), or the stress room's
  * worker.ts itself under tsx and vitest.
  */
 function workerModule(): string {
-  return compiled ? pathToFileURL(join(import.meta.dirname, "worker.js")).href : new URL("../stress/worker.ts", import.meta.url).href;
+  return compiled ? pathToFileURL(join(import.meta.dirname, "worker-thread.cjs")).href : new URL("../stress/worker.ts", import.meta.url).href;
 }
 
 /**
@@ -38,10 +39,11 @@ function workerModule(): string {
  * online and on again after: the main thread's isolate, made before, keeps its compile threads.
  */
 export function startThreads(shape: ThreadShape): Piscina {
+  const { Piscina: Pool } = loadPiscina();
   setFlagsFromString("--no-concurrent-recompilation");
   let piscina: Piscina;
   try {
-    piscina = new Piscina({
+    piscina = new Pool({
       filename: workerModule(), minThreads: shape.workers, maxThreads: shape.workers,
       resourceLimits: { maxOldGenerationSizeMb: shape.memoryMb }, // a strategy that allocates without bound is stopped, not the machine
     });
@@ -60,6 +62,15 @@ export function startThreads(shape: ThreadShape): Piscina {
     thread.on("online", once).on("error", once).on("exit", once);
   }
   return piscina;
+}
+
+/**
+ * piscina, required when threads start: a CommonJS package, which an ES import loads through Node's ES
+ * module loader and its CommonJS translation (~30 ms on the compiled CLI's way to starting the stress
+ * pool's threads, against ~15 by require), and which no command without threads loads at all.
+ */
+function loadPiscina(): typeof import("piscina") {
+  return createRequire(import.meta.url)("piscina") as typeof import("piscina");
 }
 
 /** Threads started ahead: how many were created before they were taken, and the error one failed with (a thread that could not start). */

@@ -149,7 +149,7 @@ describe("scripts/build.mjs", () => {
     await build(out);
     const files = await readdir(out);
     expect(files).not.toContain("chunk-STALE000.js");
-    expect(files).toEqual(expect.arrayContaining(["cli.js", "worker.js", "thread-backtest.js", "thread-stress-probe.js", "thread-render.js", "strategies.json", "strategy-hold.js"]));
+    expect(files).toEqual(expect.arrayContaining(["cli.js", "worker-thread.cjs", "thread-backtest.js", "thread-stress-probe.js", "thread-render.js", "strategies.json", "strategy-hold.js"]));
     expect((await readdir(dir)).filter((f) => f.includes(".build-"))).toEqual([]); // no temporary folder left beside it
   }, 120_000);
 });
