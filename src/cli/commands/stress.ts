@@ -168,9 +168,9 @@ function runOneShard(config: StressConfig, shard: ShardSpec, source: { source: s
 
 /**
  * Path 0 opens the book before anything else runs: the venue's limits and the balance are checked, named
- * with the config file and the field. A portfolio's path 0 is samples.csv's first path, traced here (the
- * run goes on with it); a strategy's runs in its own thread (isolate.ts), where Ctrl-C, --timeout and the
- * memory limit stop it. Null when Ctrl-C stopped it.
+ * with the config file and the field. A portfolio's book is opened on samples.csv's writer (its paths are
+ * traced while the pool simulates); a strategy's path 0 runs in its own thread (isolate.ts), where Ctrl-C,
+ * --timeout and the memory limit stop it. Null when Ctrl-C stopped it.
  */
 async function checkBook(config: StressConfig, file: string, timeoutSeconds: number | undefined, memoryMb: number): Promise<{ samples?: SampleWriter } | null> {
   try {
