@@ -12,7 +12,9 @@
  * first call's opening sites have no type feedback, and the loop optimised then deoptimised at once
  * (measured). Nor before a few thousand steps: the rarer sites (the bridge near a trigger, a funding
  * settlement) need their feedback too; a site still without any deoptimises the loop the first time it
- * runs, and the loop asks again a warm-up later.
+ * runs, and the loop asks again a warm-up later. A pool thread's warm-up (loopWarmUp.ts) runs those calls on
+ * two short paths of the book itself (every site of the run's paths, fewer steps), so the loop is compiled
+ * at the run's first path.
  *
  * The request is V8's `%OptimizeFunctionOnNextCall` (`%GetOptimizationStatus` tells whether one is
  * needed), intrinsics that only parse under `--allow-natives-syntax`: the compiled CLI sets it for the

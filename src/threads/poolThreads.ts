@@ -18,9 +18,9 @@ export interface ThreadShape {
 }
 
 /**
- * The threads' module: dist/worker-thread.cjs beside the compiled CLI (the stub that runs the bundle; its own directory;
- * scripts/build.mjs rewrites `import.meta.url`, not `import.meta.dirname`), or the stress room's
- * worker.ts itself under tsx and vitest.
+ * The threads' module: dist/worker-thread.cjs beside the compiled CLI (the CommonJS stub that runs the
+ * bundle worker.cjs; its own directory: scripts/build.mjs rewrites `import.meta.url`, not
+ * `import.meta.dirname`), or the stress room's worker.ts itself under tsx and vitest.
  */
 function workerModule(): string {
   return compiled ? pathToFileURL(join(import.meta.dirname, "worker-thread.cjs")).href : new URL("../stress/worker.ts", import.meta.url).href;
