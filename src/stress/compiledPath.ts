@@ -8,7 +8,6 @@ export interface CompiledPathShape {
   assets: number;
   /** per mode, in the config's order: isolated (true) or cross */
   isolated: readonly boolean[];
-  steps: number;
   dtYears: number;
   stepHours: number;
   settleEvery: number;
@@ -54,7 +53,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   if (!compiled) {
     const bindings = shape.modelStep?.bindings ?? {};
     const loop = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
-    compiled = optimisedAfterWarmUp(loop, shape.steps); // tierUp.ts says why
+    compiled = optimisedAfterWarmUp(loop, (host) => host.steps); // tierUp.ts says why
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }

@@ -101,7 +101,7 @@ export class FusedPathSimulator implements CompiledPathHost {
     this.marketState = new Float64Array(n * MarketCell.Stride);
     this.compiled = n <= MAX_COMPILED_ASSETS && this.modes <= MAX_COMPILED_MODES && options.loop !== "generic"
       ? compilePath({
-        assets: n, isolated: this.kernels.map((k) => k.isolated), steps: this.steps,
+        assets: n, isolated: this.kernels.map((k) => k.isolated),
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
         modelStep: this.model.inlineStep?.(this.dtYears) ?? null,
       })

@@ -3,7 +3,7 @@ import type { StressConfig } from "./config.ts";
 import { FusedPathSimulator } from "./fusedKernel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import type { PathRunner } from "./simulators.ts";
-import { uncounted } from "./tierUp.ts";
+import { optimiseNow, uncounted } from "./tierUp.ts";
 import { InputError } from "../errors/index.ts";
 import { drawBothTails, RandomStream } from "../paths/index.ts";
 
@@ -18,9 +18,9 @@ const warmed = new WeakSet<CompiledPath>();
 
 /**
  * The compiled path loop's warm-up in a thread, before the run's first path: the near-trigger copy below,
- * then WARM_UP_PATHS short paths of the book itself (`warmUpSteps`), which count towards the loop's
- * warm-up (tierUp.ts): V8 compiles the loop at the run's first path, which runs optimised from its first
- * step. Before, the loop was asked for after two of the run's own paths, each run in the baseline tiers
+ * then WARM_UP_PATHS short paths of the book itself (`warmUpSteps`), after which it asks V8 to optimise
+ * the loop (tierUp.ts `optimiseNow`): V8 compiles it at the run's first path, which runs optimised from its
+ * first step. Before, the loop was asked for after two of the run's own paths, each run in the baseline tiers
  * (~20 ms a path of the SSW, against ~0.5 ms optimised), ~100 M instructions a thread (callgrind, one
  * worker, 2,000 SSW paths: 8.89 → 8.80 G, the loop's steps as fast). Every site those paths reach has its
  * type feedback: their steps are the run's (same model, legs, funding, step), only fewer; the near-trigger
@@ -41,10 +41,13 @@ export function warmLoop(sim: PathRunner, config: StressConfig): void {
     const copy = new FusedPathSimulator(short);
     if (copy.loop !== loop) return;
     const out = new Float64Array(copy.modes * PATH_FIELDS);
-    for (let p = 0; p < WARM_UP_PATHS; p++) copy.run(p, out, 0);
+    uncounted(() => {
+      for (let p = 0; p < WARM_UP_PATHS; p++) copy.run(p, out, 0);
+    });
   } catch {
-    // the copy's trouble is not the run's: its own paths meet whatever is wrong with the book, and say so
+    return; // the copy's trouble is not the run's: its own paths meet whatever is wrong with the book, and say so
   }
+  optimiseNow(loop);
 }
 
 /** The short paths' minimum: ten days of hours. */

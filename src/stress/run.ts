@@ -88,8 +88,8 @@ export function stressTableWarnings(config: StressConfig, now = Date.now()): str
  * balance), so a bad book is a one-line InputError here, before anything else runs. A portfolio's book is
  * only opened (the reference kernel's first step; its sample paths, path 0 among them, are traced while the
  * pool simulates: the pool gets its chunks without waiting for path 0's trace, 60–110 ms on the SSW's
- * main thread in cold code); a strategy book is
- * loaded first (`prepareBook`) and its path 0 traced here, its code run on this thread.
+ * main thread in cold code); a strategy book is loaded first (`prepareBook`) and its path 0 traced here,
+ * its code run on this thread.
  */
 export async function openSamples(config: StressConfig): Promise<SampleWriter> {
   await prepareBook(config);

@@ -12,9 +12,9 @@
  * first call's opening sites have no type feedback, and the loop optimised then deoptimised at once
  * (measured). Nor before a few thousand steps: the rarer sites (the bridge near a trigger, a funding
  * settlement) need their feedback too; a site still without any deoptimises the loop the first time it
- * runs, and the loop asks again a warm-up later. A pool thread's warm-up (loopWarmUp.ts) runs those calls on
- * two short paths of the book itself (every site of the run's paths, fewer steps), so the loop is compiled
- * at the run's first path.
+ * runs, and the loop asks again a warm-up later. A pool thread's warm-up (loopWarmUp.ts) runs every site of
+ * the run's paths on two short paths of the book itself and then asks at once (`optimiseNow`), so the loop is
+ * compiled at the run's first path.
  *
  * The request is V8's `%OptimizeFunctionOnNextCall` (`%GetOptimizationStatus` tells whether one is
  * needed), intrinsics that only parse under `--allow-natives-syntax`: the compiled CLI sets it for the
@@ -68,22 +68,37 @@ export const MAX_REQUESTS = 4;
 
 /**
  * `loop` as it is where the request cannot be made; else `loop` behind a counter that, every
- * `warmCalls(stepsPerCall)` calls, finds it without optimised code and asks V8 to optimise it, MAX_REQUESTS
- * times at most (in this thread: every caller shares the counter).
+ * `warmCalls(stepsOf(arg))` calls (the steps of the call in hand: one loop serves books of any horizon),
+ * finds it without optimised code and asks V8 to optimise it, MAX_REQUESTS times at most (in this thread:
+ * every caller shares the counter). `optimiseNow` asks at once.
  */
-export function optimisedAfterWarmUp<A>(loop: (arg: A) => void, stepsPerCall: number): (arg: A) => void {
+export function optimisedAfterWarmUp<A>(loop: (arg: A) => void, stepsOf: (arg: A) => number): (arg: A) => void {
   const v8 = v8Tiering();
   if (v8 === null) return loop;
-  const due = warmCalls(stepsPerCall);
   let sinceAsked = 0, asked = 0;
-  return (arg: A) => {
-    loop(arg);
-    if (counting && ++sinceAsked >= due && asked < MAX_REQUESTS && !v8.optimised(loop)) {
-      v8.optimizeOnNextCall(loop);
-      asked++;
-      sinceAsked = 0;
-    }
+  const ask = () => {
+    if (asked >= MAX_REQUESTS || v8.optimised(loop)) return;
+    v8.optimizeOnNextCall(loop);
+    asked++;
+    sinceAsked = 0;
   };
+  const counted = (arg: A) => {
+    loop(arg);
+    if (counting && ++sinceAsked >= warmCalls(stepsOf(arg))) ask();
+  };
+  askNow.set(counted, ask);
+  return counted;
+}
+
+const askNow = new WeakMap<(arg: never) => void, () => void>();
+
+/**
+ * Ask V8 now to optimise the loop behind `counted` (one of `optimisedAfterWarmUp`'s, else nothing): for a
+ * warm-up that has run every site of the loop already on paths of its own (loopWarmUp.ts), fewer steps
+ * than the counter waits for. It counts as one of the MAX_REQUESTS.
+ */
+export function optimiseNow(counted: (arg: never) => void): void {
+  askNow.get(counted)?.();
 }
 
 let counting = true;

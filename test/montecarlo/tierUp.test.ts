@@ -6,10 +6,10 @@ import { MAX_REQUESTS, optimisedAfterWarmUp, warmCalls } from "../../src/stress/
 const exec = promisify(execFile);
 
 /** The toy loop's run in a process of its own under natives syntax, V8's own tiering kept out of the way. */
-async function toyRun(steps: number, calls: number, deoptAfter: number[] = []): Promise<{ wrapped: boolean; optimised: boolean[] }> {
+async function toyRun(steps: number, calls: number, deoptAfter: number[] = [], askAfter: number[] = []): Promise<{ wrapped: boolean; optimised: boolean[] }> {
   const fixture = new URL("./fixtures/tierUpToy.ts", import.meta.url).pathname;
   const flags = ["--allow-natives-syntax", "--no-use-osr", "--interrupt-budget=1000000000"];
-  const { stdout } = await exec(process.execPath, [...flags, "--import", "tsx", fixture, String(steps), String(calls), deoptAfter.join(",")]);
+  const { stdout } = await exec(process.execPath, [...flags, "--import", "tsx", fixture, String(steps), String(calls), deoptAfter.join(","), askAfter.join(",")]);
   return JSON.parse(stdout) as { wrapped: boolean; optimised: boolean[] };
 }
 
@@ -22,7 +22,7 @@ describe("tierUp: the compiled path loop asks V8 to optimise it once its type fe
 
   it("without natives syntax (tsx, the tests) the loop is left as it is: V8 tiers it up by itself", () => {
     const loop = (_: number) => {};
-    expect(optimisedAfterWarmUp(loop, 2160)).toBe(loop);
+    expect(optimisedAfterWarmUp(loop, () => 2160)).toBe(loop);
   });
 
   it("under the kernel's flags: optimised from the call after its warm-up, asked again a warm-up after each deoptimisation, MAX_REQUESTS times at most", async () => {
@@ -34,6 +34,13 @@ describe("tierUp: the compiled path loop asks V8 to optimise it once its type fe
     // asked after calls 4, 8 (4 calls after the first request), 12 and 17 (the first calls without optimised code
     // a warm-up after the last request); not after 22: four requests made, V8's own tiering (kept out of the way here) would take over
     expect(r.optimised).toEqual(Array.from({ length: 24 }, (_, i) => fast.has(i + 1)));
+  }, 60_000);
+
+  it("optimiseNow asks at once: a toy of 1,000-step calls asked after its first call is optimised from its second (its own warm-up would wait for 4)", async () => {
+    const r = await toyRun(1000, 8, [], [1]);
+    expect(r.optimised).toEqual([false, true, true, true, true, true, true, true]);
+    const counted = await toyRun(1000, 8);
+    expect(counted.optimised).toEqual([false, false, false, false, true, true, true, true]);
   }, 60_000);
 
   it("the stress kernel's compiled loop makes the request: the SSW's loop (2,160 steps a path) is marked once, after its second path, and compiled on its thread", async () => {
