@@ -11,9 +11,17 @@ export interface CompiledPathShape {
   dtYears: number;
   stepHours: number;
   settleEvery: number;
+  /** the funding settlements of every step when they are the same for all (a whole number of them a step), else null: each step's from the host */
+  settlement: UniformSettlement | null;
   fundingMoves: boolean;
   /** the model's step as source (PathModel.inlineStep), spliced into the loop; null: the loop calls `model.step` */
   modelStep: InlineStep | null;
+}
+
+/** Every step's settlements (FusedPathSimulator.settlementsAt) and whether its only one falls at its end (settlesAtEnd). */
+export interface UniformSettlement {
+  count: number;
+  atEnd: boolean;
 }
 
 /** Run the steps of the path the host has started (FusedPathSimulator.reset), leaving the modes and the last step's market in the host. */
@@ -120,7 +128,10 @@ function pathSource(shape: CompiledPathShape): string {
     );
   }
   lines.push(
-    `  const settlements = settlementsAt[s], atEnd = settlesAtEnd[s] !== 0;`,
+    // a schedule the same at every step is two constants in the loop: no per-step reads, and the funding branches fold
+    shape.settlement
+      ? `  const settlements = ${shape.settlement.count}, atEnd = ${shape.settlement.atEnd};`
+      : `  const settlements = settlementsAt[s], atEnd = settlesAtEnd[s] !== 0;`,
     `  const funding = settlements > 0, atPoint = jumped || funding;`,
     // a jump moves a price at the step's end, a settlement inside the step needs its own price: the host's
     `  const quiet = !jumped && (!funding || atEnd);`,

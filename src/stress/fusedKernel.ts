@@ -2,7 +2,7 @@ import {
   settlementsBetween, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM, type FundingProcess, type PathModel,
 } from "../paths/index.ts";
 import type { StressConfig } from "./config.ts";
-import { compilePath, MAX_COMPILED_ASSETS, MAX_COMPILED_MODES, type CompiledPath } from "./compiledPath.ts";
+import { compilePath, MAX_COMPILED_ASSETS, MAX_COMPILED_MODES, type CompiledPath, type UniformSettlement } from "./compiledPath.ts";
 import { modeStateSize, MarketCell, type CompiledPathHost } from "./compiledPathState.ts";
 import { FusedMode, M, type StepArrays } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
@@ -11,6 +11,20 @@ import { bookLegs, PathSimulator, stressVenue, type PathTrace } from "./simulate
 import { settlesAtStepEndOnly } from "./stepFunding.ts";
 
 const MS_PER_HOUR = 3_600_000;
+
+/**
+ * The settlements of every step when the schedule is the same at each (no funding, or a whole number of
+ * settlements a step): decided by the step length and the interval alone, so a warm-up's shorter copy of
+ * the book (loopWarmUp.ts) gets the same loop, and checked against the per-step tables it stands for.
+ */
+export function uniformSettlement(stepHours: number, every: number, settlementsAt: Uint32Array, settlesAtEnd: Uint8Array): UniformSettlement | null {
+  const perStep = every === Infinity ? 0 : stepHours / every;
+  if (!Number.isInteger(perStep) || settlementsAt.length === 0) return null;
+  const count = settlementsAt[0], atEnd = settlesAtEnd[0];
+  if (count !== perStep) return null;
+  for (let s = 1; s < settlementsAt.length; s++) if (settlementsAt[s] !== count || settlesAtEnd[s] !== atEnd) return null;
+  return { count, atEnd: atEnd !== 0 };
+}
 
 /**
  * The portfolio kernel: one pass per path over the steps, the market (model, log prices, funding rates)
@@ -103,6 +117,7 @@ export class FusedPathSimulator implements CompiledPathHost {
       ? compilePath({
         assets: n, isolated: this.kernels.map((k) => k.isolated),
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
+        settlement: uniformSettlement(this.stepHours, this.settleEvery, this.settlementsAt, this.settlesAtEnd),
         modelStep: this.model.inlineStep?.(this.dtYears) ?? null,
       })
       : null;

@@ -1,5 +1,5 @@
 import type { RandomStream } from "../random/stream.ts";
-import { kn, normalSlow, slowDraw, wn } from "../random/ziggurat.ts";
+import { knwn, normalSlow, slowDraw } from "../random/ziggurat.ts";
 
 /** One step of a model: log returns and diffusive step variances of every asset, drawn from `rng`. */
 export type CompiledStep = (rng: RandomStream, logReturnOut: Float64Array, stepVarianceOut: Float64Array) => void;
@@ -83,7 +83,7 @@ export interface InlineStep {
   readonly bindings: Readonly<Record<string, unknown>>;
 }
 
-const ZIGGURAT = { kn, wn, normalSlow, slowDraw } as const;
+const ZIGGURAT = { knwn, normalSlow, slowDraw } as const;
 
 /** One Alea step on the state: s2 becomes the new uniform. */
 function alea(n: StepNames): string {
@@ -93,11 +93,11 @@ function alea(n: StepNames): string {
 /** One Ziggurat normal into `target`; the rare slow path goes through the stream object and back. */
 function normalInto(n: StepNames, target: string): string {
   return `${alea(n)}
-    hz = (${n.s2} * 4294967296) | 0; iz = hz & 127;
-    if (Math.abs(hz) < kn[iz]) ${target} = hz * wn[iz];
+    hz = (${n.s2} * 4294967296) | 0; iz = (hz & 127) << 1;
+    if (Math.abs(hz) < knwn[iz]) ${target} = hz * knwn[iz | 1];
     else {
       ${n.rng}.s0 = ${n.s0}; ${n.rng}.s1 = ${n.s1}; ${n.rng}.s2 = ${n.s2}; ${n.rng}.c = ${n.c};
-      normalSlow(${n.rng}, hz, iz); ${target} = slowDraw[0];
+      normalSlow(${n.rng}, hz, iz >> 1); ${target} = slowDraw[0];
       ${n.s0} = ${n.rng}.s0; ${n.s1} = ${n.rng}.s1; ${n.s2} = ${n.rng}.s2; ${n.c} = ${n.rng}.c;
     }`;
 }

@@ -32,6 +32,13 @@ const fn = new Float64Array(LAYERS);
   }
 }
 
+/** kn and wn interleaved (kn[i] at 2i, wn[i] at 2i + 1): the compiled steps' fast path reads both from one array (compiledStep.ts) */
+export const knwn = new Float64Array(2 * LAYERS);
+for (let i = 0; i < LAYERS; i++) {
+  knwn[2 * i] = kn[i];
+  knwn[2 * i + 1] = wn[i];
+}
+
 /**
  * Where the slow path leaves its draw. Returned directly, its value (a call's result: a tagged value)
  * would meet the fast path's raw double in one variable, and the optimiser would then box every draw,
