@@ -90,7 +90,8 @@ function pathSource(shape: CompiledPathShape): string {
   const storeStream = inline ? `mrng.s0 = ms0; mrng.s1 = ms1; mrng.s2 = ms2; mrng.c = mc;` : "";
   const lines: string[] = [
     `const model = host.model, r = host.r, variance = host.variance, mk = host.market, mb = host.marketState;`,
-    `const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd, steps = host.steps, lastS = steps - 1;`,
+    `const steps = host.steps, lastS = steps - 1;`,
+    ...(shape.settlement ? [] : [`const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`]),
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
     ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),

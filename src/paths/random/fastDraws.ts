@@ -1,5 +1,5 @@
 import type { RandomStream } from "./stream.ts";
-import { kn, normalSlow, slowDraw, wn } from "./ziggurat.ts";
+import { knwn, normalSlow, slowDraw } from "./ziggurat.ts";
 
 const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 
@@ -24,7 +24,7 @@ export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: F
     const hz = (s2 * 0x100000000) | 0;
     const iz = hz & 127;
     let x: number;
-    if (Math.abs(hz) < kn[iz]) x = hz * wn[iz];
+    if (Math.abs(hz) < knwn[iz << 1]) x = hz * knwn[(iz << 1) | 1];
     else {
       rng.s0 = s0, rng.s1 = s1, rng.s2 = s2, rng.c = carry;
       normalSlow(rng, hz, iz);
@@ -55,7 +55,7 @@ export function gammaThenNormals(rng: RandomStream, d: number, c: number, out: F
     s2 = t - carry;
     const hz = (s2 * 0x100000000) | 0;
     const iz = hz & 127;
-    if (Math.abs(hz) < kn[iz]) out[i] = hz * wn[iz];
+    if (Math.abs(hz) < knwn[iz << 1]) out[i] = hz * knwn[(iz << 1) | 1];
     else {
       rng.s0 = s0, rng.s1 = s1, rng.s2 = s2, rng.c = carry;
       normalSlow(rng, hz, iz);

@@ -9,9 +9,9 @@ const R = 3.442619855899;
 const V = 9.91256303526217e-3;
 const M1 = 2147483648;
 
-/** layer bounds and widths of the fast path (|hz| < kn[iz] → hz·wn[iz]); read by random/fastDraws.ts */
-export const kn = new Float64Array(LAYERS);
-export const wn = new Float64Array(LAYERS);
+/** layer bounds and widths (|hz| < kn[iz] → hz·wn[iz]); the fast paths read them from `knwn` below */
+const kn = new Float64Array(LAYERS);
+const wn = new Float64Array(LAYERS);
 const fn = new Float64Array(LAYERS);
 {
   let dn = R;
@@ -32,7 +32,12 @@ const fn = new Float64Array(LAYERS);
   }
 }
 
-/** kn and wn interleaved (kn[i] at 2i, wn[i] at 2i + 1): the compiled steps' fast path reads both from one array (compiledStep.ts) */
+/**
+ * kn and wn interleaved (kn[i] at 2i, wn[i] at 2i + 1), what every fast path reads (here, fastDraws.ts, the
+ * compiled steps of models/compiledStep.ts): in optimised code each read of a typed array bound as a
+ * constant checks its map, loads its base and checks its bounds; a second read of the same array shares the
+ * first one's (callgrind, the stress kernel's loop with its four normals a step: −18 instructions a step).
+ */
 export const knwn = new Float64Array(2 * LAYERS);
 for (let i = 0; i < LAYERS; i++) {
   knwn[2 * i] = kn[i];
@@ -51,7 +56,7 @@ export const slowDraw = new Float64Array(1);
 export function normal(rng: RandomStream): number {
   const hz = rng.int32();
   const iz = hz & 127;
-  if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
+  if (Math.abs(hz) < knwn[iz << 1]) return hz * knwn[(iz << 1) | 1];
   normalSlow(rng, hz, iz);
   return slowDraw[0];
 }
@@ -96,7 +101,7 @@ export function fillNormals(rng: RandomStream, out: Float64Array, count = out.le
   for (let i = 0; i < count; i++) {
     const hz = rng.int32();
     const iz = hz & 127;
-    if (Math.abs(hz) < kn[iz]) out[i] = hz * wn[iz];
+    if (Math.abs(hz) < knwn[iz << 1]) out[i] = hz * knwn[(iz << 1) | 1];
     else {
       normalSlow(rng, hz, iz);
       out[i] = slowDraw[0];
