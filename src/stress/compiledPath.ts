@@ -97,7 +97,8 @@ function pathSource(shape: CompiledPathShape): string {
     ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),
     `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
-    `let s = 0, jumped = false;`,
+    // a traced path (sample paths) takes every mode across at the steps its trace keeps; -1 otherwise
+    `let s = 0, jumped = false, traceAt = host.traceAt;`,
     `for (; s < steps; s++) {`,
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
     `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
@@ -138,22 +139,24 @@ function pathSource(shape: CompiledPathShape): string {
     `  const quiet = !jumped && (!funding || atEnd);`,
     `  const t1 = (s + 1) * ${literal(shape.stepHours)} * 3600000;`,
     ...modes.map((m) => quietStep(shape, m)),
-    // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
+    // the host reads the step from its rows: for a loud mode, the last step's prices for the results, a traced path's kept step
     `  const loudModes = ${modes.map((m) => `(loud${m} ? ${1 << m} : 0)`).join(" | ") || "0"};`,
-    `  const lastStep = s === lastS || !anyOpen;`,
-    `  if (loudModes !== 0 || lastStep) {`,
+    `  const allAcross = s === lastS || !anyOpen || s === traceAt;`,
+    `  if (loudModes !== 0 || allAcross) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     // every mode's state goes across at a path's last step, loud or not (the host leaves a quiet one as it is, so reading
     // it back changes nothing): each mode's stores and loads below then have V8's type feedback from the first path on,
     // and the optimised loop does not deoptimise at a mode's first loud step (a cross account's comes rarely). That
     // crossing is also the path's end for the host: a path leaves the loop after its last step, or (the break below)
-    // after a host step that closed every mode, whose quiet modes were flat since their state last crossed
-    ...modes.map((m) => `    if (loud${m} || lastStep) { ${storeLocals(shape, m)} }`),
+    // after a host step that closed every mode, whose quiet modes were flat since their state last crossed. A traced
+    // path's kept step takes them across the same way: the host reads each mode's account for the trace's row
+    ...modes.map((m) => `    if (loud${m} || allAcross) { ${storeLocals(shape, m)} }`),
     // the stream goes across with the step (the host draws from it in no step today; it stays right if one does)
     `    ${storeStream}`,
     `    handOver(host, ${HandOver.Step}, s, jumped, loudModes);`,
     ...(inline ? [`    ${loadStream}`] : []),
-    ...modes.map((m) => `    if (loud${m} || lastStep) { ${readLocals(shape, m)} }`),
+    ...modes.map((m) => `    if (loud${m} || allAcross) { ${readLocals(shape, m)} }`),
+    `    traceAt = host.traceAt;`,
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,

@@ -1,6 +1,7 @@
 import { Hold, HoldKind } from "../margin/index.ts";
 import { K, M, type FusedMode, type FusedStep } from "./fusedMode.ts";
 import type { PathModel, RandomStream } from "../paths/index.ts";
+import type { FusedTrace } from "./fusedTrace.ts";
 
 /*
  * The compiled path loop's cold side (compiledPath.ts is the hot side): the loop keeps each mode's figures
@@ -79,6 +80,10 @@ export interface CompiledPathHost extends FusedStep {
   stepSerial: number;
   fundingStep(): void;
   preJump(lastJump: Float64Array): void;
+  /** a traced path's trace (sample paths), else null */
+  readonly tracer: FusedTrace | null;
+  /** the next step a traced path keeps, when the loop takes every mode across (-1: no trace) */
+  traceAt: number;
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -99,7 +104,8 @@ export const enum HandOver {
  * The loop's hand-over to its host. `Step`: step `s` as the host keeps it — the market array into the
  * market rows and fields, as FusedPathSimulator.marketStep leaves them — then, for each mode in `loud`
  * (bit m), its state array back into the mode (hold, tallies, rows), `FusedMode.step` (the engine acts
- * there), and the mode read again into its state array with whether its quiet steps can run in the loop.
+ * there), and the mode read again into its state array with whether its quiet steps can run in the loop;
+ * at a traced path's kept step (`traceAt`) every mode comes across, and each gives the trace its row.
  * `Start` only reads every mode, `End` only writes every mode back. One function on purpose, and not split
  * into helpers: at this size (over V8's 460 bytes of bytecode for inlining) it is never inlined into the
  * loop's function, so `FusedMode.step` and its rare branches never are either (measured: when they were,
@@ -128,8 +134,12 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
     host.atPoint = jumped || host.settlements > 0 ? 1 : 0;
     host.stepSerial++;
   }
+  // a traced path's kept step brings every mode across: its row reads the mode's account (fusedTrace.ts)
+  const tracer = host.tracer;
+  const kept = phase === HandOver.Step && tracer !== null && s === host.traceAt;
   for (let m = 0; m < host.kernels.length; m++) {
-    if (phase === HandOver.Step && (loud & (1 << m)) === 0) continue;
+    const stepped = phase === HandOver.Step && (loud & (1 << m)) !== 0;
+    if (phase === HandOver.Step && !stepped && !kept) continue;
     const k = host.kernels[m], st = host.modeState[m], rows = k.rows, shift = k.hold.shift;
     if (phase !== HandOver.Start) {
       // what the loop's quiet steps moved, back to the mode
@@ -148,7 +158,8 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
         rows[r | Hold.LiqRaw] = st[c + SlotCell.LiqRaw];
       }
     }
-    if (phase === HandOver.Step) k.step(host);
+    if (stepped) k.step(host);
+    if (tracer !== null && phase === HandOver.Step) tracer.after(m, s, kept);
     if (phase === HandOver.End) continue;
     const open = k.store.open;
     st[ModeCell.Open] = open;
@@ -181,4 +192,5 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
     }
     st[ModeCell.Quiet] = quiet ? 1 : 0;
   }
+  if (kept) host.traceAt = tracer.nextKept(s);
 }

@@ -7,7 +7,8 @@ import { modeStateSize, MarketCell, type CompiledPathHost } from "./compiledPath
 import { FusedMode, M, type StepArrays } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
-import { bookLegs, PathSimulator, stressVenue, type PathTrace } from "./simulate.ts";
+import { FusedTrace } from "./fusedTrace.ts";
+import { bookLegs, stressVenue, type PathTrace } from "./simulate.ts";
 import { settlesAtStepEndOnly } from "./stepFunding.ts";
 
 const MS_PER_HOUR = 3_600_000;
@@ -36,7 +37,7 @@ export function uniformSettlement(stepHours: number, every: number, settlementsA
  * `checkLiquidations`). The loop runs compiled for the book's shape (compiledPath.ts: the quiet steps on
  * locals), with this class as its host for every other step; books of many assets run the generic loop
  * below. Its results are the same bytes as `PathSimulator` (the reference, simulate.ts + modeKernel.ts),
- * which still runs traced sample paths. Build one per worker; a step allocates nothing.
+ * traced sample paths' rows too (fusedTrace.ts). Build one per worker; a step allocates nothing.
  */
 export class FusedPathSimulator implements CompiledPathHost {
   readonly modes: number;
@@ -81,7 +82,9 @@ export class FusedPathSimulator implements CompiledPathHost {
   readonly marketState: Float64Array;
   readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
-  private reference: PathSimulator | null = null;
+  /** the trace of the path in progress when it is traced (sample paths), and the next step it keeps (-1: none) */
+  tracer: FusedTrace | null = null;
+  traceAt = -1;
 
   /** `loop: "generic"` runs every step through the modes' own code (the loop the compiled path falls back to; benches and tests) */
   constructor(private readonly config: StressConfig, options: { loop?: "compiled" | "generic" } = {}) {
@@ -123,33 +126,55 @@ export class FusedPathSimulator implements CompiledPathHost {
       : null;
   }
 
+  /**
+   * Open the book as path `pathIndex` starts, under every mode, and simulate nothing: where the venue
+   * refuses a leg's leverage or the balance cannot carry the book (an InputError), as `run` would at its start.
+   */
+  openBook(pathIndex = 0): void {
+    this.reset(pathIndex);
+  }
+
   /** The compiled path loop this simulator runs, one per source in a thread (compiledPath.ts), or null: the generic loop. */
   get loop(): CompiledPath | null {
     return this.compiled;
   }
 
-  /** Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). */
-  run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace): void {
-    if (trace) {
-      // traced sample paths (a handful per run) read the engine after every step: the reference kernel
-      this.reference ??= new PathSimulator(this.config);
-      this.reference.run(pathIndex, out, at, trace);
-      return;
-    }
+  /**
+   * Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). A
+   * traced path (`trace`: samples.csv) gives the trace the rows it keeps (fusedTrace.ts: every
+   * `traceEvery`-th step, the last, the liquidations) on the same loop; its results are the same bytes.
+   */
+  run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace, traceEvery = 1): void {
     this.reset(pathIndex);
+    const tracer = trace ? new FusedTrace(this, trace, Math.max(1, Math.floor(traceEvery)), this.model.symbols) : null;
+    this.tracer = tracer;
+    this.traceAt = tracer ? tracer.begin() : -1;
+    try {
+      if (this.compiled) this.compiled(this);
+      else this.genericLoop(tracer);
+    } finally {
+      this.tracer = null;
+      this.traceAt = -1;
+    }
+    const kernels = this.kernels;
+    const last = this.arrays().s1;
+    for (let m = 0; m < kernels.length; m++) kernels[m].finish(last, out, at + m * PATH_FIELDS);
+  }
+
+  /** Every step through the modes' own code (books the compiled loop does not take, and `loop: "generic"`). */
+  private genericLoop(tracer: FusedTrace | null): void {
     const kernels = this.kernels;
     const modes = kernels.length;
-    if (this.compiled) this.compiled(this);
-    else {
-      for (let s = 0; s < this.steps; s++) {
-        this.marketStep(s);
-        let open = 0;
-        for (let m = 0; m < modes; m++) open += kernels[m].step(this);
-        if (open === 0) break; // every mode is flat: nothing more can happen on this path
+    for (let s = 0; s < this.steps; s++) {
+      this.marketStep(s);
+      let open = 0;
+      for (let m = 0; m < modes; m++) open += kernels[m].step(this);
+      if (tracer !== null) {
+        const kept = tracer.keeps(s);
+        for (let m = 0; m < modes; m++) tracer.after(m, s, kept);
       }
+      if (open === 0) break; // every mode is flat: nothing more can happen on this path
     }
-    const last = this.arrays().s1;
-    for (let m = 0; m < modes; m++) kernels[m].finish(last, out, at + m * PATH_FIELDS);
   }
 
   /** The step's figures as arrays by asset (FusedStep.arrays): copied from the market rows once per step, when an event first asks. */

@@ -91,7 +91,7 @@ export class SampleWriter {
       const l = liqs();
       for (let i = 0; i < l.length; i++) row += l[i] === l[i] ? `,${num(l[i], 6)}` : ",";
       rows[m].push(liquidatedNow ? `${row},1` : `${row},0`);
-    });
+    }, every);
     for (const r of rows) this.lines.push(...r);
     this.traced++;
   }

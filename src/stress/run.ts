@@ -4,6 +4,7 @@ import type { StressConfig } from "./config.ts";
 import { pathsCsv, SampleWriter, samplesCsv } from "./outputs.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { RunCancelled, simulateAll, type PoolOptions } from "./pool.ts";
+import { FusedPathSimulator } from "./fusedKernel.ts";
 import { PathSimulator, stressVenue } from "./simulate.ts";
 import { runSweep, sweepCells, type CellModeResult, type SweepAxis, type SweepRow } from "./sweep.ts";
 import { createSimulator, type PathRunner } from "./simulators.ts";
@@ -86,16 +87,13 @@ export function stressTableWarnings(config: StressConfig, now = Date.now()): str
 /**
  * samples.csv's writer for a config, its book checked: path 0 opens the book (the venue's limits, the
  * balance), so a bad book is a one-line InputError here, before anything else runs. A portfolio's book is
- * only opened (the reference kernel's first step; its sample paths, path 0 among them, are traced while the
- * pool simulates: the pool gets its chunks without waiting for path 0's trace, 60–110 ms on the SSW's
- * main thread in cold code); a strategy book is loaded first (`prepareBook`) and its path 0 traced here,
- * its code run on this thread.
+ * only opened (its sample paths are traced on a pool thread, or on this one while the pool simulates); a
+ * strategy book is loaded first (`prepareBook`) and its path 0 traced here, its code run on this thread.
  */
 export async function openSamples(config: StressConfig): Promise<SampleWriter> {
   await prepareBook(config);
   if (config.book.kind === "portfolio") {
-    // a portfolio's traced paths run on the reference kernel (the fused one hands them to it too)
-    const simulator = new PathSimulator(config);
+    const simulator = new FusedPathSimulator(config);
     simulator.openBook();
     return new SampleWriter(config, simulator, config.model.assets.map((a) => a.symbol));
   }
@@ -118,18 +116,22 @@ async function traceRest(samples: SampleWriter, signal?: AbortSignal): Promise<s
  * Run a validated stress config: every path on the pool (or in this thread with one worker), then
  * the statistics and the output files' contents. Checks the book first (`openSamples`, unless `o.samples`
  * is its writer), so a bad book is a one-line InputError before any path is submitted; the sample paths
- * are traced while the pool simulates.
+ * are traced on a pool thread, or here while the pool simulates.
  */
 export async function runStress(config: StressConfig, o: RunOptions = {}): Promise<StressResult> {
   // A strategy book given a pool runs only there, samples.csv's paths too: no user code on this thread.
   const pooled = o.pool !== undefined && config.book.kind === "strategy" ? o.pool : null;
   const samples = pooled ? null : (o.samples ?? (await openSamples(config)));
+  // a portfolio's sample paths go to a pool of several threads ahead of the chunks: the first thread free
+  // traces them on its warmed loop in a few ms, instead of this thread in cold code on the cores the pool
+  // needs (~0.1 CPU-s a path of the SSW); one worker's runs trace them here, between its chunks
+  const early = !pooled && o.pool !== undefined && o.pool.workers > 1 ? o.pool.samples(config, o.signal) : null;
   const t0 = performance.now();
   // a strategy that throws on a worker's path rejects with its InputError (one line naming path and time)
   const simulation = simulateAll(config, o);
   // a pooled strategy book's sample paths run on the pool after its chunks (a strategy failing there fails
-  // on the path a chunk names, as before); this thread traces a portfolio's meanwhile
-  const samplesText = (pooled ? simulation.then(() => pooled.samples(config, o.signal)) : traceRest(samples!, o.signal)).then((text) => {
+  // on the path a chunk names, as before)
+  const samplesText = (pooled ? simulation.then(() => pooled.samples(config, o.signal)) : (early ?? traceRest(samples!, o.signal))).then((text) => {
     o.onSamples?.(text);
     return text;
   });

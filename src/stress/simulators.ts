@@ -1,10 +1,17 @@
 import type { StressConfig } from "./config.ts";
 import { FusedPathSimulator } from "./fusedKernel.ts";
-import type { PathSimulator } from "./simulate.ts";
+import type { PathTrace } from "./simulate.ts";
 import { StrategyPathSimulator } from "./strategyPaths.ts";
 
-/** What the pool and the outputs use of a simulator: path i under every mode, into pathResult.ts's layout. */
-export type PathRunner = Pick<PathSimulator, "modes" | "run">;
+/**
+ * What the pool and the outputs use of a simulator: path i under every mode, into pathResult.ts's layout.
+ * A traced path needs its rows at the steps whose number is a multiple of `traceEvery`, the last, and
+ * those with a liquidation (outputs.ts); a runner may give it every step.
+ */
+export interface PathRunner {
+  readonly modes: number;
+  run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace, traceEvery?: number): void;
+}
 
 /**
  * The simulator for a config's book: the fused portfolio kernel (fusedKernel.ts) for static legs, the

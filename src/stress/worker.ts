@@ -19,14 +19,19 @@ export interface ChunkTask {
 
 let cached: { key: string; simulator: PathRunner } | null = null;
 
-/** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
-export function simulateChunk(task: ChunkTask): Float64Array {
+/** This thread's simulator of the task's config, built and its loop warmed once per config (loopWarmUp.ts). */
+function simulatorFor(task: Pick<ChunkTask, "config" | "configKey">): PathRunner {
   if (!cached || cached.key !== task.configKey) {
     const simulator = createSimulator(task.config);
     warmLoop(simulator, task.config);
     cached = { key: task.configKey, simulator };
   }
-  const sim = cached.simulator;
+  return cached.simulator;
+}
+
+/** Simulate paths [start, start + count) and return their compact results (see pathResult.ts). A strategy book must be loaded first (`prepareBook`). */
+export function simulateChunk(task: ChunkTask): Float64Array {
+  const sim = simulatorFor(task);
   const out = new Float64Array(task.count * sim.modes * PATH_FIELDS);
   for (let k = 0; k < task.count; k++) sim.run(task.start + k, out, k * sim.modes * PATH_FIELDS);
   return out;
@@ -79,13 +84,24 @@ export default async function (task: DrainTask): Promise<DrainOutcome> {
 }
 
 /**
- * The piscina task `samples`: samples.csv of a strategy book, whose re-simulated paths run the user's
- * code and so run here too (where Ctrl-C and the heap limit reach it), never on the main thread.
+ * samples.csv of a config: a portfolio's traced paths on this thread's simulator for it, its compiled loop
+ * warmed (as fast as the run's own paths: fusedTrace.ts); a strategy book's on a simulator of their own,
+ * the book loaded first.
+ */
+export function traceSamples(task: Pick<ChunkTask, "config" | "configKey">): string {
+  const simulator = task.config.book.kind === "portfolio" ? simulatorFor(task) : createSimulator(task.config);
+  return samplesCsv(task.config, simulator, task.config.model.assets.map((a) => a.symbol));
+}
+
+/**
+ * The piscina task `samples`: samples.csv on a pool thread — a strategy book's, whose re-simulated paths
+ * run the user's code and so run here too (where Ctrl-C and the heap limit reach it), never on the main
+ * thread; a portfolio's, traced on the thread's warmed loop while the main thread stays free.
  */
 export async function samples(task: ChunkTask): Promise<string | ChunkInputError> {
   await loadBook(task);
   try {
-    return samplesCsv(task.config, createSimulator(task.config), task.config.model.assets.map((a) => a.symbol));
+    return traceSamples(task);
   } catch (err) {
     if (isInputError(err)) return { inputError: err.message };
     throw err;

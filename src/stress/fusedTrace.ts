@@ -1,0 +1,80 @@
+import type { FusedMode, StepArrays } from "./fusedMode.ts";
+import { tracedLiquidationPrices } from "./legs.ts";
+import type { PathTrace } from "./simulate.ts";
+
+/** What a traced path reads of the fused kernel (fusedKernel.ts). */
+export interface TracedHost {
+  readonly kernels: readonly FusedMode[];
+  readonly steps: number;
+  readonly stepHours: number;
+  arrays(): StepArrays;
+}
+
+/**
+ * A traced path on the fused kernel (samples.csv's sample paths): the rows the trace keeps — every
+ * mode with positions at the path's start, then after each step whose number is a multiple of `every`,
+ * after the last, and after any step in which the mode was liquidated — with the mode's equity and
+ * liquidation prices read from its engine account, as the reference kernel (simulate.ts) reads them:
+ * the funding hold is given back to the account for the read and taken again (the same figures;
+ * Account.holdFunding). The compiled loop takes every mode across to the host at the kept steps
+ * (compiledPath.ts, `traceAt`); a liquidation happens only in a step the host runs, which is across anyway.
+ */
+export class FusedTrace {
+  /** per mode: positions open and liquidation events after the last step the trace saw */
+  private readonly open: Int32Array;
+  private readonly events: Int32Array;
+  private readonly equity: (() => number)[];
+  private readonly liquidationPrices: (() => Float64Array)[];
+
+  constructor(private readonly host: TracedHost, private readonly trace: PathTrace, readonly every: number, symbols: readonly string[]) {
+    const modes = host.kernels.length;
+    this.open = new Int32Array(modes);
+    this.events = new Int32Array(modes);
+    const prices = () => host.arrays().s1;
+    const out = new Float64Array(symbols.length);
+    this.equity = host.kernels.map((k) => () => readAccount(k, () => k.account.equity(prices())));
+    this.liquidationPrices = host.kernels.map((k) => () => readAccount(k, () => tracedLiquidationPrices(k.account, symbols, prices(), out)));
+  }
+
+  /** Step `s` is one the trace keeps for every mode (a multiple of `every` when counted from 1, or the last). */
+  keeps(s: number): boolean {
+    return (s + 1) % this.every === 0 || s === this.host.steps - 1;
+  }
+
+  /** The next step after `s` the trace keeps (the last step at most). */
+  nextKept(s: number): number {
+    return Math.min((Math.floor((s + 1) / this.every) + 1) * this.every - 1, this.host.steps - 1);
+  }
+
+  /** The path's opening row of every mode (the books just opened, at the opening prices); the first kept step. */
+  begin(): number {
+    const kernels = this.host.kernels;
+    for (let m = 0; m < kernels.length; m++) {
+      this.open[m] = kernels[m].store.open;
+      this.events[m] = kernels[m].tally.liquidationEvents;
+      this.trace(m, 0, this.equity[m], this.host.arrays().s1, false, this.liquidationPrices[m]);
+    }
+    return this.nextKept(-1);
+  }
+
+  /** Mode m after step `s` (the host holds the step's market and the mode's state): its row when it had positions and the step is kept or liquidated it. */
+  after(m: number, s: number, kept: boolean): void {
+    const k = this.host.kernels[m];
+    const wasOpen = this.open[m] > 0;
+    const events = k.tally.liquidationEvents;
+    const liquidatedNow = events > this.events[m];
+    this.open[m] = k.store.open;
+    this.events[m] = events;
+    if (wasOpen && (kept || liquidatedNow)) this.trace(m, (s + 1) * this.host.stepHours, this.equity[m], this.host.arrays().s1, liquidatedNow, this.liquidationPrices[m]);
+  }
+}
+
+/** `read()` of the mode's account with the funding the hold carries given back, then the hold taken again. */
+function readAccount<T>(k: FusedMode, read: () => T): T {
+  k.account.releaseFunding(k.hold);
+  try {
+    return read();
+  } finally {
+    k.account.holdFunding(k.hold);
+  }
+}
