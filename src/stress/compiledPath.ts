@@ -61,7 +61,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   if (!compiled) {
     const bindings = shape.modelStep?.bindings ?? {};
     const loop = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
-    compiled = optimisedAfterWarmUp(loop, (host) => host.steps); // tierUp.ts says why
+    compiled = optimisedAfterWarmUp(loop, (host) => host.lastStep - host.firstStep + 1); // tierUp.ts says why
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
     compiledBySource.set(source, compiled);
   }
@@ -90,15 +90,15 @@ function pathSource(shape: CompiledPathShape): string {
   const storeStream = inline ? `mrng.s0 = ms0; mrng.s1 = ms1; mrng.s2 = ms2; mrng.c = mc;` : "";
   const lines: string[] = [
     `const model = host.model, r = host.r, variance = host.variance, mk = host.market, mb = host.marketState;`,
-    `const steps = host.steps, lastS = steps - 1;`,
+    // steps firstStep to lastStep: the whole path, or a traced path's stretch to the next step its trace keeps (fusedKernel.ts)
+    `const steps = host.lastStep + 1, lastS = steps - 1;`,
     ...(shape.settlement ? [] : [`const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`]),
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
     ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),
     `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
-    // a traced path (sample paths) takes every mode across at the steps its trace keeps; -1 otherwise
-    `let s = 0, jumped = false, traceAt = host.traceAt;`,
+    `let s = host.firstStep, jumped = false;`,
     `for (; s < steps; s++) {`,
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
     `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
@@ -139,28 +139,26 @@ function pathSource(shape: CompiledPathShape): string {
     `  const quiet = !jumped && (!funding || atEnd);`,
     `  const t1 = (s + 1) * ${literal(shape.stepHours)} * 3600000;`,
     ...modes.map((m) => quietStep(shape, m)),
-    // the host reads the step from its rows: for a loud mode, the last step's prices for the results, a traced path's kept step
+    // the host reads the step from its rows: for a loud mode, and the last step's prices for the results
     `  const loudModes = ${modes.map((m) => `(loud${m} ? ${1 << m} : 0)`).join(" | ") || "0"};`,
-    `  const allAcross = s === lastS || !anyOpen || s === traceAt;`,
-    `  if (loudModes !== 0 || allAcross) {`,
+    `  const lastStep = s === lastS || !anyOpen;`,
+    `  if (loudModes !== 0 || lastStep) {`,
     ...assets.map((i) => `    mb[${i * MarketCell.Stride + MarketCell.X0}] = xs${i}; mb[${i * MarketCell.Stride + MarketCell.S0}] = ps${i}; mb[${i * MarketCell.Stride + MarketCell.X}] = x${i}; mb[${i * MarketCell.Stride + MarketCell.S1}] = p${i}; mb[${i * MarketCell.Stride + MarketCell.V}] = v${i};`),
     // every mode's state goes across at a path's last step, loud or not (the host leaves a quiet one as it is, so reading
     // it back changes nothing): each mode's stores and loads below then have V8's type feedback from the first path on,
     // and the optimised loop does not deoptimise at a mode's first loud step (a cross account's comes rarely). That
     // crossing is also the path's end for the host: a path leaves the loop after its last step, or (the break below)
-    // after a host step that closed every mode, whose quiet modes were flat since their state last crossed. A traced
-    // path's kept step takes them across the same way: the host reads each mode's account for the trace's row
-    ...modes.map((m) => `    if (loud${m} || allAcross) { ${storeLocals(shape, m)} }`),
+    // after a host step that closed every mode, whose quiet modes were flat since their state last crossed
+    ...modes.map((m) => `    if (loud${m} || lastStep) { ${storeLocals(shape, m)} }`),
     // the stream goes across with the step (the host draws from it in no step today; it stays right if one does)
     `    ${storeStream}`,
     `    handOver(host, ${HandOver.Step}, s, jumped, loudModes);`,
     ...(inline ? [`    ${loadStream}`] : []),
-    ...modes.map((m) => `    if (loud${m} || allAcross) { ${readLocals(shape, m)} }`),
-    `    traceAt = host.traceAt;`,
+    ...modes.map((m) => `    if (loud${m} || lastStep) { ${readLocals(shape, m)} }`),
     `  }`,
     `  if (${sum((m) => `o${m}`)} === 0) break;`,
     `}`,
-    `handOver(host, ${HandOver.End}, 0, false, 0);`,
+    `handOver(host, ${HandOver.End}, s, false, 0);`,
   );
   return lines.join("\n");
 }

@@ -82,8 +82,11 @@ export interface CompiledPathHost extends FusedStep {
   preJump(lastJump: Float64Array): void;
   /** a traced path's trace (sample paths), else null */
   readonly tracer: FusedTrace | null;
-  /** the next step a traced path keeps, when the loop takes every mode across (-1: no trace) */
-  traceAt: number;
+  /** the steps the loop runs, from the first to the last (the path's, or a traced path's stretch to a step its trace keeps) */
+  readonly firstStep: number;
+  readonly lastStep: number;
+  /** where the loop stopped: past `lastStep`, or at the step that left every mode flat */
+  stoppedAt: number;
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -104,9 +107,8 @@ export const enum HandOver {
  * The loop's hand-over to its host. `Step`: step `s` as the host keeps it — the market array into the
  * market rows and fields, as FusedPathSimulator.marketStep leaves them — then, for each mode in `loud`
  * (bit m), its state array back into the mode (hold, tallies, rows), `FusedMode.step` (the engine acts
- * there), and the mode read again into its state array with whether its quiet steps can run in the loop;
- * at a traced path's kept step (`traceAt`) every mode comes across, and each gives the trace its row.
- * `Start` only reads every mode, `End` only writes every mode back. One function on purpose, and not split
+ * there), and the mode read again into its state array with whether its quiet steps can run in the loop.
+ * `Start` only reads every mode, `End` only writes every mode back (and says where the loop stopped). One function on purpose, and not split
  * into helpers: at this size (over V8's 460 bytes of bytecode for inlining) it is never inlined into the
  * loop's function, so `FusedMode.step` and its rare branches never are either (measured: when they were,
  * the loop deoptimised on a branch's first run and was sometimes optimised again into slower code).
@@ -134,12 +136,10 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
     host.atPoint = jumped || host.settlements > 0 ? 1 : 0;
     host.stepSerial++;
   }
-  // a traced path's kept step brings every mode across: its row reads the mode's account (fusedTrace.ts)
+  if (phase === HandOver.End) host.stoppedAt = s;
   const tracer = host.tracer;
-  const kept = phase === HandOver.Step && tracer !== null && s === host.traceAt;
   for (let m = 0; m < host.kernels.length; m++) {
-    const stepped = phase === HandOver.Step && (loud & (1 << m)) !== 0;
-    if (phase === HandOver.Step && !stepped && !kept) continue;
+    if (phase === HandOver.Step && (loud & (1 << m)) === 0) continue;
     const k = host.kernels[m], st = host.modeState[m], rows = k.rows, shift = k.hold.shift;
     if (phase !== HandOver.Start) {
       // what the loop's quiet steps moved, back to the mode
@@ -158,8 +158,11 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
         rows[r | Hold.LiqRaw] = st[c + SlotCell.LiqRaw];
       }
     }
-    if (stepped) k.step(host);
-    if (tracer !== null && phase === HandOver.Step) tracer.after(m, s, kept);
+    if (phase === HandOver.Step) {
+      k.step(host);
+      // a traced path's row of a liquidation (the step a stretch ends at is the host's to trace, every mode's: fusedKernel.ts)
+      if (tracer !== null && s !== host.lastStep) tracer.after(m, s, false);
+    }
     if (phase === HandOver.End) continue;
     const open = k.store.open;
     st[ModeCell.Open] = open;
@@ -192,5 +195,4 @@ export function handOver(host: CompiledPathHost, phase: HandOver, s: number, jum
     }
     st[ModeCell.Quiet] = quiet ? 1 : 0;
   }
-  if (kept) host.traceAt = tracer.nextKept(s);
 }

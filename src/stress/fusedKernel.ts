@@ -82,9 +82,12 @@ export class FusedPathSimulator implements CompiledPathHost {
   readonly marketState: Float64Array;
   readonly marketRng = new RandomStream("0");
   private readonly fundingRng = new RandomStream("0");
-  /** the trace of the path in progress when it is traced (sample paths), and the next step it keeps (-1: none) */
+  /** the trace of the path in progress when it is traced (sample paths), else null */
   tracer: FusedTrace | null = null;
-  traceAt = -1;
+  /** the steps a call of the compiled loop runs, and where it stopped (compiledPathState.ts) */
+  firstStep = 0;
+  lastStep = 0;
+  stoppedAt = 0;
 
   /** `loop: "generic"` runs every step through the modes' own code (the loop the compiled path falls back to; benches and tests) */
   constructor(private readonly config: StressConfig, options: { loop?: "compiled" | "generic" } = {}) {
@@ -142,29 +145,56 @@ export class FusedPathSimulator implements CompiledPathHost {
   /**
    * Path `pathIndex` under every mode into `out[at..]` (modes × PATH_FIELDS, as PathSimulator.run). A
    * traced path (`trace`: samples.csv) gives the trace the rows it keeps (fusedTrace.ts: every
-   * `traceEvery`-th step, the last, the liquidations) on the same loop; its results are the same bytes.
+   * `traceEvery`-th step, the last, the liquidations) on the same loops; its results are the same bytes.
    */
   run(pathIndex: number, out: Float64Array, at: number, trace?: PathTrace, traceEvery = 1): void {
     this.reset(pathIndex);
     const tracer = trace ? new FusedTrace(this, trace, Math.max(1, Math.floor(traceEvery)), this.model.symbols) : null;
     this.tracer = tracer;
-    this.traceAt = tracer ? tracer.begin() : -1;
     try {
-      if (this.compiled) this.compiled(this);
-      else this.genericLoop(tracer);
+      if (this.compiled === null) this.genericLoop(tracer);
+      else if (tracer !== null) this.tracedLoop(this.compiled, tracer);
+      else {
+        this.firstStep = 0;
+        this.lastStep = this.steps - 1;
+        this.compiled(this);
+      }
     } finally {
       this.tracer = null;
-      this.traceAt = -1;
     }
     const kernels = this.kernels;
     const last = this.arrays().s1;
     for (let m = 0; m < kernels.length; m++) kernels[m].finish(last, out, at + m * PATH_FIELDS);
   }
 
+  /**
+   * A traced path on the compiled loop, a stretch at a time: each call runs the steps up to the next one
+   * the trace keeps and leaves every mode in the host, which gives the trace their rows there (a
+   * liquidation's row inside a stretch comes from the step the host ran: compiledPathState.ts). The
+   * loop between stretches is the one every path runs, its state handed across as at a path's start and
+   * end; what it computes is the same.
+   */
+  private tracedLoop(loop: CompiledPath, tracer: FusedTrace): void {
+    const kernels = this.kernels;
+    for (let first = 0, kept = tracer.begin(); ; first = kept + 1, kept = tracer.nextKept(kept)) {
+      this.firstStep = first;
+      this.lastStep = kept;
+      loop(this);
+      if (this.stoppedAt < kept) return; // every mode flat before the stretch's end (the loop leaves after a step, or past the last)
+      let open = 0;
+      for (let m = 0; m < kernels.length; m++) {
+        tracer.after(m, kept, true);
+        open += kernels[m].store.open;
+      }
+      if (open === 0 || kept === this.steps - 1) return;
+    }
+  }
+
   /** Every step through the modes' own code (books the compiled loop does not take, and `loop: "generic"`). */
   private genericLoop(tracer: FusedTrace | null): void {
     const kernels = this.kernels;
     const modes = kernels.length;
+    tracer?.begin();
     for (let s = 0; s < this.steps; s++) {
       this.marketStep(s);
       let open = 0;

@@ -16,8 +16,9 @@ export interface TracedHost {
  * after the last, and after any step in which the mode was liquidated — with the mode's equity and
  * liquidation prices read from its engine account, as the reference kernel (simulate.ts) reads them:
  * the funding hold is given back to the account for the read and taken again (the same figures;
- * Account.holdFunding). The compiled loop takes every mode across to the host at the kept steps
- * (compiledPath.ts, `traceAt`); a liquidation happens only in a step the host runs, which is across anyway.
+ * Account.holdFunding). The compiled loop runs a traced path a stretch at a time, to each kept step, where
+ * it leaves every mode in the host (fusedKernel.ts `tracedLoop`); a liquidation happens only in a step the
+ * host runs (compiledPathState.ts `handOver`).
  */
 export class FusedTrace {
   /** per mode: positions open and liquidation events after the last step the trace saw */
