@@ -3,6 +3,8 @@
  * percent, counters and ETA. Otherwise (CI, a pipe, a log file): a plain line every `everyMs`, so a log
  * shows the run is alive without filling up. `log` prints a line above the bar either way.
  */
+import { grouped } from "../results/index.ts";
+
 export interface ProgressState {
   /** 0..1 */
   fraction: number;
@@ -48,7 +50,7 @@ export function createProgress(opts: ProgressOptions): Progress {
 
   const text = (): string => {
     const f = Math.max(0, Math.min(1, state.fraction));
-    const counters = Object.entries(state.counters ?? {}).map(([k, v]) => `${k} ${typeof v === "number" ? v.toLocaleString("en-US") : v}`);
+    const counters = Object.entries(state.counters ?? {}).map(([k, v]) => `${k} ${typeof v === "number" ? grouped(v) : v}`);
     const eta = etaText(now() - started, f);
     const parts = [`${Math.floor(f * 100)}%`.padStart(4), ...counters, eta, state.label ?? ""].filter(Boolean);
     if (!tty) return `${opts.title}: ${parts.join("  ")}`;

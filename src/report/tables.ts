@@ -1,4 +1,4 @@
-import { TRADE_COLUMNS, type BacktestSummary, type StressSummary } from "../results/index.ts";
+import { grouped, TRADE_COLUMNS, type BacktestSummary, type StressSummary } from "../results/index.ts";
 import { CsvTable } from "./csv.ts";
 import { escapeHtml as e } from "./escape.ts";
 import { hours, money, pct, prob } from "./format.ts";
@@ -13,7 +13,7 @@ export interface TableSection {
   html: string;
 }
 
-const num = (x: string, d: number) => (x === "" ? "unknown" : Number(x).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
+const num = (x: string, d: number) => (x === "" ? "unknown" : grouped(Number(x), d));
 const priceText = (x: string) => { const v = Number(x); return num(x, v >= 100 ? 2 : v >= 1 ? 4 : 6); };
 
 /**
@@ -41,8 +41,8 @@ export function tradeTable(csv: string): TableSection {
     return `<tr class="exit-${e(r[c.exit_reason])}">${cells.map(([v, text]) => `<td data-v="${e(v)}">${e(text)}</td>`).join("")}</tr>`;
   }).join("");
   const note = t.rows.length > shown.length
-    ? `Showing the first ${shown.length.toLocaleString("en-US")} of ${t.rows.length.toLocaleString("en-US")} rows; every row is in trades.csv.`
-    : `All ${t.rows.length.toLocaleString("en-US")} row${t.rows.length === 1 ? "" : "s"} of trades.csv.`;
+    ? `Showing the first ${grouped(shown.length)} of ${grouped(t.rows.length)} rows; every row is in trades.csv.`
+    : `All ${grouped(t.rows.length)} row${t.rows.length === 1 ? "" : "s"} of trades.csv.`;
   return {
     id: "trades",
     title: "Trades: one row per closed position (a partial close is its own row)",

@@ -1,4 +1,4 @@
-import type { BacktestRun, BacktestSummary, StressSummary } from "../results/index.ts";
+import { grouped, type BacktestRun, type BacktestSummary, type StressSummary } from "../results/index.ts";
 import { money, pct, points, pointsInterval, prob } from "./format.ts";
 import { isClear, pairedDifference } from "./paired.ts";
 
@@ -74,7 +74,7 @@ export function stressVerdictSentence(s: StressSummary): string {
   if (!cross || !iso || !d) return `Only ${s.runs.map((r) => r.mode).join(" and ")} ran: no cross-or-isolated recommendation.`;
   const interval = `paired difference cross − isolated ${points(d.estimate)}, 95 % interval ${pointsInterval(d.ci95)}`;
   if (!isClear(d)) {
-    return `Either mode for this book as far as these ${s.paths.toLocaleString("en-US")} paths can tell: liquidated in ${prob(cross.liquidationProbability)} (cross) and ${prob(iso.liquidationProbability)} (isolated) of paths, ${interval}, which includes zero.`;
+    return `Either mode for this book as far as these ${grouped(s.paths)} paths can tell: liquidated in ${prob(cross.liquidationProbability)} (cross) and ${prob(iso.liquidationProbability)} (isolated) of paths, ${interval}, which includes zero.`;
   }
   const [pick, other] = d.estimate < 0 ? [cross, iso] : [iso, cross];
   const why = [`liquidated in ${prob(pick.liquidationProbability)} of paths against ${prob(other.liquidationProbability)} (${interval})`];

@@ -1,6 +1,6 @@
 import { InputError, type MarketData } from "../market/index.ts";
 import { getVenue, type CustomVenueSpec } from "../venues/index.ts";
-import type { MarginMode, Side } from "../results/index.ts";
+import { grouped, type MarginMode, type Side } from "../results/index.ts";
 import { bootstrapModelSpec, type BootstrapModelSpec, type BootstrapRequest, type FundingSpec, type ModelSpec } from "../paths/index.ts";
 import { ConfigReader } from "../errors/index.ts";
 import { parseFunding, parseModel } from "./modelConfig.ts";
@@ -203,7 +203,7 @@ export function parseStressConfig(raw: unknown, source = "config", overrides: Co
   const steps = Math.round(stepsExact);
   if (steps < 1 || Math.abs(steps - stepsExact) > 1e-9 * stepsExact) r.fail("stepMinutes", `must divide the horizon (${horizonHours} h = ${horizonHours * 60} min) into whole steps`);
   // a step under a minute is the odd value to blame; at one minute or more, the horizon is too long for it
-  if (steps > MAX_STEPS) r.fail(stepMinutes < 1 ? "stepMinutes" : "horizonHours", `${horizonHours} h in ${stepMinutes}-minute steps is ${steps.toLocaleString("en-US")} steps (per-step tables alone about ${gib(steps * STEP_BYTES)}); at most ${MAX_STEPS.toLocaleString("en-US")} steps per path`);
+  if (steps > MAX_STEPS) r.fail(stepMinutes < 1 ? "stepMinutes" : "horizonHours", `${horizonHours} h in ${stepMinutes}-minute steps is ${grouped(steps)} steps (per-step tables alone about ${gib(steps * STEP_BYTES)}); at most ${grouped(MAX_STEPS)} steps per path`);
   const paths = r.number(top, "paths", "", { gt: 0, integer: true, default: 10000 });
   const limit = limits.memoryBytes === undefined ? Infinity : maxPathsInMemory(modes.length, limits.memoryBytes);
   if (paths > limit) r.fail("paths", `${paths} paths need about ${gib(paths * modes.length * BYTES_PER_PATH_AND_MODE)} for per-path results; at most ${limit} fit in this machine's memory`);

@@ -1,5 +1,5 @@
 import { InputError } from "../market/index.ts";
-import type { MarginMode } from "../results/index.ts";
+import { grouped, type MarginMode } from "../results/index.ts";
 import { checkParam, defaultSweep, paramSummary, rangeText, resolveParams, type Strategy } from "../strategy/index.ts";
 import type { StressConfig } from "./config.ts";
 
@@ -46,7 +46,7 @@ export function parseSweep(arg: string): SweepArg {
     const [a, b, step] = parts;
     const count = Math.floor((b - a) / step + 1e-9) + 1;
     // counted before any value is built: 1:1000000:0.001 would build a billion numbers
-    if (!(count <= MAX_SWEEP_CELLS)) throw new InputError(`--sweep ${arg}: ${count.toLocaleString("en-US")} values; a sweep has at most ${MAX_SWEEP_CELLS} cells`);
+    if (!(count <= MAX_SWEEP_CELLS)) throw new InputError(`--sweep ${arg}: ${grouped(count)} values; a sweep has at most ${MAX_SWEEP_CELLS} cells`);
     values = [];
     for (let k = 0; a + k * step <= b + 1e-9; k++) values.push(+(a + k * step).toFixed(10));
     if (b - values[values.length - 1] > 1e-9) values.push(b);

@@ -4,7 +4,7 @@ import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { backtestVerdictSentence, preloadReportRenderer, RunFolder } from "../../report/index.ts";
-import type { BacktestSummary } from "../../results/index.ts";
+import { grouped, type BacktestSummary } from "../../results/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
@@ -65,7 +65,7 @@ export async function backtestToFolder(o: BacktestCliOptions, warn: (s: string) 
     const running = runIsolated<BacktestThreadResult>("backtest", job, {
       what: "the backtest", timeoutSeconds: o.timeout, memoryMb: o.maxMemoryMb ?? DEFAULT_MEMORY_MB,
       onProgress: (done, total, mode, modes) =>
-        line.update({ fraction: done / total, counters: { bars: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` }, label: `mode ${mode} of ${modes}` }),
+        line.update({ fraction: done / total, counters: { bars: `${grouped(done)}/${grouped(total)}` }, label: `mode ${mode} of ${modes}` }),
     });
     preloadReportRenderer();
     const { files, result, warnings } = await running;
@@ -97,7 +97,7 @@ function packageVersion(): Promise<string> {
 
 /** thousands separators and a true minus sign, as the report and the stress command print them */
 const fixed = (x: number | null | undefined, d = 2) =>
-  x === null || x === undefined ? "–" : `${Number(x.toFixed(d)) < 0 ? "−" : ""}${Math.abs(x).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d })}`;
+  x === null || x === undefined ? "–" : `${Number(x.toFixed(d)) < 0 ? "−" : ""}${grouped(Math.abs(x), d)}`;
 const money = (x: number) => fixed(x);
 
 /** The verdict and the side-by-side table printed after a run (money in the quote currency, percentages with %). */
@@ -107,14 +107,14 @@ export function formatRuns(summary: BacktestSummary): string {
   const rows: [string, (r: Run) => string][] = [
     ["survived", (r) => (r.survived ? "yes" : "NO")],
     ["first liquidation", (r) => (r.liquidations[0] ? `${r.liquidations[0].time.slice(0, 16)}Z ${r.liquidations[0].symbol}` : "–")],
-    ["liquidations", (r) => r.liquidations.length.toLocaleString("en-US")],
+    ["liquidations", (r) => grouped(r.liquidations.length)],
     ["final equity", (r) => money(r.finalEquity)],
     ["return", (r) => `${fixed(r.returnPct)} %`],
     ["max drawdown", (r) => `${fixed(r.maxDrawdownPct)} %`],
     ["funding paid", (r) => (r.fundingPaid === null ? "unknown" : money(r.fundingPaid))],
     ["fees paid", (r) => money(r.feesPaid)],
     ["bad debt", (r) => money(r.badDebt)],
-    ["fills", (r) => r.trades.toLocaleString("en-US")],
+    ["fills", (r) => grouped(r.trades)],
     ["liq price drift (funding)", (r) => `${fixed(r.fundingErosion.maxLiqPriceDriftPct, 3)} %`],
     ["CAGR", (r) => (r.stats?.cagrPct == null ? "–" : `${fixed(r.stats.cagrPct)} %`)],
     ["Sharpe / Sortino", (r) => `${fixed(r.stats?.sharpe)} / ${fixed(r.stats?.sortino)}`],

@@ -3,6 +3,7 @@ import { DEFAULT_DATA_DIR, describeGaps, fetchData, FETCH_KINDS, FETCH_VENUES, p
 import { InputError, isoTime, parseInterval } from "../../market/index.ts";
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { createProgress } from "../progress.ts";
+import { grouped } from "../../results/index.ts";
 
 export const FETCH_USAGE = `  perpsim data fetch --venue binance-usdm|bybit|hyperliquid --symbols A,B --from DATE [--to DATE]
       [--kinds klines,mark,funding] [--interval 1m|5m|15m|1h|4h|1d] [--data DIR] [--source URL] [--concurrency 4]
@@ -73,8 +74,8 @@ export async function fetchCommand(argv: string[]): Promise<number> {
 
 /** "+744 rows  binance-usdm/klines-1h/BTCUSDT-1h.csv.gz  (2024-01-01 00:00 → 2024-01-31 23:00, 744 rows; no gaps)" */
 function seriesLine(r: SeriesResult, dataDir: string): string {
-  const span = r.first !== undefined ? `${isoTime(r.first).slice(0, 16)} → ${isoTime(r.last!).slice(0, 16)}, ${r.rows.toLocaleString("en-US")} rows` : "no rows";
+  const span = r.first !== undefined ? `${isoTime(r.first).slice(0, 16)} → ${isoTime(r.last!).slice(0, 16)}, ${grouped(r.rows)} rows` : "no rows";
   const what = r.label.endsWith(" funding") ? "missing settlements" : "gaps";
   const gaps = r.rows === 0 ? "" : r.gaps.missingBars ? `; ${describeGaps(what, r.gaps)}` : `; no ${what}`;
-  return `+${r.added.toLocaleString("en-US").padStart(7)} rows  ${relative(dataDir, r.path)}  (${span}${gaps})`;
+  return `+${grouped(r.added).padStart(7)} rows  ${relative(dataDir, r.path)}  (${span}${gaps})`;
 }

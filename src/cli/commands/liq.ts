@@ -5,6 +5,7 @@ import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosi
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { withUserTables } from "../venueTables.ts";
 import { parseJsonText } from "../jsonText.ts";
+import { grouped } from "../../results/index.ts";
 
 const HELP = `usage:
   perpsim liq --venue <name> --side long|short --entry <price> --size <qty> (--leverage <x> | --margin <usd>)
@@ -109,7 +110,7 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
 }
 
 function money(x: number): string {
-  return x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return grouped(x, 2);
 }
 
 /** Prices at the symbol's tick (never 0 for a price that exists), money to the cent; `--json` keeps every digit. */

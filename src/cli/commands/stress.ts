@@ -19,6 +19,7 @@ import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 import { tuneForKernelRuns } from "../kernelFlags.ts";
+import { grouped } from "../../results/index.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
@@ -97,15 +98,15 @@ function wholeFlag(name: string, value: string | undefined, min: number): number
   return n;
 }
 
-const cnt = (n: number) => n.toLocaleString("en-US");
-const cash = (x: number) => `${x < 0 ? "−" : ""}${Math.abs(x).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const cnt = (n: number) => grouped(n);
+const cash = (x: number) => `${x < 0 ? "−" : ""}${grouped(Math.abs(x), 2)}`;
 const pc = (x: number, unit = " %") => `${(100 * x).toFixed(2)}${unit}`;
 
 /** Progress on stderr: a bar with ETA on a terminal, a plain line every 5 s otherwise (logs, CI). */
 function progressBar(): (done: number, total: number) => void {
   const p = createProgress({ title: "stress" });
   return (done, total) => {
-    p.update({ fraction: done / total, counters: { paths: `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}` } });
+    p.update({ fraction: done / total, counters: { paths: `${grouped(done)}/${grouped(total)}` } });
     if (done === total) p.finish();
   };
 }

@@ -12,6 +12,7 @@ import { parseFlags, requireFlag } from "../args.ts";
 import { parseJsonText } from "../jsonText.ts";
 import { parseTimeArg } from "../../data/index.ts";
 import { userTablesDir, withUserTables } from "../venueTables.ts";
+import { grouped } from "../../results/index.ts";
 
 export const usage = `usage:
   perpsim venues show --venue <name> --symbol <symbol> [--date YYYY-MM-DD] [--json]
@@ -106,7 +107,7 @@ function lossLines(mode: string, l: LiquidationLossRule, t: TableChoice): string
 }
 
 function group(x: number): string {
-  return x.toLocaleString("en-US", { maximumFractionDigits: 8 });
+  return grouped(x, 0, 8);
 }
 
 function readJson(path: string, flag: string): unknown {
