@@ -129,14 +129,6 @@ export class FusedPathSimulator implements CompiledPathHost {
       : null;
   }
 
-  /**
-   * Open the book as path `pathIndex` starts, under every mode, and simulate nothing: where the venue
-   * refuses a leg's leverage or the balance cannot carry the book (an InputError), as `run` would at its start.
-   */
-  openBook(pathIndex = 0): void {
-    this.reset(pathIndex);
-  }
-
   /** The compiled path loop this simulator runs, one per source in a thread (compiledPath.ts), or null: the generic loop. */
   get loop(): CompiledPath | null {
     return this.compiled;

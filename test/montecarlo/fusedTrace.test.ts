@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SCENARIO_PRESETS } from "../../src/scenarios/index.ts";
 import { parseStressConfig, type StressConfig } from "../../src/stress/config.ts";
 import { FusedPathSimulator } from "../../src/stress/fusedKernel.ts";
-import { PATH_FIELDS, PathSimulator } from "../../src/stress/index.ts";
+import { PATH_FIELDS, PathSimulator, runStress } from "../../src/stress/index.ts";
 import { samplesCsv } from "../../src/stress/outputs.ts";
 
 /*
@@ -12,6 +14,7 @@ import { samplesCsv } from "../../src/stress/outputs.ts";
  * the same text, row for row, and the traced paths' results the same bytes as the untraced ones.
  */
 
+const exec = promisify(execFile);
 const file = (path: string) => JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), "utf8"));
 const config = (raw: unknown, paths: number, scenario?: string): StressConfig => parseStressConfig(raw, "test", { paths, ...(scenario ? { scenario } : {}) }).config;
 const symbols = (c: StressConfig) => c.model.assets.map((a) => a.symbol);
@@ -80,5 +83,14 @@ describe("sample paths traced on the fused kernel: the reference's rows", () => 
       expectSameSamples(c);
       expectTraceChangesNothing(config({ venue, initialBalance: 400000, portfolio: legs, model, horizonHours: 480, stepMinutes: 120, seed: 11, modes: ["cross", "isolated"] }, 30), 30);
     }
+  }, 120_000);
+
+  it("a run big enough for the pool traces them on a pool thread: the reference's text, and the files of a one-worker run", async () => {
+    const { stdout } = await exec(process.execPath, ["--import", "tsx", "test/montecarlo/fixtures/poolSamples.ts"], { maxBuffer: 64 << 20 });
+    const pooled = JSON.parse(stdout.trim().split("\n").pop()!) as { paths: number; files: Record<string, string> };
+    const c = config(file("bench/ssw.json"), pooled.paths);
+    expect(pooled.files["samples.csv"]).toBe(samplesCsv(c, new PathSimulator(c), symbols(c)));
+    const here = await runStress(c, { workers: 1 });
+    for (const f of ["samples.csv", "paths.csv", "summary.json"]) expect(pooled.files[f], f).toBe(here.files[f]);
   }, 120_000);
 });
