@@ -14,7 +14,7 @@ export { PATH_FIELDS } from "./pathResult.ts";
 export { type ChunkTask } from "./worker.ts";
 export { RunCancelled, simulateRange, StressPool, WORKER_MEMORY_MB } from "./pool.ts";
 export { stressSummary } from "./aggregate.ts";
-export { openSamples, runStress, runStressWithSweep, type StressResult, stressTableWarnings, stressOutputs, stressSettings } from "./run.ts";
+export { openSamples, traceRest, runStress, runStressWithSweep, type StressResult, stressTableWarnings, stressOutputs, stressSettings } from "./run.ts";
 export { type SampleWriter } from "./outputs.ts";
 export {
   MAX_SWEEP_CELLS, parseSweep, resolveSweeps, runSweep, sweepCells, type CellModeResult, type SweepArg, type SweepAxis, type SweepRow, sweepCsv,

@@ -118,8 +118,8 @@ function samplesOnPool(config: StressConfig, workers: number): boolean {
   return workers > 1 && config.paths >= SAMPLES_ON_POOL_PATHS_PER_WORKER * workers;
 }
 
-/** The sample paths not traced yet, one at a time between the pool's messages, until done or cancelled. */
-async function traceRest(samples: SampleWriter, signal?: AbortSignal): Promise<string> {
+/** The sample paths not traced yet, one at a time between the pool's (or the queue's) messages, until done or cancelled. */
+export async function traceRest(samples: SampleWriter, signal?: AbortSignal): Promise<string> {
   while (!samples.done) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal?.aborted) throw new RunCancelled("cancelled");

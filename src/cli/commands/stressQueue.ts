@@ -1,6 +1,6 @@
 import {
-  createSimulator, PATH_FIELDS, PathSimulator, prepareBook, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
-  type StressConfig, type SweepAxis, type SweepRow,
+  createSimulator, openSamples, PATH_FIELDS, PathSimulator, prepareBook, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
+  traceRest, type StressConfig, type SweepAxis, type SweepRow,
 } from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
 import type { RunFolder } from "../../report/index.ts";
@@ -41,18 +41,24 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   const cells = axes.length ? sweepCells(config, axes, (cell) => {
     if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
   }) : [];
-  await prepareBook(config);
-  const simulator = createSimulator(config);
-  simulator.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0); // a bad book fails here, before Redis
+  // a bad book fails here, before Redis: a portfolio's opened (samples.csv's writer), a strategy's path 0 run
+  const samples = config.book.kind === "portfolio" ? await openSamples(config) : null;
+  if (!samples) await prepareBook(config);
+  const simulator = samples ? null : createSimulator(config);
+  simulator?.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  // a portfolio's sample paths are traced here while the queue's workers simulate (~0.2 s of the SSW's in
+  // cold code, which after the results would add to the run); a strategy's after, its code run once the run is in
+  const samplesText = samples ? traceRest(samples, abort.signal) : null;
+  samplesText?.catch(() => {}); // awaited after the run; a cancelled run reports its own way
   const started = performance.now();
   // on a terminal the progress line says it; in a log (a Kubernetes Job), one line if nobody comes
   const lonely = setTimeout(() => console.error(`perpsim stress: no worker has returned a chunk in 60 s; start perpsim worker --queue ${target.display} (same perpsim version)`), 60_000);
   lonely.unref();
   const progress = clusterProgress();
-  let base: ReturnType<typeof stressOutputs> | null = null;
+  let baseResults: Float64Array | null = null;
   const rows: SweepRow[] = cells.map((c) => ({ params: c.params, results: [] }));
   let workers: string[];
   try {
@@ -63,7 +69,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
         progress?.(p);
       },
       onRun: (k, results) => {
-        if (k === 0) return void (base = stressOutputs(config, results, version, simulator));
+        if (k === 0) return void (baseResults = results);
         const cell = cells[k - 1].config;
         rows[k - 1].results = stressSummary(cell, results, stressSettings(cell, version)).runs.map((r) => ({
           mode: r.mode, liquidationProbability: r.liquidationProbability, ci95: r.ci95, wipeoutProbability: r.wipeoutProbability, paths: cell.paths,
@@ -71,6 +77,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
       },
     }));
   } catch (err) {
+    abort.abort(); // the sample paths' tracing stops too
     if (err instanceof RunCancelled) {
       console.error("perpsim stress: interrupted; its jobs were removed from the queue; nothing written");
       return 130;
@@ -80,7 +87,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
     clearTimeout(lonely);
     process.off("SIGINT", onSigint);
   }
-  const result = base as unknown as ReturnType<typeof stressOutputs>;
+  const result = stressOutputs(config, baseResults as unknown as Float64Array, version, samplesText ? await samplesText : simulator!);
   const execution = { backend: "queue", workersSeen: workers.length };
   const summary: StressSummary & { execution: typeof execution } = {
     ...result.summary,
