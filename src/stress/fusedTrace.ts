@@ -1,5 +1,6 @@
 import type { FusedMode, StepArrays } from "./fusedMode.ts";
 import { tracedLiquidationPrices } from "./legs.ts";
+import { keptSampleStep } from "./outputs.ts";
 import type { PathTrace } from "./simulate.ts";
 
 /** What a traced path reads of the fused kernel (fusedKernel.ts). */
@@ -37,12 +38,12 @@ export class FusedTrace {
     this.liquidationPrices = host.kernels.map((k) => () => readAccount(k, () => tracedLiquidationPrices(k.account, symbols, prices(), out)));
   }
 
-  /** Step `s` is one the trace keeps for every mode (a multiple of `every` when counted from 1, or the last). */
+  /** Step `s` (from 0) is one the trace keeps for every mode (samples.csv's rule, which counts steps from 1). */
   keeps(s: number): boolean {
-    return (s + 1) % this.every === 0 || s === this.host.steps - 1;
+    return keptSampleStep(s + 1, this.every, this.host.steps);
   }
 
-  /** The next step after `s` the trace keeps (the last step at most). */
+  /** The next step after `s` the trace keeps (the last step at most): the next of `keeps`, in one step. */
   nextKept(s: number): number {
     return Math.min((Math.floor((s + 1) / this.every) + 1) * this.every - 1, this.host.steps - 1);
   }

@@ -53,6 +53,11 @@ export function pathsCsv(config: StressConfig, results: Float64Array): string {
   return lines.join("\n") + "\n";
 }
 
+/** samples.csv keeps step `step` of a path of `steps` (counted from 1; 0 is the opening): every `every`-th and the last, beside any liquidation's. */
+export function keptSampleStep(step: number, every: number, steps: number): boolean {
+  return step % every === 0 || step === steps;
+}
+
 /**
  * samples.csv built one sample path at a time, path 0 first: a run traces path 0 before anything else
  * (it opens the book: a bad book fails there) and the other sample paths while the pool simulates.
@@ -85,7 +90,7 @@ export class SampleWriter {
     const rows: string[][] = config.modes.map(() => []);
     this.simulator.run(p, this.scratch, 0, (m, hour, equity, prices, liquidatedNow, liqs) => {
       const step = Math.round(hour / stepHours);
-      if (!liquidatedNow && step % every !== 0 && step !== config.steps) return;
+      if (!liquidatedNow && !keptSampleStep(step, every, config.steps)) return;
       let row = `${p},${config.modes[m]},${num(hour, 4)},${num(equity(), 2)}`;
       for (let i = 0; i < prices.length; i++) row += `,${num(prices[i], 6)}`;
       const l = liqs();

@@ -88,7 +88,7 @@ export default async function (task: DrainTask): Promise<DrainOutcome> {
  * warmed (as fast as the run's own paths: fusedTrace.ts); a strategy book's on a simulator of their own,
  * the book loaded first.
  */
-export function traceSamples(task: Pick<ChunkTask, "config" | "configKey">): string {
+function traceSamples(task: Pick<ChunkTask, "config" | "configKey">): string {
   const simulator = task.config.book.kind === "portfolio" ? simulatorFor(task) : createSimulator(task.config);
   return samplesCsv(task.config, simulator, task.config.model.assets.map((a) => a.symbol));
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SCENARIO_PRESETS } from "../../src/scenarios/index.ts";
 import { parseStressConfig, type StressConfig } from "../../src/stress/config.ts";
 import { FusedPathSimulator } from "../../src/stress/fusedKernel.ts";
+import { FusedTrace } from "../../src/stress/fusedTrace.ts";
 import { PATH_FIELDS, PathSimulator, runStress } from "../../src/stress/index.ts";
 import { samplesCsv } from "../../src/stress/outputs.ts";
 
@@ -93,4 +94,18 @@ describe("sample paths traced on the fused kernel: the reference's rows", () => 
     const here = await runStress(c, { workers: 1 });
     for (const f of ["samples.csv", "paths.csv", "summary.json"]) expect(pooled.files[f], f).toBe(here.files[f]);
   }, 120_000);
+
+  it("a stretch ends at the next step samples.csv keeps: nextKept is keeps' next, whatever the interval and length", () => {
+    for (const steps of [1, 2, 10, 721, 2160]) {
+      for (const every of [1, 2, 3, 7, 1000]) {
+        const trace = new FusedTrace({ kernels: [], steps, stepHours: 1, arrays: () => { throw new Error("no rows"); } }, () => {}, every, []);
+        for (let s = -1; s < steps - 1; s++) {
+          let next = s + 1;
+          while (!trace.keeps(next)) next++;
+          if (trace.nextKept(s) !== next) expect(`steps ${steps} every ${every} after ${s}: ${trace.nextKept(s)}`).toBe(`steps ${steps} every ${every} after ${s}: ${next}`);
+        }
+        expect(trace.keeps(steps - 1)).toBe(true); // the last step always
+      }
+    }
+  });
 });
