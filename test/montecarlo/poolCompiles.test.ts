@@ -12,9 +12,11 @@ describe("the stress pool's threads", () => {
     // compile is read off the whole output, not a line)
     const compiles = (name: string) =>
       [...stdout.matchAll(new RegExp(`\\[compiling method \\S+ <JSFunction ${name} \\(sfi = \\S+\\)> \\(target TURBOFAN\\), mode: ConcurrencyMode::(k\\w+)\\]`, "g"))].map((m) => m[1]);
-    // the kernel's path loop runs only in the two threads: each compiles it when V8 finds it hot (no natives syntax here)
+    // the kernel's path loop runs only in the two threads: each compiles it when V8 finds it hot (no natives syntax
+    // here), on itself. Not a count of two: on a loaded machine one thread can start after the other has drained
+    // most of the 40 paths' board, and V8 never finds its loop hot (seen once in a full `npm test`)
     const loop = compiles("compiledPath");
-    expect(loop.length).toBeGreaterThanOrEqual(2);
+    expect(loop.length).toBeGreaterThanOrEqual(1);
     for (const mode of loop) expect(mode).toBe("kSynchronous");
     const main = compiles("mainThreadHotFunction");
     expect(main.length).toBeGreaterThanOrEqual(1);
