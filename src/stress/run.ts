@@ -111,7 +111,7 @@ export async function openSamples(config: StressConfig): Promise<SampleWriter> {
  * paths in the interpreter (`perpsim merge --no-report` of the SSW's 2,000 paths, 8 alternated runs: 0.56 → 0.52 s,
  * CPU 0.73 → 0.66 s; the same samples.csv); a strategy book's own kernel.
  */
-export function coldTracer(config: StressConfig): PathRunner {
+function coldTracer(config: StressConfig): PathRunner {
   return config.book.kind === "portfolio" ? new PathSimulator(config) : createSimulator(config);
 }
 
