@@ -6,6 +6,14 @@ import { defaultWorkers, startThreads, takeStartedAhead, WORKER_MEMORY_MB } from
 import { simulateChunk, type ChunkInputError, type ChunkTask } from "./worker.ts";
 import { ChunkBoard, type Chunk, type DrainOutcome, type DrainTask } from "./chunkBoard.ts";
 
+/**
+ * What a thread keys its warmed simulator by (worker.ts `simulatorFor`): the same for a run's chunks and its
+ * samples task, so the samples reuse the chunks' warm-up (and the other way round), and another for any other config.
+ */
+function configKeyOf(config: StressConfig): string {
+  return JSON.stringify(config);
+}
+
 export interface PoolOptions {
   /** worker threads; 1 runs in this thread (no pool; a strategy book given a `pool` runs on it). Default: the machine's cores, or `pool`'s size */
   workers?: number;
@@ -76,7 +84,7 @@ export class StressPool {
    * the user's code, which stays off the main thread. Fails as a chunk does (InputError, out of memory, cancel).
    */
   async samples(config: StressConfig, signal?: AbortSignal): Promise<string> {
-    const task: ChunkTask = { config, configKey: JSON.stringify(config), start: 0, count: 0 };
+    const task: ChunkTask = { config, configKey: configKeyOf(config), start: 0, count: 0 };
     const out = await this.submit<string | ChunkInputError>(task, "samples", signal).catch((err: unknown) => {
       if (signal?.aborted) throw new RunCancelled("cancelled");
       if ((err as { code?: unknown } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") throw new InputError(outOfMemory(task, this.memoryMb, "samples.csv's paths"));
@@ -164,7 +172,7 @@ export async function simulateRange(config: StressConfig, first: number, count: 
     chunks.push({ start, count: size });
     start += size;
   }
-  const configKey = JSON.stringify(config);
+  const configKey = configKeyOf(config);
 
   // a strategy book on a pool runs there even on one worker: user code stays where Ctrl-C, --timeout and the heap limit stop it
   if (workers === 1 && !(o.pool && config.book.kind === "strategy")) {
