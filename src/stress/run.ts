@@ -94,22 +94,19 @@ export function stressTableWarnings(config: StressConfig, now = Date.now()): str
  */
 export async function openSamples(config: StressConfig): Promise<SampleWriter> {
   await prepareBook(config);
-  if (config.book.kind === "portfolio") {
-    const simulator = new PathSimulator(config);
-    simulator.openBook();
-    return new SampleWriter(config, simulator, config.model.assets.map((a) => a.symbol));
-  }
-  const samples = new SampleWriter(config, createSimulator(config), config.model.assets.map((a) => a.symbol));
-  samples.traceNext();
+  const simulator = coldTracer(config);
+  const samples = new SampleWriter(config, simulator, config.model.assets.map((a) => a.symbol));
+  if (simulator instanceof PathSimulator) simulator.openBook();
+  else samples.traceNext();
   return samples;
 }
 
 /**
- * The simulator that traces sample paths on a thread that has not run the kernel yet (`perpsim merge`'s; a
- * run's own main thread and a queued run's coordinator open theirs with `openSamples`): the reference kernel for a portfolio, whose
- * small functions V8 compiles after a few steps, where the fused kernel's one large loop runs its first
- * paths in the interpreter (`perpsim merge --no-report` of the SSW's 2,000 paths, 8 alternated runs: 0.56 → 0.52 s,
- * CPU 0.73 → 0.66 s; the same samples.csv); a strategy book's own kernel.
+ * The simulator that traces sample paths on a thread that has not run the kernel yet (a run's main thread,
+ * a queued run's coordinator: `openSamples`; `perpsim merge`: `stressOutputs`): the reference kernel for a
+ * portfolio, whose small functions V8 compiles after a few steps, where the fused kernel's one large loop
+ * runs its first paths in the interpreter (`perpsim merge --no-report` of the SSW's 2,000 paths, 8
+ * alternated runs: 0.56 → 0.52 s, CPU 0.73 → 0.66 s; the same samples.csv); a strategy book's own kernel.
  */
 function coldTracer(config: StressConfig): PathRunner {
   return config.book.kind === "portfolio" ? new PathSimulator(config) : createSimulator(config);

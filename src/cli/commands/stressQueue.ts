@@ -1,5 +1,5 @@
 import {
-  createSimulator, openSamples, PATH_FIELDS, PathSimulator, prepareBook, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
+  openSamples, PathSimulator, RunCancelled, stressOutputs, stressSettings, stressSummary, sweepCells, sweepCsv,
   traceRest, type StressConfig, type SweepAxis, type SweepRow,
 } from "../../stress/index.ts";
 import { parseRedisUrl, runOnQueue, type QueueProgress } from "../../queue/index.ts";
@@ -41,17 +41,14 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
   const cells = axes.length ? sweepCells(config, axes, (cell) => {
     if (cell.book.kind === "portfolio") new PathSimulator(cell); // the venue's limits, before anything runs
   }) : [];
-  // a bad book fails here, before Redis: a portfolio's opened (samples.csv's writer), a strategy's path 0 run
-  const samples = config.book.kind === "portfolio" ? await openSamples(config) : null;
-  if (!samples) await prepareBook(config);
-  const simulator = samples ? null : createSimulator(config);
-  simulator?.run(0, new Float64Array(simulator.modes * PATH_FIELDS), 0);
+  // a bad book fails here, before Redis, as a local run's does: a portfolio's opened, a strategy's path 0 traced (openSamples)
+  const samples = await openSamples(config);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   // a portfolio's sample paths are traced here while the queue's workers simulate (~0.2 s of the SSW's in
   // cold code, which after the results would add to the run); a strategy's after, its code run once the run is in
-  const samplesText = samples ? traceRest(samples, abort.signal) : null;
+  const samplesText = config.book.kind === "portfolio" ? traceRest(samples, abort.signal) : null;
   samplesText?.catch(() => {}); // awaited after the run; a cancelled run reports its own way
   const started = performance.now();
   // on a terminal the progress line says it; in a log (a Kubernetes Job), one line if nobody comes
@@ -87,7 +84,7 @@ export async function stressOnQueue(q: QueuedStress): Promise<number> {
     clearTimeout(lonely);
     process.off("SIGINT", onSigint);
   }
-  const result = stressOutputs(config, baseResults as unknown as Float64Array, version, samplesText ? await samplesText : simulator!);
+  const result = stressOutputs(config, baseResults as unknown as Float64Array, version, samplesText ? await samplesText : samples.text());
   const execution = { backend: "queue", workersSeen: workers.length };
   const summary: StressSummary & { execution: typeof execution } = {
     ...result.summary,
