@@ -34,8 +34,9 @@ export class FusedTrace {
     this.events = new Int32Array(modes);
     const prices = () => host.arrays().s1;
     const out = new Float64Array(symbols.length);
-    this.equity = host.kernels.map((k) => () => readAccount(k, () => k.account.equity(prices())));
-    this.liquidationPrices = host.kernels.map((k) => () => readAccount(k, () => tracedLiquidationPrices(k.account, symbols, prices(), out)));
+    // asked inside `row`, while the mode's hold is given back to its account
+    this.equity = host.kernels.map((k) => () => k.account.equity(prices()));
+    this.liquidationPrices = host.kernels.map((k) => () => tracedLiquidationPrices(k.account, symbols, prices(), out));
   }
 
   /** Step `s` (from 0) is one the trace keeps for every mode (samples.csv's rule, which counts steps from 1). */
@@ -54,7 +55,7 @@ export class FusedTrace {
     for (let m = 0; m < kernels.length; m++) {
       this.open[m] = kernels[m].store.open;
       this.events[m] = kernels[m].tally.liquidationEvents;
-      this.trace(m, 0, this.equity[m], this.host.arrays().s1, false, this.liquidationPrices[m]);
+      this.row(m, 0, false);
     }
     return this.nextKept(-1);
   }
@@ -67,16 +68,21 @@ export class FusedTrace {
     const liquidatedNow = events > this.events[m];
     this.open[m] = k.store.open;
     this.events[m] = events;
-    if (wasOpen && (kept || liquidatedNow)) this.trace(m, (s + 1) * this.host.stepHours, this.equity[m], this.host.arrays().s1, liquidatedNow, this.liquidationPrices[m]);
+    if (wasOpen && (kept || liquidatedNow)) this.row(m, (s + 1) * this.host.stepHours, liquidatedNow);
   }
-}
 
-/** `read()` of the mode's account with the funding the hold carries given back, then the hold taken again. */
-function readAccount<T>(k: FusedMode, read: () => T): T {
-  k.account.releaseFunding(k.hold);
-  try {
-    return read();
-  } finally {
-    k.account.holdFunding(k.hold);
+  /**
+   * Mode m's row: the trace asks its equity and liquidation prices (PathTrace's getters, called before it
+   * returns) of the mode's account with the funding the hold carries given back, once for the row, and the
+   * hold is taken again after (both copy figures: the same bytes as a read each).
+   */
+  private row(m: number, hour: number, liquidatedNow: boolean): void {
+    const k = this.host.kernels[m];
+    k.account.releaseFunding(k.hold);
+    try {
+      this.trace(m, hour, this.equity[m], this.host.arrays().s1, liquidatedNow, this.liquidationPrices[m]);
+    } finally {
+      k.account.holdFunding(k.hold);
+    }
   }
 }
