@@ -86,14 +86,17 @@ describe("sample paths traced on the fused kernel: the reference's rows", () => 
     }
   }, 120_000);
 
-  it("a run big enough for the pool traces them on a pool thread: the reference's text, and the files of a one-worker run", async () => {
+  it("a run big enough for the pool traces them on a pool thread, one path fewer on the main thread: the reference's text, and the files of a one-worker run", async () => {
     const { stdout } = await exec(process.execPath, ["--import", "tsx", "test/montecarlo/fixtures/poolSamples.ts"], { maxBuffer: 64 << 20 });
-    const pooled = JSON.parse(stdout.trim().split("\n").pop()!) as { paths: number; files: Record<string, string> };
-    const c = config(file("bench/ssw.json"), pooled.paths);
-    expect(pooled.files["samples.csv"]).toBe(samplesCsv(c, new PathSimulator(c), symbols(c)));
-    const here = await runStress(c, { workers: 1 });
-    for (const f of ["samples.csv", "paths.csv", "summary.json"]) expect(pooled.files[f], f).toBe(here.files[f]);
-  }, 120_000);
+    const runs = stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { paths: number; tracedHere: boolean; files: Record<string, string> });
+    expect(runs.map((r) => [r.paths, r.tracedHere])).toEqual([[200, false], [199, true]]); // samplesOnPool's threshold: 100 paths a thread
+    for (const run of runs) {
+      const c = config(file("bench/ssw.json"), run.paths);
+      expect(run.files["samples.csv"]).toBe(samplesCsv(c, new PathSimulator(c), symbols(c)));
+      const here = await runStress(c, { workers: 1 });
+      for (const f of ["samples.csv", "paths.csv", "summary.json"]) expect(run.files[f], `${run.paths} paths: ${f}`).toBe(here.files[f]);
+    }
+  }, 180_000);
 
   it("a stretch ends at the next step samples.csv keeps: nextKept is keeps' next, whatever the interval and length", () => {
     for (const steps of [1, 2, 10, 721, 2160]) {
