@@ -1,16 +1,12 @@
-/** Number formats of the report: fixed, locale-free, so the same run gives the same bytes. */
+/** Number formats of the report: fixed, locale-free, so the same run gives the same bytes; the terminal's figures (results/grouped.ts). */
+import { money as cents, signed } from "../results/index.ts";
 
 export function money(x: number): string {
-  if (!Number.isFinite(x)) return "–";
-  const sign = x < 0 ? "−" : "";
-  const abs = Math.abs(x);
-  const [int, frac] = abs.toFixed(2).split(".");
-  return `${sign}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
+  return Number.isFinite(x) ? cents(x) : "–";
 }
 
 export function pct(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return "–";
-  return `${x < 0 ? "−" : ""}${Math.abs(x).toFixed(digits)} %`;
+  return Number.isFinite(x) ? `${signed(x, digits)} %` : "–";
 }
 
 /** A probability (0..1) shown as a percentage. */

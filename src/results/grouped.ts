@@ -39,6 +39,21 @@ export function grouped(x: number, minFraction = 0, maxFraction = Math.max(minFr
   return frac.length > 0 ? `${sign}${int}.${frac}` : `${sign}${int}`;
 }
 
+/**
+ * A figure as the terminal and the report print it: exactly `fractionDigits` decimals, digits grouped, a minus
+ * sign (U+2212) only when the printed figure is not zero (−0.004 → "0.00", never "−0.00"), "–" for NaN. The
+ * digits are grouped()'s (half away from zero on the shortest decimal form), so a CLI table and the report
+ * show the same cents for the same number.
+ */
+export function signed(x: number, fractionDigits: number): string {
+  if (Number.isNaN(x)) return "–";
+  const body = grouped(Math.abs(x), fractionDigits, fractionDigits);
+  return x < 0 && /[1-9∞]/.test(body) ? `−${body}` : body;
+}
+
+/** Money to the cent (signed with 2 decimals). */
+export const money = (x: number): string => signed(x, 2);
+
 /** A string of decimal digits plus one in its last place ("199" → "200", "99" → "100"). */
 function increment(digits: string): string {
   let i = digits.length - 1;

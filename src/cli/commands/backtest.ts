@@ -4,7 +4,7 @@ import { parseTimeArg, type FundingSource } from "../../data/index.ts";
 import { InputError } from "../../errors/index.ts";
 import { isoTime, type Interval, INTERVALS } from "../../market/index.ts";
 import { backtestVerdictSentence, preloadReportRenderer, RunFolder } from "../../report/index.ts";
-import { grouped, type BacktestSummary } from "../../results/index.ts";
+import { grouped, money, signed, type BacktestSummary } from "../../results/index.ts";
 import { describeParams, loadStrategy } from "../../strategy/index.ts";
 import { getVenue } from "../../venues/index.ts";
 import { numberFlag, parseFlags } from "../args.ts";
@@ -96,9 +96,7 @@ function packageVersion(): Promise<string> {
 }
 
 /** thousands separators and a true minus sign, as the report and the stress command print them */
-const fixed = (x: number | null | undefined, d = 2) =>
-  x === null || x === undefined ? "–" : `${Number(x.toFixed(d)) < 0 ? "−" : ""}${grouped(Math.abs(x), d)}`;
-const money = (x: number) => fixed(x);
+const fixed = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? "–" : signed(x, d));
 
 /** The verdict and the side-by-side table printed after a run (money in the quote currency, percentages with %). */
 export function formatRuns(summary: BacktestSummary): string {

@@ -5,7 +5,7 @@ import { accountLiquidationPrices, compareModes, liquidationPrice, type CalcPosi
 import { numberFlag, parseFlags, requireFlag } from "../args.ts";
 import { withUserTables } from "../venueTables.ts";
 import { parseJsonText } from "../jsonText.ts";
-import { grouped } from "../../results/index.ts";
+import { money } from "../../results/index.ts";
 
 const HELP = `usage:
   perpsim liq --venue <name> --side long|short --entry <price> --size <qty> (--leverage <x> | --margin <usd>)
@@ -107,10 +107,6 @@ async function fromAccountFile(path: string): Promise<{ venue: Venue; quotes: Li
     for (const k of Object.keys(p)) if (!known.has(k)) throw new InputError(`${path}: positions[${i}].${k} is not a known field`);
   });
   return { venue, quotes: accountLiquidationPrices(venue, o.walletBalance, o.positions as CalcPosition[], path) };
-}
-
-function money(x: number): string {
-  return grouped(x, 2);
 }
 
 /** Prices at the symbol's tick (never 0 for a price that exists), money to the cent; `--json` keeps every digit. */

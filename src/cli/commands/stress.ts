@@ -19,7 +19,7 @@ import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 import { tuneForKernelRuns } from "../kernelFlags.ts";
-import { grouped } from "../../results/index.ts";
+import { grouped, money } from "../../results/index.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
@@ -99,7 +99,6 @@ function wholeFlag(name: string, value: string | undefined, min: number): number
 }
 
 const cnt = (n: number) => grouped(n);
-const cash = (x: number) => `${x < 0 ? "−" : ""}${grouped(Math.abs(x), 2)}`;
 const pc = (x: number, unit = " %") => `${(100 * x).toFixed(2)}${unit}`;
 
 /** Progress on stderr: a bar with ETA on a terminal, a plain line every 5 s otherwise (logs, CI). */
@@ -200,7 +199,7 @@ async function printStressRun(config: StressConfig, result: StressResult, axes: 
   console.log(stressVerdictSentence(result.summary));
   for (const r of result.summary.runs) {
     const [lo, hi] = r.ci95;
-    console.log(`${r.mode.padEnd(8)} liquidated ${pc(r.liquidationProbability)} [${pc(lo, "")}, ${pc(hi)}], wipeout ${pc(r.wipeoutProbability)}, terminal equity mean ${cash(r.terminalEquity.mean)}, VaR95 ${cash(r.terminalEquity.var95)}, ES97.5 ${cash(r.terminalEquity.es975)}, funding paid ${cash(r.fundingPaid.mean)}`);
+    console.log(`${r.mode.padEnd(8)} liquidated ${pc(r.liquidationProbability)} [${pc(lo, "")}, ${pc(hi)}], wipeout ${pc(r.wipeoutProbability)}, terminal equity mean ${money(r.terminalEquity.mean)}, VaR95 ${money(r.terminalEquity.var95)}, ES97.5 ${money(r.terminalEquity.es975)}, funding paid ${money(r.fundingPaid.mean)}`);
   }
   const p = result.summary.paired;
   const d = p.difference;
