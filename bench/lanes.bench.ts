@@ -1,0 +1,116 @@
+/**
+ * A probe, not a target: what two paths a step in WebAssembly's f64x2 lanes would give the stress kernel, the one
+ * change of scale left for issue 13's SSW and one-thread targets. bench/lanes/ holds the SSW book's quiet steps
+ * (the plain Student-t market of 3 assets, a cross and an isolated account far from their triggers, hourly
+ * funding, min-equity; no hand-over) three ways: in JavaScript as the fused loop writes them (quietTwin.mjs), in
+ * scalar WebAssembly (quietScalar.ts), and two paths a call in f64x2 lanes (quietPair.ts, AssemblyScript sources
+ * with their built .wasm beside them). Timed in this one process, alternating, each round's figures compared:
+ * the pair's must be the twin's to the bit (its exp is V8's Math.exp rebuilt without branches, checked here on
+ * 4 M arguments). The real kernel on SSW paths is timed beside them for scale (it liquidates, so not the same work).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseStressConfig } from "../src/stress/config.ts";
+import { FusedPathSimulator } from "../src/stress/fusedKernel.ts";
+import { PATH_FIELDS } from "../src/stress/pathResult.ts";
+import { knwn } from "../src/paths/random/ziggurat.ts";
+import { ROOT } from "./measure.ts";
+// @ts-expect-error a plain JavaScript module without types
+import { quietTwin } from "./lanes/quietTwin.mjs";
+
+const STEPS = 2160, BATCH = 60, WARM = 10, ROUNDS = 40, FIGURES = 12;
+/** where the modules keep the Ziggurat table and their outputs (above AssemblyScript's static data) */
+const TABLE = 1 << 20, OUT = TABLE + 4096;
+
+type Run = (first: number, paths: number) => Float64Array;
+
+/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
+interface Memory { buffer: ArrayBuffer; grow(pages: number): number }
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+function wasm(file: string): { run: Run; exports: Record<string, unknown>; memory: Memory } {
+  const module = new Module(readFileSync(join(ROOT, "bench/lanes", file)));
+  const instance = new Instance(module, { env: { abort() { throw new Error(`${file}: abort`); }, log: Math.log, exp: Math.exp } });
+  const memory = instance.exports.memory as Memory;
+  new Float64Array(memory.buffer, TABLE, knwn.length).set(knwn);
+  const run = instance.exports.run as (first: number, paths: number, steps: number) => void;
+  return { run: (first, paths) => (run(first, paths, STEPS), new Float64Array(memory.buffer, OUT, paths * FIGURES).slice()), exports: instance.exports, memory };
+}
+
+/** The pair's exp against Math.exp: uniform on ±5 and ±708, and every high word fdlibm's branches test, with random low words and signs. */
+function expDifferences(pair: ReturnType<typeof wasm>): { checked: number; differ: number } {
+  const n = 1 << 20;
+  pair.memory.grow(160);
+  const at = 4 << 20;
+  const x = new Float64Array(n), words = new BigUint64Array(x.buffer);
+  let state = 0x9e3779b97f4a7c15n;
+  const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+  const uniform = () => Number(next() >> 11n) / 2 ** 53;
+  const edges = [0x3fd62e42n, 0x3fd62e43n, 0x3ff0a2b1n, 0x3ff0a2b2n, 0x3e300000n, 0x3e2fffffn, 0x3ff00000n, 0x40862e41n];
+  const fills = [
+    () => { for (let i = 0; i < n; i++) x[i] = uniform() * 10 - 5; },
+    () => { for (let i = 0; i < n; i++) x[i] = uniform() * 1416 - 708; },
+    () => {
+      for (let i = 0; i < n; i++) words[i] = (edges[i % edges.length] << 32n) | (i % 3 === 0 ? 0n : next() & 0xffffffffn) | ((next() & 1n) << 63n);
+      x.set([1, -1, 0, -0, Math.LN2 / 2, 1.5 * Math.LN2]);
+    },
+    () => { for (let i = 0; i < n; i++) x[i] = (uniform() - 0.5) * 2 ** -(Number(next() & 63n)); },
+  ];
+  let differ = 0;
+  for (const fill of fills) {
+    fill();
+    const lanes = new Float64Array(pair.memory.buffer, at, n);
+    lanes.set(x);
+    (pair.exports.expArray as (ptr: number, n: number) => number)(at, n);
+    for (let i = 0; i < n; i++) if (!Object.is(lanes[i], Math.exp(x[i]))) differ++;
+  }
+  return { checked: fills.length * n, differ };
+}
+
+export default async function (): Promise<void> {
+  const twinRun = quietTwin(knwn) as (first: number, paths: number, steps: number, out: Float64Array) => void;
+  const twinOut = new Float64Array(BATCH * FIGURES);
+  const pair = wasm("quietPair.wasm"), scalar = wasm("quietScalar.wasm");
+  const { config } = parseStressConfig(JSON.parse(readFileSync(join(ROOT, "bench/ssw.json"), "utf8")), "bench/ssw.json", { paths: 1000 });
+  const kernel = new FusedPathSimulator(config, { loop: "compiled" });
+  const kernelOut = new Float64Array(BATCH * config.modes.length * PATH_FIELDS);
+  const variants: Record<string, Run> = {
+    twin: (first, paths) => (twinRun(first, paths, STEPS, twinOut), twinOut.slice(0, paths * FIGURES)),
+    pair: pair.run,
+    scalar: scalar.run,
+    kernel: (first, paths) => {
+      for (let p = 0; p < paths; p++) kernel.run((first + p) % 1000, kernelOut, p * config.modes.length * PATH_FIELDS);
+      return kernelOut;
+    },
+  };
+  const ns: Record<string, number> = { twin: 0, pair: 0, scalar: 0, kernel: 0 };
+  let pairDiffers = 0, scalarWorst = 0, compared = 0;
+  for (let round = 0; round < WARM + ROUNDS; round++) {
+    const names = Object.keys(variants);
+    if (round % 2 === 1) names.reverse();
+    const out: Record<string, Float64Array> = {};
+    for (const name of names) {
+      const t0 = process.hrtime.bigint();
+      out[name] = variants[name](round * BATCH, BATCH);
+      if (round >= WARM) ns[name] += Number(process.hrtime.bigint() - t0);
+    }
+    for (let i = 0; i < BATCH * FIGURES; i++) {
+      const want = out.twin[i];
+      if (!Object.is(out.pair[i], want)) pairDiffers++;
+      if (out.scalar[i] !== want) scalarWorst = Math.max(scalarWorst, Math.abs(out.scalar[i] - want) / Math.abs(want));
+    }
+    compared += BATCH;
+  }
+  const per = (name: string) => ns[name] / (ROUNDS * BATCH * STEPS);
+  const exp = expDifferences(pair);
+  console.log(`two-lane probe (bench/lanes, the SSW book's quiet steps, ${BATCH} paths × ${ROUNDS} rounds alternated in this process): ` +
+    `JavaScript twin ${per("twin").toFixed(1)} ns a path-step, f64x2 pair ${per("pair").toFixed(1)} (×${(per("twin") / per("pair")).toFixed(2)}), ` +
+    `scalar WebAssembly ${per("scalar").toFixed(1)} (×${(per("twin") / per("scalar")).toFixed(2)}); the real kernel on SSW paths ${per("kernel").toFixed(1)} (hand-over and liquidations included: not the same work)`);
+  console.log(`  the pair's ${compared} paths × ${FIGURES} figures against the twin's: ${pairDiffers === 0 ? "the same bits" : `${pairDiffers} differ`}; ` +
+    `scalar WebAssembly's worst relative difference ${scalarWorst.toExponential(1)} (AssemblyScript's own exp and log); ` +
+    `the pair's exp against Math.exp on ${exp.checked.toLocaleString("en-US")} arguments: ${exp.differ === 0 ? "the same bits" : `${exp.differ} differ`}`);
+}
