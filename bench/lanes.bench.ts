@@ -41,6 +41,27 @@ function wasm(file: string): { run: Run; exports: Record<string, unknown>; memor
   return { run: (first, paths) => (run(first, paths, STEPS), new Float64Array(memory.buffer, OUT, paths * FIGURES).slice()), exports: instance.exports, memory };
 }
 
+/**
+ * The twin's book for quietPairLoops.wasm, written where it reads it (its header says the layout): the SSW model's
+ * constants at one hour (as compiledStep.ts writes them into the twin's source) and each account's opening state.
+ */
+function writeBook(loops: ReturnType<typeof wasm>): void {
+  const at = 2 << 20, f = new Float64Array(loops.memory.buffer, at, 8192);
+  const put = (offset: number, values: number[]) => f.set(values, offset / 8);
+  put(0, [3, 2, 2, 0.2581988897471611, 1.6666666666666667]);
+  put(64, [1, 0, 0, 0.8, 0.5999999999999999, 0, 0.7, 0.3166666666666668, 0.6400954789890506]);
+  put(1280, [0.0000410958904109589, 0.00006421232876712328, 0.00011415525114155251]);
+  put(1408, [0.006410607647560323, 0.008013259559450404, 0.010684346079267205]);
+  put(1536, [0, 0, 0]);
+  put(1664, [0.0001, 0.0001, 0.0001]);
+  const modeStride = (8 + 12 * 9) * 8;
+  // per mode: kind, w, fp, ex, c; per slot: dir, q, en, mg, lq, lr, ls, sl, gs
+  put(2048, [0, 1e9, 0, 1e9, -100]);
+  put(2048 + 64, [1, 30000, 1, 0, 0, 0, 0, 29850, 30000, 1, 20000, 1, 0, 0, 0, 0, 19900, 20000, -1, -10000, 1, 0, 0, 0, 0, -10050, -10000]);
+  put(2048 + modeStride, [1, 14000, 0, 0, 0]);
+  put(2048 + modeStride + 64, [1, 30000, 1, 1200, 0.01, 0.01, 1e-9, 0, 0, 1, 20000, 1, 800, 0.01, 0.01, 1e-9, 0, 0, -1, -10000, 1, 400, 100, 100, -1e-9, 0, 0]);
+}
+
 /** The pair's exp against Math.exp: uniform on ±5 and ±708, and every high word fdlibm's branches test, with random low words and signs. */
 function expDifferences(pair: ReturnType<typeof wasm>): { checked: number; differ: number } {
   const n = 1 << 20;
@@ -74,21 +95,23 @@ function expDifferences(pair: ReturnType<typeof wasm>): { checked: number; diffe
 export default async function (): Promise<void> {
   const twinRun = quietTwin(knwn) as (first: number, paths: number, steps: number, out: Float64Array) => void;
   const twinOut = new Float64Array(BATCH * FIGURES);
-  const pair = wasm("quietPair.wasm"), scalar = wasm("quietScalar.wasm");
+  const pair = wasm("quietPair.wasm"), scalar = wasm("quietScalar.wasm"), loops = wasm("quietPairLoops.wasm");
+  writeBook(loops);
   const { config } = parseStressConfig(JSON.parse(readFileSync(join(ROOT, "bench/ssw.json"), "utf8")), "bench/ssw.json", { paths: 1000 });
   const kernel = new FusedPathSimulator(config, { loop: "compiled" });
   const kernelOut = new Float64Array(BATCH * config.modes.length * PATH_FIELDS);
   const variants: Record<string, Run> = {
     twin: (first, paths) => (twinRun(first, paths, STEPS, twinOut), twinOut.slice(0, paths * FIGURES)),
     pair: pair.run,
+    loops: loops.run,
     scalar: scalar.run,
     kernel: (first, paths) => {
       for (let p = 0; p < paths; p++) kernel.run((first + p) % 1000, kernelOut, p * config.modes.length * PATH_FIELDS);
       return kernelOut;
     },
   };
-  const ns: Record<string, number> = { twin: 0, pair: 0, scalar: 0, kernel: 0 };
-  let pairDiffers = 0, scalarWorst = 0, compared = 0;
+  const ns: Record<string, number> = { twin: 0, pair: 0, loops: 0, scalar: 0, kernel: 0 };
+  let pairDiffers = 0, loopsDiffer = 0, scalarWorst = 0, compared = 0;
   for (let round = 0; round < WARM + ROUNDS; round++) {
     const names = Object.keys(variants);
     if (round % 2 === 1) names.reverse();
@@ -101,6 +124,7 @@ export default async function (): Promise<void> {
     for (let i = 0; i < BATCH * FIGURES; i++) {
       const want = out.twin[i];
       if (!Object.is(out.pair[i], want)) pairDiffers++;
+      if (!Object.is(out.loops[i], want)) loopsDiffer++;
       if (out.scalar[i] !== want) scalarWorst = Math.max(scalarWorst, Math.abs(out.scalar[i] - want) / Math.abs(want));
     }
     compared += BATCH;
@@ -108,9 +132,11 @@ export default async function (): Promise<void> {
   const per = (name: string) => ns[name] / (ROUNDS * BATCH * STEPS);
   const exp = expDifferences(pair);
   console.log(`two-lane probe (bench/lanes, the SSW book's quiet steps, ${BATCH} paths × ${ROUNDS} rounds alternated in this process): ` +
-    `JavaScript twin ${per("twin").toFixed(1)} ns a path-step, f64x2 pair ${per("pair").toFixed(1)} (×${(per("twin") / per("pair")).toFixed(2)}), ` +
+    `JavaScript twin ${per("twin").toFixed(1)} ns a path-step, f64x2 pair ${per("pair").toFixed(1)} (×${(per("twin") / per("pair")).toFixed(2)}; ` +
+    `the same without knowing the book, its loops and state in memory: ${per("loops").toFixed(1)}, ×${(per("twin") / per("loops")).toFixed(2)}), ` +
     `scalar WebAssembly ${per("scalar").toFixed(1)} (×${(per("twin") / per("scalar")).toFixed(2)}); the real kernel on SSW paths ${per("kernel").toFixed(1)} (hand-over and liquidations included: not the same work)`);
-  console.log(`  the pair's ${compared} paths × ${FIGURES} figures against the twin's: ${pairDiffers === 0 ? "the same bits" : `${pairDiffers} differ`}; ` +
+  const bits = (differ: number) => (differ === 0 ? "the same bits" : `${differ} differ`);
+  console.log(`  the pair's ${compared} paths × ${FIGURES} figures against the twin's: ${bits(pairDiffers)} (without knowing the book: ${bits(loopsDiffer)}); ` +
     `scalar WebAssembly's worst relative difference ${scalarWorst.toExponential(1)} (AssemblyScript's own exp and log); ` +
-    `the pair's exp against Math.exp on ${exp.checked.toLocaleString("en-US")} arguments: ${exp.differ === 0 ? "the same bits" : `${exp.differ} differ`}`);
+    `the pair's exp against Math.exp on ${exp.checked.toLocaleString("en-US")} arguments: ${bits(exp.differ)}`);
 }

@@ -3,50 +3,7 @@
 // attempt cannot settle is drawn again alone from the step's start (gammaLane), with the host's Math.log; exp is
 // V8's Math.exp to the bit (vexpExact). Outputs: 12 figures a path, lane 0's path then lane 1's.
 // Built with: npx -y assemblyscript@0.28.20 asc bench/lanes/quietPair.ts -O3 --enable simd --runtime stub --noAssert --initialMemory 32 -o bench/lanes/quietPair.wasm
-const KN: usize = 1 << 20;
-const OUT: usize = (1 << 20) + 4096;
-
-@inline function ld(i: i32): f64 { return load<f64>(KN + (<usize>i << 3)); }
-@inline function S(x: f64): v128 { return f64x2.splat(x); }
-@inline function sel(a: v128, b: v128, m: v128): v128 { return v128.bitselect(a, b, m); } // a where m
-
-@external("env", "log") declare function jsLog(x: f64): f64;
-@external("env", "exp") declare function jsExp(x: f64): f64;
-
-// V8's Math.exp (base/ieee754.cc, fdlibm's e_exp.c) on both lanes, bit for bit, without its branches: the regions
-// are told apart on the high word as fdlibm does; a lane of |x| ≥ 707 or NaN is marked in bigSeen (the host's, with
-// Math.exp: a kernel would hand that path over as a loud step)
-let bigSeen = i64x2.splat(0);
-@inline function vexpExact(x: v128): v128 {
-  // fdlibm's tests of the high word hx of |x| as comparisons of |x| with doubles: hx > H is |x| ≥ the double whose high
-  // word is H + 1 and low word 0, hx < H is |x| < the double of high word H
-  const ax = f64x2.abs(x);
-  // past 707 (2^k leaves the normal range at |k| ≥ 1022, fdlibm scales in two steps there; and overflow, NaN): the host's
-  const big = v128.not(f64x2.lt(ax, S(707.0)));
-  const reduce = f64x2.ge(ax, S(reinterpret<f64>(0x3FD62E4300000000)));
-  const near = v128.and(reduce, f64x2.lt(ax, S(reinterpret<f64>(0x3FF0A2B200000000))));
-  const tiny = f64x2.lt(ax, S(reinterpret<f64>(0x3E30000000000000)));
-  const signBit = v128.and(x, S(-0.0));
-  let k = sel(v128.or(S(1.0), signBit), f64x2.trunc(f64x2.add(f64x2.mul(S(1.44269504088896338700e+00), x), v128.or(S(0.5), signBit))), near);
-  k = v128.and(k, reduce);
-  const hi = f64x2.sub(x, f64x2.mul(k, S(6.93147180369123816490e-01)));
-  const lo = f64x2.mul(k, S(1.90821492927058770002e-10));
-  const r = f64x2.sub(hi, lo); // x itself where k = 0 (hi = x − 0, lo = 0)
-  const t = f64x2.mul(r, r);
-  const p = f64x2.add(S(1.66666666666666019037e-01), f64x2.mul(t, f64x2.add(S(-2.77777777770155933842e-03), f64x2.mul(t, f64x2.add(S(6.61375632143793436117e-05), f64x2.mul(t, f64x2.add(S(-1.65339022054652515390e-06), f64x2.mul(t, S(4.13813679705723846039e-08)))))))));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
-  const rc = f64x2.mul(r, c);
-  // one − ((lo − (x·c)/(2 − c)) − hi): where k = 0 the same bits as fdlibm's one − ((x·c)/(c − 2) − x) (c − 2 = −(2 − c)
-  // and a quotient's sign is exact; lo = +0, hi = x), and 2^0 = 1 leaves it as it is
-  const yk = f64x2.sub(S(1.0), f64x2.sub(f64x2.sub(lo, f64x2.div(rc, f64x2.sub(S(2.0), c))), hi));
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const twopk = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
-  let y = f64x2.mul(yk, twopk);
-  y = sel(f64x2.add(S(1.0), x), y, tiny);
-  y = sel(S(2.718281828459045), y, f64x2.eq(x, S(1.0)));
-  bigSeen = v128.or(bigSeen, big); // such a lane is the host's (Math.exp), checked once a step with the louds
-  return y;
-}
+import { OUT, ld, S, sel, jsLog, jsExp, anyBig, bigLane, clearBig, vexpExact } from "./laneMath";
 
 // lane l's gamma draw from its state at the step's start, as the scalar loop makes it (a lane the vector attempt could not settle)
 let gs0 = 0.0, gs1 = 0.0, gs2 = 0.0, gc = 0.0, gx = 0.0, gv = 0.0;
@@ -204,7 +161,7 @@ function runPair(path: i32, steps: i32, out: usize): void {
       me0 = sel(ee, me0, v128.and(commit, f64x2.lt(ee, me0)));
     }
     // a lane past exp's range goes to the host (here: counted, as a loud step)
-    if (v128.any_true(bigSeen)) { louds = f64x2.add(louds, S(1000.0)); bigSeen = i64x2.splat(0); }
+    if (anyBig()) { louds = f64x2.add(louds, S(1000.0)); clearBig(); }
     // isolated: the bridge's early-out on every slot (directions known), then funding and the end check, committed per lane
     {
       const b00 = f64x2.sub(ONE, f64x2.div(lq1_0, ps0)), b10 = f64x2.sub(ONE, f64x2.div(lq1_0, p0));
@@ -247,14 +204,13 @@ function runPair(path: i32, steps: i32, out: usize): void {
 
 // the exact exp over an array in place (n even), a marked lane by the host's Math.exp as a kernel would: for checking it against Math.exp
 export function expArray(ptr: usize, n: i32): i32 {
-  bigSeen = i64x2.splat(0);
   for (let i = 0; i < n; i += 2) {
     const a = ptr + (<usize>i << 3);
     const x = v128.load(a);
-    bigSeen = i64x2.splat(0);
+    clearBig();
     let y = vexpExact(x);
-    if (i64x2.extract_lane(bigSeen, 0) != 0) y = f64x2.replace_lane(y, 0, jsExp(f64x2.extract_lane(x, 0)));
-    if (i64x2.extract_lane(bigSeen, 1) != 0) y = f64x2.replace_lane(y, 1, jsExp(f64x2.extract_lane(x, 1)));
+    if (bigLane(0)) y = f64x2.replace_lane(y, 0, jsExp(f64x2.extract_lane(x, 0)));
+    if (bigLane(1)) y = f64x2.replace_lane(y, 1, jsExp(f64x2.extract_lane(x, 1)));
     v128.store(a, y);
   }
   return 0;
