@@ -49,3 +49,37 @@ let bigSeen = i64x2.splat(0);
   return y;
 }
 
+
+/**
+ * A lane's gamma draw (Marsaglia & Tsang, the shape's c and d) made again alone, as the scalar loop makes it, from
+ * the lane's stream state at the step's start: for a lane the one vector attempt could not settle. Leaves the
+ * stream state, the normal x and v for gammaState.
+ */
+const GAMMA: usize = (1 << 20) + 2048; // 6 f64: s0, s1, s2, c, x, v
+export function gammaLane(lane: i32, g0: v128, g1: v128, g2: v128, gc: v128, C: f64, D: f64): void {
+  let t = 0.0, hz: i32 = 0, iz: i32 = 0, x = 0.0, v = 0.0, u = 0.0, xx = 0.0;
+  let ms0 = lane == 0 ? f64x2.extract_lane(g0, 0) : f64x2.extract_lane(g0, 1);
+  let ms1 = lane == 0 ? f64x2.extract_lane(g1, 0) : f64x2.extract_lane(g1, 1);
+  let ms2 = lane == 0 ? f64x2.extract_lane(g2, 0) : f64x2.extract_lane(g2, 1);
+  let mc = lane == 0 ? f64x2.extract_lane(gc, 0) : f64x2.extract_lane(gc, 1);
+  while (true) {
+    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
+    hz = <i32><i64>(ms2 * 4294967296.0); iz = (hz & 127) << 1;
+    x = <f64>hz * ld(iz | 1);
+    v = 1.0 + C * x;
+    if (v <= 0.0) continue;
+    v = v * v * v;
+    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
+    u = 1.0 - ms2;
+    xx = x * x;
+    if (u < 1.0 - 0.0331 * xx * xx || jsLog(u) < 0.5 * xx + D * (1.0 - v + jsLog(v))) break;
+  }
+  store<f64>(GAMMA, ms0); store<f64>(GAMMA + 8, ms1); store<f64>(GAMMA + 16, ms2); store<f64>(GAMMA + 24, mc);
+  store<f64>(GAMMA + 32, x); store<f64>(GAMMA + 40, v);
+}
+
+/** `into` with lane `lane` replaced by gammaLane's figure `k` (0–3 the stream state, 4 x, 5 v). */
+@inline export function gammaState(into: v128, lane: i32, k: i32): v128 {
+  const value = load<f64>(GAMMA + (<usize>k << 3));
+  return lane == 0 ? f64x2.replace_lane(into, 0, value) : f64x2.replace_lane(into, 1, value);
+}

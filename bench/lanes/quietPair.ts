@@ -3,27 +3,7 @@
 // attempt cannot settle is drawn again alone from the step's start (gammaLane), with the host's Math.log; exp is
 // V8's Math.exp to the bit (vexpExact). Outputs: 12 figures a path, lane 0's path then lane 1's.
 // Built with: npx -y assemblyscript@0.28.20 asc bench/lanes/quietPair.ts -O3 --enable simd --runtime stub --noAssert --initialMemory 32 -o bench/lanes/quietPair.wasm
-import { OUT, ld, S, sel, jsLog, jsExp, anyBig, bigLane, clearBig, vexpExact } from "./laneMath";
-
-// lane l's gamma draw from its state at the step's start, as the scalar loop makes it (a lane the vector attempt could not settle)
-let gs0 = 0.0, gs1 = 0.0, gs2 = 0.0, gc = 0.0, gx = 0.0, gv = 0.0;
-function gammaLane(): void {
-  let t = 0.0, hz: i32 = 0, iz: i32 = 0, x = 0.0, v = 0.0, u = 0.0, xx = 0.0;
-  let ms0 = gs0, ms1 = gs1, ms2 = gs2, mc = gc;
-  while (true) {
-    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
-    hz = <i32><i64>(ms2 * 4294967296.0); iz = (hz & 127) << 1;
-    x = <f64>hz * ld(iz | 1);
-    v = 1.0 + 0.2581988897471611 * x;
-    if (v <= 0.0) continue;
-    v = v * v * v;
-    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
-    u = 1.0 - ms2;
-    xx = x * x;
-    if (u < 1.0 - 0.0331 * xx * xx || jsLog(u) < 0.5 * xx + 1.6666666666666667 * (1.0 - v + jsLog(v))) break;
-  }
-  gs0 = ms0; gs1 = ms1; gs2 = ms2; gc = mc; gx = x; gv = v;
-}
+import { OUT, ld, S, sel, jsExp, anyBig, bigLane, clearBig, vexpExact, gammaLane, gammaState } from "./laneMath";
 
 export function run(first: i32, paths: i32, steps: i32): void {
   for (let p = first; p < first + paths; p += 2) runPair(p, steps, OUT + (<usize>(p - first) * 96));
@@ -76,15 +56,11 @@ function runPair(path: i32, steps: i32, out: usize): void {
     xx = f64x2.mul(x, x);
     const acc = v128.and(okv, f64x2.lt(u, f64x2.sub(ONE, f64x2.mul(f64x2.mul(S(0.0331), xx), xx))));
     if (!i64x2.all_true(acc)) {
-      if (i64x2.extract_lane(acc, 0) == 0) {
-        gs0 = lane0(g0); gs1 = lane0(g1); gs2 = lane0(g2); gc = lane0(gcv); gammaLane();
-        ms0 = f64x2.replace_lane(ms0, 0, gs0); ms1 = f64x2.replace_lane(ms1, 0, gs1); ms2 = f64x2.replace_lane(ms2, 0, gs2); mc = f64x2.replace_lane(mc, 0, gc);
-        x = f64x2.replace_lane(x, 0, gx); v = f64x2.replace_lane(v, 0, gv);
-      }
-      if (i64x2.extract_lane(acc, 1) == 0) {
-        gs0 = lane1(g0); gs1 = lane1(g1); gs2 = lane1(g2); gc = lane1(gcv); gammaLane();
-        ms0 = f64x2.replace_lane(ms0, 1, gs0); ms1 = f64x2.replace_lane(ms1, 1, gs1); ms2 = f64x2.replace_lane(ms2, 1, gs2); mc = f64x2.replace_lane(mc, 1, gc);
-        x = f64x2.replace_lane(x, 1, gx); v = f64x2.replace_lane(v, 1, gv);
+      for (let lane = 0; lane < 2; lane++) {
+        if ((lane == 0 ? i64x2.extract_lane(acc, 0) : i64x2.extract_lane(acc, 1)) != 0) continue;
+        gammaLane(lane, g0, g1, g2, gcv, 0.2581988897471611, 1.6666666666666667);
+        ms0 = gammaState(ms0, lane, 0); ms1 = gammaState(ms1, lane, 1); ms2 = gammaState(ms2, lane, 2); mc = gammaState(mc, lane, 3);
+        x = gammaState(x, lane, 4); v = gammaState(v, lane, 5);
       }
     }
     const mix = f64x2.div(S(2.0), f64x2.mul(S(2.0), f64x2.mul(S(1.6666666666666667), v)));

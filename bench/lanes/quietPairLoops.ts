@@ -4,7 +4,7 @@
 // every book would run, against quietPair.ts's code written for one book's shape (as compiledPath.ts writes the
 // JavaScript loop today). The same figures, to the bit, as the twin on the SSW book.
 // Built with: npx -y assemblyscript@0.28.20 asc bench/lanes/quietPairLoops.ts -O3 --enable simd --runtime stub --noAssert --initialMemory 48 -o bench/lanes/quietPairLoops.wasm
-import { OUT, ld, S, sel, jsLog, anyBig, clearBig, vexpExact } from "./laneMath";
+import { OUT, ld, S, sel, anyBig, clearBig, vexpExact, gammaLane, gammaState } from "./laneMath";
 
 // scalars JavaScript writes (f64): the book, the model, the opening state of each mode and slot
 const C: usize = 2 << 20;
@@ -37,32 +37,12 @@ export function run(first: i32, paths: i32, steps: i32): void {
   for (let p = first; p < first + paths; p += 2) runPair(p, steps, OUT + (<usize>(p - first) * 96));
 }
 
-let gs0 = 0.0, gs1 = 0.0, gs2 = 0.0, gc = 0.0, gx = 0.0, gv = 0.0, gC = 0.0, gD = 0.0;
-function gammaLane(): void {
-  let t = 0.0, hz: i32 = 0, iz: i32 = 0, x = 0.0, v = 0.0, u = 0.0, xx = 0.0;
-  let ms0 = gs0, ms1 = gs1, ms2 = gs2, mc = gc;
-  while (true) {
-    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
-    hz = <i32><i64>(ms2 * 4294967296.0); iz = (hz & 127) << 1;
-    x = <f64>hz * ld(iz | 1);
-    v = 1.0 + gC * x;
-    if (v <= 0.0) continue;
-    v = v * v * v;
-    t = 2091639.0 * ms0 + mc * 2.3283064365386963e-10; ms0 = ms1; ms1 = ms2; mc = Math.floor(t); ms2 = t - mc;
-    u = 1.0 - ms2;
-    xx = x * x;
-    if (u < 1.0 - 0.0331 * xx * xx || jsLog(u) < 0.5 * xx + gD * (1.0 - v + jsLog(v))) break;
-  }
-  gs0 = ms0; gs1 = ms1; gs2 = ms2; gc = mc; gx = x; gv = v;
-}
-
 @inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
 @inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
 
 function runPair(path: i32, steps: i32, out: usize): void {
   const n = <i32>c64(C + C_ASSETS), modes = <i32>c64(C + C_MODES);
   const tScale = c64(C + C_TSCALE), gammaC = c64(C + C_GAMMA_C), gammaD = c64(C + C_GAMMA_D);
-  gC = gammaC; gD = gammaD;
   const ZERO = S(0.0), ONE = S(1.0), TWO32 = S(4294967296.0), TWO31 = S(2147483648.0), ALL = i64x2.splat(-1);
   const pa = <f64>(path + 1), pb = <f64>(path + 2);
   let ms0 = f64x2.div(f64x2.floor(f64x2.mul(f64x2((pa * 0.6180339887498949) % 1.0, (pb * 0.6180339887498949) % 1.0), TWO32)), TWO32);
@@ -99,15 +79,11 @@ function runPair(path: i32, steps: i32, out: usize): void {
     xx = f64x2.mul(x, x);
     const acc = v128.and(okv, f64x2.lt(u, f64x2.sub(ONE, f64x2.mul(f64x2.mul(S(0.0331), xx), xx))));
     if (!i64x2.all_true(acc)) {
-      if (i64x2.extract_lane(acc, 0) == 0) {
-        gs0 = lane0(g0); gs1 = lane0(g1); gs2 = lane0(g2); gc = lane0(gcv); gammaLane();
-        ms0 = f64x2.replace_lane(ms0, 0, gs0); ms1 = f64x2.replace_lane(ms1, 0, gs1); ms2 = f64x2.replace_lane(ms2, 0, gs2); mc = f64x2.replace_lane(mc, 0, gc);
-        x = f64x2.replace_lane(x, 0, gx); v = f64x2.replace_lane(v, 0, gv);
-      }
-      if (i64x2.extract_lane(acc, 1) == 0) {
-        gs0 = lane1(g0); gs1 = lane1(g1); gs2 = lane1(g2); gc = lane1(gcv); gammaLane();
-        ms0 = f64x2.replace_lane(ms0, 1, gs0); ms1 = f64x2.replace_lane(ms1, 1, gs1); ms2 = f64x2.replace_lane(ms2, 1, gs2); mc = f64x2.replace_lane(mc, 1, gc);
-        x = f64x2.replace_lane(x, 1, gx); v = f64x2.replace_lane(v, 1, gv);
+      for (let lane = 0; lane < 2; lane++) {
+        if ((lane == 0 ? i64x2.extract_lane(acc, 0) : i64x2.extract_lane(acc, 1)) != 0) continue;
+        gammaLane(lane, g0, g1, g2, gcv, gammaC, gammaD);
+        ms0 = gammaState(ms0, lane, 0); ms1 = gammaState(ms1, lane, 1); ms2 = gammaState(ms2, lane, 2); mc = gammaState(mc, lane, 3);
+        x = gammaState(x, lane, 4); v = gammaState(v, lane, 5);
       }
     }
     const mix = f64x2.div(S(tScale), f64x2.mul(S(2.0), f64x2.mul(S(gammaD), v)));
