@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { expModule } from "../../src/stress/lanes/laneExp.ts";
+import { Code, encodeModule, F64, I32, I64, V128 } from "../../src/stress/lanes/wasm.ts";
+
+/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+const instantiate = (bytes: Uint8Array, imports: object = {}) => new Instance(new Module(bytes), imports).exports;
+const highWord = (high: number): number => new Float64Array(new BigUint64Array([BigInt(high) << 32n]).buffer)[0];
+
+describe("the module writer", () => {
+  it("encodes immediates past one LEB128 byte, locals past 127, i64 and f64x2 constants and calls to imports", () => {
+    const code = new Code([I32], [F64]);
+    const many = Array.from({ length: 200 }, () => code.local(F64));
+    const last = many.at(-1)!;
+    const wide = code.local(V128), big = code.local(I64);
+    code.f64(-0.1).set(last); // local 200: a two-byte index
+    code.i64(-(2n ** 40n) - 3n).set(big);
+    code.f64x2(1.5, -2.25).set(wide);
+    // (p + 300000 − 1) · 1 + local 200 + lane 1 of the constant + the import of (i64 → f64)
+    code.get(0).i32(300000).op("i32_add").i32(-1).op("i32_add").op("f64_convert_i32_s");
+    code.get(last).op("f64_add").get(wide).f64x2Extract(1).op("f64_add");
+    code.get(big).call(0).op("f64_add");
+    const exports = instantiate(
+      encodeModule({ imports: [{ module: "env", name: "fromI64", params: [I64], results: [F64] }], memoryPages: 1, functions: [{ name: "f", code }] }),
+      { env: { fromI64: (x: bigint) => Number(x) } },
+    );
+    expect((exports.f as (p: number) => number)(7)).toBe(7 + 300000 - 1 - 0.1 - 2.25 + Number(-(2n ** 40n) - 3n));
+  });
+});
+
+describe("laneExp: V8's Math.exp on two lanes, to the bit", () => {
+  it("5 M arguments — every double near each bound of fdlibm's branches, uniform on ±5 and ±708, tiny ones, every high word the branches test with random low words and signs — and the special values", () => {
+    const exports = instantiate(expModule(), { env: { exp: Math.exp } });
+    const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+    const n = 1 << 20, at = 1 << 16;
+    memory.grow(Math.ceil((at + 8 * n) / 65536));
+    const exp = exports.exp as (ptr: number, n: number) => void;
+    const x = new Float64Array(n), words = new BigUint64Array(x.buffer);
+    let state = 0x243f6a8885a308d3n;
+    const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+    const uniform = () => Number(next() >> 11n) / 2 ** 53;
+    // the high words fdlibm compares with (0.5·ln2, 1.5·ln2, 2⁻²⁸, the overflow threshold) and their neighbours
+    const edges = [0x3fd62e42n, 0x3fd62e43n, 0x3fd62e41n, 0x3ff0a2b1n, 0x3ff0a2b2n, 0x3ff0a2b3n, 0x3e300000n, 0x3e2fffffn, 0x3ff00000n, 0x40862e41n, 0x40862e42n];
+    const specials = [1, -1, 0, -0, NaN, Infinity, -Infinity, 707, -707, 706.9999999999999, 709.7, 709.8, -745, -746, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, -(2 ** -28), 5e-324];
+    // every double within ~87,000 ulps of each bound, both signs: where a lane's k or formula could part from fdlibm's
+    const bounds = [Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 707, highWord(0x3fd62e43), highWord(0x3ff0a2b2), highWord(0x3e300000)];
+    const near = (i: number) => {
+      const per = Math.floor(n / (2 * bounds.length)), k = Math.floor(i / 2) % per - (per >> 1);
+      x[i] = bounds[Math.floor(i / (2 * per)) % bounds.length];
+      words[i] = BigInt.asUintN(64, BigInt.asIntN(64, words[i]) + BigInt(k)) | (BigInt(i & 1) << 63n);
+    };
+    const fills = [
+      () => { for (let i = 0; i < n; i++) near(i); },
+      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 10 - 5; },
+      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 1416 - 708; },
+      () => { for (let i = 0; i < n; i++) x[i] = (uniform() - 0.5) * 2 ** -Number(next() & 63n); },
+      () => {
+        for (let i = 0; i < n; i++) words[i] = (edges[i % edges.length] << 32n) | (i % 3 === 0 ? 0n : next() & 0xffffffffn) | ((next() & 1n) << 63n);
+        x.set(specials);
+      },
+    ];
+    let differ = 0;
+    const first: string[] = [];
+    for (const fill of fills) {
+      fill();
+      const lanes = new Float64Array(memory.buffer, at, n);
+      lanes.set(x);
+      exp(at, n);
+      for (let i = 0; i < n; i++) {
+        if (Object.is(lanes[i], Math.exp(x[i]))) continue;
+        if (differ++ < 5) first.push(`exp(${x[i]}): ${lanes[i]}, Math.exp ${Math.exp(x[i])}`);
+      }
+    }
+    expect(first).toEqual([]);
+    expect(differ).toBe(0);
+  });
+});
