@@ -6,7 +6,7 @@
  * This index exports what other rooms use; tests reach the files themselves.
  */
 export { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
-export { drawBothTails } from "./random/ziggurat.ts";
+export { drawBothTails, knwn } from "./random/ziggurat.ts";
 export { logGamma } from "./math.ts";
 export {
   repairCorrelation, toRows, blendCorrelation, cholesky, equicorrelation, toSquareMatrix, correlationProblem,
@@ -20,7 +20,7 @@ export {
   type JumpSpec, type RegimeSpec, type TGarchJumpAssetSpec, HOURS_PER_YEAR,
 } from "./models/types.ts";
 export { createModel } from "./models/create.ts";
-export { literal, type InlineStep, type StepNames } from "./models/compiledStep.ts";
+export { literal, type InlineStep, type StepNames, type CompiledStep, type GbmConstants, type PlainStudentTConstants } from "./models/compiledStep.ts";
 export {
   assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
   presetPairCorrelation,

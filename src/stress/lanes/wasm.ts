@@ -12,19 +12,19 @@ export type ValueType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 
 /** The f64x2 / v128 / i64x2 / i32x4 instructions used, by name: their opcode after the 0xfd prefix. */
 export const SIMD = {
-  load: 0x00, store: 0x0b, const: 0x0c,
+  load: 0x00, store: 0x0b, const: 0x0c, i8x16_shuffle: 0x0d,
   i32x4_splat: 0x11, i64x2_splat: 0x12, f64x2_splat: 0x14,
   i32x4_extract_lane: 0x1b, i64x2_extract_lane: 0x1d, f64x2_extract_lane: 0x21, f64x2_replace_lane: 0x22,
   f64x2_eq: 0x47, f64x2_ne: 0x48, f64x2_lt: 0x49, f64x2_gt: 0x4a, f64x2_le: 0x4b, f64x2_ge: 0x4c,
   not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, any_true: 0x53,
   f64x2_floor: 0x75, f64x2_trunc: 0x7a, f64x2_nearest: 0x94,
   i32x4_shl: 0xab,
-  i64x2_all_true: 0xc3, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb, i64x2_shr_u: 0xcd, i64x2_add: 0xce,
+  i64x2_all_true: 0xc3, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb, i64x2_shr_u: 0xcd, i64x2_add: 0xce, i64x2_sub: 0xd1,
   i64x2_eq: 0xd6, i64x2_lt_s: 0xd8, i64x2_gt_s: 0xd9, i64x2_ge_s: 0xdb,
   f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
   f64x2_min: 0xf4, f64x2_max: 0xf5, i32x4_trunc_sat_f64x2_s_zero: 0xfc, f64x2_convert_low_i32x4_s: 0xfe,
 } as const;
-export type SimdOp = Exclude<keyof typeof SIMD, "load" | "store" | "const" | `${string}_lane`>;
+export type SimdOp = Exclude<keyof typeof SIMD, "load" | "store" | "const" | "i8x16_shuffle" | `${string}_lane`>;
 
 /** Scalar instructions used, by name: their one-byte opcode. */
 export const OP = {
@@ -131,6 +131,13 @@ export class Code {
     this.bytes.push(0xfd);
     u32(this.bytes, SIMD.const);
     this.bytes.push(...new Uint8Array(b.buffer));
+    return this;
+  }
+  /** The bytes of two v128 values picked by index (0–15 the first's, 16–31 the second's). */
+  shuffle(lanes: readonly number[]): this {
+    this.bytes.push(0xfd);
+    u32(this.bytes, SIMD.i8x16_shuffle);
+    this.bytes.push(...lanes);
     return this;
   }
   private lane(name: "i32x4_extract_lane" | "i64x2_extract_lane" | "f64x2_extract_lane" | "f64x2_replace_lane", lane: number): this {

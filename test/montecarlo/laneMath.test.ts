@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expModule } from "../../src/stress/lanes/laneExp.ts";
+import { logModule } from "../../src/stress/lanes/laneLog.ts";
 import { Code, encodeModule, F64, I32, I64, V128 } from "../../src/stress/lanes/wasm.ts";
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
@@ -73,6 +74,51 @@ describe("laneExp: V8's Math.exp on two lanes, to the bit", () => {
       for (let i = 0; i < n; i++) {
         if (Object.is(lanes[i], Math.exp(x[i]))) continue;
         if (differ++ < 5) first.push(`exp(${x[i]}): ${lanes[i]}, Math.exp ${Math.exp(x[i])}`);
+      }
+    }
+    expect(first).toEqual([]);
+    expect(differ).toBe(0);
+  });
+});
+
+describe("laneLog: V8's Math.log on two lanes, to the bit", () => {
+  it("5 M arguments — uniform on (0, 1] and (0, 10), within 2⁻¹⁹ of 1, random positive bit patterns, every mantissa bound of fdlibm's branches with random exponents and low words — and the special values", () => {
+    const exports = instantiate(logModule(), { env: { log: Math.log } });
+    const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+    const n = 1 << 20, at = 1 << 16;
+    memory.grow(Math.ceil((at + 8 * n) / 65536));
+    const log = exports.log as (ptr: number, n: number) => void;
+    const x = new Float64Array(n), words = new BigUint64Array(x.buffer);
+    let state = 0x13198a2e03707344n;
+    const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+    const uniform = () => Number(next() >> 11n) / 2 ** 53;
+    // the high word's mantissa bounds fdlibm tests: 0x6147a and 0x6b851 (which polynomial form), 0x6a09c (where
+    // (hx + 0x95f64) carries into bit 20: x or x/2), 0xffffd–0xfffff and 0–2 (|f| < 2⁻²⁰), each ± 3
+    const bounds = [0x6147an, 0x6b851n, 0x6a09cn, 0xffffdn, 0x0n];
+    const specials = [1, 2, 0.5, 0, -0, -1, NaN, Infinity, -Infinity, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, 1 + 2 ** -52, 1 - 2 ** -53];
+    const fills = [
+      () => { for (let i = 0; i < n; i++) x[i] = 1 - uniform(); },
+      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 10; },
+      () => { for (let i = 0; i < n; i++) x[i] = 1 + (uniform() - 0.5) * 2 ** -19; },
+      () => { for (let i = 0; i < n; i++) words[i] = next() & 0x7fffffffffffffffn; },
+      () => {
+        for (let i = 0; i < n; i++) {
+          const exponent = 1n + (next() % 2046n), mantissa = bounds[i % bounds.length] + BigInt((i >> 3) % 7) - 3n;
+          words[i] = (exponent << 52n) | ((mantissa & 0xfffffn) << 32n) | (next() & 0xffffffffn);
+        }
+        x.set(specials);
+      },
+    ];
+    let differ = 0;
+    const first: string[] = [];
+    for (const fill of fills) {
+      fill();
+      const lanes = new Float64Array(memory.buffer, at, n);
+      lanes.set(x);
+      log(at, n);
+      for (let i = 0; i < n; i++) {
+        if (Object.is(lanes[i], Math.log(x[i]))) continue;
+        if (differ++ < 5) first.push(`log(${x[i]}): ${lanes[i]}, Math.log ${Math.log(x[i])}`);
       }
     }
     expect(first).toEqual([]);

@@ -1,0 +1,220 @@
+import { knwn, RandomStream, type CompiledStep, type GbmConstants, type PlainStudentTConstants } from "../../paths/index.ts";
+import { laneLog, logScratch } from "./laneLog.ts";
+import { Code, I32, V128 } from "./wasm.ts";
+
+/*
+ * A plain model's step (the Student-t model without GARCH, jumps or regimes; GBM) for two paths at once, one in
+ * each f64x2 lane: the same draws and the same operations in the same order as the model's own step
+ * (src/paths/models/compiledStep.ts), so each lane's outputs are that path's bits. Alea steps on both lanes;
+ * the Ziggurat's fast path gathers each lane's two table entries. A lane that needs the Ziggurat's slow path
+ * (~1.2 % of normals) or whose gamma draw the one vector attempt does not settle (its normal slow, or rejected:
+ * past the squeeze the full test runs on the lanes with V8's Math.log to the bit, laneLog.ts) is marked in the step's `ok` mask and its whole step made again
+ * by the host — the model's own JavaScript step on that lane's stream from the step's start (`laneHost`,
+ * `redoLanes`): exact by construction. The step itself calls nothing: a call anywhere in the loop's body makes
+ * V8 keep the loop's values on the stack (callgrind, the Student-t step of 3 assets: 117 instructions a
+ * path-step without a call, 196 with one call site at the step's end, 331 with a call site per rare draw,
+ * against 389 for the model's JavaScript step), so the caller leaves its loop for the redo (`redoLanes`).
+ */
+
+/** Where the host and the module exchange a lane (byte offsets in the module's memory): set by the caller. */
+export interface LaneMemory {
+  /** the Ziggurat's interleaved table (`knwn`, 256 doubles), written by `laneHost` */
+  table: number;
+  /** 8 + 2·assets doubles: the stream state of both lanes (s0, s1, s2, c as lane pairs), then a lane's outputs */
+  scratch: number;
+}
+
+/** The stream's state of both lanes, in v128 locals. */
+export interface LaneStream {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+/** A step's lanes: its stream, its state at the step's start (kept for a redo), the lanes it settled (all ones in, a lane cleared when the host must make its step). */
+export interface LaneStep {
+  stream: LaneStream;
+  start: LaneStream;
+  ok: number;
+}
+
+/** The step's outputs, v128 locals: each asset's log return and diffusive step variance. */
+export interface LaneOutputs {
+  logReturn: number[];
+  variance: number[];
+}
+
+const TWO32 = 4294967296, TWO31 = 2147483648, ALEA = 2091639, INV_TWO32 = 2.3283064365386963e-10;
+
+/** Temporaries of a step, made once per function. */
+interface Temps {
+  t: number;
+  hf: number;
+  iz: number;
+  k: number;
+  x: number;
+  v: number;
+  u: number;
+  x2: number;
+  ok: number;
+  mix: number;
+  sqrtMix: number;
+  e: number;
+}
+
+function temps(code: Code): Temps {
+  const v = () => code.local(V128);
+  return { t: v(), hf: v(), iz: code.local(V128), k: v(), x: v(), v: v(), u: v(), x2: v(), ok: v(), mix: v(), sqrtMix: v(), e: v() };
+}
+
+/** t = 2091639·s0 + c·2⁻³²; s0 = s1; s1 = s2; c = floor(t); s2 = t − c (on both lanes). */
+function alea(code: Code, s: LaneStream, t: number): void {
+  code.f64x2(ALEA).get(s.s0).simd("f64x2_mul").get(s.c).f64x2(INV_TWO32).simd("f64x2_mul").simd("f64x2_add").set(t);
+  code.get(s.s1).set(s.s0).get(s.s2).set(s.s1);
+  code.get(t).simd("f64x2_floor").set(s.c);
+  code.get(t).get(s.c).simd("f64x2_sub").set(s.s2);
+}
+
+/**
+ * After an Alea step: each lane's Ziggurat integer hz = ToInt32(s2·2³²) as a double (`hf`: s2·2³² is an exact integer
+ * below 2³², less 2³² from 2³¹ on), its layer's bound into `k`, and hz·w into `into`.
+ */
+function zigguratFast(code: Code, mem: LaneMemory, s: LaneStream, w: Temps, into: number): void {
+  code.get(s.s2).f64x2(TWO32).simd("f64x2_mul").set(w.t);
+  code.get(w.t).f64x2(TWO32).simd("f64x2_sub").get(w.t).get(w.t).f64x2(TWO31).simd("f64x2_ge").simd("bitselect").set(w.hf);
+  // (hz & 127) · 16: the byte offset of the layer's (k, w) pair
+  code.get(w.hf).simd("i32x4_trunc_sat_f64x2_s_zero").i32(127).simd("i32x4_splat").simd("and").i32(4).simd("i32x4_shl").set(w.iz);
+  const pair = (lane: 0 | 1, second: boolean) => code.get(w.iz).i32x4Extract(lane).f64Load(mem.table + (second ? 8 : 0));
+  code.f64x2(0);
+  pair(0, false); code.f64x2Replace(0);
+  pair(1, false); code.f64x2Replace(1);
+  code.set(w.k);
+  code.get(w.hf).f64x2(0);
+  pair(0, true); code.f64x2Replace(0);
+  pair(1, true); code.f64x2Replace(1);
+  code.simd("f64x2_mul").set(into);
+}
+
+/** A standard normal into `into` on both lanes; a lane whose draw is slow is cleared in `ok`. */
+function normal(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: number): void {
+  alea(code, lanes.stream, w.t);
+  zigguratFast(code, mem, lanes.stream, w, into);
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").get(lanes.ok).simd("and").set(lanes.ok);
+}
+
+/** Row i of L·z as the model sums it: ((0 + L_i0·z0) + L_i1·z1) + …, every term kept. */
+function product(code: Code, chol: Float64Array, n: number, i: number, z: number[], into: number): void {
+  code.f64x2(0);
+  for (let j = 0; j <= i; j++) code.f64x2(chol[i * n + j]).get(z[j]).simd("f64x2_mul").simd("f64x2_add");
+  code.set(into);
+}
+
+function keepStart(code: Code, lanes: LaneStep): void {
+  const { stream: s, start } = lanes;
+  code.get(s.s0).set(start.s0).get(s.s1).set(start.s1).get(s.s2).set(start.s2).get(s.c).set(start.c);
+}
+
+/** The plain Student-t step: locals for its normals are made here; the outputs go to `out`. */
+export function plainStudentTStep(code: Code, k: PlainStudentTConstants, mem: LaneMemory, lanes: LaneStep, out: LaneOutputs): void {
+  const w = temps(code), s = lanes.stream;
+  const z = Array.from({ length: k.n }, () => code.local(V128));
+  keepStart(code, lanes);
+  // the gamma draw: one attempt on both lanes
+  alea(code, s, w.t);
+  zigguratFast(code, mem, s, w, w.x);
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").get(lanes.ok).simd("and").set(lanes.ok);
+  // v ≤ 0 (the scalar loop's `continue`) needs no test here: it takes x ≤ −1/c, and c ≤ 0.41 for every ν > 2, where
+  // the squeeze below fails (0.0331·x⁴ > 1)
+  code.f64x2(1).f64x2(k.gammaC).get(w.x).simd("f64x2_mul").simd("f64x2_add").set(w.v);
+  code.get(w.v).get(w.v).simd("f64x2_mul").get(w.v).simd("f64x2_mul").set(w.v);
+  alea(code, s, w.t);
+  code.f64x2(1).get(s.s2).simd("f64x2_sub").set(w.u);
+  code.get(w.x).get(w.x).simd("f64x2_mul").set(w.x2);
+  code.get(w.u).f64x2(1).f64x2(0.0331).get(w.x2).simd("f64x2_mul").get(w.x2).simd("f64x2_mul").simd("f64x2_sub").simd("f64x2_lt").set(w.t);
+  // past the squeeze, the full test on both lanes: log(u) < 0.5·x² + d·(1 − v + log(v)), V8's Math.log to the bit
+  // (laneLog.ts); a lane whose v ≤ 0 has no log and is made again by the host
+  code.get(w.t).simd("i64x2_all_true").op("i32_eqz").if();
+  const log = logScratch(code), lu = code.local(V128), lv = code.local(V128), none = code.local(V128);
+  code.f64x2(0).set(none);
+  laneLog(code, log, w.u, lu, none);
+  laneLog(code, log, w.v, lv, none);
+  code.get(lu).f64x2(0.5).get(w.x2).simd("f64x2_mul").f64x2(k.gammaD).f64x2(1).get(w.v).simd("f64x2_sub").get(lv).simd("f64x2_add").simd("f64x2_mul").simd("f64x2_add");
+  code.simd("f64x2_lt").get(none).simd("andnot").get(w.t).simd("or").set(w.t);
+  code.end();
+  code.get(lanes.ok).get(w.t).simd("and").set(lanes.ok);
+  code.f64x2(k.tScale).f64x2(2).f64x2(k.gammaD).get(w.v).simd("f64x2_mul").simd("f64x2_mul").simd("f64x2_div").set(w.mix);
+  for (const zi of z) normal(code, mem, lanes, w, zi);
+  code.get(w.mix).simd("f64x2_sqrt").set(w.sqrtMix);
+  for (let i = 0; i < k.n; i++) {
+    product(code, k.chol, k.n, i, z, w.e);
+    code.f64x2(k.baseVariance[i]).get(w.mix).simd("f64x2_mul").set(out.variance[i]);
+    code.f64x2(k.logDrift[i]).f64x2(0.5).get(out.variance[i]).simd("f64x2_mul").simd("f64x2_sub");
+    code.f64x2(k.baseSd[i]).get(w.sqrtMix).simd("f64x2_mul").get(w.e).simd("f64x2_mul").simd("f64x2_add").set(out.logReturn[i]);
+  }
+}
+
+/** GBM's step: n normals, the product, the outputs. */
+export function gbmStep(code: Code, k: GbmConstants, mem: LaneMemory, lanes: LaneStep, out: LaneOutputs): void {
+  const w = temps(code);
+  const z = Array.from({ length: k.n }, () => code.local(V128));
+  keepStart(code, lanes);
+  for (const zi of z) normal(code, mem, lanes, w, zi);
+  for (let i = 0; i < k.n; i++) {
+    product(code, k.chol, k.n, i, z, w.e);
+    code.f64x2(k.logDrift[i]).f64x2(k.scale[i]).get(w.e).simd("f64x2_mul").simd("f64x2_add").set(out.logReturn[i]);
+    code.f64x2(k.variance[i]).set(out.variance[i]);
+  }
+}
+
+/** The host's import a module with lane steps takes (module "lanes"): (lane: i32) → the lane's step made again. */
+export const LANE_REDO = { module: "lanes", name: "redo", params: [I32], results: [] } as const;
+
+/**
+ * Code for after a step whose `ok` is not all ones, outside the caller's loop (the call would slow the loop): each
+ * lane cleared in `ok` has its step made by the host from its state at the step's start, and its stream and
+ * outputs are read back; `redo`: the index of the LANE_REDO import.
+ */
+export function redoLanes(code: Code, mem: LaneMemory, lanes: LaneStep, out: LaneOutputs, redo: number): void {
+  const { start, stream: s } = lanes;
+  [start.s0, start.s1, start.s2, start.c].forEach((local, i) => code.i32(mem.scratch + 16 * i).get(local).v128Store());
+  for (const lane of [0, 1] as const) {
+    code.get(lanes.ok).i64x2Extract(lane).op("i64_eqz").if();
+    code.i32(lane).call(redo);
+    [s.s0, s.s1, s.s2, s.c].forEach((local, at) => code.get(local).i32(mem.scratch + (2 * at + lane) * 8).f64Load().f64x2Replace(lane).set(local));
+    out.logReturn.forEach((local, i) => code.get(local).i32(mem.scratch + 64 + 16 * i).f64Load().f64x2Replace(lane).set(local));
+    out.variance.forEach((local, i) => code.get(local).i32(mem.scratch + 64 + 16 * i + 8).f64Load().f64x2Replace(lane).set(local));
+    code.end();
+  }
+}
+
+/** The host's side of the redo, and how often it was asked for. */
+export interface LaneHost {
+  readonly calls: { redo: number };
+  redo(lane: number): void;
+}
+
+/**
+ * The host side of lane steps over `memory`: the Ziggurat's table written into it, and a lane's step made again by
+ * the model's own JavaScript step (`step`, of `n` assets) from the lane's state at the step's start (scratch: the
+ * stream's state as lane pairs; back: the lane's new state there, then each asset's log return and variance).
+ */
+export function laneHost(memory: { buffer: ArrayBuffer }, at: LaneMemory, step: CompiledStep, n: number): LaneHost {
+  new Float64Array(memory.buffer, at.table, knwn.length).set(knwn);
+  const rng = new RandomStream("lanes");
+  const r = new Float64Array(n), v = new Float64Array(n);
+  return {
+    calls: { redo: 0 },
+    redo(lane) {
+      this.calls.redo++;
+      const f = new Float64Array(memory.buffer, at.scratch, 8 + 2 * n);
+      rng.s0 = f[lane]; rng.s1 = f[2 + lane]; rng.s2 = f[4 + lane]; rng.c = f[6 + lane];
+      step(rng, r, v);
+      f[lane] = rng.s0; f[2 + lane] = rng.s1; f[4 + lane] = rng.s2; f[6 + lane] = rng.c;
+      for (let i = 0; i < n; i++) {
+        f[8 + 2 * i] = r[i];
+        f[9 + 2 * i] = v[i];
+      }
+    },
+  };
+}
