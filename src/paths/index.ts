@@ -6,7 +6,7 @@
  * This index exports what other rooms use; tests reach the files themselves.
  */
 export { RandomStream, streamKey, SUBSTREAM } from "./random/stream.ts";
-export { drawBothTails, knwn } from "./random/ziggurat.ts";
+export { drawBothTails, fnPairs, knwn } from "./random/ziggurat.ts";
 export { logGamma } from "./math.ts";
 export {
   repairCorrelation, toRows, blendCorrelation, cholesky, equicorrelation, toSquareMatrix, correlationProblem,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compileGbmStep, compilePlainStudentTStep, type GbmConstants, type PlainStudentTConstants } from "../../src/paths/models/compiledStep.ts";
 import { ChiSquareSampler } from "../../src/paths/random/distributions.ts";
 import { RandomStream, streamKey } from "../../src/paths/random/stream.ts";
-import { gbmStep, LANE_REDO, laneHost, plainStudentTStep, redoLanes, type LaneHost, type LaneMemory } from "../../src/stress/lanes/laneMarket.ts";
+import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, redoLanes, type LaneHost, type LaneMemory } from "../../src/stress/lanes/laneMarket.ts";
 import { Code, encodeModule, I32, V128 } from "../../src/stress/lanes/wasm.ts";
 
 interface WebAssemblyApi {
@@ -11,8 +11,8 @@ interface WebAssemblyApi {
 }
 const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-const MEMORY: LaneMemory = { table: 1024, scratch: 4096 };
-const STATE = 4352, OUT = 8192;
+const MEMORY: LaneMemory = { table: 1024, scratch: 1024 + LANE_TABLE_BYTES };
+const STATE = MEMORY.scratch + 256, OUT = 8192;
 const STEPS = 720;
 
 type Model = { kind: "t"; k: PlainStudentTConstants } | { kind: "gbm"; k: GbmConstants };
@@ -128,15 +128,18 @@ describe("a plain model's step on two lanes", () => {
     for (const nu of [4, 3, 30]) {
       const { compared, calls } = comparePairs({ kind: "t", k: studentT(nu) }, 40);
       expect(compared).toBe(40 * 2 * STEPS * 3);
-      // the host made again the steps of lanes the vector attempt did not settle (~1.2 % of normals slow, the gamma's
-      // squeeze missed now and then): about one lane-step in ten
-      expect(calls.redo).toBeGreaterThan(40 * STEPS * 2 * 0.04);
+      // ~1.2 % of the ~250,000 normals went the Ziggurat's slow path, in the lanes; the host made again only the steps
+      // of a rejected gamma draw or a tail draw (~2 % of lane-steps), but some
+      expect(calls.redo).toBeGreaterThan(0);
+      expect(calls.redo).toBeLessThan(40 * STEPS * 2 * 0.04);
     }
   });
 
   it("GBM's step: the same", () => {
     const { compared, calls } = comparePairs({ kind: "gbm", k: gbm() }, 40);
     expect(compared).toBe(40 * 2 * STEPS * 3);
-    expect(calls.redo).toBeGreaterThan(40 * STEPS * 2 * 3 * 0.005);
+    // only a tail draw (one normal in ~1,700) goes to the host
+    expect(calls.redo).toBeGreaterThan(0);
+    expect(calls.redo).toBeLessThan(40 * STEPS * 2 * 3 * 0.002);
   });
 });

@@ -45,6 +45,17 @@ for (let i = 0; i < LAYERS; i++) {
 }
 
 /**
+ * fn[i] and fn[i − 1] interleaved (layer i's pair at 2i, 2i + 1; layer 0's second is unused): the wedge test's two
+ * figures for code that reads them together (the stress kernel's two-lane step, stress/lanes/laneMarket.ts).
+ */
+export const fnPairs = new Float64Array(2 * LAYERS);
+for (let i = 1; i < LAYERS; i++) {
+  fnPairs[2 * i] = fn[i];
+  fnPairs[2 * i + 1] = fn[i - 1];
+}
+fnPairs[0] = fn[0];
+
+/**
  * Where the slow path leaves its draw. Returned directly, its value (a call's result: a tagged value)
  * would meet the fast path's raw double in one variable, and the optimiser would then box every draw,
  * the fast ones too, in a fresh heap number (16 bytes a normal, measured). Read from a Float64Array,

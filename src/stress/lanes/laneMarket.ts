@@ -1,28 +1,35 @@
-import { knwn, RandomStream, type CompiledStep, type GbmConstants, type PlainStudentTConstants } from "../../paths/index.ts";
+import { fnPairs, knwn, RandomStream, type CompiledStep, type GbmConstants, type PlainStudentTConstants } from "../../paths/index.ts";
+import { expScratch, laneExp, type ExpScratch } from "./laneExp.ts";
 import { laneLog, logScratch } from "./laneLog.ts";
 import { Code, I32, V128 } from "./wasm.ts";
 
 /*
  * A plain model's step (the Student-t model without GARCH, jumps or regimes; GBM) for two paths at once, one in
  * each f64x2 lane: the same draws and the same operations in the same order as the model's own step
- * (src/paths/models/compiledStep.ts), so each lane's outputs are that path's bits. Alea steps on both lanes;
- * the Ziggurat's fast path gathers each lane's two table entries. A lane that needs the Ziggurat's slow path
- * (~1.2 % of normals) or whose gamma draw the one vector attempt does not settle (its normal slow, or rejected:
- * past the squeeze the full test runs on the lanes with V8's Math.log to the bit, laneLog.ts) is marked in the step's `ok` mask and its whole step made again
- * by the host — the model's own JavaScript step on that lane's stream from the step's start (`laneHost`,
- * `redoLanes`): exact by construction. The step itself calls nothing: a call anywhere in the loop's body makes
- * V8 keep the loop's values on the stack (callgrind, the Student-t step of 3 assets: 117 instructions a
- * path-step without a call, 196 with one call site at the step's end, 331 with a call site per rare draw,
- * against 389 for the model's JavaScript step), so the caller leaves its loop for the redo (`redoLanes`).
+ * (src/paths/models/compiledStep.ts), so each lane's outputs are that path's bits. Alea steps on both lanes
+ * (on the lanes still drawing only, in the Ziggurat's slow path); the Ziggurat gathers each lane's table entries,
+ * and its slow path's wedge test (~1.2 % of normals) runs on the lanes with V8's Math.exp to the bit (laneExp.ts);
+ * past the gamma draw's squeeze the full test runs on the lanes with V8's Math.log to the bit (laneLog.ts). A lane
+ * the step cannot finish — a rejected gamma draw (its loop would draw again), a draw from the normal's tail — is
+ * cleared in the step's `ok` mask and its whole step made again by the host: the model's own JavaScript step on
+ * that lane's stream from the step's start (`laneHost`, `redoLanes`), exact by construction (~2 % of a Student-t
+ * lane's steps, 1 in ~600 of GBM's). The step itself calls nothing: a call anywhere in the loop's body makes V8
+ * keep the loop's values on the stack (callgrind, the Student-t step of 3 assets with every rare draw a call:
+ * 331 instructions a path-step; without a call 117; with one call site at the step's end 196), so the caller
+ * leaves its loop for the redo. The Student-t step of 3 assets so: 274 instructions a path-step against the model's
+ * JavaScript step's 581 in the same measure, 52–57 against 66–72 ns.
  */
 
 /** Where the host and the module exchange a lane (byte offsets in the module's memory): set by the caller. */
 export interface LaneMemory {
-  /** the Ziggurat's interleaved table (`knwn`, 256 doubles), written by `laneHost` */
+  /** the Ziggurat's interleaved tables (`knwn`, then `fnPairs` at table + 2048): LANE_TABLE_BYTES, written by `laneHost` */
   table: number;
   /** 8 + 2·assets doubles: the stream state of both lanes (s0, s1, s2, c as lane pairs), then a lane's outputs */
   scratch: number;
 }
+
+/** The bytes the tables take from `LaneMemory.table`. */
+export const LANE_TABLE_BYTES = 8 * (knwn.length + fnPairs.length);
 
 /** The stream's state of both lanes, in v128 locals. */
 export interface LaneStream {
@@ -49,6 +56,13 @@ const TWO32 = 4294967296, TWO31 = 2147483648, ALEA = 2091639, INV_TWO32 = 2.3283
 
 /** Temporaries of a step, made once per function. */
 interface Temps {
+  /** the Ziggurat's slow path: the lanes still drawing, the wedge's figures, exp's scratch */
+  active: number;
+  fnPair: number;
+  wedge: number;
+  exp: ExpScratch;
+  expOut: number;
+  floorT: number;
   t: number;
   hf: number;
   iz: number;
@@ -65,7 +79,7 @@ interface Temps {
 
 function temps(code: Code): Temps {
   const v = () => code.local(V128);
-  return { t: v(), hf: v(), iz: code.local(V128), k: v(), x: v(), v: v(), u: v(), x2: v(), ok: v(), mix: v(), sqrtMix: v(), e: v() };
+  return { active: v(), fnPair: v(), wedge: v(), exp: expScratch(code), expOut: v(), floorT: v(), t: v(), hf: v(), iz: code.local(V128), k: v(), x: v(), v: v(), u: v(), x2: v(), ok: v(), mix: v(), sqrtMix: v(), e: v() };
 }
 
 /** t = 2091639·s0 + c·2⁻³²; s0 = s1; s1 = s2; c = floor(t); s2 = t − c (on both lanes). */
@@ -96,11 +110,61 @@ function zigguratFast(code: Code, mem: LaneMemory, s: LaneStream, w: Temps, into
   code.simd("f64x2_mul").set(into);
 }
 
-/** A standard normal into `into` on both lanes; a lane whose draw is slow is cleared in `ok`. */
+/** An Alea step on the lanes in `mask` only (the others keep their state). */
+function aleaMasked(code: Code, s: LaneStream, w: Temps, mask: number): void {
+  code.f64x2(ALEA).get(s.s0).simd("f64x2_mul").get(s.c).f64x2(INV_TWO32).simd("f64x2_mul").simd("f64x2_add").set(w.t);
+  code.get(w.t).simd("f64x2_floor").set(w.floorT);
+  code.get(s.s1).get(s.s0).get(mask).simd("bitselect").set(s.s0);
+  code.get(s.s2).get(s.s1).get(mask).simd("bitselect").set(s.s1);
+  code.get(w.t).get(w.floorT).simd("f64x2_sub").get(s.s2).get(mask).simd("bitselect").set(s.s2);
+  code.get(w.floorT).get(s.c).get(mask).simd("bitselect").set(s.c);
+}
+
+/**
+ * The Ziggurat's slow path (ziggurat.ts normalSlowValue) on the lanes in `w.active`, after a fast attempt left
+ * hz·w in `into` and the layer in `w.iz`: the wedge test (fn[iz] + u·(fn[iz−1] − fn[iz]) < exp(−x²/2), exp to the
+ * bit) and a new draw, until every lane has its normal. A lane in the tail layer (iz = 0; one normal in ~1,700) is
+ * cleared in `ok` for the host.
+ */
+function slowNormals(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: number): void {
+  const s = lanes.stream;
+  code.loop();
+  // the tail: the host's
+  code.get(w.iz).i32(0).simd("i32x4_splat").simd("i32x4_eq").simd("i64x2_extend_low_i32x4_s").get(w.active).simd("and").set(w.wedge);
+  code.get(lanes.ok).get(w.wedge).simd("andnot").set(lanes.ok);
+  code.get(w.active).get(w.wedge).simd("andnot").set(w.active);
+  // the wedge
+  aleaMasked(code, s, w, w.active);
+  const pair = (lane: 0 | 1, second: boolean) => code.get(w.iz).i32x4Extract(lane).f64Load(mem.table + 8 * knwn.length + (second ? 8 : 0));
+  code.f64x2(0);
+  pair(0, false); code.f64x2Replace(0);
+  pair(1, false); code.f64x2Replace(1);
+  code.set(w.fnPair);
+  code.f64x2(0);
+  pair(0, true); code.f64x2Replace(0);
+  pair(1, true); code.f64x2Replace(1);
+  code.get(w.fnPair).simd("f64x2_sub").get(s.s2).simd("f64x2_mul").get(w.fnPair).simd("f64x2_add").set(w.wedge);
+  code.f64x2(-0.5).get(into).simd("f64x2_mul").get(into).simd("f64x2_mul").set(w.expOut);
+  code.f64x2(0).set(w.t); // exp's out-of-range lanes: |x| < 3.5 here, none
+  laneExp(code, w.exp, w.expOut, w.expOut, w.t);
+  code.get(w.wedge).get(w.expOut).simd("f64x2_lt").get(w.active).simd("and").set(w.wedge);
+  code.get(w.active).get(w.wedge).simd("andnot").set(w.active);
+  // a new draw for the lanes still drawing: a fast one ends them
+  aleaMasked(code, s, w, w.active);
+  zigguratFast(code, mem, s, w, w.expOut);
+  code.get(w.expOut).get(into).get(w.active).simd("bitselect").set(into);
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").get(w.active).simd("and").set(w.wedge);
+  code.get(w.active).get(w.wedge).simd("andnot").tee(w.active).simd("any_true").brIf(0);
+  code.end();
+}
+
+/** A standard normal into `into` on both lanes (the slow path's lanes too, but a tail draw: cleared in `ok`). */
 function normal(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: number): void {
   alea(code, lanes.stream, w.t);
   zigguratFast(code, mem, lanes.stream, w, into);
-  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").get(lanes.ok).simd("and").set(lanes.ok);
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").simd("not").tee(w.active).simd("any_true").if();
+  slowNormals(code, mem, lanes, w, into);
+  code.end();
 }
 
 /** Row i of L·z as the model sums it: ((0 + L_i0·z0) + L_i1·z1) + …, every term kept. */
@@ -121,9 +185,7 @@ export function plainStudentTStep(code: Code, k: PlainStudentTConstants, mem: La
   const z = Array.from({ length: k.n }, () => code.local(V128));
   keepStart(code, lanes);
   // the gamma draw: one attempt on both lanes
-  alea(code, s, w.t);
-  zigguratFast(code, mem, s, w, w.x);
-  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").get(lanes.ok).simd("and").set(lanes.ok);
+  normal(code, mem, lanes, w, w.x);
   // v ≤ 0 (the scalar loop's `continue`) needs no test here: it takes x ≤ −1/c, and c ≤ 0.41 for every ν > 2, where
   // the squeeze below fails (0.0331·x⁴ > 1)
   code.f64x2(1).f64x2(k.gammaC).get(w.x).simd("f64x2_mul").simd("f64x2_add").set(w.v);
@@ -201,6 +263,7 @@ export interface LaneHost {
  */
 export function laneHost(memory: { buffer: ArrayBuffer }, at: LaneMemory, step: CompiledStep, n: number): LaneHost {
   new Float64Array(memory.buffer, at.table, knwn.length).set(knwn);
+  new Float64Array(memory.buffer, at.table + 8 * knwn.length, fnPairs.length).set(fnPairs);
   const rng = new RandomStream("lanes");
   const r = new Float64Array(n), v = new Float64Array(n);
   return {
