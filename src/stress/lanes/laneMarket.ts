@@ -9,15 +9,15 @@ import { Code, I32, V128 } from "./wasm.ts";
  * (src/paths/models/compiledStep.ts), so each lane's outputs are that path's bits. Alea steps on both lanes
  * (on the lanes still drawing only, in the Ziggurat's slow path); the Ziggurat gathers each lane's table entries,
  * and its slow path's wedge test (~1.2 % of normals) runs on the lanes with V8's Math.exp to the bit (laneExp.ts);
- * past the gamma draw's squeeze the full test runs on the lanes with V8's Math.log to the bit (laneLog.ts). A lane
- * the step cannot finish — a rejected gamma draw (its loop would draw again), a draw from the normal's tail — is
- * cleared in the step's `ok` mask and its whole step made again by the host: the model's own JavaScript step on
- * that lane's stream from the step's start (`laneHost`, `redoLanes`), exact by construction (~2 % of a Student-t
- * lane's steps, 1 in ~600 of GBM's). The step itself calls nothing: a call anywhere in the loop's body makes V8
- * keep the loop's values on the stack (callgrind, the Student-t step of 3 assets with every rare draw a call:
- * 331 instructions a path-step; without a call 117; with one call site at the step's end 196), so the caller
- * leaves its loop for the redo. The Student-t step of 3 assets so: 274 instructions a path-step against the model's
- * JavaScript step's 581 in the same measure, 52–57 against 66–72 ns.
+ * past the gamma draw's squeeze the full test runs on the lanes with V8's Math.log to the bit (laneLog.ts), and a
+ * rejected lane draws again on its own (masked). A lane the step cannot finish — a draw from the normal's tail —
+ * is cleared in the step's `ok` mask and its whole step made again by the host: the model's own JavaScript step on
+ * that lane's stream from the step's start (`laneHost`, `redoLanes`), exact by construction (0.23 % of a
+ * Student-t lane's steps). The step itself calls nothing: a call anywhere in the loop's body makes V8 keep the
+ * loop's values on the stack (callgrind, the Student-t step of 3 assets with every rare draw a call: 331
+ * instructions a path-step; without a call 117; with one call site at the step's end 196), so the caller leaves
+ * its loop for the redo. The Student-t step of 3 assets so: ~300 instructions a path-step against the model's
+ * JavaScript step's ~580 in the same measure (callgrind, --no-liftoff), 40–42 against 46–50 ns in one process.
  */
 
 /** Where the host and the module exchange a lane (byte offsets in the module's memory): set by the caller. */
@@ -158,11 +158,17 @@ function slowNormals(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, int
   code.end();
 }
 
-/** A standard normal into `into` on both lanes (the slow path's lanes too, but a tail draw: cleared in `ok`). */
-function normal(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: number): void {
-  alea(code, lanes.stream, w.t);
+/**
+ * A standard normal into `into` on both lanes, or on the lanes in `only` (the others' streams untouched, their
+ * `into` meaningless): the slow path's lanes too, but a draw from the tail is cleared in `ok`.
+ */
+function normal(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: number, only?: number): void {
+  if (only === undefined) alea(code, lanes.stream, w.t);
+  else aleaMasked(code, lanes.stream, w, only);
   zigguratFast(code, mem, lanes.stream, w, into);
-  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").simd("not").tee(w.active).simd("any_true").if();
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").simd("not");
+  if (only !== undefined) code.get(only).simd("and");
+  code.tee(w.active).simd("any_true").if();
   slowNormals(code, mem, lanes, w, into);
   code.end();
 }
@@ -184,27 +190,46 @@ export function plainStudentTStep(code: Code, k: PlainStudentTConstants, mem: La
   const w = temps(code), s = lanes.stream;
   const z = Array.from({ length: k.n }, () => code.local(V128));
   keepStart(code, lanes);
-  // the gamma draw: one attempt on both lanes
-  normal(code, mem, lanes, w, w.x);
-  // v ≤ 0 (the scalar loop's `continue`) needs no test here: it takes x ≤ −1/c, and c ≤ 0.41 for every ν > 2, where
-  // the squeeze below fails (0.0331·x⁴ > 1)
-  code.f64x2(1).f64x2(k.gammaC).get(w.x).simd("f64x2_mul").simd("f64x2_add").set(w.v);
-  code.get(w.v).get(w.v).simd("f64x2_mul").get(w.v).simd("f64x2_mul").set(w.v);
-  alea(code, s, w.t);
-  code.f64x2(1).get(s.s2).simd("f64x2_sub").set(w.u);
-  code.get(w.x).get(w.x).simd("f64x2_mul").set(w.x2);
-  code.get(w.u).f64x2(1).f64x2(0.0331).get(w.x2).simd("f64x2_mul").get(w.x2).simd("f64x2_mul").simd("f64x2_sub").simd("f64x2_lt").set(w.t);
-  // past the squeeze, the full test on both lanes: log(u) < 0.5·x² + d·(1 − v + log(v)), V8's Math.log to the bit
-  // (laneLog.ts); a lane whose v ≤ 0 has no log and is made again by the host
-  code.get(w.t).simd("i64x2_all_true").op("i32_eqz").if();
+  // the gamma draw (compiledStep.ts's loop) on the lanes still drawing: a normal x, v = (1 + c·x)³ where 1 + c·x > 0
+  // (else the loop draws again without a uniform), a uniform u, the squeeze, and past it the full test
+  // log(u) < 0.5·x² + d·(1 − v + log(v)) with V8's Math.log to the bit (laneLog.ts)
+  const drawing = code.local(V128), draws = code.local(V128), xNew = code.local(V128), vNew = code.local(V128);
   const log = logScratch(code), lu = code.local(V128), lv = code.local(V128), none = code.local(V128);
-  code.f64x2(0).set(none);
-  laneLog(code, log, w.u, lu, none);
-  laneLog(code, log, w.v, lv, none);
-  code.get(lu).f64x2(0.5).get(w.x2).simd("f64x2_mul").f64x2(k.gammaD).f64x2(1).get(w.v).simd("f64x2_sub").get(lv).simd("f64x2_add").simd("f64x2_mul").simd("f64x2_add");
-  code.simd("f64x2_lt").get(none).simd("andnot").get(w.t).simd("or").set(w.t);
+  // one attempt: on both lanes the first time (no masks on the stream: the common step), then on the lanes left
+  const attempt = (first: boolean) => {
+    normal(code, mem, lanes, w, first ? w.x : xNew, first ? undefined : drawing);
+    if (!first) code.get(xNew).get(w.x).get(drawing).simd("bitselect").set(w.x);
+    code.f64x2(1).f64x2(k.gammaC).get(w.x).simd("f64x2_mul").simd("f64x2_add").set(vNew);
+    code.get(vNew).f64x2(0).simd("f64x2_gt").get(drawing).simd("and").set(draws);
+    code.get(vNew).get(vNew).simd("f64x2_mul").get(vNew).simd("f64x2_mul").set(vNew);
+    if (first) alea(code, s, w.t);
+    else aleaMasked(code, s, w, draws);
+    code.f64x2(1).get(s.s2).simd("f64x2_sub").set(w.u);
+    code.get(w.x).get(w.x).simd("f64x2_mul").set(w.x2);
+    code.get(w.u).f64x2(1).f64x2(0.0331).get(w.x2).simd("f64x2_mul").get(w.x2).simd("f64x2_mul").simd("f64x2_sub").simd("f64x2_lt").get(draws).simd("and").set(w.t);
+    code.get(w.t).get(draws).simd("xor").simd("any_true").if();
+    code.f64x2(0).set(none);
+    laneLog(code, log, w.u, lu, none);
+    laneLog(code, log, vNew, lv, none);
+    code.get(lu).f64x2(0.5).get(w.x2).simd("f64x2_mul").f64x2(k.gammaD).f64x2(1).get(vNew).simd("f64x2_sub").get(lv).simd("f64x2_add").simd("f64x2_mul").simd("f64x2_add");
+    code.simd("f64x2_lt").get(none).simd("andnot").get(draws).simd("and").get(w.t).simd("or").set(w.t);
+    code.end();
+    code.get(vNew).get(w.v).get(w.t).simd("bitselect").set(w.v);
+    // a lane whose normal came from the tail is the host's (cleared in ok): it stops drawing here
+    code.get(drawing).get(w.t).simd("andnot").get(lanes.ok).simd("and").set(drawing);
+  };
+  code.i64x2(-1n).set(drawing);
+  // the first attempt draws a uniform on both lanes: right only where 1 + c·x > 0 on both (else that lane's loop
+  // draws again without one): one in ~10¹⁰ for ν = 4; such a step is the host's
+  attempt(true);
+  code.get(draws).simd("i64x2_all_true").op("i32_eqz").if();
+  code.get(lanes.ok).get(draws).simd("and").set(lanes.ok);
+  code.get(drawing).get(draws).simd("and").set(drawing);
   code.end();
-  code.get(lanes.ok).get(w.t).simd("and").set(lanes.ok);
+  code.get(drawing).simd("any_true").if().loop();
+  attempt(false);
+  code.get(drawing).simd("any_true").brIf(0);
+  code.end().end();
   code.f64x2(k.tScale).f64x2(2).f64x2(k.gammaD).get(w.v).simd("f64x2_mul").simd("f64x2_mul").simd("f64x2_div").set(w.mix);
   for (const zi of z) normal(code, mem, lanes, w, zi);
   code.get(w.mix).simd("f64x2_sqrt").set(w.sqrtMix);
