@@ -15,6 +15,9 @@ import { FusedPathSimulator } from "../src/stress/fusedKernel.ts";
 import { PATH_FIELDS } from "../src/stress/pathResult.ts";
 import { knwn } from "../src/paths/random/ziggurat.ts";
 import { ROOT } from "./measure.ts";
+import { laneMarketRun } from "../src/stress/lanes/laneMarketRun.ts";
+import { compilePlainStudentTStep, type PlainStudentTConstants } from "../src/paths/models/compiledStep.ts";
+import { RandomStream, streamKey } from "../src/paths/random/stream.ts";
 // @ts-expect-error a plain JavaScript module without types
 import { quietTwin } from "./lanes/quietTwin.mjs";
 
@@ -92,6 +95,42 @@ function expDifferences(pair: ReturnType<typeof wasm>): { checked: number; diffe
   return { checked: fills.length * n, differ };
 }
 
+/**
+ * The two-lane market step src/stress/lanes writes (generated at run time, exact) against the model's own JavaScript
+ * step, on the SSW model's constants, alternated in this process: ns a path-step, and how often the host made a
+ * lane's step again.
+ */
+function generatedMarket(kernel: FusedPathSimulator, dtYears: number): string {
+  // the SSW model's constants, reached past `private` (a bench of its parts, not an API)
+  const model = (kernel as unknown as { model: { step(dt: number, r: Float64Array, v: Float64Array): void; plainConstants(): PlainStudentTConstants } }).model;
+  model.step(dtYears, new Float64Array(3), new Float64Array(3));
+  const k = model.plainConstants();
+  const lanes = laneMarketRun({ kind: "t", k }, STEPS);
+  const step = compilePlainStudentTStep(k);
+  const r = new Float64Array(k.n), v = new Float64Array(k.n);
+  let wasmNs = 0, jsNs = 0, paths = 0;
+  for (let round = 0; round < WARM + ROUNDS; round++) {
+    for (let p = 0; p < BATCH; p += 2) {
+      const a = new RandomStream(streamKey(7, round * BATCH + p)), b = new RandomStream(streamKey(7, round * BATCH + p + 1));
+      lanes.start(a, b);
+      const t0 = process.hrtime.bigint();
+      lanes.run(STEPS);
+      const t1 = process.hrtime.bigint();
+      for (let s = 0; s < STEPS; s++) step(a, r, v);
+      for (let s = 0; s < STEPS; s++) step(b, r, v);
+      const t2 = process.hrtime.bigint();
+      if (round >= WARM) {
+        wasmNs += Number(t1 - t0);
+        jsNs += Number(t2 - t1);
+        paths += 2;
+      }
+    }
+  }
+  const per = (ns: number) => ns / (paths * STEPS);
+  return `the market step alone, generated for two lanes (src/stress/lanes; its bits are the model's, test/montecarlo/laneMarket.test.ts): ${per(wasmNs).toFixed(1)} ns a path-step against the model's JavaScript step's ${per(jsNs).toFixed(1)} (×${(jsNs / wasmNs).toFixed(2)}); ` +
+    `the host made ${(100 * lanes.host.calls.redo / ((WARM + ROUNDS) * BATCH * STEPS)).toFixed(2)} % of the lane-steps again`;
+}
+
 export default async function (): Promise<void> {
   const twinRun = quietTwin(knwn) as (first: number, paths: number, steps: number, out: Float64Array) => void;
   const twinOut = new Float64Array(BATCH * FIGURES);
@@ -131,6 +170,7 @@ export default async function (): Promise<void> {
   }
   const per = (name: string) => ns[name] / (ROUNDS * BATCH * STEPS);
   const exp = expDifferences(pair);
+  const market = generatedMarket(kernel, config.stepMinutes / 60 / (24 * 365));
   console.log(`two-lane probe (bench/lanes, the SSW book's quiet steps, ${BATCH} paths × ${ROUNDS} rounds alternated in this process): ` +
     `JavaScript twin ${per("twin").toFixed(1)} ns a path-step, f64x2 pair ${per("pair").toFixed(1)} (×${(per("twin") / per("pair")).toFixed(2)}; ` +
     `the same without knowing the book, its loops and state in memory: ${per("loops").toFixed(1)}, ×${(per("twin") / per("loops")).toFixed(2)}), ` +
@@ -139,4 +179,5 @@ export default async function (): Promise<void> {
   console.log(`  the pair's ${compared} paths × ${FIGURES} figures against the twin's: ${bits(pairDiffers)} (without knowing the book: ${bits(loopsDiffer)}); ` +
     `scalar WebAssembly's worst relative difference ${scalarWorst.toExponential(1)} (AssemblyScript's own exp and log); ` +
     `the pair's exp against Math.exp on ${exp.checked.toLocaleString("en-US")} arguments: ${bits(exp.differ)}`);
+  console.log(`  ${market}`);
 }

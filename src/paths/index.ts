@@ -20,7 +20,9 @@ export {
   type JumpSpec, type RegimeSpec, type TGarchJumpAssetSpec, HOURS_PER_YEAR,
 } from "./models/types.ts";
 export { createModel } from "./models/create.ts";
-export { literal, type InlineStep, type StepNames, type CompiledStep, type GbmConstants, type PlainStudentTConstants } from "./models/compiledStep.ts";
+export {
+  literal, compileGbmStep, compilePlainStudentTStep, type InlineStep, type StepNames, type CompiledStep, type GbmConstants, type PlainStudentTConstants,
+} from "./models/compiledStep.ts";
 export {
   assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,
   presetPairCorrelation,
