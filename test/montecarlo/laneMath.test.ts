@@ -11,6 +11,33 @@ interface WebAssemblyApi {
 const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 const instantiate = (bytes: Uint8Array, imports: object = {}) => new Instance(new Module(bytes), imports).exports;
 const highWord = (high: number): number => new Float64Array(new BigUint64Array([BigInt(high) << 32n]).buffer)[0];
+const N = 1 << 20, AT = 1 << 16;
+
+/** A lane module's function against Math's own on arguments `fill` writes into `x` (a fill at a time): the arguments whose results differ. */
+function differences(bytes: Uint8Array, name: "exp" | "log", fills: ((x: Float64Array, words: BigUint64Array) => void)[]): string[] {
+  const exports = instantiate(bytes, { env: { [name]: Math[name] } });
+  const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+  memory.grow(Math.ceil((AT + 8 * N) / 65536));
+  const f = exports[name] as (ptr: number, n: number) => void;
+  const x = new Float64Array(N), words = new BigUint64Array(x.buffer);
+  const differ: string[] = [];
+  for (const fill of fills) {
+    fill(x, words);
+    const lanes = new Float64Array(memory.buffer, AT, N);
+    lanes.set(x);
+    f(AT, N);
+    for (let i = 0; i < N; i++) if (!Object.is(lanes[i], Math[name](x[i])) && differ.length < 5) differ.push(`${name}(${x[i]}): ${lanes[i]}, Math.${name} ${Math[name](x[i])}`);
+  }
+  return differ;
+}
+
+/** A 64-bit linear congruential generator's next value, and a uniform on [0, 1) from it. */
+function generator(seed: bigint): { next(): bigint; uniform(): number } {
+  let state = seed;
+  const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+  return { next, uniform: () => Number(next() >> 11n) / 2 ** 53 };
+}
+
 
 describe("the module writer", () => {
   it("encodes immediates past one LEB128 byte, locals past 127, i64 and f64x2 constants and calls to imports", () => {
@@ -35,73 +62,46 @@ describe("the module writer", () => {
 
 describe("laneExp: V8's Math.exp on two lanes, to the bit", () => {
   it("5 M arguments — every double near each bound of fdlibm's branches, uniform on ±5 and ±708, tiny ones, every high word the branches test with random low words and signs — and the special values", () => {
-    const exports = instantiate(expModule(), { env: { exp: Math.exp } });
-    const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
-    const n = 1 << 20, at = 1 << 16;
-    memory.grow(Math.ceil((at + 8 * n) / 65536));
-    const exp = exports.exp as (ptr: number, n: number) => void;
-    const x = new Float64Array(n), words = new BigUint64Array(x.buffer);
-    let state = 0x243f6a8885a308d3n;
-    const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
-    const uniform = () => Number(next() >> 11n) / 2 ** 53;
+    const { next, uniform } = generator(0x243f6a8885a308d3n);
+    const n = N;
     // the high words fdlibm compares with (0.5·ln2, 1.5·ln2, 2⁻²⁸, the overflow threshold) and their neighbours
     const edges = [0x3fd62e42n, 0x3fd62e43n, 0x3fd62e41n, 0x3ff0a2b1n, 0x3ff0a2b2n, 0x3ff0a2b3n, 0x3e300000n, 0x3e2fffffn, 0x3ff00000n, 0x40862e41n, 0x40862e42n];
     const specials = [1, -1, 0, -0, NaN, Infinity, -Infinity, 707, -707, 706.9999999999999, 709.7, 709.8, -745, -746, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, -(2 ** -28), 5e-324];
     // every double within ~87,000 ulps of each bound, both signs: where a lane's k or formula could part from fdlibm's
     const bounds = [Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 707, highWord(0x3fd62e43), highWord(0x3ff0a2b2), highWord(0x3e300000)];
-    const near = (i: number) => {
+    const near = (x: Float64Array, words: BigUint64Array, i: number) => {
       const per = Math.floor(n / (2 * bounds.length)), k = Math.floor(i / 2) % per - (per >> 1);
       x[i] = bounds[Math.floor(i / (2 * per)) % bounds.length];
       words[i] = BigInt.asUintN(64, BigInt.asIntN(64, words[i]) + BigInt(k)) | (BigInt(i & 1) << 63n);
     };
     const fills = [
-      () => { for (let i = 0; i < n; i++) near(i); },
-      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 10 - 5; },
-      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 1416 - 708; },
-      () => { for (let i = 0; i < n; i++) x[i] = (uniform() - 0.5) * 2 ** -Number(next() & 63n); },
-      () => {
+      (x: Float64Array, words: BigUint64Array) => { for (let i = 0; i < n; i++) near(x, words, i); },
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = uniform() * 10 - 5; },
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = uniform() * 1416 - 708; },
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = (uniform() - 0.5) * 2 ** -Number(next() & 63n); },
+      (x: Float64Array, words: BigUint64Array) => {
         for (let i = 0; i < n; i++) words[i] = (edges[i % edges.length] << 32n) | (i % 3 === 0 ? 0n : next() & 0xffffffffn) | ((next() & 1n) << 63n);
         x.set(specials);
       },
     ];
-    let differ = 0;
-    const first: string[] = [];
-    for (const fill of fills) {
-      fill();
-      const lanes = new Float64Array(memory.buffer, at, n);
-      lanes.set(x);
-      exp(at, n);
-      for (let i = 0; i < n; i++) {
-        if (Object.is(lanes[i], Math.exp(x[i]))) continue;
-        if (differ++ < 5) first.push(`exp(${x[i]}): ${lanes[i]}, Math.exp ${Math.exp(x[i])}`);
-      }
-    }
-    expect(first).toEqual([]);
-    expect(differ).toBe(0);
+    expect(differences(expModule(), "exp", fills)).toEqual([]);
   });
 });
 
 describe("laneLog: V8's Math.log on two lanes, to the bit", () => {
   it("5 M arguments — uniform on (0, 1] and (0, 10), within 2⁻¹⁹ of 1, random positive bit patterns, every mantissa bound of fdlibm's branches with random exponents and low words — and the special values", () => {
-    const exports = instantiate(logModule(), { env: { log: Math.log } });
-    const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
-    const n = 1 << 20, at = 1 << 16;
-    memory.grow(Math.ceil((at + 8 * n) / 65536));
-    const log = exports.log as (ptr: number, n: number) => void;
-    const x = new Float64Array(n), words = new BigUint64Array(x.buffer);
-    let state = 0x13198a2e03707344n;
-    const next = () => (state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
-    const uniform = () => Number(next() >> 11n) / 2 ** 53;
+    const { next, uniform } = generator(0x13198a2e03707344n);
+    const n = N;
     // the high word's mantissa bounds fdlibm tests: 0x6147a and 0x6b851 (which polynomial form), 0x6a09c (where
     // (hx + 0x95f64) carries into bit 20: x or x/2), 0xffffd–0xfffff and 0–2 (|f| < 2⁻²⁰), each ± 3
     const bounds = [0x6147an, 0x6b851n, 0x6a09cn, 0xffffdn, 0x0n];
     const specials = [1, 2, 0.5, 0, -0, -1, NaN, Infinity, -Infinity, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, 1 + 2 ** -52, 1 - 2 ** -53];
     const fills = [
-      () => { for (let i = 0; i < n; i++) x[i] = 1 - uniform(); },
-      () => { for (let i = 0; i < n; i++) x[i] = uniform() * 10; },
-      () => { for (let i = 0; i < n; i++) x[i] = 1 + (uniform() - 0.5) * 2 ** -19; },
-      () => { for (let i = 0; i < n; i++) words[i] = next() & 0x7fffffffffffffffn; },
-      () => {
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = 1 - uniform(); },
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = uniform() * 10; },
+      (x: Float64Array) => { for (let i = 0; i < n; i++) x[i] = 1 + (uniform() - 0.5) * 2 ** -19; },
+      (_: Float64Array, words: BigUint64Array) => { for (let i = 0; i < n; i++) words[i] = next() & 0x7fffffffffffffffn; },
+      (x: Float64Array, words: BigUint64Array) => {
         for (let i = 0; i < n; i++) {
           const exponent = 1n + (next() % 2046n), mantissa = bounds[i % bounds.length] + BigInt((i >> 3) % 7) - 3n;
           words[i] = (exponent << 52n) | ((mantissa & 0xfffffn) << 32n) | (next() & 0xffffffffn);
@@ -109,19 +109,6 @@ describe("laneLog: V8's Math.log on two lanes, to the bit", () => {
         x.set(specials);
       },
     ];
-    let differ = 0;
-    const first: string[] = [];
-    for (const fill of fills) {
-      fill();
-      const lanes = new Float64Array(memory.buffer, at, n);
-      lanes.set(x);
-      log(at, n);
-      for (let i = 0; i < n; i++) {
-        if (Object.is(lanes[i], Math.log(x[i]))) continue;
-        if (differ++ < 5) first.push(`log(${x[i]}): ${lanes[i]}, Math.log ${Math.log(x[i])}`);
-      }
-    }
-    expect(first).toEqual([]);
-    expect(differ).toBe(0);
+    expect(differences(logModule(), "log", fills)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { Code, encodeModule, F64, I32, V128 } from "./wasm.ts";
+import { laneArrayModule } from "./laneArray.ts";
+import { Code, V128 } from "./wasm.ts";
 
 /*
  * V8's Math.exp on two f64 lanes, to the bit, for a kernel that steps two paths at once. V8's Math.exp is fdlibm's
@@ -73,30 +74,10 @@ export function laneExp(code: Code, s: ExpScratch, x: number, out: number, outOf
   code.f64x2(Math.E).get(s.t).get(x).f64x2(1).simd("f64x2_eq").simd("bitselect").set(out);
 }
 
-/**
- * A module whose `exp(ptr, n)` replaces the n doubles at byte `ptr` (n even) by their Math.exp, two at a time with
- * laneExp, an out-of-range lane by the imported Math.exp (`env.exp`): what the tests check against Math.exp.
- */
+/** A module whose `exp(ptr, n)` is Math.exp in place over n doubles (laneArray.ts): for the tests. */
 export function expModule(): Uint8Array {
-  const code = new Code([I32, I32], []);
-  const [ptr, n] = [0, 1];
-  const i = code.local(I32), at = code.local(I32), x = code.local(V128), y = code.local(V128), outOfRange = code.local(V128);
-  const scratch = expScratch(code);
-  code.i32(0).set(i);
-  code.block().loop();
-  code.get(i).get(n).op("i32_ge_s").brIf(1);
-  code.get(ptr).get(i).i32(3).op("i32_shl").op("i32_add").tee(at).v128Load().set(x);
-  code.f64x2(0).set(outOfRange);
-  laneExp(code, scratch, x, y, outOfRange);
-  code.get(outOfRange).simd("any_true").if();
-  for (const lane of [0, 1] as const) {
-    code.get(outOfRange).i64x2Extract(lane).op("i64_eqz").op("i32_eqz").if();
-    code.get(y).get(x).f64x2Extract(lane).call(0).f64x2Replace(lane).set(y);
-    code.end();
-  }
-  code.end();
-  code.get(at).get(y).v128Store();
-  code.get(i).i32(2).op("i32_add").set(i).br(0);
-  code.end().end();
-  return encodeModule({ imports: [{ module: "env", name: "exp", params: [F64], results: [F64] }], memoryPages: 1, functions: [{ name: "exp", code }] });
+  return laneArrayModule("exp", (code) => {
+    const scratch = expScratch(code);
+    return (c, x, out, outOfRange) => laneExp(c, scratch, x, out, outOfRange);
+  });
 }

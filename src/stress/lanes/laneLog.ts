@@ -1,4 +1,5 @@
-import { Code, encodeModule, F64, I32, V128 } from "./wasm.ts";
+import { laneArrayModule } from "./laneArray.ts";
+import { Code, V128 } from "./wasm.ts";
 
 /*
  * V8's Math.log on two f64 lanes, to the bit, for positive normal finite arguments. V8's Math.log is fdlibm's
@@ -81,27 +82,10 @@ export function laneLog(code: Code, s: LogScratch, x: number, out: number, outOf
   code.get(s.w).get(s.tiny).simd("bitselect").set(out);
 }
 
-/** A module whose `log(ptr, n)` replaces the n doubles at byte `ptr` (n even) by their Math.log, out-of-range lanes by the imported Math.log (`env.log`): for tests. */
+/** A module whose `log(ptr, n)` is Math.log in place over n doubles (laneArray.ts): for the tests. */
 export function logModule(): Uint8Array {
-  const code = new Code([I32, I32], []);
-  const [ptr, n] = [0, 1];
-  const i = code.local(I32), at = code.local(I32), x = code.local(V128), y = code.local(V128), outOfRange = code.local(V128);
-  const scratch = logScratch(code);
-  code.i32(0).set(i);
-  code.block().loop();
-  code.get(i).get(n).op("i32_ge_s").brIf(1);
-  code.get(ptr).get(i).i32(3).op("i32_shl").op("i32_add").tee(at).v128Load().set(x);
-  code.f64x2(0).set(outOfRange);
-  laneLog(code, scratch, x, y, outOfRange);
-  code.get(outOfRange).simd("any_true").if();
-  for (const lane of [0, 1] as const) {
-    code.get(outOfRange).i64x2Extract(lane).op("i64_eqz").op("i32_eqz").if();
-    code.get(y).get(x).f64x2Extract(lane).call(0).f64x2Replace(lane).set(y);
-    code.end();
-  }
-  code.end();
-  code.get(at).get(y).v128Store();
-  code.get(i).i32(2).op("i32_add").set(i).br(0);
-  code.end().end();
-  return encodeModule({ imports: [{ module: "env", name: "log", params: [F64], results: [F64] }], memoryPages: 1, functions: [{ name: "log", code }] });
+  return laneArrayModule("log", (code) => {
+    const scratch = logScratch(code);
+    return (c, x, out, outOfRange) => laneLog(c, scratch, x, out, outOfRange);
+  });
 }
