@@ -226,7 +226,7 @@ function quietStep(shape: CompiledPathShape, m: number): string {
  * a position is near or past its trigger, else the funding, the end check and the equity; committed only
  * when nothing is past its trigger at the end.
  */
-function quietIsolated(shape: CompiledPathShape, m: number): string[] {
+export function quietIsolated(shape: CompiledPathShape, m: number): string[] {
   const slots = range(shape.assets);
   const lines: string[] = [];
   // the bridge's uniforms of a step that turns out loud are drawn again by the host: the stream goes back to where the step found it
