@@ -297,7 +297,7 @@ export function quietIsolated(shape: CompiledPathShape, m: number): string[] {
  * locals): `loud` when D = equity − maintenance may have touched 0 in the step, else the funding from the
  * wallet, D and the equity at the end; committed only when D is not below 0 at the end.
  */
-function quietCross(shape: CompiledPathShape, m: number): string[] {
+export function quietCross(shape: CompiledPathShape, m: number): string[] {
   const slots = range(shape.assets);
   const lines: string[] = [
     `const d0 = ex${m};`,
