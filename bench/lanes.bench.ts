@@ -18,6 +18,7 @@ import { ROOT } from "./measure.ts";
 import { laneMarketRun } from "../src/stress/lanes/laneMarketRun.ts";
 import { compilePlainStudentTStep, type PlainStudentTConstants } from "../src/paths/models/compiledStep.ts";
 import { RandomStream, streamKey } from "../src/paths/random/stream.ts";
+import { generatedPair } from "./lanesGenerated.ts";
 // @ts-expect-error a plain JavaScript module without types
 import { quietTwin } from "./lanes/quietTwin.mjs";
 
@@ -95,16 +96,20 @@ function expDifferences(pair: ReturnType<typeof wasm>): { checked: number; diffe
   return { checked: fills.length * n, differ };
 }
 
+/** The SSW model's plain Student-t constants at this step, reached past `private` (a bench of its parts, not an API). */
+function sswConstants(kernel: FusedPathSimulator, dtYears: number): PlainStudentTConstants {
+  const model = (kernel as unknown as { model: { inlineStep(dt: number): unknown; plainConstants(): PlainStudentTConstants } }).model;
+  model.inlineStep(dtYears); // prepares the model's constants for the step
+  return model.plainConstants();
+}
+
 /**
  * The two-lane market step src/stress/lanes writes (generated at run time, exact) against the model's own JavaScript
  * step, on the SSW model's constants, alternated in this process: ns a path-step, and how often the host made a
  * lane's step again.
  */
 function generatedMarket(kernel: FusedPathSimulator, dtYears: number): string {
-  // the SSW model's constants, reached past `private` (a bench of its parts, not an API)
-  const model = (kernel as unknown as { model: { step(dt: number, r: Float64Array, v: Float64Array): void; plainConstants(): PlainStudentTConstants } }).model;
-  model.step(dtYears, new Float64Array(3), new Float64Array(3));
-  const k = model.plainConstants();
+  const k = sswConstants(kernel, dtYears);
   const lanes = laneMarketRun({ kind: "t", k }, STEPS);
   const step = compilePlainStudentTStep(k);
   const r = new Float64Array(k.n), v = new Float64Array(k.n);
@@ -149,7 +154,18 @@ export default async function (): Promise<void> {
       return kernelOut;
     },
   };
-  const ns: Record<string, number> = { twin: 0, pair: 0, loops: 0, scalar: 0, kernel: 0 };
+  // the same quiet steps generated at run time from src/stress/lanes (the model's exact market), on the SSW's constants
+  const generated = generatedPair(sswConstants(kernel, config.stepMinutes / 60 / (24 * 365)));
+  let generatedLouds = 0;
+  variants.generated = (first, paths) => {
+    for (let p = 0; p < paths; p += 2) {
+      generated.start(new RandomStream(streamKey(7, first + p)), new RandomStream(streamKey(7, first + p + 1)));
+      generated.run(STEPS);
+      generatedLouds += generated.louds();
+    }
+    return twinOut;
+  };
+  const ns: Record<string, number> = { twin: 0, pair: 0, loops: 0, scalar: 0, kernel: 0, generated: 0 };
   let pairDiffers = 0, loopsDiffer = 0, scalarWorst = 0, compared = 0;
   for (let round = 0; round < WARM + ROUNDS; round++) {
     const names = Object.keys(variants);
@@ -173,7 +189,8 @@ export default async function (): Promise<void> {
   const market = generatedMarket(kernel, config.stepMinutes / 60 / (24 * 365));
   console.log(`two-lane probe (bench/lanes, the SSW book's quiet steps, ${BATCH} paths × ${ROUNDS} rounds alternated in this process): ` +
     `JavaScript twin ${per("twin").toFixed(1)} ns a path-step, f64x2 pair ${per("pair").toFixed(1)} (×${(per("twin") / per("pair")).toFixed(2)}; ` +
-    `the same without knowing the book, its loops and state in memory: ${per("loops").toFixed(1)}, ×${(per("twin") / per("loops")).toFixed(2)}), ` +
+    `the same without knowing the book, its loops and state in memory: ${per("loops").toFixed(1)}, ×${(per("twin") / per("loops")).toFixed(2)}; ` +
+    `generated at run time from src/stress/lanes with the model's exact market: ${per("generated").toFixed(1)}, ×${(per("twin") / per("generated")).toFixed(2)}${generatedLouds ? `, ${generatedLouds} pairs with a loud lane` : ""}), ` +
     `scalar WebAssembly ${per("scalar").toFixed(1)} (×${(per("twin") / per("scalar")).toFixed(2)}); the real kernel on SSW paths ${per("kernel").toFixed(1)} (hand-over and liquidations included: not the same work)`);
   const bits = (differ: number) => (differ === 0 ? "the same bits" : `${differ} differ`);
   console.log(`  the pair's ${compared} paths × ${FIGURES} figures against the twin's: ${bits(pairDiffers)} (without knowing the book: ${bits(loopsDiffer)}); ` +
