@@ -8,7 +8,7 @@
 import type { PlainStudentTConstants, RandomStream } from "../src/paths/index.ts";
 import { compilePlainStudentTStep } from "../src/paths/index.ts";
 import { expScratch, laneExp } from "../src/stress/lanes/laneExp.ts";
-import { LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, redoLanes, type LaneMemory } from "../src/stress/lanes/laneMarket.ts";
+import { LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, redoLanes, writeLaneStreams, type LaneMemory } from "../src/stress/lanes/laneMarket.ts";
 import { crossQuietStep, isolatedQuietStep, modeScratch, type CrossMode, type IsolatedMode, type LaneMarket } from "../src/stress/lanes/laneModes.ts";
 import { Code, encodeModule, I32, V128 } from "../src/stress/lanes/wasm.ts";
 
@@ -85,12 +85,7 @@ export function generatedPair(k: PlainStudentTConstants): { start(a: RandomStrea
   redo.host = laneHost(memory, MEMORY, compilePlainStudentTStep(k), n);
   const run = instance.exports.run as (steps: number) => void;
   return {
-    start(a, b) {
-      const state = new Float64Array(memory.buffer, STATE, 8);
-      [a, b].forEach((rng, lane) => {
-        state[lane] = rng.s0; state[2 + lane] = rng.s1; state[4 + lane] = rng.s2; state[6 + lane] = rng.c;
-      });
-    },
+    start: (a, b) => writeLaneStreams(memory, STATE, a, b),
     run,
     louds: () => new BigInt64Array(memory.buffer, OUT, 2).filter((x) => x !== 0n).length,
   };

@@ -254,6 +254,19 @@ export function gbmStep(code: Code, k: GbmConstants, mem: LaneMemory, lanes: Lan
   }
 }
 
+/** Two streams' states written as the lanes' (s0, s1, s2, c as lane pairs) at byte `at` of `memory`; `read` gives a lane's back. */
+export function writeLaneStreams(memory: { buffer: ArrayBuffer }, at: number, a: RandomStream, b: RandomStream): void {
+  const state = new Float64Array(memory.buffer, at, 8);
+  [a, b].forEach((rng, lane) => {
+    state[lane] = rng.s0; state[2 + lane] = rng.s1; state[4 + lane] = rng.s2; state[6 + lane] = rng.c;
+  });
+}
+
+export function readLaneStream(memory: { buffer: ArrayBuffer }, at: number, lane: 0 | 1): number[] {
+  const state = new Float64Array(memory.buffer, at, 8);
+  return [state[lane], state[2 + lane], state[4 + lane], state[6 + lane]];
+}
+
 /** The host's import a module with lane steps takes (module "lanes"): (lane: i32) → the lane's step made again. */
 export const LANE_REDO = { module: "lanes", name: "redo", params: [I32], results: [] } as const;
 

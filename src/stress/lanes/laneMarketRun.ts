@@ -1,5 +1,5 @@
 import { compileGbmStep, compilePlainStudentTStep, type GbmConstants, type PlainStudentTConstants, type RandomStream } from "../../paths/index.ts";
-import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, redoLanes, type LaneHost, type LaneMemory } from "./laneMarket.ts";
+import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, readLaneStream, redoLanes, writeLaneStreams, type LaneHost, type LaneMemory } from "./laneMarket.ts";
 import { Code, encodeModule, I32, V128 } from "./wasm.ts";
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
@@ -69,21 +69,13 @@ export function laneMarketRun(model: LaneMarketModel, maxSteps: number): LaneMar
   const host = (redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n));
   const run = instance.exports.run as (count: number) => void;
   return {
-    start(a, b) {
-      const state = new Float64Array(memory.buffer, STATE, 8);
-      [a, b].forEach((rng, lane) => {
-        state[lane] = rng.s0; state[2 + lane] = rng.s1; state[4 + lane] = rng.s2; state[6 + lane] = rng.c;
-      });
-    },
+    start: (a, b) => writeLaneStreams(memory, STATE, a, b),
     run(count) {
       if (count > maxSteps) throw new RangeError(`laneMarketRun: ${count} steps, room for ${maxSteps}`);
       run(count);
     },
     outputs: (steps) => new Float64Array(memory.buffer, OUT, steps * n * 4),
-    stream(lane) {
-      const state = new Float64Array(memory.buffer, STATE, 8);
-      return [state[lane], state[2 + lane], state[4 + lane], state[6 + lane]];
-    },
+    stream: (lane) => readLaneStream(memory, STATE, lane),
     host,
   };
 }

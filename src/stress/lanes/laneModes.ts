@@ -12,9 +12,7 @@ import { V128, type Code } from "./wasm.ts";
  */
 
 /** One slot's locals: the position's figures (as the mode's state array holds them) and which lanes hold it. */
-export interface IsolatedSlot {
-  /** +1 long, −1 short: the slot's direction for both lanes */
-  direction: 1 | -1;
+export interface SlotPosition {
   /** lanes where the slot is open (d ≠ 0) */
   open: number;
   q: number;
@@ -22,6 +20,12 @@ export interface IsolatedSlot {
   margin: number;
   pending: number;
   pendingPrice: number;
+}
+
+/** An isolated slot: its direction and its trigger's figures besides. */
+export interface IsolatedSlot extends SlotPosition {
+  /** +1 long, −1 short: the slot's direction for both lanes */
+  direction: 1 | -1;
   liq: number;
   liqRaw: number;
   liqPerMargin: number;
@@ -70,6 +74,28 @@ export function modeScratch(code: Code, assets: number): ModeScratch {
 }
 
 /**
+ * A slot's funding at the step's end where it is open and its rate is not 0 (`w.funded`): `w.paid` =
+ * (q·p·rate·settleEvery)/8 added to the mode's sum and the slot's pending, the pending price set, `w.accrued` marked;
+ * into the slot's temporaries (`w.slot[i]`, its pending and pending price taken from the slot first). Returns how a
+ * mode's own figures take the payment on the funded lanes only.
+ */
+function fundSlot(code: Code, slot: SlotPosition, market: LaneMarket, i: number, settleEvery: number, w: ModeScratch): (value: () => void, into: number) => void {
+  const t = w.slot[i];
+  code.get(slot.pending).set(t.pending).get(slot.pendingPrice).set(t.pendingPrice);
+  code.get(slot.open).get(market.rate[i]).f64x2(0).simd("f64x2_ne").simd("and").set(w.funded);
+  code.get(slot.q).get(market.p[i]).simd("f64x2_mul").get(market.rate[i]).simd("f64x2_mul").f64x2(settleEvery).simd("f64x2_mul").f64x2(8).simd("f64x2_div").set(w.paid);
+  const funded = (value: () => void, into: number) => {
+    value();
+    code.get(into).get(w.funded).simd("bitselect").set(into);
+  };
+  funded(() => code.get(w.paidSum).get(w.paid).simd("f64x2_add"), w.paidSum);
+  funded(() => code.get(t.pending).get(w.paid).simd("f64x2_add"), t.pending);
+  funded(() => code.get(market.p[i]), t.pendingPrice);
+  code.get(w.accrued).get(w.funded).simd("or").set(w.accrued);
+  return funded;
+}
+
+/**
  * An isolated mode's quiet step on the lanes in `active` (open, quiet-capable, the step quiet: funding settles at its
  * end), `settleEvery` the settlement's hours: `loud` gets the active lanes the host must step; the others commit.
  */
@@ -94,18 +120,8 @@ export function isolatedQuietStep(code: Code, mode: IsolatedMode, market: LaneMa
   code.f64x2(0).set(w.past).f64x2(0).set(w.accrued);
   mode.slots.forEach((slot, i) => {
     const t = w.slot[i];
-    code.get(slot.margin).set(t.margin).get(slot.liq).set(t.liq).get(slot.liqRaw).set(t.liqRaw).get(slot.pending).set(t.pending).get(slot.pendingPrice).set(t.pendingPrice);
-    // funding where the slot is open and its rate not 0
-    code.get(slot.open).get(market.rate[i]).f64x2(0).simd("f64x2_ne").simd("and").set(w.funded);
-    code.get(slot.q).get(market.p[i]).simd("f64x2_mul").get(market.rate[i]).simd("f64x2_mul").f64x2(settleEvery).simd("f64x2_mul").f64x2(8).simd("f64x2_div").set(w.paid);
-    const funded = (value: () => void, into: number) => {
-      value();
-      code.get(into).get(w.funded).simd("bitselect").set(into);
-    };
-    funded(() => code.get(w.paidSum).get(w.paid).simd("f64x2_add"), w.paidSum);
-    funded(() => code.get(t.pending).get(w.paid).simd("f64x2_add"), t.pending);
-    funded(() => code.get(market.p[i]), t.pendingPrice);
-    code.get(w.accrued).get(w.funded).simd("or").set(w.accrued);
+    code.get(slot.margin).set(t.margin).get(slot.liq).set(t.liq).get(slot.liqRaw).set(t.liqRaw);
+    const funded = fundSlot(code, slot, market, i, settleEvery, w);
     funded(() => code.get(t.margin).get(w.paid).simd("f64x2_sub"), t.margin);
     funded(() => code.get(t.liqRaw).get(w.paid).get(slot.liqPerMargin).simd("f64x2_mul").simd("f64x2_sub"), t.liqRaw);
     funded(() => code.get(t.liqRaw).get(t.liqRaw).f64x2(0).simd("f64x2_gt").simd("and"), t.liq); // tlr > 0 ? tlr : 0 (+0)
@@ -135,14 +151,8 @@ export function isolatedQuietStep(code: Code, mode: IsolatedMode, market: LaneMa
   keep(w.equity, mode.minEquity, w.past);
 }
 
-/** A cross account's slot: the position's figures and its linear pieces of D = equity − maintenance (slope, gradient's slope). */
-export interface CrossSlot {
-  open: number;
-  q: number;
-  entry: number;
-  margin: number;
-  pending: number;
-  pendingPrice: number;
+/** A cross account's slot: the position and its linear pieces of D = equity − maintenance (slope, gradient's slope). */
+export interface CrossSlot extends SlotPosition {
   slope: number;
   gradSlope: number;
 }
@@ -177,19 +187,8 @@ export function crossQuietStep(code: Code, mode: CrossMode, market: LaneMarket, 
   // funding from the wallet
   code.get(mode.wallet).set(w.equity).get(mode.fundingPaid).set(w.paidSum).f64x2(0).set(w.accrued);
   mode.slots.forEach((slot, i) => {
-    const t = w.slot[i];
-    code.get(slot.pending).set(t.pending).get(slot.pendingPrice).set(t.pendingPrice);
-    code.get(slot.open).get(market.rate[i]).f64x2(0).simd("f64x2_ne").simd("and").set(w.funded);
-    code.get(slot.q).get(market.p[i]).simd("f64x2_mul").get(market.rate[i]).simd("f64x2_mul").f64x2(settleEvery).simd("f64x2_mul").f64x2(8).simd("f64x2_div").set(w.paid);
-    const funded = (value: () => void, into: number) => {
-      value();
-      code.get(into).get(w.funded).simd("bitselect").set(into);
-    };
-    funded(() => code.get(w.paidSum).get(w.paid).simd("f64x2_add"), w.paidSum);
-    funded(() => code.get(t.pending).get(w.paid).simd("f64x2_add"), t.pending);
-    funded(() => code.get(market.p[i]), t.pendingPrice);
+    const funded = fundSlot(code, slot, market, i, settleEvery, w);
     funded(() => code.get(w.equity).get(w.paid).simd("f64x2_sub"), w.equity); // the wallet after funding
-    code.get(w.accrued).get(w.funded).simd("or").set(w.accrued);
   });
   // D at the end: (w + c) + Σ slope·p (the wallet after funding); the equity: w + Σ (margin + q·(p − entry)) where open
   const wallet = w.past, dEnd = w.b1;
