@@ -1,9 +1,7 @@
-/** Number formats of the report: fixed, locale-free, so the same run gives the same bytes; the terminal's figures (results/grouped.ts). */
-import { money as cents, signed } from "../results/index.ts";
+/** Number formats of the report: fixed, locale-free, so the same run gives the same bytes; money is the terminal's (results/grouped.ts). */
+import { signed } from "../results/index.ts";
 
-export function money(x: number): string {
-  return Number.isFinite(x) ? cents(x) : "–";
-}
+export { money } from "../results/index.ts";
 
 export function pct(x: number, digits = 2): string {
   return Number.isFinite(x) ? `${signed(x, digits)} %` : "–";
