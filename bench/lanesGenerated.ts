@@ -8,7 +8,7 @@
 import type { PlainStudentTConstants, RandomStream } from "../src/paths/index.ts";
 import { compilePlainStudentTStep } from "../src/paths/index.ts";
 import { expScratch, laneExp } from "../src/stress/lanes/laneExp.ts";
-import { LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, redoLanes, writeLaneStreams, type LaneMemory } from "../src/stress/lanes/laneMarket.ts";
+import { LANE_REDO, LANE_TABLE_BYTES, laneHost, laneStepLoop, plainStudentTStep, writeLaneStreams, type LaneMemory } from "../src/stress/lanes/laneMarket.ts";
 import { crossQuietStep, isolatedQuietStep, modeScratch, type CrossMode, type IsolatedMode, type LaneMarket } from "../src/stress/lanes/laneModes.ts";
 import { Code, encodeModule, I32, V128 } from "../src/stress/lanes/wasm.ts";
 
@@ -67,16 +67,7 @@ export function generatedPair(k: PlainStudentTConstants): { start(a: RandomStrea
     isolatedQuietStep(code, isolated, market, 1, t1, ones, loud, scratch);
     code.get(step).i32(1).op("i32_add").set(step);
   };
-  code.block().loop().block().loop(); // exit, outer, redo, inner
-  code.get(step).get(0).op("i32_ge_s").brIf(3);
-  code.get(ones).set(lanes.ok);
-  plainStudentTStep(code, k, MEMORY, lanes, out);
-  code.get(lanes.ok).simd("i64x2_all_true").op("i32_eqz").brIf(1);
-  modes();
-  code.br(0).end().end();
-  redoLanes(code, MEMORY, lanes, out, 0);
-  modes();
-  code.br(0).end().end();
+  laneStepLoop(code, 0, step, MEMORY, lanes, out, 0, () => plainStudentTStep(code, k, MEMORY, lanes, out), modes);
   code.i32(OUT).get(loud).get(outOfRange).simd("or").v128Store();
   const bytes = encodeModule({ imports: [LANE_REDO], memoryPages: 1, functions: [{ name: "run", code }] });
   const redo: { host?: ReturnType<typeof laneHost> } = {};

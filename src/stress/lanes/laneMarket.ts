@@ -288,6 +288,25 @@ export function redoLanes(code: Code, mem: LaneMemory, lanes: LaneStep, out: Lan
   }
 }
 
+/**
+ * The loop of a two-lane kernel's steps, while the i32 local `step` is below `count` (a local): the market step
+ * (`market`) then `after` (what follows it, which advances `step`), in an inner loop that calls nothing; a step
+ * whose `ok` is not all ones leaves that loop for the host's redo (redoLanes, the import `redo`), runs `after` there
+ * and comes back.
+ */
+export function laneStepLoop(code: Code, count: number, step: number, mem: LaneMemory, lanes: LaneStep, out: LaneOutputs, redo: number, market: () => void, after: () => void): void {
+  code.block().loop().block().loop(); // exit, outer, redo, inner
+  code.get(step).get(count).op("i32_ge_s").brIf(3);
+  code.i64x2(-1n).set(lanes.ok);
+  market();
+  code.get(lanes.ok).simd("i64x2_all_true").op("i32_eqz").brIf(1);
+  after();
+  code.br(0).end().end(); // inner, redo
+  redoLanes(code, mem, lanes, out, redo);
+  after();
+  code.br(0).end().end(); // outer, exit
+}
+
 /** The host's side of the redo, and how often it was asked for. */
 export interface LaneHost {
   readonly calls: { redo: number };

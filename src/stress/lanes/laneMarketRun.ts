@@ -1,5 +1,5 @@
 import { compileGbmStep, compilePlainStudentTStep, type GbmConstants, type PlainStudentTConstants, type RandomStream } from "../../paths/index.ts";
-import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, plainStudentTStep, readLaneStream, redoLanes, writeLaneStreams, type LaneHost, type LaneMemory } from "./laneMarket.ts";
+import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, laneStepLoop, plainStudentTStep, readLaneStream, writeLaneStreams, type LaneHost, type LaneMemory } from "./laneMarket.ts";
 import { Code, encodeModule, I32, V128 } from "./wasm.ts";
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
@@ -49,17 +49,8 @@ export function laneMarketRun(model: LaneMarketModel, maxSteps: number): LaneMar
   };
   [s.s0, s.s1, s.s2, s.c].forEach((l, i) => code.i32(STATE + 16 * i).v128Load().set(l));
   code.i32(0).set(step).i32(OUT).set(at);
-  code.block().loop().block().loop(); // exit, outer, redo, inner
-  code.get(step).get(0).op("i32_ge_s").brIf(3);
-  code.i64x2(-1n).set(lanes.ok);
-  if (model.kind === "t") plainStudentTStep(code, model.k, MEMORY, lanes, out);
-  else gbmStep(code, model.k, MEMORY, lanes, out);
-  code.get(lanes.ok).simd("i64x2_all_true").op("i32_eqz").brIf(1);
-  storeOutputs();
-  code.br(0).end().end(); // inner, redo
-  redoLanes(code, MEMORY, lanes, out, 0);
-  storeOutputs();
-  code.br(0).end().end(); // outer, exit
+  const market = () => (model.kind === "t" ? plainStudentTStep(code, model.k, MEMORY, lanes, out) : gbmStep(code, model.k, MEMORY, lanes, out));
+  laneStepLoop(code, 0, step, MEMORY, lanes, out, 0, market, storeOutputs);
   [s.s0, s.s1, s.s2, s.c].forEach((l, i) => code.i32(STATE + 16 * i).get(l).v128Store());
   const pages = Math.ceil((OUT + 32 * n * maxSteps) / 65536);
   const bytes = encodeModule({ imports: [LANE_REDO], memoryPages: pages, functions: [{ name: "run", code }] });
