@@ -10,31 +10,24 @@
 export const I32 = 0x7f, I64 = 0x7e, F64 = 0x7c, V128 = 0x7b;
 export type ValueType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 
-/** The f64x2 / v128 / i64x2 / i32x4 instructions used, by name: their opcode after the 0xfd prefix. */
+/** The f64x2 / v128 / i64x2 / i32x4 instructions the lanes use, by name: their opcode after the 0xfd prefix (add others from BinarySIMD.md as code needs them). */
 export const SIMD = {
   load: 0x00, store: 0x0b, const: 0x0c, i8x16_shuffle: 0x0d,
-  i32x4_splat: 0x11, i64x2_splat: 0x12, f64x2_splat: 0x14,
+  i32x4_splat: 0x11, f64x2_splat: 0x14,
   i32x4_extract_lane: 0x1b, i64x2_extract_lane: 0x1d, f64x2_extract_lane: 0x21, f64x2_replace_lane: 0x22,
-  f64x2_eq: 0x47, f64x2_ne: 0x48, f64x2_lt: 0x49, f64x2_gt: 0x4a, f64x2_le: 0x4b, f64x2_ge: 0x4c,
+  f64x2_eq: 0x47, f64x2_ne: 0x48, f64x2_lt: 0x49, f64x2_gt: 0x4a, f64x2_ge: 0x4c,
   not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, any_true: 0x53,
-  f64x2_floor: 0x75, f64x2_trunc: 0x7a, f64x2_nearest: 0x94,
-  i32x4_eq: 0x37, i32x4_shl: 0xab,
+  f64x2_floor: 0x75, f64x2_trunc: 0x7a, i32x4_eq: 0x37, i32x4_shl: 0xab,
   i64x2_all_true: 0xc3, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb, i64x2_shr_u: 0xcd, i64x2_add: 0xce, i64x2_sub: 0xd1,
-  i64x2_eq: 0xd6, i64x2_lt_s: 0xd8, i64x2_gt_s: 0xd9, i64x2_ge_s: 0xdb,
-  f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
-  f64x2_min: 0xf4, f64x2_max: 0xf5, i32x4_trunc_sat_f64x2_s_zero: 0xfc, f64x2_convert_low_i32x4_s: 0xfe,
+  i64x2_lt_s: 0xd8, i64x2_gt_s: 0xd9, f64x2_abs: 0xec, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
+  i32x4_trunc_sat_f64x2_s_zero: 0xfc, f64x2_convert_low_i32x4_s: 0xfe,
 } as const;
 export type SimdOp = Exclude<keyof typeof SIMD, "load" | "store" | "const" | "i8x16_shuffle" | `${string}_lane`>;
 
-/** Scalar instructions used, by name: their one-byte opcode. */
+/** Scalar instructions the lanes use, by name: their one-byte opcode (the core spec's binary format for others). */
 export const OP = {
-  unreachable: 0x00, nop: 0x01, else: 0x05, end: 0x0b, return: 0x0f, drop: 0x1a, select: 0x1b,
-  i32_eqz: 0x45, i64_eqz: 0x50, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_gt_s: 0x4a, i32_le_s: 0x4c, i32_ge_s: 0x4e,
-  f64_eq: 0x61, f64_ne: 0x62, f64_lt: 0x63, f64_gt: 0x64, f64_le: 0x65, f64_ge: 0x66,
-  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_and: 0x71, i32_or: 0x72, i32_xor: 0x73, i32_shl: 0x74, i32_shr_s: 0x75,
-  f64_abs: 0x99, f64_neg: 0x9a, f64_floor: 0x9c, f64_trunc: 0x9d, f64_sqrt: 0x9f,
-  f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3, f64_min: 0xa4, f64_max: 0xa5,
-  i32_wrap_i64: 0xa7, i64_trunc_f64_s: 0xb0, f64_convert_i32_s: 0xb7,
+  else: 0x05, end: 0x0b, i32_eqz: 0x45, i64_eqz: 0x50, i32_ge_s: 0x4e,
+  i32_add: 0x6a, i32_shl: 0x74, f64_add: 0xa0, f64_mul: 0xa2, f64_convert_i32_s: 0xb7,
 } as const;
 export type ScalarOp = keyof typeof OP;
 
