@@ -15,7 +15,7 @@ import { FusedPathSimulator } from "../src/stress/fusedKernel.ts";
 import { PATH_FIELDS } from "../src/stress/pathResult.ts";
 import { knwn } from "../src/paths/random/ziggurat.ts";
 import { ROOT } from "./measure.ts";
-import { laneMarketRun } from "../src/stress/lanes/laneMarketRun.ts";
+import { marketAhead } from "../src/stress/lanes/laneMarketAhead.ts";
 import { compilePlainStudentTStep, type PlainStudentTConstants } from "../src/paths/models/compiledStep.ts";
 import { RandomStream, streamKey } from "../src/paths/random/stream.ts";
 import { generatedPair } from "./lanesGenerated.ts";
@@ -104,25 +104,29 @@ function sswConstants(kernel: FusedPathSimulator, dtYears: number): PlainStudent
 }
 
 /**
- * The two-lane market step src/stress/lanes writes (generated at run time, exact) against the model's own JavaScript
- * step, on the SSW model's constants, alternated in this process: ns a path-step, and how often the host made a
- * lane's step again.
+ * The two-lane market src/stress/lanes writes (generated at run time, exact: laneMarketAhead.ts, what the kernel's loop
+ * reads) against the model's own JavaScript step with the loop's log price and Math.exp, on the SSW model's constants,
+ * alternated in this process: ns a path-step, and how often the host made a lane's step again.
  */
 function generatedMarket(kernel: FusedPathSimulator, dtYears: number): string {
   const k = sswConstants(kernel, dtYears);
-  const lanes = laneMarketRun({ kind: "t", k }, STEPS);
+  const lanes = marketAhead({ kind: "t", k }, STEPS)!;
   const step = compilePlainStudentTStep(k);
-  const r = new Float64Array(k.n), v = new Float64Array(k.n);
-  let wasmNs = 0, jsNs = 0, paths = 0;
+  const r = new Float64Array(k.n), v = new Float64Array(k.n), start = new Float64Array(k.n), x = new Float64Array(k.n);
+  let wasmNs = 0, jsNs = 0, paths = 0, sum = 0;
   for (let round = 0; round < WARM + ROUNDS; round++) {
     for (let p = 0; p < BATCH; p += 2) {
       const a = new RandomStream(streamKey(7, round * BATCH + p)), b = new RandomStream(streamKey(7, round * BATCH + p + 1));
-      lanes.start(a, b);
       const t0 = process.hrtime.bigint();
-      lanes.run(STEPS);
+      lanes.fill(a, b, start, STEPS);
       const t1 = process.hrtime.bigint();
-      for (let s = 0; s < STEPS; s++) step(a, r, v);
-      for (let s = 0; s < STEPS; s++) step(b, r, v);
+      for (const rng of [a, b]) {
+        x.set(start);
+        for (let s = 0; s < STEPS; s++) {
+          step(rng, r, v);
+          for (let i = 0; i < k.n; i++) sum += Math.exp((x[i] += r[i]));
+        }
+      }
       const t2 = process.hrtime.bigint();
       if (round >= WARM) {
         wasmNs += Number(t1 - t0);
@@ -132,8 +136,9 @@ function generatedMarket(kernel: FusedPathSimulator, dtYears: number): string {
     }
   }
   const per = (ns: number) => ns / (paths * STEPS);
-  return `the market step alone, generated for two lanes (src/stress/lanes; its bits are the model's, test/montecarlo/laneMarket.test.ts): ${per(wasmNs).toFixed(1)} ns a path-step against the model's JavaScript step's ${per(jsNs).toFixed(1)} (×${(jsNs / wasmNs).toFixed(2)}); ` +
-    `the host made ${(100 * lanes.host.calls.redo / ((WARM + ROUNDS) * BATCH * STEPS)).toFixed(2)} % of the lane-steps again`;
+  if (!(sum > 0)) throw new Error("the JavaScript market's prices were not all positive");
+  return `the market alone (step, log price, exp), generated for two lanes (src/stress/lanes/laneMarketAhead.ts; its bits are the model's, test/montecarlo/laneMarket.test.ts): ${per(wasmNs).toFixed(1)} ns a path-step against the model's JavaScript step's ${per(jsNs).toFixed(1)} (×${(jsNs / wasmNs).toFixed(2)}); ` +
+    `the host made ${(100 * lanes.redos() / ((WARM + ROUNDS) * BATCH * STEPS)).toFixed(2)} % of the lane-steps again`;
 }
 
 export default async function (): Promise<void> {

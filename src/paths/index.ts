@@ -21,7 +21,7 @@ export {
 } from "./models/types.ts";
 export { createModel } from "./models/create.ts";
 export {
-  literal, compileGbmStep, compilePlainStudentTStep, type InlineStep, type StepNames, type CompiledStep, type GbmConstants, type PlainStudentTConstants,
+  literal, compileGbmStep, compilePlainStudentTStep, type InlineStep, type StepNames, type CompiledStep, type GbmConstants, type PlainStudentTConstants, type PlainStep,
 } from "./models/compiledStep.ts";
 export {
   assetPreset, DEFAULT_GARCH, DEFAULT_JUMPS, DEFAULT_JUMP_BETA, DEFAULT_NU, DEFAULT_REGIMES, defaultCorrelation,

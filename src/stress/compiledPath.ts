@@ -1,4 +1,5 @@
 import { literal, NEGLIGIBLE_EXPONENT, type InlineStep, type StepNames } from "../paths/index.ts";
+import { AHEAD_STRIDE } from "./lanes/laneMarketAhead.ts";
 import { M } from "./fusedMode.ts";
 import { handOver, HandOver, MarketCell, ModeCell, SlotCell, type CompiledPathHost } from "./compiledPathState.ts";
 import { optimisedAfterWarmUp } from "./tierUp.ts";
@@ -16,6 +17,8 @@ export interface CompiledPathShape {
   fundingMoves: boolean;
   /** the model's step as source (PathModel.inlineStep), spliced into the loop; null: the loop calls `model.step` */
   modelStep: InlineStep | null;
+  /** the loop reads each step's log prices, prices and variances from the market drawn ahead (the host's `aheadFigures`) instead: a plain model's, funding not moving */
+  marketAhead: boolean;
 }
 
 /** Every step's settlements (FusedPathSimulator.settlementsAt) and whether its only one falls at its end (settlesAtEnd). */
@@ -59,7 +62,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
   let compiled = compiledBySource.get(source);
   if (!compiled) {
-    const bindings = shape.modelStep?.bindings ?? {};
+    const bindings = (!shape.marketAhead && shape.modelStep?.bindings) || {};
     const loop = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
     compiled = optimisedAfterWarmUp(loop, (host) => host.lastStep - host.firstStep + 1); // tierUp.ts says why
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
@@ -83,7 +86,8 @@ function pathSource(shape: CompiledPathShape): string {
   const modes = range(shape.isolated.length);
   const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
   const sum = (f: (m: number) => string) => modes.map(f).join(" + ") || "0";
-  const inline = shape.modelStep;
+  const ahead = shape.marketAhead;
+  const inline = ahead ? null : shape.modelStep;
   // an inlined model step keeps the market stream's state in these locals, and its outputs in mdr_i, mdv_i
   const names: StepNames = { rng: "mrng", s0: "ms0", s1: "ms1", s2: "ms2", c: "mc", logReturn: (i) => `mdr${i}`, variance: (i) => `mdv${i}` };
   const loadStream = `ms0 = mrng.s0; ms1 = mrng.s1; ms2 = mrng.s2; mc = mrng.c;`;
@@ -95,6 +99,7 @@ function pathSource(shape: CompiledPathShape): string {
     ...(shape.settlement ? [] : [`const settlementsAt = host.settlementsAt, settlesAtEnd = host.settlesAtEnd;`]),
     // the market's locals: the step's start log price and price, its end, variance, rate
     ...assets.map((i) => `let x${i} = ${mk(i, M.X)}, p${i} = ${mk(i, M.S1)}, xs${i} = x${i}, ps${i} = p${i}, v${i} = 0, rt${i} = ${mk(i, M.Rate)};`),
+    ...(ahead ? [`const ma = host.aheadFigures, al = host.aheadLane;`] : []),
     ...(inline ? [`const mrng = host.marketRng;`, `let ms0 = 0, ms1 = 0, ms2 = 0, mc = 0, ${assets.map((i) => `mdr${i} = 0, mdv${i} = 0`).join(", ")};`, loadStream] : []),
     `handOver(host, ${HandOver.Start}, 0, false, 0);`,
     ...modes.map((m) => modeLocals(shape, m)),
@@ -103,7 +108,13 @@ function pathSource(shape: CompiledPathShape): string {
     // sums, not `||` chains: a comparison that rarely runs has no type feedback, and optimised code reaching it deoptimises
     `  const anyOpen = ${sum((m) => `o${m}`)} > 0;`,
   ];
-  if (inline) {
+  if (ahead) {
+    // the step's figures as the lanes drew them: the same bits as the inlined step and its exp below
+    lines.push(
+      `  const o = al + s * ${AHEAD_STRIDE * n};`,
+      ...assets.map((i) => `  xs${i} = x${i}; ps${i} = p${i}; x${i} = ma[o + ${AHEAD_STRIDE * i}]; p${i} = ma[o + ${AHEAD_STRIDE * i + 2}]; v${i} = ma[o + ${AHEAD_STRIDE * i + 4}];`),
+    );
+  } else if (inline) {
     // no jumps: an inlined step is a model's without them (PathModel.inlineStep)
     lines.push(
       inline.source(names),

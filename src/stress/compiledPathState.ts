@@ -57,6 +57,9 @@ export interface CompiledPathHost extends FusedStep {
   readonly model: PathModel;
   /** the stream the model was reset with for this path (an inlined model step draws from it) */
   readonly marketRng: RandomStream;
+  /** the path's market drawn ahead (lanes/laneMarketAhead.ts), read by a loop compiled with `marketAhead`, and the path's lane in it */
+  readonly aheadFigures: Float64Array;
+  readonly aheadLane: number;
   readonly market: Float64Array;
   /** the model's log returns and variances of the step */
   readonly r: Float64Array;

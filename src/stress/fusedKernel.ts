@@ -8,6 +8,7 @@ import { FusedMode, M, type StepArrays } from "./fusedMode.ts";
 import { buildMarketModel } from "./marketModel.ts";
 import { PATH_FIELDS } from "./pathResult.ts";
 import { FusedTrace } from "./fusedTrace.ts";
+import { marketAhead, type MarketAhead } from "./lanes/laneMarketAhead.ts";
 import { bookLegs, stressVenue, type PathTrace } from "./simulate.ts";
 import { settlesAtStepEndOnly } from "./stepFunding.ts";
 
@@ -84,13 +85,25 @@ export class FusedPathSimulator implements CompiledPathHost {
   private readonly fundingRng = new RandomStream("0");
   /** the trace of the path in progress when it is traced (sample paths), else null */
   tracer: FusedTrace | null = null;
+  /** the market of two paths drawn ahead on WebAssembly's lanes (lanes/laneMarketAhead.ts) for a plain model, else null */
+  private readonly ahead: MarketAhead | null;
+  /** the paths whose markets `ahead` holds, lane 0 and 1 */
+  private aheadPaths = [-1, -1];
+  private readonly pairRng = new RandomStream("0");
+  /** each asset's log price at a path's start */
+  private readonly startX: Float64Array;
+  aheadFigures: Float64Array = new Float64Array(0);
+  aheadLane = 0;
   /** the steps a call of the compiled loop runs, and where it stopped (compiledPathState.ts) */
   firstStep = 0;
   lastStep = 0;
   stoppedAt = 0;
 
-  /** `loop: "generic"` runs every step through the modes' own code (the loop the compiled path falls back to; benches and tests) */
-  constructor(private readonly config: StressConfig, options: { loop?: "compiled" | "generic" } = {}) {
+  /**
+   * `loop: "generic"` runs every step through the modes' own code (the loop the compiled path falls back to; benches
+   * and tests); `market: "inline"` has the compiled loop draw a plain model's market itself, not ahead on the lanes.
+   */
+  constructor(private readonly config: StressConfig, options: { loop?: "compiled" | "generic"; market?: "ahead" | "inline" } = {}) {
     const venue = stressVenue(config);
     const built = buildMarketModel(config, venue);
     this.model = built.model;
@@ -119,14 +132,25 @@ export class FusedPathSimulator implements CompiledPathHost {
     }
     this.modeState = this.kernels.map(() => new Float64Array(modeStateSize(n)));
     this.marketState = new Float64Array(n * MarketCell.Stride);
-    this.compiled = n <= MAX_COMPILED_ASSETS && this.modes <= MAX_COMPILED_MODES && options.loop !== "generic"
+    this.startX = f();
+    const compiles = n <= MAX_COMPILED_ASSETS && this.modes <= MAX_COMPILED_MODES && options.loop !== "generic";
+    const modelStep = compiles ? this.model.inlineStep?.(this.dtYears) ?? null : null;
+    // a moving funding rate reads each step's returns, which the figures drawn ahead do not keep
+    this.ahead = modelStep !== null && !this.fundingMoves && options.market !== "inline" ? marketAhead(modelStep.plain, this.steps) : null;
+    if (this.ahead) this.aheadFigures = this.ahead.figures;
+    this.compiled = compiles
       ? compilePath({
         assets: n, isolated: this.kernels.map((k) => k.isolated),
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
         settlement: uniformSettlement(this.stepHours, this.settleEvery, this.settlementsAt, this.settlesAtEnd),
-        modelStep: this.model.inlineStep?.(this.dtYears) ?? null,
+        modelStep, marketAhead: this.ahead !== null,
       })
       : null;
+  }
+
+  /** Whether the compiled loop reads a plain model's market drawn ahead on the lanes (`drawAhead`). */
+  get marketAhead(): boolean {
+    return this.ahead !== null;
   }
 
   /** The compiled path loop this simulator runs, one per source in a thread (compiledPath.ts), or null: the generic loop. */
@@ -144,7 +168,7 @@ export class FusedPathSimulator implements CompiledPathHost {
     const tracer = trace ? new FusedTrace(this, trace, Math.max(1, Math.floor(traceEvery)), this.model.symbols) : null;
     this.tracer = tracer;
     try {
-      if (this.compiled === null) this.genericLoop(tracer);
+      if (this.compiled === null || (this.ahead !== null && !this.drawAhead(pathIndex))) this.genericLoop(tracer);
       else if (tracer !== null) this.tracedLoop(this.compiled, tracer);
       else {
         this.firstStep = 0;
@@ -180,6 +204,26 @@ export class FusedPathSimulator implements CompiledPathHost {
       }
       if (open === 0 || kept === this.steps - 1) return;
     }
+  }
+
+  /**
+   * The path's market on its lane (`aheadLane`), drawn with the next path's when neither lane holds it: a run's paths
+   * come in order, so the next call finds its own. False when the lane's figures are not exact (a log price out of
+   * exp's range): the path then runs the generic loop, whose market is drawn step by step.
+   */
+  private drawAhead(pathIndex: number): boolean {
+    const ahead = this.ahead!, paths = this.aheadPaths;
+    let lane = paths[0] === pathIndex ? 0 : paths[1] === pathIndex ? 1 : -1;
+    if (lane < 0) {
+      this.pairRng.reseed(streamKey(this.config.seed, pathIndex + 1, SUBSTREAM.market));
+      // the second path starts where this one does: a plain model's initial prices are the same on every path
+      ahead.fill(this.marketRng, this.pairRng, this.startX, this.steps);
+      paths[0] = pathIndex;
+      paths[1] = pathIndex + 1;
+      lane = 0;
+    }
+    this.aheadLane = lane;
+    return ahead.inRange(lane as 0 | 1);
   }
 
   /** Every step through the modes' own code (books the compiled loop does not take, and `loop: "generic"`). */
@@ -227,7 +271,7 @@ export class FusedPathSimulator implements CompiledPathHost {
     for (let i = 0; i < this.n; i++) {
       const m = i << M.Shift;
       mk[m | M.S1] = p0[i];
-      mk[m | M.X] = Math.log(p0[i]);
+      mk[m | M.X] = this.startX[i] = Math.log(p0[i]);
     }
     this.stepSerial++; // the rows now hold the opening prices, not the last step's
     // a rate that cannot change (constant funding reads neither the returns nor a stream) is set once per

@@ -68,6 +68,7 @@ const custom = { name: "custom", maintenanceMarginRate: 0.005, takerFee: 0, liqu
 describe("fused kernel: the same bytes as the reference kernel", () => {
   it("bench/ssw.json, 300 paths, and the same summary and files", () => {
     const c = config(file("bench/ssw.json"), 300);
+    expect((createSimulator(c) as FusedPathSimulator).marketAhead).toBe(true); // its market drawn ahead on the lanes
     const { fused, reference, liquidated } = runBoth(c);
     expect(firstDifference(fused, reference, 2)).toBe("");
     expect(liquidated[0]).toBeGreaterThan(5); // cross
@@ -90,6 +91,27 @@ describe("fused kernel: the same bytes as the reference kernel", () => {
       reference.run(p, b, p * block);
     }
     expect(firstDifference(a, b, 2)).toBe("");
+  }, 120_000);
+
+  it("bench/ssw.json with the market drawn in the loop (a moving funding rate's books), and ahead for paths asked out of order, 60 paths", () => {
+    const c = config(file("bench/ssw.json"), 60);
+    const inline = new FusedPathSimulator(c, { market: "inline" });
+    const ahead = new FusedPathSimulator(c);
+    expect([inline.marketAhead, ahead.marketAhead]).toEqual([false, true]);
+    const reference = new PathSimulator(c);
+    const block = c.modes.length * PATH_FIELDS;
+    const a = new Float64Array(c.paths * block), b = new Float64Array(c.paths * block), r = new Float64Array(c.paths * block);
+    // the ahead kernel draws two paths' markets at once (the one asked for and the next): asked in order (the next
+    // found on lane 1), backwards, by odd and even, and one path twice
+    const range = (from: number, count: number, step = 1) => Array.from({ length: count }, (_, k) => from + k * step);
+    const order = [...range(0, 20), ...range(59, 20, -1), ...range(21, 10, 2), ...range(20, 10, 2), 7, 8];
+    for (let p = 0; p < c.paths; p++) {
+      inline.run(p, a, p * block);
+      reference.run(p, r, p * block);
+    }
+    for (const p of order) ahead.run(p, b, p * block);
+    expect(firstDifference(a, r, 2)).toBe("");
+    expect(firstDifference(b, r, 2)).toBe("");
   }, 120_000);
 
   for (const name of ["crash-regime-hedge", "crypto-beta-full-model", "long-btc-gbm"]) {

@@ -20,6 +20,9 @@ export interface PlainStudentTConstants {
   gammaC: number;
 }
 
+/** A plain model's step by its constants: what code written elsewhere (the stress kernel's two-lane market) builds the same step from. */
+export type PlainStep = { kind: "t"; k: PlainStudentTConstants } | { kind: "gbm"; k: GbmConstants };
+
 /** What the GBM step of one model at one step length is made of. */
 export interface GbmConstants {
   n: number;
@@ -81,6 +84,8 @@ export interface InlineStep {
   source(names: StepNames): string;
   /** bind these values under these names where the source runs */
   readonly bindings: Readonly<Record<string, unknown>>;
+  /** the step's constants */
+  readonly plain: PlainStep;
 }
 
 const ZIGGURAT = { knwn, normalSlow, slowDraw } as const;
@@ -180,10 +185,10 @@ export function compileGbmStep(k: GbmConstants): CompiledStep {
 
 /** The plain Student-t step for these constants, as source for a caller's loop. */
 export function inlinePlainStudentTStep(k: PlainStudentTConstants): InlineStep {
-  return { source: (names) => `{\n${plainStudentTSource(k, names)}\n}`, bindings: ZIGGURAT };
+  return { source: (names) => `{\n${plainStudentTSource(k, names)}\n}`, bindings: ZIGGURAT, plain: { kind: "t", k } };
 }
 
 /** GBM's step for these constants, as source for a caller's loop. */
 export function inlineGbmStep(k: GbmConstants): InlineStep {
-  return { source: (names) => `{\n${gbmSource(k, names)}\n}`, bindings: ZIGGURAT };
+  return { source: (names) => `{\n${gbmSource(k, names)}\n}`, bindings: ZIGGURAT, plain: { kind: "gbm", k } };
 }

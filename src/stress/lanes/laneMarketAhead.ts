@@ -1,0 +1,95 @@
+import { compileGbmStep, compilePlainStudentTStep, type PlainStep, type RandomStream } from "../../paths/index.ts";
+import { expScratch, laneExp } from "./laneExp.ts";
+import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, laneStepLoop, plainStudentTStep, readLaneStream, writeLaneStreams, type LaneMemory } from "./laneMarket.ts";
+import { Code, encodeModule, I32, V128 } from "./wasm.ts";
+
+/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** Doubles a step of one asset takes in `figures`: log price, price, variance, each as a lane pair. */
+export const AHEAD_STRIDE = 6;
+
+/** The most bytes of figures a simulator keeps (a path of more steps runs the market in its loop, as before). */
+const MAX_FIGURE_BYTES = 64 << 20;
+
+const MEMORY: LaneMemory = { table: 1024, scratch: 1024 + LANE_TABLE_BYTES };
+/** after the redo's scratch (8 + 2·assets doubles, assets ≤ 12): the streams' state, the start log prices, the out-of-range lanes */
+const STATE = MEMORY.scratch + 256, START = STATE + 64, RANGE = START + 16 * 12, FIGURES = 8192;
+
+/*
+ * A plain model's market (the Student-t step without GARCH, jumps or regimes; GBM) for two whole paths at once, one
+ * in each f64x2 lane of WebAssembly, ahead of the stress kernel's loop, which then reads each step's figures
+ * instead of drawing them (compiledPath.ts `marketAhead`). The market of a path depends on its own stream only, never
+ * on the margin modes, so it can be drawn before them. Each lane's figures are that path's bits as the loop would
+ * compute them: the model's step (laneMarket.ts, the host's JavaScript step for a draw from the normal's tail), the
+ * log price x + r, and V8's Math.exp of it (laneExp.ts). A lane whose log price leaves exp's range (|x| ≥ 707, a price
+ * past 10³⁰⁷) is reported (`inRange`), and its path runs the kernel's own loop.
+ */
+export interface MarketAhead {
+  /** step s, asset i, lane L: the log price at (s·assets + i)·AHEAD_STRIDE + L, the price at + 2, the step's variance at + 4 */
+  readonly figures: Float64Array;
+  /** both lanes' figures for `steps` steps from the streams' states (not moved) and each asset's log price at the start */
+  fill(a: RandomStream, b: RandomStream, start: ArrayLike<number>, steps: number): void;
+  /** whether a lane's figures of the last fill are all exact (every log price in exp's range) */
+  inRange(lane: 0 | 1): boolean;
+  /** a lane's stream state after the last fill (s0, s1, s2, c), and how many lane-steps the host made again so far: for tests and benches */
+  stream(lane: 0 | 1): number[];
+  redos(): number;
+}
+
+/** The two-lane market of this model for paths of up to `maxSteps` steps, or null when their figures would take too much memory. */
+export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | null {
+  const n = model.k.n;
+  const bytes = FIGURES + 8 * AHEAD_STRIDE * n * maxSteps;
+  if (n > 12 || bytes > MAX_FIGURE_BYTES) return null;
+  const code = new Code([I32], []);
+  const count = 0;
+  const v128 = () => code.local(V128);
+  const lanes = { stream: { s0: v128(), s1: v128(), s2: v128(), c: v128() }, start: { s0: v128(), s1: v128(), s2: v128(), c: v128() }, ok: v128() };
+  const out = { logReturn: Array.from({ length: n }, v128), variance: Array.from({ length: n }, v128) };
+  const x = Array.from({ length: n }, v128), p = Array.from({ length: n }, v128);
+  const outOfRange = v128(), exp = expScratch(code);
+  const step = code.local(I32), at = code.local(I32);
+  const s = lanes.stream;
+  [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).v128Load().set(l));
+  x.forEach((l, i) => code.i32(START + 16 * i).v128Load().set(l));
+  code.f64x2(0).set(outOfRange).i32(0).set(step).i32(FIGURES).set(at);
+  const market = () => (model.kind === "t" ? plainStudentTStep(code, model.k, MEMORY, lanes, out) : gbmStep(code, model.k, MEMORY, lanes, out));
+  const figures = () => {
+    for (let i = 0; i < n; i++) {
+      code.get(x[i]).get(out.logReturn[i]).simd("f64x2_add").set(x[i]);
+      laneExp(code, exp, x[i], p[i], outOfRange);
+      code.get(at).get(x[i]).v128Store(48 * i);
+      code.get(at).get(p[i]).v128Store(48 * i + 16);
+      code.get(at).get(out.variance[i]).v128Store(48 * i + 32);
+    }
+    code.get(at).i32(48 * n).op("i32_add").set(at);
+    code.get(step).i32(1).op("i32_add").set(step);
+  };
+  laneStepLoop(code, count, step, MEMORY, lanes, out, 0, market, figures);
+  code.i32(RANGE).get(outOfRange).v128Store();
+  [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).get(l).v128Store());
+  const module = encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(bytes / 65536), functions: [{ name: "run", code }] });
+  const redo: { host?: ReturnType<typeof laneHost> } = {};
+  const instance = new Instance(new Module(module), { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+  const memory = instance.exports.memory as { buffer: ArrayBuffer };
+  redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
+  const run = instance.exports.run as (count: number) => void;
+  const start = new Float64Array(memory.buffer, START, 2 * n), range = new BigInt64Array(memory.buffer, RANGE, 2);
+  return {
+    figures: new Float64Array(memory.buffer, FIGURES, AHEAD_STRIDE * n * maxSteps),
+    fill(a, b, x0, steps) {
+      if (steps > maxSteps) throw new RangeError(`marketAhead: ${steps} steps, room for ${maxSteps}`);
+      writeLaneStreams(memory, STATE, a, b);
+      for (let i = 0; i < n; i++) start[2 * i] = start[2 * i + 1] = x0[i];
+      run(steps);
+    },
+    inRange: (lane) => range[lane] === 0n,
+    stream: (lane) => readLaneStream(memory, STATE, lane),
+    redos: () => redo.host!.calls.redo,
+  };
+}
