@@ -51,14 +51,16 @@ async function numpyReference(): Promise<NumpyRun | string> {
 
 /**
  * The fused kernel (createSimulator) against the reference kernel (PathSimulator: PathDriver + one
- * ModeKernel per mode) on the same SSW paths in this process, alternated so both see the same load:
- * the best of five rounds, wall and CPU nanoseconds per step.
+ * ModeKernel per mode), its own generic loop, and its compiled loop drawing the market step by step instead of
+ * reading it drawn ahead (lanes/laneMarketAhead.ts), on the same SSW paths in this process, alternated so all
+ * see the same load: the best of five rounds, wall and CPU nanoseconds per step.
  */
 function kernelRatio(config: StressConfig): void {
   const paths = 300;
   const out = new Float64Array(config.modes.length * PATH_FIELDS);
   const kernels: [string, PathRunner][] = [
-    ["reference", new PathSimulator(config)], ["generic", new FusedPathSimulator(config, { loop: "generic" })], ["fused", createSimulator(config)],
+    ["reference", new PathSimulator(config)], ["generic", new FusedPathSimulator(config, { loop: "generic" })],
+    ["inline", new FusedPathSimulator(config, { market: "inline" })], ["fused", createSimulator(config)],
   ];
   const best = new Map<string, { wall: number; cpu: number }>();
   for (let round = 0; round < 6; round++) {
@@ -73,11 +75,12 @@ function kernelRatio(config: StressConfig): void {
       best.set(name, { wall: Math.min(b?.wall ?? Infinity, wall), cpu: Math.min(b?.cpu ?? Infinity, cpu) });
     }
   }
-  const ref = best.get("reference")!, generic = best.get("generic")!, fused = best.get("fused")!;
+  const ref = best.get("reference")!, generic = best.get("generic")!, inline = best.get("inline")!, fused = best.get("fused")!;
   console.log(
     `kernel, one thread, ssw paths (both modes per step): reference ${ref.wall.toFixed(0)} ns/step (${ref.cpu.toFixed(0)} CPU), ` +
     `fused on its generic loop ${generic.wall.toFixed(0)} (${generic.cpu.toFixed(0)} CPU), ` +
-    `fused with the compiled path ${fused.wall.toFixed(0)} ns/step (${fused.cpu.toFixed(0)} CPU): reference/fused ×${(ref.wall / fused.wall).toFixed(2)} wall, ×${(ref.cpu / fused.cpu).toFixed(2)} CPU`,
+    `fused with the compiled path ${fused.wall.toFixed(0)} ns/step (${fused.cpu.toFixed(0)} CPU): reference/fused ×${(ref.wall / fused.wall).toFixed(2)} wall, ×${(ref.cpu / fused.cpu).toFixed(2)} CPU; ` +
+    `the compiled path drawing the market in its loop instead of reading it drawn ahead on two lanes ${inline.wall.toFixed(0)} (${inline.cpu.toFixed(0)} CPU): ×${(inline.cpu / fused.cpu).toFixed(2)} CPU`,
   );
 }
 

@@ -323,11 +323,12 @@ export function laneHost(memory: { buffer: ArrayBuffer }, at: LaneMemory, step: 
   new Float64Array(memory.buffer, at.table + 8 * knwn.length, fnPairs.length).set(fnPairs);
   const rng = new RandomStream("lanes");
   const r = new Float64Array(n), v = new Float64Array(n);
+  // the module's memory never grows, so its buffer and this view stay valid
+  const f = new Float64Array(memory.buffer, at.scratch, 8 + 2 * n);
   return {
     calls: { redo: 0 },
     redo(lane) {
       this.calls.redo++;
-      const f = new Float64Array(memory.buffer, at.scratch, 8 + 2 * n);
       rng.s0 = f[lane]; rng.s1 = f[2 + lane]; rng.s2 = f[4 + lane]; rng.c = f[6 + lane];
       step(rng, r, v);
       f[lane] = rng.s0; f[2 + lane] = rng.s1; f[4 + lane] = rng.s2; f[6 + lane] = rng.c;
