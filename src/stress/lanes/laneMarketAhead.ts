@@ -59,18 +59,29 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   x.forEach((l, i) => code.i32(START + 16 * i).v128Load().set(l));
   code.f64x2(0).set(outOfRange).i32(0).set(step).i32(FIGURES).set(at);
   const market = () => (model.kind === "t" ? plainStudentTStep(code, model.k, MEMORY, lanes, out) : gbmStep(code, model.k, MEMORY, lanes, out));
-  const figures = () => {
+  // the steps' log returns and variances first (the log return where its log price goes), then the log prices and
+  // prices in a loop of their own: each loop keeps fewer values live than one doing both (fewer spills)
+  const draws = () => {
     for (let i = 0; i < n; i++) {
-      code.get(x[i]).get(out.logReturn[i]).simd("f64x2_add").set(x[i]);
-      laneExp(code, exp, x[i], p[i], outOfRange);
-      code.get(at).get(x[i]).v128Store(48 * i);
-      code.get(at).get(p[i]).v128Store(48 * i + 16);
+      code.get(at).get(out.logReturn[i]).v128Store(48 * i);
       code.get(at).get(out.variance[i]).v128Store(48 * i + 32);
     }
     code.get(at).i32(48 * n).op("i32_add").set(at);
     code.get(step).i32(1).op("i32_add").set(step);
   };
-  laneStepLoop(code, count, step, MEMORY, lanes, out, 0, market, figures);
+  laneStepLoop(code, count, step, MEMORY, lanes, out, 0, market, draws);
+  const end = code.local(I32);
+  code.get(at).set(end).i32(FIGURES).set(at);
+  code.block().loop();
+  code.get(at).get(end).op("i32_ge_s").brIf(1);
+  for (let i = 0; i < n; i++) {
+    code.get(x[i]).get(at).v128Load(48 * i).simd("f64x2_add").set(x[i]);
+    laneExp(code, exp, x[i], p[i], outOfRange);
+    code.get(at).get(x[i]).v128Store(48 * i);
+    code.get(at).get(p[i]).v128Store(48 * i + 16);
+  }
+  code.get(at).i32(48 * n).op("i32_add").set(at).br(0);
+  code.end().end();
   code.i32(RANGE).get(outOfRange).v128Store();
   [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).get(l).v128Store());
   const module = encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(bytes / 65536), functions: [{ name: "run", code }] });
