@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { parseStressConfig, type StressConfig } from "../src/stress/config.ts";
 import { simulateAll } from "../src/stress/pool.ts";
 import { createSimulator, PATH_FIELDS, PathSimulator } from "../src/stress/index.ts";
@@ -126,6 +127,10 @@ const TAX_RUNS = 7;
 const FRESH_PROCESSES = 3;
 
 export default async function (): Promise<void> {
+  // the kernel's V8 flags for the kernels measured in this process too (a stress run's threads run under them): set
+  // now they reach the loops compiled from here on; with OSR left on (tsx's default), a loop run here could stay in
+  // OSR code (v8Flags.ts)
+  for (const flag of [...COMMAND_V8_FLAGS, ...KERNEL_V8_FLAGS]) setFlagsFromString(flag);
   await build(); // the compiled CLI of the sources as they are now
   const { config } = parseStressConfig(JSON.parse(await readFile(join(ROOT, SSW), "utf8")), SSW);
   const assetSteps = (paths: number) => paths * config.steps * config.model.assets.length;

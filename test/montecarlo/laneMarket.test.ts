@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileGbmStep, compilePlainStudentTStep, type GbmConstants, type PlainStudentTConstants } from "../../src/paths/models/compiledStep.ts";
 import { ChiSquareSampler } from "../../src/paths/random/distributions.ts";
@@ -113,4 +115,11 @@ describe("a plain model's market on two lanes, drawn ahead of the kernel's loop"
     expect(marketAhead({ kind: "gbm", k: gbm() }, 500_000)).toBeNull(); // 3 assets × 500,000 steps × 48 bytes = 72 MB
     expect(marketAhead({ kind: "gbm", k: gbm() }, 100_000)).not.toBeNull();
   });
+
+  it("a Node without WebAssembly (--jitless) runs the kernel with the market drawn in its loop: the same results", () => {
+    const run = (flags: string[]) => JSON.parse(execFileSync(process.execPath, [...flags, "--import", "tsx", fileURLToPath(new URL("./fixtures/aheadOrNot.ts", import.meta.url))], { encoding: "utf8" }));
+    const withLanes = run([]), without = run(["--jitless"]);
+    expect([withLanes.ahead, without.ahead]).toEqual([true, false]);
+    expect(without.results).toBe(withLanes.results);
+  }, 60_000);
 });

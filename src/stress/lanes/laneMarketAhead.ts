@@ -8,7 +8,8 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+/** absent under `node --jitless` */
+const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
 /** Doubles a step of one asset takes in `figures`: log price, price, variance, each as a lane pair. */
 export const AHEAD_STRIDE = 6;
@@ -41,7 +42,10 @@ export interface MarketAhead {
   redos(): number;
 }
 
-/** The two-lane market of this model for paths of up to `maxSteps` steps, or null when their figures would take too much memory. */
+/**
+ * The two-lane market of this model for paths of up to `maxSteps` steps, or null when their figures would take too
+ * much memory or this Node has no WebAssembly with SIMD.
+ */
 export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | null {
   const n = model.k.n;
   const bytes = FIGURES + 8 * AHEAD_STRIDE * n * maxSteps;
@@ -86,7 +90,12 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).get(l).v128Store());
   const module = encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(bytes / 65536), functions: [{ name: "run", code }] });
   const redo: { host?: ReturnType<typeof laneHost> } = {};
-  const instance = new Instance(new Module(module), { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+  let instance: InstanceType<WebAssemblyApi["Instance"]>;
+  try {
+    instance = new wasm!.Instance(new wasm!.Module(module), { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+  } catch {
+    return null; // no WebAssembly (--jitless) or no SIMD on this machine: the loop draws the market itself
+  }
   const memory = instance.exports.memory as { buffer: ArrayBuffer };
   redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
   const run = instance.exports.run as (count: number) => void;
