@@ -1,7 +1,7 @@
 /** Number formats of the report: fixed, locale-free, so the same run gives the same bytes; money is the terminal's (results/grouped.ts). */
 import { signed } from "../results/index.ts";
 
-export { money } from "../results/index.ts";
+export { money, points, pointsInterval } from "../results/index.ts";
 
 export function pct(x: number, digits = 2): string {
   return Number.isFinite(x) ? `${signed(x, digits)} %` : "–";
@@ -23,15 +23,3 @@ export function round(x: number, sig = 6): number {
   return Number(x.toPrecision(sig));
 }
 
-/** A difference of two probabilities, in percentage points with its sign: "−5.0 points", "+0.3 points". */
-export function points(d: number, digits = 1): string {
-  if (!Number.isFinite(d)) return "–";
-  const text = Math.abs(d * 100).toFixed(digits);
-  const sign = Number(text) === 0 ? "" : d < 0 ? "−" : "+";
-  return `${sign}${text} points`;
-}
-
-/** A 95 % interval of a difference: "−8.5 to −1.5 points". */
-export function pointsInterval([lo, hi]: [number, number], digits = 1): string {
-  return `${points(lo, digits).replace(/ points$/, "")} to ${points(hi, digits)}`;
-}

@@ -61,3 +61,18 @@ function increment(digits: string): string {
   if (i < 0) return "1" + "0".repeat(digits.length);
   return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + "0".repeat(digits.length - 1 - i);
 }
+
+/**
+ * A difference of two probabilities, in percentage points with its sign, in the verdict's words (the report's and
+ * the terminal's): "−5.0 points", "+0.3 points", "0.0 points"; rounded as `signed` rounds.
+ */
+export function points(d: number, digits = 1): string {
+  if (!Number.isFinite(d)) return "–";
+  const text = signed(d * 100, digits);
+  return `${d > 0 && /[1-9]/.test(text) ? "+" : ""}${text} points`;
+}
+
+/** A 95 % interval of a difference: "−8.5 to −1.5 points". */
+export function pointsInterval([lo, hi]: [number, number], digits = 1): string {
+  return `${points(lo, digits).replace(/ points$/, "")} to ${points(hi, digits)}`;
+}

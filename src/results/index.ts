@@ -5,4 +5,4 @@ export type {
 } from "./types.ts";
 export { CANDLE_FIELDS, TRADE_COLUMNS, EQUITY_FIXED_COLUMNS, EQUITY_SYMBOL_FIELDS, EVENT_COLUMNS, PATH_COLUMNS, SAMPLE_FIXED_COLUMNS } from "./types.ts";
 export { pairedDifference, type PairedDifference } from "./paired.ts";
-export { grouped, money, signed } from "./grouped.ts";
+export { grouped, money, points, pointsInterval, signed } from "./grouped.ts";

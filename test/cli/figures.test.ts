@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { money, signed } from "../../src/results/index.ts";
+import { money, points, pointsInterval, signed } from "../../src/results/index.ts";
 import { money as reportMoney, pct as reportPct } from "../../src/report/format.ts";
 import type { BacktestSummary } from "../../src/results/index.ts";
 import { cliLines } from "./inProcess.ts";
@@ -27,6 +27,14 @@ describe("signed: the one rule for printed figures", () => {
     expect(reportPct(-0.004)).toBe("0.00 %");
     expect(reportPct(1234.5)).toBe("1,234.50 %");
     expect(reportMoney(NaN)).toBe("–");
+    // a difference of probabilities, in the verdict's words
+    expect(points(-0.05)).toBe("−5.0 points");
+    expect(points(0.003)).toBe("+0.3 points");
+    expect(points(-0.0004)).toBe("0.0 points"); // not "−0.0"
+    expect(points(0.0004)).toBe("0.0 points"); // nor "+0.0"
+    expect(points(0.00125, 1)).toBe("+0.1 points");
+    expect(points(-0.86005, 2)).toBe("−86.01 points"); // 86.005 as the shortest decimal rounds up; toFixed gave 86.00
+    expect(pointsInterval([-0.087, -0.015])).toBe("−8.7 to −1.5 points");
   });
 });
 
@@ -60,5 +68,19 @@ describe("the terminal's figures are the report's", () => {
     expect(row("funding paid")).toEqual(summary.runs.map((run) => reportMoney(run.fundingPaid ?? NaN)));
     for (const cell of [...row("final equity"), ...row("funding paid"), ...row("fees paid")]) expect(cell).toMatch(/^−?\d{1,3}(,\d{3})*\.\d{2}$/);
     for (const cell of [...row("return"), ...row("max drawdown")]) expect(cell).toMatch(/^−?\d{1,3}(,\d{3})*\.\d{2} %$/);
+  }, 120_000);
+
+  it("stress prints the paired difference in the verdict's words, the same figure to two decimals", async () => {
+    const out = await mkdtemp(join(tmpdir(), "perpsim-figures-"));
+    dirs.push(out);
+    const r = await cliLines(["stress", "--config", "bench/ssw.json", "--paths", "200", "--workers", "1", "--no-report", "--out", out]);
+    expect(r.code, r.err.join("\n")).toBe(0);
+    const text = r.out.join("\n");
+    const summary = JSON.parse(await readFile(join(out, "summary.json"), "utf8")) as { paired: { difference: { estimate: number; ci95: [number, number] } } };
+    const d = summary.paired.difference;
+    const paired = text.split("\n").find((l) => l.startsWith("paired: "))!;
+    expect(paired).toContain(`; cross − isolated ${points(d.estimate, 2)}, 95 % interval ${pointsInterval(d.ci95, 2)}`);
+    expect(paired).toMatch(/cross − isolated [−+]\d+\.\d{2} points, 95 % interval [−+]\d+\.\d{2} to [−+]\d+\.\d{2} points$/);
+    expect(text).toContain(`cross − isolated ${points(d.estimate)}, 95 % interval ${pointsInterval(d.ci95)}`); // the verdict's line
   }, 120_000);
 });

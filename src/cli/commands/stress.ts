@@ -19,7 +19,7 @@ import { modelVolLine } from "../modelVols.ts";
 import { checkVenueModes, machineLimits, readStrategySource } from "../stressConfigFile.ts";
 import { Interrupted, runIsolated } from "../isolate.ts";
 import { tuneForKernelRuns } from "../kernelFlags.ts";
-import { grouped, money } from "../../results/index.ts";
+import { grouped, money, points, pointsInterval } from "../../results/index.ts";
 
 const HELP = `usage: perpsim stress --config FILE [--model FILE] [--scenario NAME|JSON] [--sweep name=a:b:step|name=v1,v2,...|name]...
                       [--data DIR] [--paths N] [--seed S] [--workers W] [--out DIR] [--force] [--no-report] [--shard i/n|auto/n]
@@ -203,8 +203,8 @@ async function printStressRun(config: StressConfig, result: StressResult, axes: 
   }
   const p = result.summary.paired;
   const d = p.difference;
-  const pp = (x: number) => `${x < 0 ? "−" : x > 0 ? "+" : ""}${Math.abs(100 * x).toFixed(2)}`;
-  const diff = d ? `; cross − isolated ${pp(d.estimate)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]` : "";
+  // in the verdict's words (the report's, stressVerdictSentence), to two decimals
+  const diff = d ? `; cross − isolated ${points(d.estimate, 2)}, 95 % interval ${pointsInterval(d.ci95, 2)}` : "";
   console.log(`paired: both ${cnt(p.both)}, only cross ${cnt(p.onlyCross)}, only isolated ${cnt(p.onlyIsolated)}, neither ${cnt(p.neither)}${diff}`);
   if (config.scenario) console.log(`scenario: ${result.summary.settings?.scenario}`);
   if (sweep) {
