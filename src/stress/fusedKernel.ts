@@ -90,8 +90,9 @@ export class FusedPathSimulator implements CompiledPathHost {
   /** the paths whose markets `ahead` holds, lane 0 and 1 */
   private aheadPaths = [-1, -1];
   private readonly pairRng = new RandomStream("0");
-  /** each asset's log price at a path's start */
+  /** each asset's log price at a path's start, and where the lanes' last fill started both paths */
   private readonly startX: Float64Array;
+  private readonly filledX: Float64Array;
   aheadFigures: Float64Array = new Float64Array(0);
   aheadLane = 0;
   /** the steps a call of the compiled loop runs, and where it stopped (compiledPathState.ts) */
@@ -133,6 +134,7 @@ export class FusedPathSimulator implements CompiledPathHost {
     this.modeState = this.kernels.map(() => new Float64Array(modeStateSize(n)));
     this.marketState = new Float64Array(n * MarketCell.Stride);
     this.startX = f();
+    this.filledX = f();
     const compiles = n <= MAX_COMPILED_ASSETS && this.modes <= MAX_COMPILED_MODES && options.loop !== "generic";
     const modelStep = compiles ? this.model.inlineStep?.(this.dtYears) ?? null : null;
     // a moving funding rate reads each step's returns, which the figures drawn ahead do not keep
@@ -213,17 +215,24 @@ export class FusedPathSimulator implements CompiledPathHost {
    */
   private drawAhead(pathIndex: number): boolean {
     const ahead = this.ahead!, paths = this.aheadPaths;
-    let lane = paths[0] === pathIndex ? 0 : paths[1] === pathIndex ? 1 : -1;
+    let lane = paths[0] === pathIndex ? 0 : paths[1] === pathIndex && this.startsAsFilled() ? 1 : -1;
     if (lane < 0) {
       this.pairRng.reseed(streamKey(this.config.seed, pathIndex + 1, SUBSTREAM.market));
-      // the second path starts where this one does: a plain model's initial prices are the same on every path
+      // the second path starts where this one does (a plain model's initial prices are the same on every path; checked when it runs)
       ahead.fill(this.marketRng, this.pairRng, this.startX, this.steps);
+      this.filledX.set(this.startX);
       paths[0] = pathIndex;
       paths[1] = pathIndex + 1;
       lane = 0;
     }
     this.aheadLane = lane;
     return ahead.inRange(lane as 0 | 1);
+  }
+
+  /** Whether this path starts at the log prices the lanes were filled from. */
+  private startsAsFilled(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.startX[i] !== this.filledX[i]) return false;
+    return true;
   }
 
   /** Every step through the modes' own code (books the compiled loop does not take, and `loop: "generic"`). */

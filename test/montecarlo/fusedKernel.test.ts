@@ -114,6 +114,20 @@ describe("fused kernel: the same bytes as the reference kernel", () => {
     expect(firstDifference(b, r, 2)).toBe("");
   }, 120_000);
 
+  it("a path that starts elsewhere than the one its lane was drawn with gets its market drawn again", () => {
+    // no shipped model moves its initial prices from path to path; a model that did must not read its neighbour's lane
+    const c = config(file("bench/ssw.json"), 2);
+    const fused = new FusedPathSimulator(c), reference = new PathSimulator(c);
+    const block = c.modes.length * PATH_FIELDS;
+    const a = new Float64Array(2 * block), b = new Float64Array(2 * block);
+    fused.run(0, a, 0);
+    reference.run(0, b, 0);
+    for (const prices of [fused.model.initialPrices, (reference as unknown as { driver: { model: { initialPrices: Float64Array } } }).driver.model.initialPrices]) prices[1] *= 1.25;
+    fused.run(1, a, block);
+    reference.run(1, b, block);
+    expect(firstDifference(a, b, 2)).toBe("");
+  });
+
   for (const name of ["crash-regime-hedge", "crypto-beta-full-model", "long-btc-gbm"]) {
     it(`examples/stress/${name}.json`, () => {
       expectSameBytes(config(file(`examples/stress/${name}.json`), 200), 1);
