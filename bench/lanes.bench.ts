@@ -16,6 +16,7 @@ import { PATH_FIELDS } from "../src/stress/pathResult.ts";
 import { knwn } from "../src/paths/random/ziggurat.ts";
 import { ROOT } from "./measure.ts";
 import { marketAhead } from "../src/stress/lanes/laneMarketAhead.ts";
+import { instantiate } from "../src/stress/lanes/wasm.ts";
 import { compilePlainStudentTStep, type PlainStudentTConstants } from "../src/paths/models/compiledStep.ts";
 import { RandomStream, streamKey } from "../src/paths/random/stream.ts";
 import { generatedPair } from "./lanesGenerated.ts";
@@ -30,19 +31,13 @@ type Run = (first: number, paths: number) => Float64Array;
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
 interface Memory { buffer: ArrayBuffer; grow(pages: number): number }
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 function wasm(file: string): { run: Run; exports: Record<string, unknown>; memory: Memory } {
-  const module = new Module(readFileSync(join(ROOT, "bench/lanes", file)));
-  const instance = new Instance(module, { env: { abort() { throw new Error(`${file}: abort`); }, log: Math.log, exp: Math.exp } });
-  const memory = instance.exports.memory as Memory;
+  const wasmExports = instantiate(readFileSync(join(ROOT, "bench/lanes", file)), { env: { abort() { throw new Error(`${file}: abort`); }, log: Math.log, exp: Math.exp } });
+  const memory = wasmExports.memory as Memory;
   new Float64Array(memory.buffer, TABLE, knwn.length).set(knwn);
-  const run = instance.exports.run as (first: number, paths: number, steps: number) => void;
-  return { run: (first, paths) => (run(first, paths, STEPS), new Float64Array(memory.buffer, OUT, paths * FIGURES).slice()), exports: instance.exports, memory };
+  const run = wasmExports.run as (first: number, paths: number, steps: number) => void;
+  return { run: (first, paths) => (run(first, paths, STEPS), new Float64Array(memory.buffer, OUT, paths * FIGURES).slice()), exports: wasmExports, memory };
 }
 
 /**

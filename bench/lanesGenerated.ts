@@ -10,13 +10,8 @@ import { compilePlainStudentTStep } from "../src/paths/index.ts";
 import { expScratch, laneExp } from "../src/stress/lanes/laneExp.ts";
 import { LANE_REDO, LANE_TABLE_BYTES, laneHost, laneStepLoop, plainStudentTStep, writeLaneStreams, type LaneMemory } from "../src/stress/lanes/laneMarket.ts";
 import { crossQuietStep, isolatedQuietStep, modeScratch, type CrossMode, type IsolatedMode, type LaneMarket } from "../src/stress/lanes/laneModes.ts";
-import { Code, encodeModule, I32, V128 } from "../src/stress/lanes/wasm.ts";
+import { Code, encodeModule, I32, instantiate, V128 } from "../src/stress/lanes/wasm.ts";
 
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 const MEMORY: LaneMemory = { table: 1024, scratch: 1024 + LANE_TABLE_BYTES };
 const STATE = MEMORY.scratch + 256, OUT = STATE + 64;
@@ -71,10 +66,10 @@ export function generatedPair(k: PlainStudentTConstants): { start(a: RandomStrea
   code.i32(OUT).get(loud).get(outOfRange).simd("or").v128Store();
   const bytes = encodeModule({ imports: [LANE_REDO], memoryPages: 1, functions: [{ name: "run", code }] });
   const redo: { host?: ReturnType<typeof laneHost> } = {};
-  const instance = new Instance(new Module(bytes), { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
-  const memory = instance.exports.memory as { buffer: ArrayBuffer };
+  const wasmExports = instantiate(bytes, { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+  const memory = wasmExports.memory as { buffer: ArrayBuffer };
   redo.host = laneHost(memory, MEMORY, compilePlainStudentTStep(k), n);
-  const run = instance.exports.run as (steps: number) => void;
+  const run = wasmExports.run as (steps: number) => void;
   return {
     start: (a, b) => writeLaneStreams(memory, STATE, a, b),
     run,

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { expModule } from "../../src/stress/lanes/laneExp.ts";
 import { logModule } from "../../src/stress/lanes/laneLog.ts";
-import { Code, encodeModule, F64, I32, I64, V128 } from "../../src/stress/lanes/wasm.ts";
+import { Code, encodeModule, F64, I32, I64, instantiate, V128 } from "../../src/stress/lanes/wasm.ts";
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-const instantiate = (bytes: Uint8Array, imports: object = {}) => new Instance(new Module(bytes), imports).exports;
 const highWord = (high: number): number => new Float64Array(new BigUint64Array([BigInt(high) << 32n]).buffer)[0];
 const N = 1 << 20, AT = 1 << 16;
 

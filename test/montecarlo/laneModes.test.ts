@@ -2,13 +2,8 @@ import { describe, expect, it } from "vitest";
 import { RandomStream } from "../../src/paths/random/stream.ts";
 import { quietCross, quietIsolated, type CompiledPathShape } from "../../src/stress/compiledPath.ts";
 import { crossQuietStep, isolatedQuietStep, modeScratch, type CrossMode, type IsolatedMode, type LaneMarket } from "../../src/stress/lanes/laneModes.ts";
-import { Code, encodeModule, V128 } from "../../src/stress/lanes/wasm.ts";
+import { Code, encodeModule, instantiate, V128 } from "../../src/stress/lanes/wasm.ts";
 
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 const ASSETS = 3, DIRECTIONS = [1, 1, -1] as const, SETTLE_EVERY = 1;
 type Kind = "isolated" | "cross";
@@ -73,8 +68,8 @@ function lanesStep(kind: Kind): { run(): void; memory: { buffer: ArrayBuffer } }
     if (mask(f.split("_")[0])) code.f64x2(1).simd("and");
     code.v128Store();
   }
-  const instance = new Instance(new Module(encodeModule({ imports: [], memoryPages: 1, functions: [{ name: "run", code }] })), {});
-  return { run: instance.exports.run as () => void, memory: instance.exports.memory as { buffer: ArrayBuffer } };
+  const wasmExports = instantiate(encodeModule({ imports: [], memoryPages: 1, functions: [{ name: "run", code }] }));
+  return { run: wasmExports.run as () => void, memory: wasmExports.memory as { buffer: ArrayBuffer } };
 }
 
 /**

@@ -1,15 +1,8 @@
 import { compileGbmStep, compilePlainStudentTStep, type PlainStep, type RandomStream } from "../../paths/index.ts";
 import { expScratch, laneExp } from "./laneExp.ts";
 import { gbmStep, LANE_REDO, LANE_TABLE_BYTES, laneHost, laneStepLoop, plainStudentTStep, readLaneStream, writeLaneStreams, type LaneMemory } from "./laneMarket.ts";
-import { Code, encodeModule, I32, V128 } from "./wasm.ts";
+import { Code, encodeModule, I32, instantiate, V128 } from "./wasm.ts";
 
-/** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-/** absent under `node --jitless` */
-const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
 /** Doubles a step of one asset takes in `figures`: log price, price, variance, each as a lane pair. */
 export const AHEAD_STRIDE = 6;
@@ -90,15 +83,15 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).get(l).v128Store());
   const module = encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(bytes / 65536), functions: [{ name: "run", code }] });
   const redo: { host?: ReturnType<typeof laneHost> } = {};
-  let instance: InstanceType<WebAssemblyApi["Instance"]>;
+  let wasmExports: Record<string, unknown>;
   try {
-    instance = new wasm!.Instance(new wasm!.Module(module), { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+    wasmExports = instantiate(module, { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
   } catch {
     return null; // no WebAssembly (--jitless) or no SIMD on this machine: the loop draws the market itself
   }
-  const memory = instance.exports.memory as { buffer: ArrayBuffer };
+  const memory = wasmExports.memory as { buffer: ArrayBuffer };
   redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
-  const run = instance.exports.run as (count: number) => void;
+  const run = wasmExports.run as (count: number) => void;
   const start = new Float64Array(memory.buffer, START, 2 * n), range = new BigInt64Array(memory.buffer, RANGE, 2);
   return {
     figures: new Float64Array(memory.buffer, FIGURES, AHEAD_STRIDE * n * maxSteps),

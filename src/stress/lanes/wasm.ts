@@ -322,3 +322,21 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   section(out, 10, code);
   return new Uint8Array(out);
 }
+
+/** The little of the WebAssembly API the lanes use (this project's TypeScript libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** absent under `node --jitless` */
+const webAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+/**
+ * A module's bytes compiled and instantiated with these imports: its exports (a module's memory is its export
+ * "memory"). Throws where this Node has no WebAssembly (`--jitless`) or V8 refuses the module (no SIMD on the machine).
+ */
+export function instantiate(bytes: Uint8Array, imports: object = {}): Record<string, unknown> {
+  if (webAssembly === undefined) throw new Error("this Node has no WebAssembly (--jitless)");
+  return new webAssembly.Instance(new webAssembly.Module(bytes), imports).exports;
+}
