@@ -15,11 +15,16 @@ export interface CompiledPathShape {
   /** the funding settlements of every step when they are the same for all (a whole number of them a step), else null: each step's from the host */
   settlement: UniformSettlement | null;
   fundingMoves: boolean;
-  /** the model's step as source (PathModel.inlineStep), spliced into the loop; null: the loop calls `model.step` */
-  modelStep: InlineStep | null;
-  /** the loop reads each step's log prices, prices and variances from the market drawn ahead (the host's `aheadFigures`) instead: a plain model's, funding not moving */
-  marketAhead: boolean;
+  /** where each step's market comes from */
+  market: MarketSource;
 }
+
+/**
+ * `ahead`: the loop reads each step's log prices, prices and variances from the market the host drew ahead
+ * (`aheadFigures`: a plain model's, funding not moving); `inline`: the model's step as source (PathModel.inlineStep),
+ * spliced into the loop; `call`: the loop calls `model.step`.
+ */
+export type MarketSource = { kind: "ahead" } | { kind: "inline"; step: InlineStep } | { kind: "call" };
 
 /** Every step's settlements (FusedPathSimulator.settlementsAt) and whether its only one falls at its end (settlesAtEnd). */
 export interface UniformSettlement {
@@ -62,7 +67,7 @@ export function compilePath(shape: CompiledPathShape): CompiledPath {
   const source = pathSource(shape);
   let compiled = compiledBySource.get(source);
   if (!compiled) {
-    const bindings = (!shape.marketAhead && shape.modelStep?.bindings) || {};
+    const bindings = shape.market.kind === "inline" ? shape.market.step.bindings : {};
     const loop = new Function("handOver", ...Object.keys(bindings), `"use strict"; return function compiledPath(host) {\n${source}\n};`)(handOver, ...Object.values(bindings)) as CompiledPath;
     compiled = optimisedAfterWarmUp(loop, (host) => host.lastStep - host.firstStep + 1); // tierUp.ts says why
     if (compiledBySource.size >= KEPT_SHAPES) compiledBySource.delete(compiledBySource.keys().next().value!);
@@ -86,8 +91,8 @@ function pathSource(shape: CompiledPathShape): string {
   const modes = range(shape.isolated.length);
   const mk = (i: number, column: M) => `mk[${(i << M.Shift) | column}]`;
   const sum = (f: (m: number) => string) => modes.map(f).join(" + ") || "0";
-  const ahead = shape.marketAhead;
-  const inline = ahead ? null : shape.modelStep;
+  const ahead = shape.market.kind === "ahead";
+  const inline = shape.market.kind === "inline" ? shape.market.step : null;
   // an inlined model step keeps the market stream's state in these locals, and its outputs in mdr_i, mdv_i
   const names: StepNames = { rng: "mrng", s0: "ms0", s1: "ms1", s2: "ms2", c: "mc", logReturn: (i) => `mdr${i}`, variance: (i) => `mdv${i}` };
   const loadStream = `ms0 = mrng.s0; ms1 = mrng.s1; ms2 = mrng.s2; mc = mrng.c;`;

@@ -145,7 +145,7 @@ export class FusedPathSimulator implements CompiledPathHost {
         assets: n, isolated: this.kernels.map((k) => k.isolated),
         dtYears: this.dtYears, stepHours: this.stepHours, settleEvery: this.settleEvery, fundingMoves: this.fundingMoves,
         settlement: uniformSettlement(this.stepHours, this.settleEvery, this.settlementsAt, this.settlesAtEnd),
-        modelStep, marketAhead: this.ahead !== null,
+        market: this.ahead !== null ? { kind: "ahead" } : modelStep !== null ? { kind: "inline", step: modelStep } : { kind: "call" },
       })
       : null;
   }

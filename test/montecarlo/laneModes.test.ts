@@ -20,7 +20,7 @@ const at = (name: string) => FIELDS.indexOf(name);
  * figures: reads them, runs the JavaScript loop's lines, writes back what it commits and whether it is loud.
  */
 function javascriptStep(kind: Kind): (figures: Float64Array, bridge: RandomStream) => void {
-  const shape: CompiledPathShape = { assets: ASSETS, isolated: [kind === "isolated"], dtYears: 1 / 8760, stepHours: 1, settleEvery: SETTLE_EVERY, settlement: { count: 1, atEnd: true }, fundingMoves: false, modelStep: null, marketAhead: false };
+  const shape: CompiledPathShape = { assets: ASSETS, isolated: [kind === "isolated"], dtYears: 1 / 8760, stepHours: 1, settleEvery: SETTLE_EVERY, settlement: { count: 1, atEnd: true }, fundingMoves: false, market: { kind: "call" } };
   const name = (f: string) => (f.includes("_") ? `${f.split("_")[0]}0_${f.split("_")[1]}` : MODE_FIELDS[kind].includes(f) ? `${f}0` : f);
   const locals = FIELDS.filter((f) => f !== "loud" && f !== "active");
   const source = [
