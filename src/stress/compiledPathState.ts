@@ -57,7 +57,7 @@ export interface CompiledPathHost extends FusedStep {
   readonly model: PathModel;
   /** the stream the model was reset with for this path (an inlined model step draws from it) */
   readonly marketRng: RandomStream;
-  /** the path's market drawn ahead (lanes/laneMarketAhead.ts), read by a loop compiled with `marketAhead`, and the path's lane in it */
+  /** the path's market drawn ahead (lanes/laneMarketAhead.ts), read by a loop compiled with the market source `ahead` (compiledPath.ts), and the path's lane in it */
   readonly aheadFigures: Float64Array;
   readonly aheadLane: number;
   readonly market: Float64Array;

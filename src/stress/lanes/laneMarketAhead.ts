@@ -10,14 +10,17 @@ export const AHEAD_STRIDE = 6;
 /** The most bytes of figures a simulator keeps (a path of more steps runs the market in its loop, as before). */
 const MAX_FIGURE_BYTES = 64 << 20;
 
+/** the most assets a module is written for (the compiled loop's own limit, compiledPath.ts MAX_COMPILED_ASSETS) */
+const MAX_ASSETS = 12;
 const MEMORY: LaneMemory = { table: 1024, scratch: 1024 + LANE_TABLE_BYTES };
-/** after the redo's scratch (8 + 2·assets doubles, assets ≤ 12): the streams' state, the start log prices, the out-of-range lanes */
-const STATE = MEMORY.scratch + 256, START = STATE + 64, RANGE = START + 16 * 12, FIGURES = 8192;
+/** after the redo's scratch (8 + 2·assets doubles): the streams' state, the start log prices, the out-of-range lanes; then the figures */
+const STATE = MEMORY.scratch + 8 * (8 + 2 * MAX_ASSETS), START = STATE + 64, RANGE = START + 16 * MAX_ASSETS, FIGURES = 8192;
+if (RANGE + 16 > FIGURES) throw new Error("laneMarketAhead: the lanes' state overlaps the figures");
 
 /*
  * A plain model's market (the Student-t step without GARCH, jumps or regimes; GBM) for two whole paths at once, one
  * in each f64x2 lane of WebAssembly, ahead of the stress kernel's loop, which then reads each step's figures
- * instead of drawing them (compiledPath.ts `marketAhead`). The market of a path depends on its own stream only, never
+ * instead of drawing them (compiledPath.ts, market source `ahead`). The market of a path depends on its own stream only, never
  * on the margin modes, so it can be drawn before them. Each lane's figures are that path's bits as the loop would
  * compute them: the model's step (laneMarket.ts, the host's JavaScript step for a draw from the normal's tail), the
  * log price x + r, and V8's Math.exp of it (laneExp.ts). A lane whose log price leaves exp's range (|x| ≥ 707, a price
@@ -42,7 +45,7 @@ export interface MarketAhead {
 export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | null {
   const n = model.k.n;
   const bytes = FIGURES + 8 * AHEAD_STRIDE * n * maxSteps;
-  if (n > 12 || bytes > MAX_FIGURE_BYTES) return null;
+  if (n > MAX_ASSETS || bytes > MAX_FIGURE_BYTES) return null;
   const code = new Code([I32], []);
   const count = 0;
   const v128 = () => code.local(V128);
