@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expModule } from "../../src/stress/lanes/laneExp.ts";
-import { logModule } from "../../src/stress/lanes/laneLog.ts";
+import { expModule, logModule } from "./laneArray.ts";
 import { Code, encodeModule, F64, I32, I64, instantiate, V128 } from "../../src/stress/lanes/wasm.ts";
 
 /** The little of the WebAssembly API used here (this project's TypeScript libraries do not declare it). */

@@ -1,4 +1,3 @@
-import { laneArrayModule } from "./laneArray.ts";
 import { Code, V128 } from "./wasm.ts";
 
 /*
@@ -72,12 +71,4 @@ export function laneExp(code: Code, s: ExpScratch, x: number, out: number, outOf
   // 1 + x where |x| < 2⁻²⁸, E where x = 1 (read before `out` is written: it may be `x`)
   code.f64x2(1).get(x).simd("f64x2_add").get(s.t).get(s.tiny).simd("bitselect").set(s.t);
   code.f64x2(Math.E).get(s.t).get(x).f64x2(1).simd("f64x2_eq").simd("bitselect").set(out);
-}
-
-/** A module whose `exp(ptr, n)` is Math.exp in place over n doubles (laneArray.ts): for the tests. */
-export function expModule(): Uint8Array {
-  return laneArrayModule("exp", (code) => {
-    const scratch = expScratch(code);
-    return (c, x, out, outOfRange) => laneExp(c, scratch, x, out, outOfRange);
-  });
 }

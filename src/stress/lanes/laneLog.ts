@@ -1,4 +1,3 @@
-import { laneArrayModule } from "./laneArray.ts";
 import { Code, V128 } from "./wasm.ts";
 
 /*
@@ -80,12 +79,4 @@ export function laneLog(code: Code, s: LogScratch, x: number, out: number, outOf
   code.get(s.f).get(s.f).simd("f64x2_mul").f64x2(0.5).f64x2(0.33333333333333333).get(s.f).simd("f64x2_mul").simd("f64x2_sub").simd("f64x2_mul");
   code.get(s.dk).f64x2(LN2_LO).simd("f64x2_mul").simd("f64x2_sub").get(s.f).simd("f64x2_sub").simd("f64x2_sub");
   code.get(s.w).get(s.tiny).simd("bitselect").set(out);
-}
-
-/** A module whose `log(ptr, n)` is Math.log in place over n doubles (laneArray.ts): for the tests. */
-export function logModule(): Uint8Array {
-  return laneArrayModule("log", (code) => {
-    const scratch = logScratch(code);
-    return (c, x, out, outOfRange) => laneLog(c, scratch, x, out, outOfRange);
-  });
 }

@@ -1,4 +1,6 @@
-import { Code, encodeModule, F64, I32, V128 } from "./wasm.ts";
+import { expScratch, laneExp } from "../../src/stress/lanes/laneExp.ts";
+import { laneLog, logScratch } from "../../src/stress/lanes/laneLog.ts";
+import { Code, encodeModule, F64, I32, V128 } from "../../src/stress/lanes/wasm.ts";
 
 /** Code for `out` = f(`x`) on both lanes, `outOfRange` |= the lanes it does not compute; its scratch made beforehand. */
 export type LaneFunction = (code: Code, x: number, out: number, outOfRange: number) => void;
@@ -30,4 +32,20 @@ export function laneArrayModule(name: string, emit: (code: Code) => LaneFunction
   code.get(i).i32(2).op("i32_add").set(i).br(0);
   code.end().end();
   return encodeModule({ imports: [{ module: "env", name, params: [F64], results: [F64] }], memoryPages: 1, functions: [{ name, code }] });
+}
+
+/** A module whose `exp(ptr, n)` is Math.exp in place over n doubles. */
+export function expModule(): Uint8Array {
+  return laneArrayModule("exp", (code) => {
+    const scratch = expScratch(code);
+    return (c, x, out, outOfRange) => laneExp(c, scratch, x, out, outOfRange);
+  });
+}
+
+/** A module whose `log(ptr, n)` is Math.log in place over n doubles. */
+export function logModule(): Uint8Array {
+  return laneArrayModule("log", (code) => {
+    const scratch = logScratch(code);
+    return (c, x, out, outOfRange) => laneLog(c, scratch, x, out, outOfRange);
+  });
 }
