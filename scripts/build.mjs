@@ -81,14 +81,16 @@ const perpsimSelf = {
  * The script bundles (see the header): entry; `from`, the modules whose imports of the entry go through
  * its stub ("any", or a list: the pool's thread is only ever started by file, and pool.ts's own
  * in-thread use of worker.ts stays bundled); whether the stub saves the code cache after the first
- * call (a pool thread is stopped, never exits) rather than at exit; and whether the stub is CommonJS,
+ * call (a pool thread is stopped, never exits) rather than at exit; whether the stub passes the thread's
+ * gate (src/threads/tuning.ts) before it runs its bundle: a pool thread boots under V8's default flags
+ * and loads the bundle once the main thread has set the command's; and whether the stub is CommonJS,
  * `<name>-thread.cjs`, instead of the ES module `<name>.js`: piscina requires its threads' module, and a
  * thread that requires an ES module first fails, then starts Node's ES module loader (a dozen more of
  * Node's own modules, compiled from source under the stress command's V8 flags: ~45 M instructions a
  * pool thread, callgrind, 2 threads of a 2-path SSW run: 680 and 670 M → 617 and 643 M).
  */
 const SCRIPTS = {
-  worker: { entry: resolve(root, "src/stress/worker.ts"), from: [], saveAfterFirstCall: true, commonJsStub: true },
+  worker: { entry: resolve(root, "src/stress/worker.ts"), from: [], saveAfterFirstCall: true, passesGate: true, commonJsStub: true },
   render: { entry: resolve(root, "src/report/render.ts"), from: "any" },
   "command-stress": { entry: resolve(root, "src/cli/commands/stress.ts"), from: [resolve(root, "src/cli/main.ts")] },
   "command-backtest": { entry: resolve(root, "src/cli/commands/backtest.ts"), from: [resolve(root, "src/cli/main.ts")] },
@@ -126,7 +128,7 @@ const canvasWithoutAwait = {
 
 /** Build one script bundle (CommonJS, `import.meta` as src/codecache/script.ts's wrapper provides it) and its ESM stub. */
 async function buildScript(name, tmp, outdir) {
-  const { entry, saveAfterFirstCall } = SCRIPTS[name];
+  const { entry, saveAfterFirstCall, passesGate } = SCRIPTS[name];
   const c = common(outdir);
   await esbuild.build({
     ...c, format: "cjs", entryPoints: { [name]: entry }, outdir: tmp, outExtension: { ".js": ".cjs" },
@@ -146,6 +148,8 @@ async function buildScript(name, tmp, outdir) {
   const value = (e) => (saveAfterFirstCall ? `firstCall(body[${JSON.stringify(e)}])` : `body[${JSON.stringify(e)}]`);
   const contents = [
     `import { runScript, saveCodeCaches } from "./src/codecache/index.ts";`,
+    // Node's modules the bundle requires are loaded before the gate, under V8's default flags, with Node's own code cache
+    ...(passesGate ? [...builtinsOf(body).map((m) => `import ${JSON.stringify(m)};`), `import { passGate } from "./src/threads/tuning.ts";`, `passGate();`] : []),
     `const body = runScript(new URL("./${name}.cjs", import.meta.url), ${JSON.stringify(hash)});`,
     // a pool thread is stopped, not exited: its cache is written once its first task has compiled the hot code
     `let saved = false;`,
@@ -160,6 +164,9 @@ async function buildScript(name, tmp, outdir) {
     banner: { js: `const __stubUrl = require("node:url").pathToFileURL(__filename).href;` },
   });
 }
+
+/** Node's own modules a bundle requires (`require("node:…")`, as esbuild writes them), each once, sorted. */
+const builtinsOf = (body) => [...new Set(body.match(/(?<=require\(")node:[\w/]+(?="\))/g) ?? [])].sort();
 
 const common = (outdir) => ({
   bundle: true,

@@ -26,7 +26,11 @@ export function usage(): string {
   return ["usage: perpsim <command> [options]", "", "commands:", ...lines, "", "perpsim <command> --help for the options of one command."].join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Run the command of `argv`. `tuneV8` sets the process's V8 flags (the compiled CLI's, cli.ts): called once,
+ * before the command loads, after the stress pool's threads started ahead have booted (stressAhead.ts).
+ */
+export async function main(argv: string[], tuneV8: () => void = () => {}): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
@@ -34,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   // the stress pool's threads start while the command loads (stressAhead.ts: in the entry's own bundle, piscina required only then)
-  const stopThreadsAhead = name === "stress" ? startStressThreadsAhead(rest) : null;
+  const stopThreadsAhead = name === "stress" ? startStressThreadsAhead(rest, tuneV8) : (tuneV8(), null);
   try {
     if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
     const { run, usage } = await command.load();

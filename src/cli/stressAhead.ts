@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { discardStartedAhead, startAhead, WORKER_MEMORY_MB, type ThreadShape } from "../threads/index.ts";
+import { closedGate, discardStartedAhead, startAhead, tuneWhenArrived, WORKER_MEMORY_MB, type ThreadShape } from "../threads/index.ts";
 import { tuneForKernelRuns } from "./kernelFlags.ts";
 import { STRESS_OPTIONS } from "./commands/stressOptions.ts";
 
@@ -24,16 +24,21 @@ export function stressThreadShape(argv: readonly string[], cores = availablePara
 
 /**
  * `perpsim stress`'s pool threads, started before the command's bundle loads (compiled CLI only), so
- * that a thread's start (~100 ms) runs beside the command's load (~60 ms) and the config's checks
- * instead of after them (`stressThreadShape`). The command's pool takes them when its shape is the same;
- * flags this reading gets wrong only cost threads started for nothing. Returns what stops threads nobody
- * took, to call once the command is over.
+ * that a thread's start-up runs before the command's load and the config's checks instead of after
+ * them (`stressThreadShape`). The command's pool takes them when its shape is the same; flags this
+ * reading gets wrong only cost threads started for nothing. The threads boot under V8's default flags;
+ * `tune` (the command's flags) and the kernel's are set once they have (threads/tuning.ts), before
+ * anything loads the bundles whose code caches were made under them — at once when no thread starts
+ * here. Returns what stops threads nobody took, to call once the command is over.
  */
-export function startStressThreadsAhead(argv: readonly string[]): () => Promise<void> {
+export function startStressThreadsAhead(argv: readonly string[], tune: () => void): () => Promise<void> {
   const shape = stressThreadShape(argv);
-  if (shape) {
-    tuneForKernelRuns(); // before the threads start: V8's flags are the process's
-    startAhead(shape);
-  }
+  const gate = closedGate();
+  const tuneAll = () => {
+    tune();
+    tuneForKernelRuns();
+  };
+  if (shape && startAhead(shape, gate)) tuneWhenArrived(gate, shape.workers, tuneAll);
+  else tuneAll();
   return () => discardStartedAhead();
 }

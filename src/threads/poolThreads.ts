@@ -38,14 +38,15 @@ function workerModule(): string {
  * V8 reads the flag when an isolate is made (a thread's first step), so it is off until every thread is
  * online and on again after: the main thread's isolate, made before, keeps its compile threads.
  */
-export function startThreads(shape: ThreadShape): Piscina {
+export function startThreads(shape: ThreadShape, gate?: SharedArrayBuffer): Piscina {
   const { Piscina: Pool } = loadPiscina();
-  setFlagsFromString("--no-concurrent-recompilation");
+  setFlagsFromString("--no-concurrent-recompilation"); // does not change V8's flag hash (tuning.ts)
   let piscina: Piscina;
   try {
     piscina = new Pool({
       filename: workerModule(), minThreads: shape.workers, maxThreads: shape.workers,
       resourceLimits: { maxOldGenerationSizeMb: shape.memoryMb }, // a strategy that allocates without bound is stopped, not the machine
+      ...(gate && { workerData: { tuning: gate } }),
     });
   } catch (err) {
     setFlagsFromString("--concurrent-recompilation");
@@ -94,15 +95,19 @@ const SLOT = Symbol.for("perpsim.threadsStartedAhead");
 const slots = globalThis as unknown as Record<symbol, Slot | undefined>;
 const keyOf = (shape: ThreadShape) => `${shape.workers}/${shape.memoryMb}`;
 
-/** Start the threads of `shape` now, for the first `takeStartedAhead` of the same shape. Only in the compiled CLI. */
-export function startAhead(shape: ThreadShape): void {
-  if (!compiled || slots[SLOT]) return;
-  const ahead: StartedAhead = { piscina: startThreads(shape), created: 0, failure: null };
+/**
+ * Start the threads of `shape` now, for the first `takeStartedAhead` of the same shape. Only in the compiled
+ * CLI, and once: whether they started. Each thread waits at `gate` (tuning.ts) before it loads its bundle.
+ */
+export function startAhead(shape: ThreadShape, gate?: SharedArrayBuffer): boolean {
+  if (!compiled || slots[SLOT]) return false;
+  const ahead: StartedAhead = { piscina: startThreads(shape, gate), created: 0, failure: null };
   ahead.piscina.on("workerCreate", () => ahead.created++);
   ahead.piscina.on("error", (error: unknown) => {
     ahead.failure ??= { error };
   });
   slots[SLOT] = { key: keyOf(shape), ahead };
+  return true;
 }
 
 /** The threads started ahead for this shape, now the caller's (it destroys them), or null. */

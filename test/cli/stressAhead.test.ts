@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stressThreadShape } from "../../src/cli/stressAhead.ts";
+import { startStressThreadsAhead, stressThreadShape } from "../../src/cli/stressAhead.ts";
 import { StressPool } from "../../src/stress/index.ts";
 
 /*
@@ -34,5 +34,15 @@ describe("stress threads started ahead: the shape read off the command line", ()
     expect(stressThreadShape([...config, "--workers", "two"], 2)).toBeNull();
     expect(stressThreadShape([...config, "--max-memory", "32"], 2)).toBeNull(); // below the command's 64 MB floor
     expect(stressThreadShape([...config, "--workers"], 2)).toBeNull(); // a flag without its value
+  });
+});
+
+describe("stress threads started ahead: the V8 flags", () => {
+  it("are set once, at once, when no thread starts here (under tsx nothing starts ahead; the compiled CLI's gate is threads/tuning.ts's test)", async () => {
+    let tuned = 0;
+    const stop = startStressThreadsAhead(config, () => tuned++);
+    expect(tuned).toBe(1);
+    await stop();
+    expect(tuned).toBe(1);
   });
 });
