@@ -1,16 +1,19 @@
 #!/usr/bin/env -S npx tsx
 import * as nodeModule from "node:module";
 import { setFlagsFromString } from "node:v8";
-import { COMMAND_V8_FLAGS, main } from "./cli/index.ts";
+import { COMMAND_V8_FLAGS, main, saveCodeCachesUnderTheirFlags } from "./cli/index.ts";
 
 // Node ≥ 22.1 keeps compiled bytecode of the modules a command loads (vega, vega-lite, our chunks)
 // between runs; on Node 20 the function does not exist and nothing changes.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-// V8's flags (v8Flags.ts says why), set once the stress pool's threads started ahead have booted (threads/tuning.ts)
-process.exitCode = await main(process.argv.slice(2), () => {
-  for (const flag of COMMAND_V8_FLAGS) setFlagsFromString(flag);
-});
+// V8's flags (v8Flags.ts says why), set once the command's module has loaded and the stress pool's threads
+// started ahead have booted. Any flag changes the hash V8 checks code caches against, Node's own too: what
+// loads before, under V8's defaults, loads Node's modules from their cache (threads/tuning.ts).
+const setFlags = (flags: readonly string[]) => flags.forEach((flag) => setFlagsFromString(flag));
+process.exitCode = await main(process.argv.slice(2), () => setFlags(COMMAND_V8_FLAGS));
+
+saveCodeCachesUnderTheirFlags();
 
 // The command is over and its files are written: leave now, not when a library's own timers run out (ioredis's
 // reply parser keeps an interval shrinking its buffer pool for up to ~0.9 s after a queued run's binary replies:

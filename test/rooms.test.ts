@@ -76,9 +76,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   report: ["results", "errors"],
   results: [],
   queue: ["stress", "paths", "results", "errors"],
-  // V8's code cache for the compiled CLI's script bundles: imported only by the stubs scripts/build.mjs writes
+  // V8's code cache for the compiled CLI's script bundles: imported by the stubs scripts/build.mjs writes, and by
+  // the CLI, which has every stub's copy write its caches at its end, under the flags each was loaded under
   codecache: [],
-  cli: ["backtest", "calibration", "data", "errors", "margin", "market", "paths", "queue", "report", "results", "scenarios", "strategy", "stress", "threads", "venues"],
+  cli: ["backtest", "calibration", "codecache", "data", "errors", "margin", "market", "paths", "queue", "report", "results", "scenarios", "strategy", "stress", "threads", "venues"],
   "": ["cli"],
 };
 

@@ -28,7 +28,8 @@ export function usage(): string {
 
 /**
  * Run the command of `argv`. `tuneV8` sets the process's V8 flags (the compiled CLI's, cli.ts): called once,
- * before the command loads, after the stress pool's threads started ahead have booted (stressAhead.ts).
+ * after the command's module has loaded (under V8's defaults, cli.ts says why) and the stress pool's threads
+ * started ahead have booted (stressAhead.ts), before the command runs.
  */
 export async function main(argv: string[], tuneV8: () => void = () => {}): Promise<number> {
   const [name, ...rest] = argv;
@@ -38,10 +39,12 @@ export async function main(argv: string[], tuneV8: () => void = () => {}): Promi
   }
   const command = commands[name];
   // the stress pool's threads start while the command loads (stressAhead.ts: in the entry's own bundle, piscina required only then)
-  const stopThreadsAhead = name === "stress" ? startStressThreadsAhead(rest, tuneV8) : (tuneV8(), null);
+  const ahead = name === "stress" ? startStressThreadsAhead(rest) : null;
   try {
     if (!command) throw new InputError(`unknown command '${name}' (try: ${Object.keys(commands).join(", ")})`);
     const { run, usage } = await command.load();
+    if (ahead) ahead.tune(tuneV8);
+    else tuneV8();
     if (usage && rest.some((a) => a === "--help" || a === "-h")) {
       console.log(usage);
       return 0;
@@ -62,6 +65,6 @@ export async function main(argv: string[], tuneV8: () => void = () => {}): Promi
     console.error(err instanceof Error ? err.stack ?? err.message : String(err));
     return 2;
   } finally {
-    await stopThreadsAhead?.();
+    await ahead?.stop();
   }
 }

@@ -22,23 +22,34 @@ export function stressThreadShape(argv: readonly string[], cores = availablePara
   return workers >= 2 && workers <= cores && memoryMb >= 64 ? { workers, memoryMb } : null;
 }
 
+/** Threads started ahead: `tune` sets the process's V8 flags once they have booted, `stop` ends those nobody took. */
+export interface ThreadsAhead {
+  tune(flags: () => void): void;
+  stop(): Promise<void>;
+}
+
 /**
  * `perpsim stress`'s pool threads, started before the command's bundle loads (compiled CLI only), so
- * that a thread's start-up runs before the command's load and the config's checks instead of after
+ * that a thread's start-up runs beside the command's load and the config's checks instead of after
  * them (`stressThreadShape`). The command's pool takes them when its shape is the same; flags this
  * reading gets wrong only cost threads started for nothing. The threads boot under V8's default flags;
- * `tune` (the command's flags) and the kernel's are set once they have (threads/tuning.ts), before
- * anything loads the bundles whose code caches were made under them — at once when no thread starts
- * here. Returns what stops threads nobody took, to call once the command is over.
+ * `tune` sets the command's flags (`flags`) and the kernel's once they have (threads/tuning.ts) — at once
+ * when none started here — before they load their bundle, whose code cache was made under them. `stop`,
+ * once the command is over, ends the threads nobody took.
  */
-export function startStressThreadsAhead(argv: readonly string[], tune: () => void): () => Promise<void> {
+export function startStressThreadsAhead(argv: readonly string[]): ThreadsAhead {
   const shape = stressThreadShape(argv);
   const gate = closedGate();
-  const tuneAll = () => {
-    tune();
-    tuneForKernelRuns();
+  const started = shape !== null && startAhead(shape, gate);
+  return {
+    tune(flags) {
+      const all = () => {
+        flags();
+        tuneForKernelRuns();
+      };
+      if (started) tuneWhenArrived(gate, shape.workers, all);
+      else all();
+    },
+    stop: () => discardStartedAhead(),
   };
-  if (shape && startAhead(shape, gate)) tuneWhenArrived(gate, shape.workers, tuneAll);
-  else tuneAll();
-  return () => discardStartedAhead();
 }

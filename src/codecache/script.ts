@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { cachedDataVersionTag } from "node:v8";
 import vm from "node:vm";
+import { addSaver } from "./savers.ts";
 import { cacheFile, readCache, writeCache } from "./store.ts";
 
 /**
@@ -31,23 +33,31 @@ export function runScript(url: URL, hash: string): Record<string, unknown> {
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href, dynamicImport);
   if (cache !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     if (unsaved.length === 0) process.once("exit", saveCodeCaches);
-    unsaved.push({ script, cache, file });
+    addSaver(saveCodeCaches);
+    unsaved.push({ script, cache, file, tag: cachedDataVersionTag() });
   }
   return module.exports;
 }
 
-/** Scripts run without a usable cache: their caches are written once they have run a while. */
-const unsaved: { script: vm.Script; cache: string; file: string }[] = [];
+/** Scripts run without a usable cache, with V8's tag when they were compiled: their caches are written once they have run a while. */
+const unsaved: { script: vm.Script; cache: string; file: string; tag: number }[] = [];
 
 /**
  * Write the code cache of every script run without one, with the functions it has compiled so far: at
  * the thread's exit, or earlier by the caller (a pool thread, stopped without an exit, after its first
- * task). Failing to write only costs the next run its compile.
+ * task). Only those compiled under the V8 flags set now: V8 stamps a cache with the flags it is made
+ * under and refuses it under others, so a script compiled before the process set its flags (the compiled
+ * CLI's command bundle, loaded under V8's defaults: cli.ts) waits for a call under those again. Failing
+ * to write only costs the next run its compile.
  */
 export function saveCodeCaches(): void {
-  process.off("exit", saveCodeCaches); // asked before the exit: the next unsaved script adds it again
-  for (const { script, cache, file } of unsaved.splice(0)) writeCache(cache, file, () => script.createCachedData());
+  const tag = cachedDataVersionTag();
+  const now = unsaved.filter((u) => u.tag === tag);
+  unsaved.splice(0, unsaved.length, ...unsaved.filter((u) => u.tag !== tag));
+  if (unsaved.length === 0) process.off("exit", saveCodeCaches); // asked before the exit: the next unsaved script adds it again
+  for (const { script, cache, file } of now) writeCache(cache, file, () => script.createCachedData());
 }
+
 
 /** The bundle's `import()`: from this module, which the build puts in the stub beside the bundle (same folder, so relative specifiers mean the same). */
 const dynamicImport = (specifier: string): Promise<unknown> => import(specifier);

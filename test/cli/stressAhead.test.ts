@@ -38,11 +38,13 @@ describe("stress threads started ahead: the shape read off the command line", ()
 });
 
 describe("stress threads started ahead: the V8 flags", () => {
-  it("are set once, at once, when no thread starts here (under tsx nothing starts ahead; the compiled CLI's gate is threads/tuning.ts's test)", async () => {
+  it("are set when asked, at once, when no thread starts here (under tsx nothing starts ahead; the compiled CLI's gate is threads/tuning.ts's test)", async () => {
     let tuned = 0;
-    const stop = startStressThreadsAhead(config, () => tuned++);
+    const ahead = startStressThreadsAhead(config);
+    expect(tuned).toBe(0);
+    ahead.tune(() => tuned++);
     expect(tuned).toBe(1);
-    await stop();
+    await ahead.stop();
     expect(tuned).toBe(1);
   });
 });

@@ -82,6 +82,18 @@ describe("runScript: a script bundle run through V8's code cache", () => {
     expect((await stat(cacheOf("pppp", other.tag))).mtimeMs).toBe(flagged.mtimeMs);
   }, 60_000);
 
+  it("writes a script's cache only under the flags it was compiled under: the compiled CLI's command bundle, loaded before the flags are set, once they are undone (DEFAULT_V8_FLAGS)", async () => {
+    const fixture = new URL("./fixtures/flagsAtSave.ts", import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", fixture, body, "ffff"], { env: { ...process.env } });
+    const seen = JSON.parse(stdout) as { defaults: number; tuned: number; untuned: number; writtenTuned: boolean; writtenUntuned: boolean };
+    expect(seen.tuned).not.toBe(seen.defaults);
+    expect(seen.untuned).toBe(seen.defaults); // V8's own values: the CLI's flags undone
+    expect(seen).toMatchObject({ writtenTuned: false, writtenUntuned: true }); // a cache made under the flags would be V8's to refuse
+    const written = await stat(cacheOf("ffff", seen.defaults));
+    expect(await runInProcess("ffff")).toMatchObject({ sum: 5, tag: seen.defaults });
+    expect((await stat(cacheOf("ffff", seen.defaults))).mtimeMs).toBe(written.mtimeMs); // V8 took it: not written again
+  }, 60_000);
+
   it("refuses a damaged cache (V8 itself checks only its header), runs the bundle and writes a good cache in its place", async () => {
     const good = await readFile(cacheOf("pppp", childTag));
     const damaged = Buffer.from(good);
