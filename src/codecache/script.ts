@@ -28,13 +28,14 @@ export function runScript(url: URL, hash: string): Record<string, unknown> {
   const wrapped = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __perpsimImport) {${readFileSync(file, "utf8")}\n})`;
   const cache = cacheFile(file, hash);
   const cachedData = cache === null ? undefined : readCache(cache);
+  const tag = cachedDataVersionTag(); // V8's flags it is compiled under
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href, dynamicImport);
   if (cache !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     if (unsaved.length === 0) process.once("exit", saveCodeCaches);
     addSaver(saveCodeCaches);
-    unsaved.push({ script, cache, file, tag: cachedDataVersionTag() });
+    unsaved.push({ script, cache, file, tag });
   }
   return module.exports;
 }
@@ -57,7 +58,6 @@ export function saveCodeCaches(): void {
   if (unsaved.length === 0) process.off("exit", saveCodeCaches); // asked before the exit: the next unsaved script adds it again
   for (const { script, cache, file } of now) writeCache(cache, file, () => script.createCachedData());
 }
-
 
 /** The bundle's `import()`: from this module, which the build puts in the stub beside the bundle (same folder, so relative specifiers mean the same). */
 const dynamicImport = (specifier: string): Promise<unknown> => import(specifier);
