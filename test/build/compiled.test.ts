@@ -46,6 +46,19 @@ describe("the compiled CLI (dist/cli.js)", () => {
     expect(rows).toHaveLength(1 + 120 * 2);
   }, 120_000);
 
+  it("starts the stress pool's threads under V8's default flags and loads their bundle past the gate (threads/tuning.ts)", async () => {
+    const file = join(dir, "stress.json");
+    await writeFile(file, JSON.stringify(config));
+    const { stderr } = await run(process.execPath, ["--import", resolve("test/build/fixtures/bootTag.mjs"), join(dist, "cli.js"), "stress", "--config", file, "--no-report", "--workers", "2", "--out", join(dir, "boot")]);
+    const tags = [...stderr.matchAll(/^boot-tag (main|thread) ([0-9a-f]+)$/gm)].map((m) => [m[1], m[2]]);
+    const main = tags.find(([who]) => who === "main")![1];
+    expect(tags.filter(([who]) => who === "thread")).toEqual([["thread", main], ["thread", main]]); // the two pool threads, booted before any flag was set
+    // the pool thread's stub passes the gate after Node's modules and before its bundle (a stub without it leaves the main thread waiting out the gate's 2 s)
+    const stub = await readFile(join(dist, "worker-thread.cjs"), "utf8");
+    expect(stub.indexOf("passGate();")).toBeGreaterThan(stub.lastIndexOf('require("node:'));
+    expect(stub.indexOf("passGate();")).toBeLessThan(stub.indexOf("runScript(new URL("));
+  }, 120_000);
+
   it("loads a user's .ts strategy file (through tsx's hooks) in the main thread and in bundled workers", async () => {
     const file = join(dir, "strategy.json");
     await writeFile(file, JSON.stringify({
