@@ -1,7 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import * as nodeModule from "node:module";
-import { setFlagsFromString } from "node:v8";
-import { COMMAND_V8_FLAGS, main, saveCodeCachesUnderTheirFlags } from "./cli/index.ts";
+import { COMMAND_V8_FLAGS, main, saveCodeCachesUnderTheirFlags, setV8Flags } from "./cli/index.ts";
 
 // Node ≥ 22.1 keeps compiled bytecode of the modules a command loads (vega, vega-lite, our chunks)
 // between runs; on Node 20 the function does not exist and nothing changes.
@@ -10,8 +9,7 @@ import { COMMAND_V8_FLAGS, main, saveCodeCachesUnderTheirFlags } from "./cli/ind
 // V8's flags (v8Flags.ts says why), set once the command's module has loaded and the stress pool's threads
 // started ahead have booted. Any flag changes the hash V8 checks code caches against, Node's own too: what
 // loads before, under V8's defaults, loads Node's modules from their cache (threads/tuning.ts).
-const setFlags = (flags: readonly string[]) => flags.forEach((flag) => setFlagsFromString(flag));
-process.exitCode = await main(process.argv.slice(2), () => setFlags(COMMAND_V8_FLAGS));
+process.exitCode = await main(process.argv.slice(2), () => setV8Flags(COMMAND_V8_FLAGS));
 
 saveCodeCachesUnderTheirFlags();
 

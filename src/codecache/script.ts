@@ -54,7 +54,9 @@ const unsaved: { script: vm.Script; cache: string; file: string; tag: number }[]
 export function saveCodeCaches(): void {
   const tag = cachedDataVersionTag();
   const now = unsaved.filter((u) => u.tag === tag);
-  unsaved.splice(0, unsaved.length, ...unsaved.filter((u) => u.tag !== tag));
+  const later = unsaved.filter((u) => u.tag !== tag);
+  unsaved.length = 0;
+  unsaved.push(...later);
   if (unsaved.length === 0) process.off("exit", saveCodeCaches); // asked before the exit: the next unsaved script adds it again
   for (const { script, cache, file } of now) writeCache(cache, file, () => script.createCachedData());
 }

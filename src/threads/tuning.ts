@@ -51,8 +51,7 @@ export function tuneWhenArrived(gate: SharedArrayBuffer, threads: number, tune: 
 export function passGate(gate: unknown = (workerData as { tuning?: unknown } | null)?.tuning): void {
   if (!(gate instanceof SharedArrayBuffer)) return;
   const cells = new Int32Array(gate);
-  if (Atomics.load(cells, OPEN) === 1) return;
   Atomics.add(cells, ARRIVED, 1);
   Atomics.notify(cells, ARRIVED);
-  Atomics.wait(cells, OPEN, 0, WAIT_MS);
+  Atomics.wait(cells, OPEN, 0, WAIT_MS); // at once when it is open already
 }
