@@ -47,28 +47,57 @@ export function expScratch(code: Code): ExpScratch {
  * lanes with |x| ≥ 707 or NaN (their `out` is not Math.exp's).
  */
 export function laneExp(code: Code, s: ExpScratch, x: number, out: number, outOfRange: number): void {
-  code.get(x).simd("f64x2_abs").tee(s.ax);
-  code.f64x2(LIMIT).simd("f64x2_lt").simd("not").get(outOfRange).simd("or").set(outOfRange);
-  code.get(s.ax).f64x2(HALF_LN2_PAST).simd("f64x2_ge").set(s.reduce);
-  code.get(s.ax).f64x2(TWO_TO_MINUS_28).simd("f64x2_lt").set(s.tiny);
-  code.get(x).f64x2(-0).simd("and").set(s.sign);
-  // k = trunc(x/ln2 ± 0.5), 0 where |x| ≤ 0.5·ln2
-  code.f64x2(INV_LN2).get(x).simd("f64x2_mul").f64x2(0.5).get(s.sign).simd("or").simd("f64x2_add").simd("f64x2_trunc");
-  code.get(s.reduce).simd("and").set(s.k);
-  code.get(x).get(s.k).f64x2(LN2_HI).simd("f64x2_mul").simd("f64x2_sub").set(s.hi);
-  code.get(s.k).f64x2(LN2_LO).simd("f64x2_mul").set(s.lo);
-  code.get(s.hi).get(s.lo).simd("f64x2_sub").tee(s.r).get(s.r).simd("f64x2_mul").set(s.t);
-  // c = r − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
-  code.get(s.r).get(s.t);
-  code.get(s.t).get(s.t).get(s.t).get(s.t).f64x2(P5).simd("f64x2_mul").f64x2(P4).simd("f64x2_add").simd("f64x2_mul");
-  code.f64x2(P3).simd("f64x2_add").simd("f64x2_mul").f64x2(P2).simd("f64x2_add").simd("f64x2_mul").f64x2(P1).simd("f64x2_add");
-  code.simd("f64x2_mul").simd("f64x2_sub").set(s.c);
-  // y = (1 − ((lo − (r·c)/(2 − c)) − hi)) · 2^k
-  code.f64x2(1).get(s.lo).get(s.r).get(s.c).simd("f64x2_mul").f64x2(2).get(s.c).simd("f64x2_sub").simd("f64x2_div").simd("f64x2_sub");
-  code.get(s.hi).simd("f64x2_sub").simd("f64x2_sub");
-  code.get(s.k).simd("i32x4_trunc_sat_f64x2_s_zero").simd("i64x2_extend_low_i32x4_s").i64x2(1023n).simd("i64x2_add");
-  code.i32(52).simd("i64x2_shl").simd("f64x2_mul").set(s.t);
-  // 1 + x where |x| < 2⁻²⁸, E where x = 1 (read before `out` is written: it may be `x`)
-  code.f64x2(1).get(x).simd("f64x2_add").get(s.t).get(s.tiny).simd("bitselect").set(s.t);
-  code.f64x2(Math.E).get(s.t).get(x).f64x2(1).simd("f64x2_eq").simd("bitselect").set(out);
+  for (const phase of expPhases(code, s, x, out, outOfRange)) phase();
+}
+
+/**
+ * Code for several exps at once (`outs[i]` = Math.exp(`xs[i]`), each with its own scratch), written phase by phase
+ * across them: each exp is one long chain of dependent operations (the polynomial, then a division), so written one
+ * after the other the processor waits on each; interleaved, it works on the others' chains meanwhile. The same
+ * operations on the same values: the same bits.
+ */
+export function laneExps(code: Code, scratch: readonly ExpScratch[], xs: readonly number[], outs: readonly number[], outOfRange: number): void {
+  const each = xs.map((x, i) => expPhases(code, scratch[i], x, outs[i], outOfRange));
+  for (let phase = 0; phase < each[0].length; phase++) for (const phases of each) phases[phase]();
+}
+
+/** laneExp's code as phases that each leave the stack empty, in order. */
+function expPhases(code: Code, s: ExpScratch, x: number, out: number, outOfRange: number): (() => void)[] {
+  // c = r − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5)))), a Horner step a phase (c holds the sum so far)
+  const horner = (p: number) => () => void code.get(s.t).get(s.c).simd("f64x2_mul").f64x2(p).simd("f64x2_add").set(s.c);
+  return [
+    () => {
+      code.get(x).simd("f64x2_abs").tee(s.ax);
+      code.f64x2(LIMIT).simd("f64x2_lt").simd("not").get(outOfRange).simd("or").set(outOfRange);
+    },
+    () => {
+      code.get(s.ax).f64x2(HALF_LN2_PAST).simd("f64x2_ge").set(s.reduce);
+      code.get(s.ax).f64x2(TWO_TO_MINUS_28).simd("f64x2_lt").set(s.tiny);
+      code.get(x).f64x2(-0).simd("and").set(s.sign);
+    },
+    // k = trunc(x/ln2 ± 0.5), 0 where |x| ≤ 0.5·ln2
+    () => void code.f64x2(INV_LN2).get(x).simd("f64x2_mul").f64x2(0.5).get(s.sign).simd("or").simd("f64x2_add").simd("f64x2_trunc").get(s.reduce).simd("and").set(s.k),
+    () => {
+      code.get(x).get(s.k).f64x2(LN2_HI).simd("f64x2_mul").simd("f64x2_sub").set(s.hi);
+      code.get(s.k).f64x2(LN2_LO).simd("f64x2_mul").set(s.lo);
+    },
+    () => void code.get(s.hi).get(s.lo).simd("f64x2_sub").tee(s.r).get(s.r).simd("f64x2_mul").set(s.t),
+    () => void code.get(s.t).f64x2(P5).simd("f64x2_mul").f64x2(P4).simd("f64x2_add").set(s.c),
+    horner(P3),
+    horner(P2),
+    horner(P1),
+    () => void code.get(s.r).get(s.t).get(s.c).simd("f64x2_mul").simd("f64x2_sub").set(s.c),
+    // y = (1 − ((lo − (r·c)/(2 − c)) − hi)) · 2^k
+    () => void code.get(s.r).get(s.c).simd("f64x2_mul").f64x2(2).get(s.c).simd("f64x2_sub").simd("f64x2_div").set(s.c),
+    () => {
+      code.f64x2(1).get(s.lo).get(s.c).simd("f64x2_sub").get(s.hi).simd("f64x2_sub").simd("f64x2_sub");
+      code.get(s.k).simd("i32x4_trunc_sat_f64x2_s_zero").simd("i64x2_extend_low_i32x4_s").i64x2(1023n).simd("i64x2_add");
+      code.i32(52).simd("i64x2_shl").simd("f64x2_mul").set(s.t);
+    },
+    // 1 + x where |x| < 2⁻²⁸, E where x = 1 (read before `out` is written: it may be `x`)
+    () => {
+      code.f64x2(1).get(x).simd("f64x2_add").get(s.t).get(s.tiny).simd("bitselect").set(s.t);
+      code.f64x2(Math.E).get(s.t).get(x).f64x2(1).simd("f64x2_eq").simd("bitselect").set(out);
+    },
+  ];
 }
