@@ -22,6 +22,7 @@ const P4 = -1.65339022054652515390e-06, P5 = 4.13813679705723846039e-08;
 const fromWords = (high: number): number => new Float64Array(new BigUint64Array([BigInt(high) << 32n]).buffer)[0];
 const HALF_LN2_PAST = fromWords(0x3fd62e43), TWO_TO_MINUS_28 = fromWords(0x3e300000);
 const LIMIT = 707;
+const BIASED_EXPONENT = 4503599627370496 + 1023;
 
 /** Locals a lane exp uses, made once per function and reused by every exp in it. */
 export interface ExpScratch {
@@ -91,8 +92,8 @@ function expPhases(code: Code, s: ExpScratch, x: number, out: number, outOfRange
     () => void code.get(s.r).get(s.c).simd("f64x2_mul").f64x2(2).get(s.c).simd("f64x2_sub").simd("f64x2_div").set(s.c),
     () => {
       code.f64x2(1).get(s.lo).get(s.c).simd("f64x2_sub").get(s.hi).simd("f64x2_sub").simd("f64x2_sub");
-      code.get(s.k).simd("i32x4_trunc_sat_f64x2_s_zero").simd("i64x2_extend_low_i32x4_s").i64x2(1023n).simd("i64x2_add");
-      code.i32(52).simd("i64x2_shl").simd("f64x2_mul").set(s.t);
+      // 2^k's bits (k + 1023) << 52: k + 1023 + 2⁵² holds the integer k + 1023 in its low bits (|k| < 1021 here)
+      code.get(s.k).f64x2(BIASED_EXPONENT).simd("f64x2_add").i32(52).simd("i64x2_shl").simd("f64x2_mul").set(s.t);
     },
     // 1 + x where |x| < 2⁻²⁸, E where x = 1 (read before `out` is written: it may be `x`)
     () => {

@@ -66,6 +66,8 @@ interface Temps {
   t: number;
   hf: number;
   iz: number;
+  pairA: number;
+  pairB: number;
   k: number;
   x: number;
   v: number;
@@ -79,7 +81,7 @@ interface Temps {
 
 function temps(code: Code): Temps {
   const v = () => code.local(V128);
-  return { active: v(), fnPair: v(), wedge: v(), exp: expScratch(code), expOut: v(), floorT: v(), t: v(), hf: v(), iz: code.local(V128), k: v(), x: v(), v: v(), u: v(), x2: v(), ok: v(), mix: v(), sqrtMix: v(), e: v() };
+  return { active: v(), fnPair: v(), wedge: v(), exp: expScratch(code), expOut: v(), floorT: v(), t: v(), hf: v(), iz: code.local(V128), pairA: v(), pairB: v(), k: v(), x: v(), v: v(), u: v(), x2: v(), ok: v(), mix: v(), sqrtMix: v(), e: v() };
 }
 
 /** t = 2091639·s0 + c·2⁻³²; s0 = s1; s1 = s2; c = floor(t); s2 = t − c (on both lanes). */
@@ -97,18 +99,24 @@ function alea(code: Code, s: LaneStream, t: number): void {
 function zigguratFast(code: Code, mem: LaneMemory, s: LaneStream, w: Temps, into: number): void {
   code.get(s.s2).f64x2(TWO32).simd("f64x2_mul").set(w.t);
   code.get(w.t).f64x2(TWO32).simd("f64x2_sub").get(w.t).get(w.t).f64x2(TWO31).simd("f64x2_ge").simd("bitselect").set(w.hf);
-  // (hz & 127) · 16: the byte offset of the layer's (k, w) pair
-  code.get(w.hf).simd("i32x4_trunc_sat_f64x2_s_zero").i32(127).simd("i32x4_splat").simd("and").i32(4).simd("i32x4_shl").set(w.iz);
-  const pair = (lane: 0 | 1, second: boolean) => code.get(w.iz).i32x4Extract(lane).f64Load(mem.table + (second ? 8 : 0));
-  code.f64x2(0);
-  pair(0, false); code.f64x2Replace(0);
-  pair(1, false); code.f64x2Replace(1);
-  code.set(w.k);
-  code.get(w.hf).f64x2(0);
-  pair(0, true); code.f64x2Replace(0);
-  pair(1, true); code.f64x2Replace(1);
-  code.simd("f64x2_mul").set(into);
+  // (hz & 127) · 16, the byte offset of the layer's (k, w) pair, in the low i32 of each lane: hz ≡ s2·2³² (mod 2³²),
+  // and s2·2³² + 2⁵² holds that integer in its low bits (an add where a saturating truncation took four instructions)
+  code.get(w.t).f64x2(TWO52).simd("f64x2_add").i32(127).simd("i32x4_splat").simd("and").i32(4).simd("i32x4_shl").set(w.iz);
+  gatherPairs(code, w, mem.table);
+  code.get(w.pairA).get(w.pairB).shuffle(FIRSTS).set(w.k);
+  code.get(w.hf).get(w.pairA).get(w.pairB).shuffle(SECONDS).simd("f64x2_mul").set(into);
 }
+
+/**
+ * Each lane's pair of doubles at byte offset `base` + its `w.iz` (the lane's low i32) into `w.pairA` (lane 0's) and
+ * `w.pairB` (lane 1's), one load each; shuffled with FIRSTS, both lanes' first doubles, with SECONDS their second.
+ */
+function gatherPairs(code: Code, w: Temps, base: number): void {
+  code.get(w.iz).i32x4Extract(0).v128Load(base).set(w.pairA);
+  code.get(w.iz).i32x4Extract(2).v128Load(base).set(w.pairB);
+}
+const FIRSTS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], SECONDS = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+const TWO52 = 4503599627370496;
 
 /** An Alea step on the lanes in `mask` only (the others keep their state). */
 function aleaMasked(code: Code, s: LaneStream, w: Temps, mask: number): void {
@@ -130,19 +138,14 @@ function slowNormals(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, int
   const s = lanes.stream;
   code.loop();
   // the tail: the host's
-  code.get(w.iz).i32(0).simd("i32x4_splat").simd("i32x4_eq").simd("i64x2_extend_low_i32x4_s").get(w.active).simd("and").set(w.wedge);
+  code.get(w.iz).i64x2(0n).simd("i64x2_eq").get(w.active).simd("and").set(w.wedge);
   code.get(lanes.ok).get(w.wedge).simd("andnot").set(lanes.ok);
   code.get(w.active).get(w.wedge).simd("andnot").set(w.active);
   // the wedge
   aleaMasked(code, s, w, w.active);
-  const pair = (lane: 0 | 1, second: boolean) => code.get(w.iz).i32x4Extract(lane).f64Load(mem.table + 8 * knwn.length + (second ? 8 : 0));
-  code.f64x2(0);
-  pair(0, false); code.f64x2Replace(0);
-  pair(1, false); code.f64x2Replace(1);
-  code.set(w.fnPair);
-  code.f64x2(0);
-  pair(0, true); code.f64x2Replace(0);
-  pair(1, true); code.f64x2Replace(1);
+  gatherPairs(code, w, mem.table + 8 * knwn.length);
+  code.get(w.pairA).get(w.pairB).shuffle(FIRSTS).set(w.fnPair);
+  code.get(w.pairA).get(w.pairB).shuffle(SECONDS);
   code.get(w.fnPair).simd("f64x2_sub").get(s.s2).simd("f64x2_mul").get(w.fnPair).simd("f64x2_add").set(w.wedge);
   code.f64x2(-0.5).get(into).simd("f64x2_mul").get(into).simd("f64x2_mul").set(w.expOut);
   code.f64x2(0).set(w.t); // exp's out-of-range lanes: |x| < 3.5 here, none

@@ -19,7 +19,7 @@ export const SIMD = {
   not: 0x4d, and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, any_true: 0x53,
   f64x2_floor: 0x75, f64x2_trunc: 0x7a, i32x4_eq: 0x37, i32x4_shl: 0xab,
   i64x2_all_true: 0xc3, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb, i64x2_shr_u: 0xcd, i64x2_add: 0xce, i64x2_sub: 0xd1,
-  i64x2_lt_s: 0xd8, i64x2_gt_s: 0xd9, f64x2_abs: 0xec, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
+  i64x2_eq: 0xd6, i64x2_lt_s: 0xd8, i64x2_gt_s: 0xd9, f64x2_abs: 0xec, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
   i32x4_trunc_sat_f64x2_s_zero: 0xfc, f64x2_convert_low_i32x4_s: 0xfe,
 } as const;
 export type SimdOp = Exclude<keyof typeof SIMD, "load" | "store" | "const" | "i8x16_shuffle" | `${string}_lane`>;
