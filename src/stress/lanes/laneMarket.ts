@@ -98,7 +98,7 @@ function alea(code: Code, s: LaneStream, t: number): void {
  */
 function zigguratFast(code: Code, mem: LaneMemory, s: LaneStream, w: Temps, into: number): void {
   code.get(s.s2).f64x2(TWO32).simd("f64x2_mul").set(w.t);
-  code.get(w.t).f64x2(TWO32).simd("f64x2_sub").get(w.t).get(w.t).f64x2(TWO31).simd("f64x2_ge").simd("bitselect").set(w.hf);
+  code.get(w.t).get(w.t).f64x2(TWO31).simd("f64x2_ge").f64x2(TWO32).simd("and").simd("f64x2_sub").set(w.hf);
   // (hz & 127) · 16, the byte offset of the layer's (k, w) pair, in the low i32 of each lane: hz ≡ s2·2³² (mod 2³²),
   // and s2·2³² + 2⁵² holds that integer in its low bits (an add where a saturating truncation took four instructions)
   code.get(w.t).f64x2(TWO52).simd("f64x2_add").i32(127).simd("i32x4_splat").simd("and").i32(4).simd("i32x4_shl").set(w.iz);
@@ -169,7 +169,7 @@ function normal(code: Code, mem: LaneMemory, lanes: LaneStep, w: Temps, into: nu
   if (only === undefined) alea(code, lanes.stream, w.t);
   else aleaMasked(code, lanes.stream, w, only);
   zigguratFast(code, mem, lanes.stream, w, into);
-  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_lt").simd("not");
+  code.get(w.hf).simd("f64x2_abs").get(w.k).simd("f64x2_ge"); // not below the layer's bound (neither is NaN)
   if (only !== undefined) code.get(only).simd("and");
   code.tee(w.active).simd("any_true").if();
   slowNormals(code, mem, lanes, w, into);
