@@ -12,6 +12,7 @@ import { fillNormals } from "../src/paths/random/ziggurat.ts";
 import { parseStressConfig } from "../src/stress/config.ts";
 import { pathStream } from "../src/paths/random/stream.ts";
 import { PathSimulator, PATH_FIELDS, createSimulator } from "../src/stress/index.ts";
+import { marketAhead } from "../src/stress/lanes/laneMarketAhead.ts";
 import { cpuSeconds, verdict } from "./measure.ts";
 
 const PATHS = 1000;
@@ -81,6 +82,40 @@ function modelStepNs(): { wall: number; cpu: number } {
     if (round > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
   }
   if (!Number.isFinite(checksum)) throw new Error("bad model run");
+  return best;
+}
+
+/**
+ * The same model as the stress kernel runs it for this book: its market drawn ahead on WebAssembly's lanes, two
+ * paths a call, each step's log prices and prices (Math.exp's bits) included — more than the model's step alone.
+ * The same paths and method as modelStepNs (best of rounds 2–6), in ns a path-step.
+ */
+function lanesStepNs(): { wall: number; cpu: number } | null {
+  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
+  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
+  const model = createModel(config.model);
+  const plain = model.inlineStep?.(config.stepMinutes / 60 / HOURS_PER_YEAR)?.plain;
+  const lanes = plain ? marketAhead(plain, STEPS) : null;
+  if (!lanes) return null;
+  const start = new Float64Array(model.symbols.length); // the SSW's prices start at 1
+  const a = new RandomStream("0"), b = new RandomStream("0");
+  const paths = 500;
+  let best = { wall: Infinity, cpu: Infinity };
+  let checksum = 0;
+  for (let round = 0; round < 6; round++) {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    for (let p = 0; p < paths; p += 2) {
+      a.reseed(streamKey(config.seed, p, SUBSTREAM.market));
+      b.reseed(streamKey(config.seed, p + 1, SUBSTREAM.market));
+      lanes.fill(a, b, start, STEPS);
+      checksum += lanes.figures[0];
+    }
+    const steps = paths * STEPS;
+    const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
+    if (round > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
+  }
+  if (!Number.isFinite(checksum)) throw new Error("bad lanes run");
   return best;
 }
 
@@ -213,6 +248,12 @@ export default async function (): Promise<void> {
   // before issue 13's compiled step (compiledStep.ts): ~195 ns and 1,254 instructions a step (callgrind),
   // after: ~53 ns and 513 instructions, on the same machine at a load average near 1
   console.log(verdict("ssw model step alone", `${step.wall.toFixed(0)} ns per step (${step.cpu.toFixed(0)} CPU-ns)`, "≤ 85 CPU-ns (the hand-fused prototype's model)", step.cpu <= 85));
+  const lanes = lanesStepNs();
+  console.log(
+    lanes
+      ? `  (not a verdict) the same market as the stress kernel reads it for this book, drawn ahead on WebAssembly's lanes two paths a call, log prices and Math.exp's prices included: ${lanes.wall.toFixed(0)} ns a path-step (${lanes.cpu.toFixed(0)} CPU-ns)`
+      : "  (not a verdict) no WebAssembly SIMD here: the stress kernel draws this market in its loop",
+  );
   const bytes = allocation();
   // before issue 13's sampler change: 65 bytes per model step (4 boxed normals), 80 per path step
   console.log(`heap allocated: ${bytes.model.toFixed(1)} bytes per model step, ${bytes.path.toFixed(1)} per path step on the reference kernel, ${bytes.fused.toFixed(1)} on the fused kernel (both modes, per-path set-up included)`);
