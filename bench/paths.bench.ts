@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { getHeapSpaceStatistics } from "node:v8";
 import { bridgeCrossed, sampleBridgeMax, sampleBridgeMin } from "../src/paths/bridge.ts";
-import { createModel, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM } from "../src/paths/index.ts";
+import { createModel, type ModelSpec, sampleBridgeExtremes, cholesky, toSquareMatrix, HOURS_PER_YEAR, RandomStream, streamKey, SUBSTREAM } from "../src/paths/index.ts";
 import { fillNormals } from "../src/paths/random/ziggurat.ts";
-import { parseStressConfig } from "../src/stress/config.ts";
+import { parseStressConfig, type StressConfig } from "../src/stress/config.ts";
 import { pathStream } from "../src/paths/random/stream.ts";
 import { PathSimulator, PATH_FIELDS, createSimulator } from "../src/stress/index.ts";
 import { marketAhead } from "../src/stress/lanes/laneMarketAhead.ts";
@@ -18,11 +18,17 @@ import { cpuSeconds, verdict } from "./measure.ts";
 const PATHS = 1000;
 const STEPS = 2160;
 
-/** asset-steps per second and per CPU-second */
-function modelRun(withBridge: boolean): [number, number] {
+/** The SSW's config, and its model's spec (a parametric model). */
+function ssw(): { config: StressConfig; spec: ModelSpec } {
   const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
   if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
-  const model = createModel(config.model);
+  return { config, spec: config.model };
+}
+
+/** asset-steps per second and per CPU-second */
+function modelRun(withBridge: boolean): [number, number] {
+  const { config, spec } = ssw();
+  const model = createModel(spec);
   const n = model.symbols.length;
   const r = new Float64Array(n);
   const v = new Float64Array(n);
@@ -53,70 +59,74 @@ function modelRun(withBridge: boolean): [number, number] {
   return [(PATHS * STEPS * n) / seconds, (PATHS * STEPS * n) / cpu];
 }
 
+
+const ROUND_PATHS = 500;
+
+/**
+ * Nanoseconds a path-step, wall and CPU, the best of rounds 2–6, each round `round()` over ROUND_PATHS paths of
+ * STEPS steps (it returns a figure of its results, checked finite so that nothing is optimised away).
+ */
+function bestNsPerStep(round: () => number): { wall: number; cpu: number } {
+  let best = { wall: Infinity, cpu: Infinity };
+  let checksum = 0;
+  for (let k = 0; k < 6; k++) {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    checksum += round();
+    const steps = ROUND_PATHS * STEPS;
+    const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
+    if (k > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
+  }
+  if (!Number.isFinite(checksum)) throw new Error("bad run");
+  return best;
+}
+
 /**
  * The SSW model's step alone (`model.step` into two arrays, one RandomStream reseeded per path as the
  * kernels do): nanoseconds per step, wall and CPU, the best of five rounds of 500 paths.
  */
 function modelStepNs(): { wall: number; cpu: number } {
-  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
-  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
-  const model = createModel(config.model);
+  const { config, spec } = ssw();
+  const model = createModel(spec);
   const n = model.symbols.length;
   const r = new Float64Array(n), v = new Float64Array(n);
   const dt = config.stepMinutes / 60 / HOURS_PER_YEAR;
   const rng = new RandomStream("0");
-  const paths = 500;
-  let best = { wall: Infinity, cpu: Infinity };
-  let checksum = 0;
-  for (let round = 0; round < 6; round++) {
-    const c0 = cpuSeconds();
-    const t0 = performance.now();
-    for (let p = 0; p < paths; p++) {
+  return bestNsPerStep(() => {
+    let sum = 0;
+    for (let p = 0; p < ROUND_PATHS; p++) {
       rng.reseed(streamKey(config.seed, p, SUBSTREAM.market));
       model.reset(rng);
       for (let s = 0; s < STEPS; s++) model.step(dt, r, v);
-      checksum += r[0];
+      sum += r[0];
     }
-    const steps = paths * STEPS;
-    const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
-    if (round > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
-  }
-  if (!Number.isFinite(checksum)) throw new Error("bad model run");
-  return best;
+    return sum;
+  });
 }
 
 /**
  * The same model as the stress kernel runs it for this book: its market drawn ahead on WebAssembly's lanes, two
  * paths a call, each step's log prices and prices (Math.exp's bits) included — more than the model's step alone.
- * The same paths and method as modelStepNs (best of rounds 2–6), in ns a path-step.
+ * The same paths and method as modelStepNs, in ns a path-step; null without WebAssembly SIMD.
  */
 function lanesStepNs(): { wall: number; cpu: number } | null {
-  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
-  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
-  const model = createModel(config.model);
+  const { config, spec } = ssw();
+  const model = createModel(spec);
   const plain = model.inlineStep?.(config.stepMinutes / 60 / HOURS_PER_YEAR)?.plain;
   const lanes = plain ? marketAhead(plain, STEPS) : null;
   if (!lanes) return null;
   const start = new Float64Array(model.symbols.length); // the SSW's prices start at 1
   const a = new RandomStream("0"), b = new RandomStream("0");
-  const paths = 500;
-  let best = { wall: Infinity, cpu: Infinity };
-  let checksum = 0;
-  for (let round = 0; round < 6; round++) {
-    const c0 = cpuSeconds();
-    const t0 = performance.now();
-    for (let p = 0; p < paths; p += 2) {
+  return bestNsPerStep(() => {
+    let sum = 0;
+    for (let p = 0; p < ROUND_PATHS; p += 2) {
       a.reseed(streamKey(config.seed, p, SUBSTREAM.market));
       b.reseed(streamKey(config.seed, p + 1, SUBSTREAM.market));
       lanes.fill(a, b, start, STEPS);
-      checksum += lanes.figures[0];
+      sum += lanes.figures[0];
     }
-    const steps = paths * STEPS;
-    const wall = ((performance.now() - t0) * 1e6) / steps, cpu = ((cpuSeconds() - c0) * 1e9) / steps;
-    if (round > 0) best = { wall: Math.min(best.wall, wall), cpu: Math.min(best.cpu, cpu) };
-  }
-  if (!Number.isFinite(checksum)) throw new Error("bad lanes run");
-  return best;
+    return sum;
+  });
 }
 
 function baselineBoxMuller(): [number, number] {
@@ -219,9 +229,8 @@ function bytesPerStep(run: () => void, steps: number): number {
 }
 
 function allocation(): { model: number; path: number; fused: number } {
-  const { config } = parseStressConfig(JSON.parse(readFileSync(new URL("./ssw.json", import.meta.url), "utf8")), "bench/ssw.json");
-  if (config.model.type === "bootstrap") throw new Error("bench/ssw.json must use a parametric model");
-  const model = createModel(config.model);
+  const { config, spec } = ssw();
+  const model = createModel(spec);
   model.reset(pathStream(config.seed, 0, SUBSTREAM.market));
   const r = new Float64Array(3), v = new Float64Array(3);
   const dt = 1 / HOURS_PER_YEAR;
