@@ -55,6 +55,8 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   const xNext = Array.from({ length: n }, v128), pNext = Array.from({ length: n }, v128);
   const outOfRange = v128(), exps = [0, 1].map(() => x.map(() => expScratch(code)));
   const step = code.local(I32), at = code.local(I32);
+  // the bytes of an asset's figures at a step (log price, price, variance, each a lane pair), and of a step
+  const cell = 8 * AHEAD_STRIDE, stride = cell * n;
   const s = lanes.stream;
   [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).v128Load().set(l));
   x.forEach((l, i) => code.i32(START + 16 * i).v128Load().set(l));
@@ -64,10 +66,10 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   // prices in a loop of their own: each loop keeps fewer values live than one doing both (fewer spills)
   const draws = () => {
     for (let i = 0; i < n; i++) {
-      code.get(at).get(out.logReturn[i]).v128Store(48 * i);
-      code.get(at).get(out.variance[i]).v128Store(48 * i + 32);
+      code.get(at).get(out.logReturn[i]).v128Store(cell * i);
+      code.get(at).get(out.variance[i]).v128Store(cell * i + 32);
     }
-    code.get(at).i32(48 * n).op("i32_add").set(at);
+    code.get(at).i32(stride).op("i32_add").set(at);
     code.get(step).i32(1).op("i32_add").set(step);
   };
   laneStepLoop(code, count, step, MEMORY, lanes, out, 0, market, draws);
@@ -77,15 +79,14 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   // long chain of dependent operations, and written one after the other the processor waited on each (the fill of
   // two SSW paths, alternated in one process: −14 % with one step's three exps interleaved, a further −5 to −8 % with
   // two steps' six)
-  const stride = 48 * n;
   const prices = (count: 1 | 2) => {
     const logs = [x, xNext].slice(0, count), outs = [p, pNext].slice(0, count);
-    for (let j = 0; j < count; j++) for (let i = 0; i < n; i++) code.get(j === 0 ? x[i] : logs[j - 1][i]).get(at).v128Load(stride * j + 48 * i).simd("f64x2_add").set(logs[j][i]);
+    for (let j = 0; j < count; j++) for (let i = 0; i < n; i++) code.get(j === 0 ? x[i] : logs[j - 1][i]).get(at).v128Load(stride * j + cell * i).simd("f64x2_add").set(logs[j][i]);
     laneExps(code, exps.slice(0, count).flat(), logs.flat(), outs.flat(), outOfRange);
     for (let j = 0; j < count; j++) {
       for (let i = 0; i < n; i++) {
-        code.get(at).get(logs[j][i]).v128Store(stride * j + 48 * i);
-        code.get(at).get(outs[j][i]).v128Store(stride * j + 48 * i + 16);
+        code.get(at).get(logs[j][i]).v128Store(stride * j + cell * i);
+        code.get(at).get(outs[j][i]).v128Store(stride * j + cell * i + 16);
       }
     }
     if (count === 2) for (let i = 0; i < n; i++) code.get(xNext[i]).set(x[i]);
