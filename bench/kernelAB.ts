@@ -13,10 +13,9 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { COMMAND_V8_FLAGS, KERNEL_V8_FLAGS } from "../src/cli/v8Flags.ts";
+import { COMMAND_V8_FLAGS, KERNEL_V8_FLAGS, setV8Flags } from "../src/cli/index.ts";
 
-for (const flag of [...COMMAND_V8_FLAGS, ...KERNEL_V8_FLAGS]) setFlagsFromString(flag);
+setV8Flags([...COMMAND_V8_FLAGS, ...KERNEL_V8_FLAGS]);
 
 const args = process.argv.slice(2);
 const fill = args.includes("--fill");
