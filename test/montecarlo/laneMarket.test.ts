@@ -5,7 +5,7 @@ import { compileGbmStep, compilePlainStudentTStep, type GbmConstants, type Plain
 import { ChiSquareSampler } from "../../src/paths/random/distributions.ts";
 import { RandomStream, streamKey } from "../../src/paths/random/stream.ts";
 import type { PlainStep } from "../../src/paths/index.ts";
-import { AHEAD_STRIDE, marketAhead } from "../../src/stress/lanes/laneMarketAhead.ts";
+import { AHEAD_STRIDE, marketAhead, marketModulesWritten } from "../../src/stress/lanes/laneMarketAhead.ts";
 
 const STEPS = 720;
 
@@ -94,6 +94,23 @@ describe("a plain model's market on two lanes, drawn ahead of the kernel's loop"
     // only a tail draw (one normal in ~1,700) goes to the host
     expect(redos).toBeGreaterThan(0);
     expect(redos).toBeLessThan(40 * STEPS * 2 * 3 * 0.002);
+  });
+
+  it("a thread writes a model's module once: a simulator of longer paths after one of shorter paths takes it, its memory grown to the figures, the model's bits at every step; a model one bit apart writes its own", () => {
+    const k = studentT(5);
+    const before = marketModulesWritten();
+    const short = marketAhead({ kind: "t", k }, 10)!;
+    short.fill(new RandomStream(streamKey(7, 0)), new RandomStream(streamKey(7, 1)), START, 10);
+    expect(short.figures.length).toBe(10 * 3 * AHEAD_STRIDE);
+    expect(marketModulesWritten()).toBe(before + 1);
+    // 720 steps × 3 assets × 48 bytes: past the module's first page and the short simulator's figures
+    expect(comparePairs({ kind: "t", k: { ...k } }, 4).compared).toBe(4 * 2 * STEPS * 3);
+    expect(marketModulesWritten()).toBe(before + 1);
+    const drift = Float64Array.from(k.logDrift);
+    drift[2] = drift[2] + Math.abs(drift[2]) * Number.EPSILON;
+    expect(drift[2]).not.toBe(k.logDrift[2]);
+    expect(comparePairs({ kind: "t", k: { ...k, logDrift: drift } }, 4).compared).toBe(4 * 2 * STEPS * 3);
+    expect(marketModulesWritten()).toBe(before + 2);
   });
 
   it("a lane whose log price leaves exp's range (|x| ≥ 707) is reported, the other lane's figures stay exact", () => {

@@ -46,6 +46,78 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   const n = model.k.n;
   const bytes = FIGURES + 8 * AHEAD_STRIDE * n * maxSteps;
   if (n > MAX_ASSETS || bytes > MAX_FIGURE_BYTES) return null;
+  const module = marketModule(model);
+  const redo: { host?: ReturnType<typeof laneHost> } = {};
+  let wasmExports: Record<string, unknown>;
+  try {
+    wasmExports = instantiate(module, { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+  } catch {
+    return null; // no WebAssembly (--jitless) or no SIMD on this machine: the loop draws the market itself
+  }
+  const memory = wasmExports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE)); // before any view of it: growing detaches the buffer
+  redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
+  const run = wasmExports.run as (count: number) => void;
+  const start = new Float64Array(memory.buffer, START, 2 * n), range = new BigInt64Array(memory.buffer, RANGE, 2);
+  return {
+    figures: new Float64Array(memory.buffer, FIGURES, AHEAD_STRIDE * n * maxSteps),
+    fill(a, b, x0, steps) {
+      if (steps > maxSteps) throw new RangeError(`marketAhead: ${steps} steps, room for ${maxSteps}`);
+      writeLaneStreams(memory, STATE, a, b);
+      for (let i = 0; i < n; i++) start[2 * i] = start[2 * i + 1] = x0[i];
+      run(steps);
+    },
+    inRange: (lane) => range[lane] === 0n,
+    stream: (lane) => readLaneStream(memory, STATE, lane),
+    redos: () => redo.host!.calls.redo,
+  };
+}
+
+const PAGE = 65536;
+
+/**
+ * The modules this thread has written, by their model's constants (`modelKey`). A module depends on the model
+ * alone: its memory starts at the pages of its state and grows at instantiation to the figures a simulator keeps.
+ * A stress thread makes three simulators of the run's model (its own and loopWarmUp.ts's two copies of shorter
+ * paths), and writing one is ~45 ms of cold JavaScript (a CPU profile of a 2-path SSW run: 135 ms a thread for
+ * the three). A sweep's cells of other correlations write their own; the oldest are dropped past MAX_WRITTEN.
+ */
+const written = new Map<string, Uint8Array>();
+const MAX_WRITTEN = 8;
+let writes = 0;
+
+/** Modules written (not taken from `written`) in this thread so far: for tests. */
+export function marketModulesWritten(): number {
+  return writes;
+}
+
+/** The model's constants to the bit (-0 apart from 0, every double's own bytes), with their names and the model's kind. */
+function modelKey(model: PlainStep): string {
+  const names: string[] = [model.kind];
+  const values: number[] = [];
+  for (const [name, value] of Object.entries(model.k) as [string, number | Float64Array][]) {
+    names.push(`${name}:${typeof value === "number" ? 1 : value.length}`);
+    if (typeof value === "number") values.push(value);
+    else values.push(...value);
+  }
+  const bits = new Float64Array(values);
+  return `${names.join(",")}|${Buffer.from(bits.buffer).toString("base64")}`;
+}
+
+function marketModule(model: PlainStep): Uint8Array {
+  const key = modelKey(model);
+  let module = written.get(key);
+  if (module === undefined) {
+    module = writeMarketModule(model);
+    writes++;
+    if (written.size >= MAX_WRITTEN) written.delete(written.keys().next().value!);
+    written.set(key, module);
+  }
+  return module;
+}
+
+function writeMarketModule(model: PlainStep): Uint8Array {
+  const n = model.k.n;
   const code = new Code([I32], []);
   const count = 0;
   const v128 = () => code.local(V128);
@@ -102,28 +174,5 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   code.end().end();
   code.i32(RANGE).get(outOfRange).v128Store();
   [s.s0, s.s1, s.s2, s.c].forEach((l, k) => code.i32(STATE + 16 * k).get(l).v128Store());
-  const module = encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(bytes / 65536), functions: [{ name: "run", code }] });
-  const redo: { host?: ReturnType<typeof laneHost> } = {};
-  let wasmExports: Record<string, unknown>;
-  try {
-    wasmExports = instantiate(module, { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
-  } catch {
-    return null; // no WebAssembly (--jitless) or no SIMD on this machine: the loop draws the market itself
-  }
-  const memory = wasmExports.memory as { buffer: ArrayBuffer };
-  redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
-  const run = wasmExports.run as (count: number) => void;
-  const start = new Float64Array(memory.buffer, START, 2 * n), range = new BigInt64Array(memory.buffer, RANGE, 2);
-  return {
-    figures: new Float64Array(memory.buffer, FIGURES, AHEAD_STRIDE * n * maxSteps),
-    fill(a, b, x0, steps) {
-      if (steps > maxSteps) throw new RangeError(`marketAhead: ${steps} steps, room for ${maxSteps}`);
-      writeLaneStreams(memory, STATE, a, b);
-      for (let i = 0; i < n; i++) start[2 * i] = start[2 * i + 1] = x0[i];
-      run(steps);
-    },
-    inRange: (lane) => range[lane] === 0n,
-    stream: (lane) => readLaneStream(memory, STATE, lane),
-    redos: () => redo.host!.calls.redo,
-  };
+  return encodeModule({ imports: [LANE_REDO], memoryPages: Math.ceil(FIGURES / PAGE), functions: [{ name: "run", code }] });
 }
