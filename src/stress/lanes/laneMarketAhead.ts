@@ -48,14 +48,15 @@ export function marketAhead(model: PlainStep, maxSteps: number): MarketAhead | n
   if (n > MAX_ASSETS || bytes > MAX_FIGURE_BYTES) return null;
   const module = marketModule(model);
   const redo: { host?: ReturnType<typeof laneHost> } = {};
-  let wasmExports: Record<string, unknown>;
+  let wasmExports: Record<string, unknown>, memory: { buffer: ArrayBuffer; grow(pages: number): number };
   try {
     wasmExports = instantiate(module, { lanes: { redo: (lane: number) => redo.host!.redo(lane) } });
+    memory = wasmExports.memory as typeof memory;
+    memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE)); // before any view of it: growing detaches the buffer
   } catch {
-    return null; // no WebAssembly (--jitless) or no SIMD on this machine: the loop draws the market itself
+    // no WebAssembly (--jitless), no SIMD on this machine, or no memory for the figures: the loop draws the market itself
+    return null;
   }
-  const memory = wasmExports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
-  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE)); // before any view of it: growing detaches the buffer
   redo.host = laneHost(memory, MEMORY, model.kind === "t" ? compilePlainStudentTStep(model.k) : compileGbmStep(model.k), n);
   const run = wasmExports.run as (count: number) => void;
   const start = new Float64Array(memory.buffer, START, 2 * n), range = new BigInt64Array(memory.buffer, RANGE, 2);
